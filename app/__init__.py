@@ -1,0 +1,73 @@
+"""Rammeudbud: framework tenders, call-offs and spend for the employment regions and jobcentres."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, g, request
+from flask_wtf.csrf import CSRFProtect
+
+from app.config import PROJECT_ROOT, from_environment
+
+csrf = CSRFProtect()
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """The application factory: configuration, extensions, blueprints, hooks."""
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(from_environment(overrides))
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from app.auth.access import check_access, login_manager
+    from app.auth.passwords import use_fast_hashing
+    from app.db import db, set_write_intent
+    from app.i18n import babel, select_locale
+
+    use_fast_hashing(app.config["PASSWORD_HASH_FAST"])
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _start_request() -> None:
+        supplied = request.headers.get("X-Request-ID", "")
+        g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+
+    @app.teardown_request
+    def _end_request(_exc: BaseException | None) -> None:
+        set_write_intent(True)  # outside requests (CLI, tests) every transaction may write
+
+    app.before_request(check_access)
+
+    from app.web import register_web
+
+    register_web(app)
+    _register_blueprints(app)
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from app.auth.views import admin_users_bp, auth_bp
+    from app.main.views import main_bp
+    from app.organisations.views import organisations_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_users_bp)
+    app.register_blueprint(organisations_bp)

@@ -1,0 +1,27 @@
+"""One row per change, decision or security event; rows are only ever appended."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app import clock
+from app.db import Base, UTCDateTime
+
+
+class AuditEntry(Base):
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    actor_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    object_type: Mapped[str | None] = mapped_column(String(60))
+    object_id: Mapped[int | None]
+    changes: Mapped[dict | None] = mapped_column(JSON)
+    request_id: Mapped[str | None] = mapped_column(String(64))
+    remote_addr: Mapped[str | None] = mapped_column(String(64))

@@ -1,0 +1,82 @@
+"""Writing to the audit trail, inside the caller's transaction or in one of its own."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import g, has_request_context, request
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEntry
+from app.db import db
+
+
+def _request_details() -> tuple[str | None, str | None]:
+    if not has_request_context():
+        return None, None
+    return getattr(g, "request_id", None), request.remote_addr
+
+
+def _unproxied(value: Any) -> Any:
+    """current_user is a proxy; the audit trail wants the user behind it."""
+    getter = getattr(value, "_get_current_object", None)
+    return getter() if getter is not None else value
+
+
+def _entry(actor: Any, action: str, obj: Any, changes: dict | None) -> AuditEntry:
+    request_id, remote_addr = _request_details()
+    actor, obj = _unproxied(actor), _unproxied(obj)
+    return AuditEntry(
+        actor_id=getattr(actor, "id", None),
+        actor_organisation_id=getattr(actor, "organisation_id", None),
+        action=action,
+        object_type=type(obj).__tablename__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        changes=changes,
+        request_id=request_id,
+        remote_addr=remote_addr,
+    )
+
+
+def record(
+    session: Session, actor: Any, action: str, obj: Any = None, changes: dict | None = None
+) -> AuditEntry:
+    """Append an entry in the caller's transaction: it stands or falls with the change."""
+    if obj is not None and getattr(obj, "id", None) is None:
+        session.flush()
+    entry = _entry(actor, action, obj, changes)
+    session.add(entry)
+    return entry
+
+
+def record_security_event(
+    actor: Any, action: str, obj: Any = None, changes: dict | None = None
+) -> None:
+    """Append an entry in a transaction of its own, so that the request's rollback keeps it.
+
+    The request is being refused, so its own transaction is rolled back first: on SQLite a
+    second writer would otherwise wait for the first.
+    """
+    entry = _entry(actor, action, obj, changes)  # read the actor before the rollback expires it
+    db.session.rollback()
+    session = db.new_session()
+    try:
+        session.add(entry)
+        session.commit()
+    finally:
+        session.close()
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
+    """The values that changed, as {field: [old, new]}, for the `changes` column."""
+    return {
+        key: [_plain(before.get(key)), _plain(value)]
+        for key, value in after.items()
+        if before.get(key) != value
+    }
+
+
+def _plain(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str | list):
+        return value
+    return str(value)

@@ -1,0 +1,96 @@
+"""Access is denied by default: every endpoint declares who may use it, or nobody can."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from flask import Flask, abort, current_app, request
+from flask_login import LoginManager, current_user
+
+from app.auth.models import User
+from app.auth.roles import Role
+from app.db import db
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Marker for endpoints anyone may use without logging in.
+PUBLIC = "public"
+#: Marker for endpoints any logged-in user may use, whatever the role.
+ANY_USER = "any_user"
+
+login_manager = LoginManager()
+login_manager.login_view = "auth.login"
+login_manager.login_message_category = "info"
+
+
+def allow(*roles: Role) -> Callable[[F], F]:
+    """Let users with one of these roles use the view; everyone else gets 403."""
+    if not roles:
+        raise ValueError("allow() needs at least one role; use public or logged_in otherwise")
+
+    def decorate(view: F) -> F:
+        view.access = frozenset(roles)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
+def public(view: F) -> F:
+    view.access = PUBLIC  # type: ignore[attr-defined]
+    return view
+
+
+def logged_in(view: F) -> F:
+    view.access = ANY_USER  # type: ignore[attr-defined]
+    return view
+
+
+def access_of(app: Flask, endpoint: str) -> Any:
+    """What the endpoint declared, or None when it declared nothing (and so is closed)."""
+    if endpoint == "static":
+        return PUBLIC
+    view = app.view_functions.get(endpoint)
+    return getattr(view, "access", None)
+
+
+def check_access() -> Any:
+    """Runs before every request: refuse unless the endpoint's declaration lets the user in."""
+    if request.endpoint is None:
+        return None  # no route matched: the 404 handler answers
+    rule = access_of(current_app, request.endpoint)
+    if rule == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    if rule == ANY_USER:
+        return None
+    if isinstance(rule, frozenset) and current_user.role in rule:
+        return None
+    _refuse()
+    return None
+
+
+def _refuse() -> None:
+    from app.audit.services import record_security_event
+
+    record_security_event(
+        current_user if current_user.is_authenticated else None,
+        "access.refused",
+        changes={"endpoint": request.endpoint, "path": request.path, "method": request.method},
+    )
+    abort(403)
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Accept a session only while it matches the user's current session version."""
+    try:
+        raw_id, raw_version = user_id.split(":", 1)
+        user = db.session.get(User, int(raw_id))
+        version = int(raw_version)
+    except (ValueError, TypeError):
+        return None
+    if user is None or user.session_version != version or not user.active:
+        return None
+    return user

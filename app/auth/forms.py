@@ -1,0 +1,60 @@
+"""Forms for login, passwords and the administration of users: shape only."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from app.auth.passwords import MIN_PASSWORD_LENGTH
+from app.auth.roles import Role
+from app.i18n import lazy_gettext as _l
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
+
+
+def _new_password_fields() -> tuple[PasswordField, PasswordField]:
+    return (
+        PasswordField(
+            _l("New password"),
+            validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH, max=1000)],
+            description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH),
+        ),
+        PasswordField(
+            _l("Repeat the new password"),
+            validators=[
+                DataRequired(),
+                EqualTo("new_password", message=_l("The passwords differ.")),
+            ],
+        ),
+    )
+
+
+class PasswordChangeForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password, repeat_password = _new_password_fields()
+
+
+class PasswordSetForm(FlaskForm):
+    new_password, repeat_password = _new_password_fields()
+
+
+def role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class UserEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
+    organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])
+
+
+class UserCreateForm(UserEditForm):
+    email = EmailField(
+        _l("E-mail"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    new_password, repeat_password = _new_password_fields()

@@ -1,0 +1,163 @@
+"""The rules for users: who may exist where, logging in, passwords, roles and deactivation."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
+from app.auth.roles import Role
+from app.errors import DomainError, NotAllowed
+from app.i18n import gettext as _
+from app.organisations.models import Organisation
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_by_email(db: Session, email: str) -> User | None:
+    return db.scalar(select(User).where(User.email == normalise_email(email)))
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None; never says which part failed."""
+    user = find_by_email(db, email)
+    if not verify_password(user.password_hash if user else None, password):
+        return None
+    if user is None or not user.active:
+        return None
+    user.last_login_at = clock.now()
+    return user
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(
+            _("The password must be at least %(n)d characters long.", n=MIN_PASSWORD_LENGTH)
+        )
+
+
+def _check_role_fits_organisation(role: Role, organisation: Organisation) -> None:
+    if organisation.kind != role.organisation_kind:
+        raise DomainError(
+            _(
+                "A user with the role %(role)s must belong to an organisation of the kind "
+                "%(kind)s, not %(actual)s.",
+                role=role.label,
+                kind=role.organisation_kind.label,
+                actual=organisation.kind.label,
+            )
+        )
+    if not organisation.active:
+        raise DomainError(_("The organisation %(name)s is inactive.", name=organisation.name))
+
+
+def _require_admin(actor: User | None) -> None:
+    # None is the system itself (the demo-data command), which acts without a login.
+    if actor is not None and actor.role != Role.ADMIN:
+        raise NotAllowed(_("Only an administrator can manage users."))
+
+
+def create_user(
+    db: Session,
+    actor: User | None,
+    *,
+    email: str,
+    name: str,
+    role: Role,
+    organisation: Organisation,
+    password: str,
+) -> User:
+    """Create a user in an organisation of the kind the role demands."""
+    _require_admin(actor)
+    email = normalise_email(email)
+    _check_password(password)
+    _check_role_fits_organisation(role, organisation)
+    if db.scalar(select(func.count()).select_from(User).where(User.email == email)):
+        raise DomainError(_("A user with the e-mail %(email)s already exists.", email=email))
+    user = User(
+        email=email,
+        name=name.strip(),
+        role=role,
+        organisation=organisation,
+        password_hash=hash_password(password),
+    )
+    db.add(user)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "user.created",
+        user,
+        {"email": email, "role": role.value, "organisation_id": organisation.id},
+    )
+    return user
+
+
+def update_user(
+    db: Session, actor: User, user: User, *, name: str, role: Role, organisation: Organisation
+) -> User:
+    """Change a user's name, role or organisation; the role must still fit the organisation."""
+    _require_admin(actor)
+    _check_role_fits_organisation(role, organisation)
+    if user.id == actor.id and role != Role.ADMIN:
+        raise DomainError(_("You cannot remove your own administrator role."))
+    before = {"name": user.name, "role": user.role.value, "organisation_id": user.organisation_id}
+    after = {"name": name.strip(), "role": role.value, "organisation_id": organisation.id}
+    changes = audit.diff(before, after)
+    if not changes:
+        return user
+    user.name, user.role, user.organisation = name.strip(), role, organisation
+    if "role" in changes or "organisation_id" in changes:
+        # What the user may see has changed: sessions opened under the old rights end.
+        user.session_version += 1
+    audit.record(db, actor, "user.updated", user, changes)
+    return user
+
+
+def deactivate_user(db: Session, actor: User, user: User) -> None:
+    _require_admin(actor)
+    if user.id == actor.id:
+        raise DomainError(_("You cannot deactivate yourself."))
+    if not user.active:
+        raise DomainError(_("The user is already inactive."))
+    user.active = False
+    user.session_version += 1
+    audit.record(db, actor, "user.deactivated", user)
+
+
+def reactivate_user(db: Session, actor: User, user: User) -> None:
+    _require_admin(actor)
+    if user.active:
+        raise DomainError(_("The user is already active."))
+    user.active = True
+    audit.record(db, actor, "user.reactivated", user)
+
+
+def change_password(db: Session, user: User, current: str, new: str) -> None:
+    """A user changes their own password; other sessions of theirs end."""
+    if not verify_password(user.password_hash, current):
+        raise DomainError(_("The current password is wrong."))
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    audit.record(db, user, "user.password_changed", user)
+
+
+def set_password(db: Session, actor: User | None, user: User, new: str) -> None:
+    """An administrator sets a new password for a user (e.g. one who has forgotten theirs)."""
+    _require_admin(actor)
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    audit.record(db, actor, "user.password_set", user)
+
+
+def end_sessions(db: Session, user: User) -> None:
+    """Logging out: every cookie issued for the user so far stops working."""
+    user.session_version += 1
+    audit.record(db, user, "user.logged_out", user)

@@ -1,0 +1,245 @@
+"""Login, logout, one's own profile, and the administrators' pages for users."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import or_, select
+
+from app.audit import services as audit
+from app.audit.services import record_security_event
+from app.auth import services
+from app.auth.access import allow, logged_in, public
+from app.auth.forms import (
+    LoginForm,
+    PasswordChangeForm,
+    PasswordSetForm,
+    UserCreateForm,
+    UserEditForm,
+)
+from app.auth.models import User
+from app.auth.roles import Role
+from app.db import db
+from app.errors import DomainError
+from app.forms import ConfirmForm
+from app.i18n import gettext as _
+from app.organisations.models import Organisation
+from app.pagination import paginate
+
+auth_bp = Blueprint("auth", __name__)
+admin_users_bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site; never another host (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@auth_bp.route("/login", methods=["GET", "POST"])
+@public
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.start"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(db.session, form.email.data, form.password.data)
+        if user is None:
+            record_security_event(None, "login.failed", changes={"email": form.email.data[:254]})
+            flash(_("The e-mail or the password is wrong, or the user is inactive."), "error")
+            return render_template("auth/login.html", form=form), 401
+        audit.record(db.session, user, "login.succeeded", user)
+        db.session.commit()
+        login_user(user)
+        return redirect(safe_next(request.args.get("next")) or url_for("main.start"))
+    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+
+
+@auth_bp.post("/logout")
+@logged_in
+def logout():
+    services.end_sessions(db.session, current_user)
+    db.session.commit()
+    logout_user()
+    flash(_("You are logged out."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@auth_bp.route("/profile", methods=["GET", "POST"])
+@logged_in
+def profile():
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(
+                db.session, current_user, form.current_password.data, form.new_password.data
+            )
+        except DomainError as err:
+            flash(str(err), "error")
+            return render_template("auth/profile.html", form=form), 409
+        db.session.commit()
+        login_user(current_user)  # a fresh cookie for this browser; every other one is void
+        flash(_("Your password is changed. Other sessions of yours are logged out."), "success")
+        return redirect(url_for("auth.profile"))
+    return render_template("auth/profile.html", form=form), 422 if form.errors else 200
+
+
+# --- administration of users -------------------------------------------------------------
+
+
+def _organisation_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind)
+        .where(Organisation.active)
+        .order_by(Organisation.kind, Organisation.name)
+    )
+    return [(row.id, f"{row.name} ({row.kind.label})") for row in rows]
+
+
+def _load_user(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    return user
+
+
+@admin_users_bp.get("/")
+@allow(Role.ADMIN)
+def index():
+    query = request.args.get("q", "").strip()
+    role = request.args.get("role", "")
+    stmt = select(User).join(User.organisation).order_by(User.name, User.id)
+    if query:
+        pattern = f"%{query.lower()}%"
+        stmt = stmt.where(
+            or_(
+                User.email.like(pattern),
+                User.name.ilike(pattern),
+                Organisation.name.ilike(pattern),
+            )
+        )
+    if role in Role.__members__.values():
+        stmt = stmt.where(User.role == Role(role))
+    page = paginate(db.session, stmt)
+    return render_template("admin/users/index.html", page=page, query=query, role=role, roles=Role)
+
+
+@admin_users_bp.route("/new", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def create():
+    form = UserCreateForm()
+    form.organisation_id.choices = _organisation_choices()
+    if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
+        form.organisation_id.data = int(request.args["organisation_id"])
+    if form.validate_on_submit():
+        try:
+            user = services.create_user(
+                db.session,
+                current_user,
+                email=form.email.data,
+                name=form.name.data,
+                role=Role(form.role.data),
+                organisation=db.session.get(Organisation, form.organisation_id.data),
+                password=form.new_password.data,
+            )
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template("admin/users/form.html", form=form, user=None), 409
+        db.session.commit()
+        flash(_("The user %(name)s is created.", name=user.name), "success")
+        return redirect(url_for("admin_users.detail", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("admin/users/form.html", form=form, user=None), status
+
+
+@admin_users_bp.get("/<int:user_id>")
+@allow(Role.ADMIN)
+def detail(user_id: int):
+    user = _load_user(user_id)
+    return render_template(
+        "admin/users/detail.html", user=user, confirm=ConfirmForm(), password_form=PasswordSetForm()
+    )
+
+
+@admin_users_bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def edit(user_id: int):
+    user = _load_user(user_id)
+    form = UserEditForm(obj=user)
+    form.organisation_id.choices = _organisation_choices()
+    if form.validate_on_submit():
+        try:
+            services.update_user(
+                db.session,
+                current_user,
+                user,
+                name=form.name.data,
+                role=Role(form.role.data),
+                organisation=db.session.get(Organisation, form.organisation_id.data),
+            )
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template("admin/users/form.html", form=form, user=user), 409
+        db.session.commit()
+        flash(_("The user is saved."), "success")
+        return redirect(url_for("admin_users.detail", user_id=user.id))
+    status = 422 if form.errors else 200
+    return render_template("admin/users/form.html", form=form, user=user), status
+
+
+@admin_users_bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
+@allow(Role.ADMIN)
+def deactivate(user_id: int):
+    user = _load_user(user_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.deactivate_user(db.session, current_user, user)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return redirect(url_for("admin_users.detail", user_id=user.id))
+        db.session.commit()
+        flash(_("The user %(name)s is deactivated and logged out.", name=user.name), "success")
+        return redirect(url_for("admin_users.detail", user_id=user.id))
+    return render_template("admin/users/deactivate.html", user=user, form=form)
+
+
+@admin_users_bp.post("/<int:user_id>/reactivate")
+@allow(Role.ADMIN)
+def reactivate(user_id: int):
+    user = _load_user(user_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.reactivate_user(db.session, current_user, user)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return redirect(url_for("admin_users.detail", user_id=user.id))
+        db.session.commit()
+        flash(_("The user %(name)s is active again.", name=user.name), "success")
+    return redirect(url_for("admin_users.detail", user_id=user.id))
+
+
+@admin_users_bp.post("/<int:user_id>/password")
+@allow(Role.ADMIN)
+def set_password(user_id: int):
+    user = _load_user(user_id)
+    form = PasswordSetForm()
+    if form.validate_on_submit():
+        try:
+            services.set_password(db.session, current_user, user, form.new_password.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            db.session.commit()
+            flash(_("A new password is set; the user's sessions are logged out."), "success")
+            return redirect(url_for("admin_users.detail", user_id=user.id))
+    template = render_template(
+        "admin/users/detail.html", user=user, confirm=ConfirmForm(), password_form=form
+    )
+    return template, 422

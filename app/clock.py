@@ -1,0 +1,37 @@
+"""The one clock: every time-driven state asks it, so tests can move time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+COPENHAGEN = ZoneInfo("Europe/Copenhagen")
+
+_frozen: datetime | None = None
+
+
+def now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    if _frozen is not None:
+        return _frozen
+    return datetime.now(UTC)
+
+
+def today() -> date:
+    """Today's date in Copenhagen, where the regions and jobcentres work."""
+    return now().astimezone(COPENHAGEN).date()
+
+
+@contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Stop the clock at `moment` (aware) for the duration of the block."""
+    global _frozen
+    if moment.tzinfo is None:
+        raise ValueError("frozen_at needs a timezone-aware datetime")
+    previous, _frozen = _frozen, moment.astimezone(UTC)
+    try:
+        yield
+    finally:
+        _frozen = previous

@@ -1,0 +1,84 @@
+"""Configuration read from environment variables, with safe defaults."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+INSTANCE_DIR = PROJECT_ROOT / "instance"
+
+#: Environments in which the app may run without a configured SECRET_KEY.
+RELAXED_ENVIRONMENTS = {"development", "demo", "testing"}
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not describe a safe configuration."""
+
+
+def normalise_database_url(url: str) -> str:
+    """Use psycopg 3 for PostgreSQL whatever spelling the URL comes in."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def from_environment(overrides: dict | None = None) -> dict:
+    """Build the Flask config; production unless APP_ENV says otherwise."""
+    overrides = overrides or {}
+    env = overrides.get("APP_ENV") or os.environ.get("APP_ENV", "production")
+    relaxed = env in RELAXED_ENVIRONMENTS
+    secret_key = overrides.get("SECRET_KEY") or os.environ.get("SECRET_KEY")
+    if not secret_key:
+        if not relaxed:
+            raise ConfigurationError(
+                "SECRET_KEY must be set when APP_ENV is not development, demo or testing."
+            )
+        secret_key = _development_secret()
+    default_db = f"sqlite:///{INSTANCE_DIR / 'rammeudbud.sqlite'}"
+    config = {
+        "APP_ENV": env,
+        "SECRET_KEY": secret_key,
+        "DEMO_MODE": _flag("DEMO_MODE", env in {"development", "demo"}),
+        "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
+        "SQL_ECHO": _flag("SQL_ECHO", False),
+        # Cheap hashing is for the test suite only; it is never the default.
+        "PASSWORD_HASH_FAST": False,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not relaxed),
+        "SESSION_COOKIE_NAME": "rammeudbud_session",
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", not relaxed),
+        "PERMANENT_SESSION_LIFETIME": int(os.environ.get("SESSION_LIFETIME_SECONDS", 8 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
+        "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
+        "LANGUAGES": ("da", "en"),
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        "PAGE_SIZE": 25,
+        "TESTING": env == "testing",
+    }
+    config.update(overrides)
+    config["DATABASE_URL"] = normalise_database_url(config["DATABASE_URL"])
+    return config
+
+
+def _development_secret() -> str:
+    """A key that survives restarts of a development server, kept under instance/."""
+    INSTANCE_DIR.mkdir(exist_ok=True)
+    path = INSTANCE_DIR / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()

@@ -1,0 +1,162 @@
+"""The database: declarative base, column types for money and UTC time, and the session."""
+
+from __future__ import annotations
+
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import BigInteger, DateTime, Enum, MetaData, create_engine, event, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Session, scoped_session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+ORE_PER_KRONE = 100
+ONE_ORE = Decimal("0.01")
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Money(TypeDecorator):
+    """Kroner as `Decimal` in code, whole øre in an integer column; never a float."""
+
+    impl = BigInteger
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("Money must be a Decimal or an int, never a float")
+        amount = Decimal(value)
+        ore = amount * ORE_PER_KRONE
+        if ore != ore.to_integral_value():
+            raise ValueError(f"{amount} kr. is not a whole number of øre")
+        return int(ore)
+
+    def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
+        if value is None:
+            return None
+        return (Decimal(value) / ORE_PER_KRONE).quantize(ONE_ORE, rounding=ROUND_HALF_UP)
+
+
+class UTCDateTime(TypeDecorator):
+    """Aware datetimes stored as UTC; read back aware on every database, SQLite included."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are ambiguous; pass an aware datetime")
+        value = value.astimezone(UTC)
+        # SQLite keeps no offset; store the UTC wall time.
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+def state_column(enum: type[StrEnum], name: str, length: int = 30) -> Enum:
+    """A short string column of an enum's values, with a CHECK constraint; loads as the enum."""
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        validate_strings=True,
+        length=length,
+        values_callable=lambda members: [member.value for member in members],
+    )
+
+
+# Whether the current unit of work intends to write: GET requests read, everything else writes.
+# On SQLite a writing transaction begins IMMEDIATE so that two writers never pass the same check.
+_write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
+
+
+def set_write_intent(writes: bool) -> None:
+    _write_intent.set(writes)
+
+
+def _configure_sqlite(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Hand transaction control to SQLAlchemy's "begin" event below.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA busy_timeout = 10000")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
+
+
+def make_engine(url: str, echo: bool = False) -> Engine:
+    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+    if url.startswith("sqlite"):
+        kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
+    else:
+        kwargs["pool_pre_ping"] = True
+    engine = create_engine(url, **kwargs)
+    if engine.dialect.name == "sqlite":
+        _configure_sqlite(engine)
+    return engine
+
+
+class Database:
+    """The engine and the request-scoped session, bound by the application factory."""
+
+    def __init__(self) -> None:
+        self.engine: Engine | None = None
+        self.session_factory = sessionmaker(expire_on_commit=False)
+        self.session = scoped_session(self.session_factory)
+
+    def init_app(self, app: Any) -> None:
+        self.engine = make_engine(app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"])
+        self.session_factory.configure(bind=self.engine)
+        app.extensions["database"] = self
+
+        def _remove_session(_exc: BaseException | None) -> None:
+            self.session.remove()
+
+        # One session per request, and one per app context outside requests (CLI commands).
+        app.teardown_request(_remove_session)
+        app.teardown_appcontext(_remove_session)
+
+    def new_session(self) -> Session:
+        """A session of its own, for writes that must survive the request's rollback."""
+        return self.session_factory()
+
+
+db = Database()
+
+
+def lock_row(session: Session, model: type, object_id: int) -> Any:
+    """Load a row and lock it until the transaction ends (FOR UPDATE; SQLite holds a write lock)."""
+    return session.execute(
+        select(model).where(model.id == object_id).with_for_update()
+    ).scalar_one()

@@ -1,0 +1,211 @@
+"""Demo data: the real organisations (four regions, 98 jobcentres, ministries) and demo logins."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth import services as users
+from app.auth.models import User
+from app.auth.roles import Role
+from app.organisations import services as organisations
+from app.organisations.models import Municipality, Organisation, OrganisationKind
+
+DEMO_PASSWORD = "demo12345678"
+MUNICIPALITIES_CSV = Path(__file__).parent / "data" / "municipalities.csv"
+
+#: The employment region's name in the data file → the short name used in the demo logins.
+REGIONS = {
+    "Nordjylland": "nordjylland",
+    "Midtjylland": "midtjylland",
+    "Syddanmark": "syddanmark",
+    "Hovedstaden og Sjælland": "hovedstaden",
+}
+
+MINISTRY = "Beskæftigelsesministeriet"
+INTEGRATION_MINISTRY = "Ministeriet for Flygtninge, Indvandrere og Integration"
+NATIONAL_AUTHORITY = "Arbejdsmarkedsstyrelsen"
+SUPPLIERS = ["Akademikerhuset ApS", "Job & Kompetence A/S", "Inklusion Danmark ApS"]
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    email: str
+    name: str
+    role: Role
+    organisation: str  # the organisation's name
+    kind: OrganisationKind
+
+
+def region_name(short: str) -> str:
+    return f"Beskæftigelsesregion {short}"
+
+
+def demo_logins() -> list[DemoLogin]:
+    logins = [
+        DemoLogin(
+            "admin@demo.dk",
+            "Anne Admin",
+            Role.ADMIN,
+            NATIONAL_AUTHORITY,
+            OrganisationKind.NATIONAL_AUTHORITY,
+        )
+    ]
+    for full, short in REGIONS.items():
+        region = region_name(full)
+        logins.append(
+            DemoLogin(
+                f"region.{short}@demo.dk",
+                f"Rikke Regionsmedarbejder ({full})",
+                Role.REGION_STAFF,
+                region,
+                OrganisationKind.REGION,
+            )
+        )
+    for full, short in REGIONS.items():
+        logins.append(
+            DemoLogin(
+                f"direktoer.{short}@demo.dk",
+                f"Dorte Direktør ({full})",
+                Role.REGIONAL_DIRECTOR,
+                region_name(full),
+                OrganisationKind.REGION,
+            )
+        )
+    logins += [
+        DemoLogin(
+            "ministeriet@demo.dk",
+            "Mads Ministeriet",
+            Role.MINISTRY,
+            MINISTRY,
+            OrganisationKind.MINISTRY,
+        ),
+        DemoLogin(
+            "integration@demo.dk",
+            "Ida Integration",
+            Role.INTEGRATION_MINISTRY,
+            INTEGRATION_MINISTRY,
+            OrganisationKind.INTEGRATION_MINISTRY,
+        ),
+    ]
+    for short, town in [
+        ("aalborg", "Aalborg"),
+        ("aarhus", "Aarhus"),
+        ("odense", "Odense"),
+        ("koebenhavn", "København"),
+    ]:
+        logins.append(
+            DemoLogin(
+                f"jobcenter.{short}@demo.dk",
+                f"Jonas Jobcenter ({town})",
+                Role.JOBCENTRE_STAFF,
+                f"Jobcenter {town}",
+                OrganisationKind.JOBCENTRE,
+            )
+        )
+    for short, town in [("aalborg", "Aalborg"), ("odense", "Odense")]:
+        logins.append(
+            DemoLogin(
+                f"leder.{short}@demo.dk",
+                f"Lene Leder ({town})",
+                Role.JOBCENTRE_MANAGER,
+                f"Jobcenter {town}",
+                OrganisationKind.JOBCENTRE,
+            )
+        )
+    for number, supplier in enumerate(SUPPLIERS, start=1):
+        logins.append(
+            DemoLogin(
+                f"leverandoer{number}@demo.dk",
+                f"Lars Leverandør ({supplier})",
+                Role.SUPPLIER,
+                supplier,
+                OrganisationKind.SUPPLIER,
+            )
+        )
+    return logins
+
+
+def _find(db: Session, kind: OrganisationKind, name: str) -> Organisation | None:
+    return db.scalar(
+        select(Organisation).where(Organisation.kind == kind, Organisation.name == name)
+    )
+
+
+def _ensure(db: Session, kind: OrganisationKind, name: str, **kwargs) -> Organisation:
+    return _find(db, kind, name) or organisations.create_organisation(
+        db, None, kind=kind, name=name, **kwargs
+    )
+
+
+def load_municipalities() -> list[dict[str, str]]:
+    with MUNICIPALITIES_CSV.open(encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def is_empty(db: Session) -> bool:
+    return not db.scalar(select(func.count()).select_from(User))
+
+
+def create_demo_data(db: Session) -> None:
+    """Create what is missing; running it twice changes nothing (idempotent)."""
+    regions = {
+        full: _ensure(
+            db,
+            OrganisationKind.REGION,
+            region_name(full),
+            council_name=f"Det Regionale Beskæftigelsesråd {full}",
+        )
+        for full in REGIONS
+    }
+    for kind, name in [
+        (OrganisationKind.MINISTRY, MINISTRY),
+        (OrganisationKind.INTEGRATION_MINISTRY, INTEGRATION_MINISTRY),
+        (OrganisationKind.NATIONAL_AUTHORITY, NATIONAL_AUTHORITY),
+    ] + [(OrganisationKind.SUPPLIER, name) for name in SUPPLIERS]:
+        _ensure(db, kind, name)
+
+    known = set(db.scalars(select(Municipality.name)))
+    for row in load_municipalities():
+        if row["municipality"] in known:
+            continue
+        region = regions[row["employment_region"]]
+        db.add(
+            Municipality(
+                name=row["municipality"],
+                administrative_region=row["administrative_region"],
+                employment_region=region,
+            )
+        )
+    db.flush()
+    unserved = db.scalars(
+        select(Municipality).where(Municipality.jobcentre_id.is_(None)).order_by(Municipality.name)
+    ).all()
+    for municipality in unserved:
+        jobcentre = _find(db, OrganisationKind.JOBCENTRE, f"Jobcenter {municipality.name}")
+        if jobcentre is None:
+            organisations.create_organisation(
+                db,
+                None,
+                kind=OrganisationKind.JOBCENTRE,
+                name=f"Jobcenter {municipality.name}",
+                region=municipality.employment_region,
+                municipalities=[municipality],
+            )
+
+    for login in demo_logins():
+        if users.find_by_email(db, login.email) is None:
+            users.create_user(
+                db,
+                None,
+                email=login.email,
+                name=login.name,
+                role=login.role,
+                organisation=_find(db, login.kind, login.organisation),
+                password=DEMO_PASSWORD,
+            )
+    db.flush()

@@ -1,0 +1,42 @@
+"""Languages: Danish by default, English on request; formatting of money and Copenhagen times."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from babel.numbers import format_decimal
+from flask import current_app, has_request_context, request, session
+from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import format_datetime as babel_format_datetime
+
+__all__ = ["babel", "format_datetime", "format_money", "gettext", "lazy_gettext", "ngettext"]
+
+LANGUAGE_COOKIE = "lang"
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        chosen = session.get(LANGUAGE_COOKIE) or request.cookies.get(LANGUAGE_COOKIE)
+        if chosen in languages:
+            return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+babel = Babel()
+
+
+def format_money(amount: Decimal | int | None) -> str:
+    """1.234.567,89 kr. in Danish, 1,234,567.89 kr. in English: exact, never rounded to kroner."""
+    if amount is None:
+        return ""
+    number = format_decimal(Decimal(amount), format="#,##0.00", locale=str(get_locale()))
+    return f"{number} kr."
+
+
+def format_datetime(moment: datetime | None, fmt: str = "medium") -> str:
+    """A stored UTC time shown in Europe/Copenhagen."""
+    if moment is None:
+        return ""
+    return babel_format_datetime(moment, fmt)

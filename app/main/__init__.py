@@ -1,0 +1,1 @@
+"""The start page of each role, the language switch and the health check."""

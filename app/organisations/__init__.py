@@ -1,0 +1,1 @@
+"""Organisations: employment regions and their councils, jobcentres, ministries, the authority."""

@@ -1,0 +1,43 @@
+"""Forms for organisations: shape only."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import EmailField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from app.i18n import lazy_gettext as _l
+from app.organisations.models import OrganisationKind
+
+
+class OrganisationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(
+        _l("E-mail (optional)"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+    )
+    council_name = StringField(
+        _l("Name of the regional employment council"),
+        validators=[Optional(), Length(max=200)],
+        description=_l("Only for employment regions."),
+    )
+    municipalities = SelectMultipleField(
+        _l("Municipalities served"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Only for jobcentres. Hold Ctrl (or Cmd) to choose more than one."),
+    )
+
+
+class OrganisationCreateForm(OrganisationForm):
+    kind = SelectField(
+        _l("Kind"),
+        choices=lambda: [(kind.value, kind.label) for kind in OrganisationKind],
+        validators=[DataRequired()],
+    )
+    region_id = SelectField(
+        _l("Employment region"),
+        coerce=int,
+        validators=[Optional()],
+        description=_l("Only for jobcentres."),
+    )

@@ -1,0 +1,101 @@
+"""Organisations, the councils of the regions, and the municipalities the jobcentres serve."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.db import Base, state_column
+from app.i18n import lazy_gettext as _l
+
+
+class OrganisationKind(StrEnum):
+    REGION = "region"
+    JOBCENTRE = "jobcentre"
+    MINISTRY = "ministry"
+    INTEGRATION_MINISTRY = "integration_ministry"
+    NATIONAL_AUTHORITY = "national_authority"
+    SUPPLIER = "supplier"
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS[self])
+
+
+KIND_LABELS = {
+    OrganisationKind.REGION: _l("Employment region"),
+    OrganisationKind.JOBCENTRE: _l("Jobcentre"),
+    OrganisationKind.MINISTRY: _l("Ministry of Employment"),
+    OrganisationKind.INTEGRATION_MINISTRY: _l("Ministry of Integration"),
+    OrganisationKind.NATIONAL_AUTHORITY: _l("National authority"),
+    OrganisationKind.SUPPLIER: _l("Supplier"),
+}
+
+
+class Organisation(Base):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        # A jobcentre belongs to exactly one region; nothing else belongs to a region.
+        CheckConstraint(
+            "(kind = 'jobcentre') = (region_id IS NOT NULL)", name="jobcentre_has_region"
+        ),
+        UniqueConstraint("kind", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[OrganisationKind] = mapped_column(
+        state_column(OrganisationKind, "organisation_kind"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    email: Mapped[str | None] = mapped_column(String(254))
+    active: Mapped[bool] = mapped_column(default=True)
+
+    region: Mapped[Organisation | None] = relationship(
+        remote_side=[id], back_populates="jobcentres"
+    )
+    jobcentres: Mapped[list[Organisation]] = relationship(
+        back_populates="region", order_by="Organisation.name"
+    )
+    council: Mapped[Council | None] = relationship(
+        back_populates="region", uselist=False, foreign_keys="Council.region_id"
+    )
+    municipalities: Mapped[list[Municipality]] = relationship(
+        back_populates="jobcentre",
+        foreign_keys="Municipality.jobcentre_id",
+        order_by="Municipality.name",
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Council(Base):
+    """The regional employment council of a region; the regional director heads its secretariat."""
+
+    __tablename__ = "councils"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+
+    region: Mapped[Organisation] = relationship(back_populates="council")
+
+
+class Municipality(Base):
+    """One of the 98 municipalities; its jobcentre and the employment region that covers it."""
+
+    __tablename__ = "municipalities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    administrative_region: Mapped[str] = mapped_column(String(100))
+    employment_region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    jobcentre_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+
+    employment_region: Mapped[Organisation] = relationship(foreign_keys=[employment_region_id])
+    jobcentre: Mapped[Organisation | None] = relationship(
+        back_populates="municipalities", foreign_keys=[jobcentre_id]
+    )

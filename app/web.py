@@ -1,0 +1,102 @@
+"""What every page shares: security headers, error pages, template helpers and navigation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask, render_template, request, url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.i18n import format_datetime, format_money
+from app.i18n import lazy_gettext as _l
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+        "base-uri 'self'",
+        "object-src 'none'",
+    ]
+)
+
+
+def _security_headers(response: Any) -> Any:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if request.endpoint != "static":
+        response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+#: The navigation each role sees: (endpoint, label). The start page is always first.
+NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
+    Role.ADMIN: [
+        ("organisations.index", _l("Organisations")),
+        ("admin_users.index", _l("Users")),
+    ],
+    Role.REGION_STAFF: [("organisations.my_region", _l("Our region"))],
+    Role.REGIONAL_DIRECTOR: [("organisations.my_region", _l("Our region"))],
+    Role.MINISTRY: [("organisations.regions", _l("Regions"))],
+    Role.INTEGRATION_MINISTRY: [("organisations.regions", _l("Regions"))],
+    **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
+    Role.SUPPLIER: [],
+}
+
+
+def navigation() -> list[dict[str, Any]]:
+    if not current_user.is_authenticated:
+        return []
+    items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
+    items.append(("auth.profile", _l("My profile")))
+    return [
+        {
+            "href": url_for(endpoint),
+            "text": label,
+            "current": request.endpoint == endpoint,
+            "active": (request.blueprint or "") == endpoint.split(".")[0]
+            and endpoint != "main.start",
+        }
+        for endpoint, label in items
+    ]
+
+
+ERROR_PAGES = (400, 403, 404, 405, 413, 500)
+
+
+def _error_page(error: HTTPException) -> tuple[str, int]:
+    """Our own page for every HTTP error; an unhandled exception arrives here as a 500."""
+    code = error.code or 500
+    if code >= 500:
+        from app.db import db
+
+        db.session.rollback()
+    template = f"errors/{code}.html" if code in ERROR_PAGES else "errors/generic.html"
+    return render_template(template, error=error, code=code), code
+
+
+def _csrf_failed(error: CSRFError) -> tuple[str, int]:
+    return render_template("errors/400.html", code=400, csrf=True), 400
+
+
+def register_web(app: Flask) -> None:
+    app.after_request(_security_headers)
+    app.register_error_handler(CSRFError, _csrf_failed)
+    app.register_error_handler(HTTPException, _error_page)
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["Role"] = Role
+    app.jinja_env.add_extension("jinja2.ext.i18n")

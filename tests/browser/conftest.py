@@ -1,0 +1,182 @@
+"""Browser tests: the app served by gunicorn on a free port, driven through the system Chromium.
+
+They skip when no Chromium is installed, except under CI (CI=true or BROWSER_TESTS=required),
+where a missing browser is a failure. Playwright never downloads a browser of its own.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+ROOT = Path(__file__).resolve().parents[2]
+AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def browser_required() -> bool:
+    return os.environ.get("CI") == "true" or os.environ.get("BROWSER_TESTS") == "required"
+
+
+def find_chromium() -> str | None:
+    for candidate in (os.environ.get("CHROMIUM_PATH"), "chromium", "chromium-browser"):
+        if candidate and (path := shutil.which(candidate)):
+            return path
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _browser_database(tmp_path_factory) -> str:
+    """A database of the suite's kind (SQLite or PostgreSQL), but the server's own."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
+    from app.db import make_engine
+
+    name = "rammeudbud_browser"
+    engine = make_engine(url)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    engine.dispose()
+    return url.rsplit("/", 1)[0] + "/" + name
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    path = find_chromium()
+    if path is None:
+        if browser_required():
+            pytest.fail("Chromium is required for the browser tests here but was not found.")
+        pytest.skip("No Chromium installed (apt-get install chromium); browser tests skipped.")
+    if not AXE_SCRIPT.exists():
+        pytest.fail("axe-core is missing: run `make install` (npm ci) first.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium_path, tmp_path_factory) -> Iterator[str]:
+    """gunicorn serving wsgi:app, as in production, on a migrated database with demo data."""
+    env = {
+        **os.environ,
+        "APP_ENV": "demo",
+        "SECRET_KEY": "browser-test-secret",
+        "DATABASE_URL": _browser_database(tmp_path_factory),
+    }
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([*flask, "demo-data"], cwd=ROOT, env=env, check=True, capture_output=True)
+    port = _free_port()
+    log = (tmp_path_factory.mktemp("server") / "gunicorn.log").open("w")
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, server)
+        yield base
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=10)
+        log.close()
+
+
+def _wait_until_up(base: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError("gunicorn stopped while starting; see its log")
+        try:
+            with urllib.request.urlopen(f"{base}/health", timeout=1) as response:  # noqa: S310
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError("gunicorn did not answer within 30 seconds")
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # The axe script is injected inline, which our own CSP rightly forbids: bypass it for the check.
+    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="da-DK")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def check_accessibility(page) -> None:
+    """Run axe-core on the page; a serious or critical finding fails the test."""
+    page.add_script_tag(path=str(AXE_SCRIPT))
+    result = page.evaluate("async () => await axe.run(document)")
+    findings = [
+        {"rule": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert findings == [], f"{page.url}: {json.dumps(findings, indent=1)}"
+
+
+def log_in(page, email: str, password: str = "demo12345678") -> None:
+    page.goto("/login")
+    check_accessibility(page)
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Adgangskode").fill(password)
+    page.get_by_role("button", name="Log ind").click()

@@ -1,0 +1,144 @@
+"""Access is denied by default: a reviewed table of role × endpoint, checked against the app.
+
+Adding an endpoint without adding it here fails the suite: every new route is reviewed.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from app.auth.roles import Role
+from tests.conftest import login, organisation, user
+
+ANONYMOUS = "anonymous"
+ALL_ROLES = frozenset(Role)
+PUBLIC = "public"
+
+#: endpoint → (method, url template, who may use it). Placeholders are filled per test.
+TABLE: dict[str, tuple[str, str, object]] = {
+    "main.index": ("GET", "/", PUBLIC),
+    "main.health": ("GET", "/health", PUBLIC),
+    "main.language": ("GET", "/language/en", PUBLIC),
+    "auth.login": ("GET", "/login", PUBLIC),
+    "static": ("GET", "/static/css/app.css", PUBLIC),
+    "main.start": ("GET", "/start", ALL_ROLES),
+    "auth.profile": ("GET", "/profile", ALL_ROLES),
+    "auth.logout": ("POST", "/logout", ALL_ROLES),
+    "admin_users.index": ("GET", "/admin/users/", {Role.ADMIN}),
+    "admin_users.create": ("GET", "/admin/users/new", {Role.ADMIN}),
+    "admin_users.detail": ("GET", "/admin/users/{user_id}", {Role.ADMIN}),
+    "admin_users.edit": ("GET", "/admin/users/{user_id}/edit", {Role.ADMIN}),
+    "admin_users.deactivate": ("GET", "/admin/users/{user_id}/deactivate", {Role.ADMIN}),
+    "admin_users.reactivate": ("POST", "/admin/users/{user_id}/reactivate", {Role.ADMIN}),
+    "admin_users.set_password": ("POST", "/admin/users/{user_id}/password", {Role.ADMIN}),
+    "organisations.index": ("GET", "/admin/organisations/", {Role.ADMIN}),
+    "organisations.create": ("GET", "/admin/organisations/new", {Role.ADMIN}),
+    "organisations.detail": ("GET", "/admin/organisations/{organisation_id}", {Role.ADMIN}),
+    "organisations.edit": ("GET", "/admin/organisations/{organisation_id}/edit", {Role.ADMIN}),
+    "organisations.my_region": ("GET", "/region", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
+    "organisations.regions": ("GET", "/regions", {Role.MINISTRY, Role.INTEGRATION_MINISTRY}),
+    "organisations.region": (
+        "GET",
+        "/regions/{region_id}",
+        {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
+    "organisations.my_jobcentre": (
+        "GET",
+        "/jobcentre",
+        {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER},
+    ),
+}
+
+#: One demo login per role.
+LOGIN_OF = {
+    Role.ADMIN: "admin@demo.dk",
+    Role.REGION_STAFF: "region.nordjylland@demo.dk",
+    Role.REGIONAL_DIRECTOR: "direktoer.nordjylland@demo.dk",
+    Role.MINISTRY: "ministeriet@demo.dk",
+    Role.INTEGRATION_MINISTRY: "integration@demo.dk",
+    Role.JOBCENTRE_STAFF: "jobcenter.aalborg@demo.dk",
+    Role.JOBCENTRE_MANAGER: "leder.aalborg@demo.dk",
+    Role.SUPPLIER: "leverandoer1@demo.dk",
+}
+
+
+def test_every_endpoint_of_the_app_is_in_the_reviewed_table(app):
+    assert sorted(app.view_functions) == sorted(TABLE)
+
+
+def _url(db, template: str) -> str:
+    from app.organisations.models import OrganisationKind
+
+    return template.format(
+        user_id=user(db, "leverandoer2@demo.dk").id,
+        organisation_id=organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
+        region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,
+    )
+
+
+def _expected(who: object, allowed: object, method: str) -> str:
+    if allowed == PUBLIC:
+        return "allowed"
+    if who == ANONYMOUS:
+        return "login"
+    return "allowed" if who in allowed else "refused"
+
+
+def _actual(response, allowed: object) -> str:
+    location = response.headers.get("Location", "")
+    if allowed == PUBLIC and response.status_code in (200, 302):
+        return "allowed"  # a public page may send on (the front page goes to the login)
+    if response.status_code == 403:
+        return "refused"
+    if response.status_code == 302 and location.startswith("/login?next="):
+        return "login"
+    if response.status_code in (200, 302, 409, 422):
+        return "allowed"  # the view ran (409/422: it refused the empty form, not the user)
+    return f"unexpected {response.status_code}"
+
+
+@pytest.mark.parametrize("who", [ANONYMOUS, *Role], ids=str)
+def test_each_role_gets_exactly_the_answers_in_the_table(client, db, who):
+    if who != ANONYMOUS:
+        assert login(client, LOGIN_OF[who]).status_code == 302
+    mismatches = []
+    # Logging out is checked last, as it ends the session.
+    for endpoint, (method, template, allowed) in sorted(
+        TABLE.items(), key=lambda item: item[0] == "auth.logout"
+    ):
+        if endpoint == "auth.login" and who != ANONYMOUS:
+            continue  # a logged-in user is sent on to the start page
+        response = client.open(_url(db, template), method=method)
+        expected, actual = _expected(who, allowed, method), _actual(response, allowed)
+        if expected != actual:
+            mismatches.append(f"{endpoint}: expected {expected}, got {actual}")
+    assert mismatches == []
+
+
+def test_an_endpoint_that_declares_nothing_is_closed_to_everyone(app, client, monkeypatch):
+    def undeclared():
+        return "should never be served"
+
+    monkeypatch.setitem(app.view_functions, "main.health", undeclared)
+    assert _actual(client.get("/health"), None) == "login"
+    login(client, "admin@demo.dk")
+    assert client.get("/health").status_code == 403
+
+
+def test_a_refused_access_is_recorded_in_the_audit_trail(client, db):
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+
+    login(client, "leverandoer1@demo.dk")
+    assert client.get("/admin/users/").status_code == 403
+    entry = db.scalars(select(AuditEntry).where(AuditEntry.action == "access.refused")).one()
+    assert entry.changes["endpoint"] == "admin_users.index"
+    assert entry.actor_id == user(db, "leverandoer1@demo.dk").id
+
+
+def test_the_403_page_explains_and_shows_no_internals(client):
+    login(client, "leverandoer1@demo.dk")
+    html = client.get("/admin/users/").get_data(as_text=True)
+    assert "Du har ikke adgang til denne side" in html
+    assert "Traceback" not in html

@@ -1,0 +1,46 @@
+"""Configuration from the environment, with safe defaults."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.config import ConfigurationError, from_environment, normalise_database_url
+
+
+def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("APP_ENV", raising=False)
+    with pytest.raises(ConfigurationError, match="SECRET_KEY must be set"):
+        from_environment()
+
+
+def test_production_is_the_default_and_uses_secure_cookies(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    config = from_environment()
+    assert config["APP_ENV"] == "production"
+    assert config["SESSION_COOKIE_SECURE"] is True
+    assert config["SESSION_COOKIE_HTTPONLY"] is True
+    assert config["DEMO_MODE"] is False
+    assert config["PASSWORD_HASH_FAST"] is False
+
+
+def test_demo_runs_without_a_configured_secret_key(monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("APP_ENV", "demo")
+    config = from_environment()
+    assert len(config["SECRET_KEY"]) >= 32
+    assert config["DEMO_MODE"] is True
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("postgresql+psycopg://u@h/d", "postgresql+psycopg://u@h/d"),
+        ("sqlite:///x.sqlite", "sqlite:///x.sqlite"),
+    ],
+)
+def test_postgres_urls_use_psycopg_3(given, expected):
+    assert normalise_database_url(given) == expected
