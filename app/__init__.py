@@ -34,6 +34,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.i18n import babel, select_locale
 
     use_fast_hashing(app.config["PASSWORD_HASH_FAST"])
+    from app.audit import chain
+
+    chain.configure(app.config["AUDIT_HMAC_KEY"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -63,11 +66,15 @@ def create_app(overrides: dict | None = None) -> Flask:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from app.audit.views import audit_bp
     from app.auth.views import admin_users_bp, auth_bp
     from app.main.views import main_bp
+    from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(organisations_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(audit_bp)

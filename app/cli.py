@@ -33,6 +33,39 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(database)
 
+    audit = AppGroup("audit", help="The audit trail.")
+
+    @audit.command("verify")
+    def audit_verify() -> None:
+        """Walk the HMAC chain; report the first broken entry (exit code 1)."""
+        from app.audit import chain
+
+        verdict = chain.verify(db.session)
+        if verdict.intact:
+            click.echo(f"The audit trail is intact: {verdict.checked} entries checked.")
+            return
+        click.echo(
+            f"The audit trail is BROKEN at entry {verdict.first_broken_seq}: {verdict.reason}. "
+            f"The {verdict.checked} entries before it are intact.",
+            err=True,
+        )
+        raise SystemExit(1)
+
+    app.cli.add_command(audit)
+
+    @app.cli.command("send-mail")
+    def send_mail() -> None:
+        """Send the e-mails waiting in the outbox (SMTP from MAIL_SERVER; else to the log)."""
+        from app.notifications import services
+
+        config = current_app.config
+        if config["MAIL_SERVER"]:
+            transport = services.smtp_transport(config)
+        else:
+            transport = services.log_transport
+        sent, failed = services.send_pending(db.session, transport, config["MAIL_FROM"])
+        click.echo(f"Sent {sent} e-mail(s); {failed} failed and will be tried again.")
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
     def demo_data(if_empty: bool) -> None:

@@ -43,11 +43,20 @@ def from_environment(overrides: dict | None = None) -> dict:
             raise ConfigurationError(
                 "SECRET_KEY must be set when APP_ENV is not development, demo or testing."
             )
-        secret_key = _development_secret()
+        secret_key = _development_secret("secret_key")
+    audit_key = overrides.get("AUDIT_HMAC_KEY") or os.environ.get("AUDIT_HMAC_KEY")
+    if not audit_key:
+        if not relaxed:
+            raise ConfigurationError(
+                "AUDIT_HMAC_KEY must be set when APP_ENV is not development, demo or testing: "
+                "it protects the audit trail and must be kept outside the database."
+            )
+        audit_key = _development_secret("audit_key")
     default_db = f"sqlite:///{INSTANCE_DIR / 'rammeudbud.sqlite'}"
     config = {
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
+        "AUDIT_HMAC_KEY": audit_key,
         "DEMO_MODE": _flag("DEMO_MODE", env in {"development", "demo"}),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "SQL_ECHO": _flag("SQL_ECHO", False),
@@ -67,6 +76,13 @@ def from_environment(overrides: dict | None = None) -> dict:
         "LANGUAGES": ("da", "en"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "PAGE_SIZE": 25,
+        # E-mail: without MAIL_SERVER, `flask send-mail` writes the messages to the log.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_FROM": os.environ.get("MAIL_FROM", "Rammeudbud <no-reply@rammeudbud.local>"),
         "TESTING": env == "testing",
     }
     config.update(overrides)
@@ -74,10 +90,10 @@ def from_environment(overrides: dict | None = None) -> dict:
     return config
 
 
-def _development_secret() -> str:
+def _development_secret(name: str) -> str:
     """A key that survives restarts of a development server, kept under instance/."""
     INSTANCE_DIR.mkdir(exist_ok=True)
-    path = INSTANCE_DIR / "secret_key"
+    path = INSTANCE_DIR / name
     if not path.exists():
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
@@ -95,6 +97,16 @@ _write_intent: ContextVar[bool] = ContextVar("write_intent", default=True)
 
 def set_write_intent(writes: bool) -> None:
     _write_intent.set(writes)
+
+
+@contextmanager
+def write_intent() -> Iterator[None]:
+    """Transactions begun inside the block may write (on SQLite: BEGIN IMMEDIATE)."""
+    token = _write_intent.set(True)
+    try:
+        yield
+    finally:
+        _write_intent.reset(token)
 
 
 def _configure_sqlite(engine: Engine) -> None:

@@ -45,20 +45,32 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.ADMIN: [
         ("organisations.index", _l("Organisations")),
         ("admin_users.index", _l("Users")),
+        ("audit.index", _l("Audit trail")),
     ],
     Role.REGION_STAFF: [("organisations.my_region", _l("Our region"))],
     Role.REGIONAL_DIRECTOR: [("organisations.my_region", _l("Our region"))],
     Role.MINISTRY: [("organisations.regions", _l("Regions"))],
     Role.INTEGRATION_MINISTRY: [("organisations.regions", _l("Regions"))],
     **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
-    Role.SUPPLIER: [],
+    Role.SUPPLIER: [("organisations.my_supplier", _l("Our company"))],
 }
+
+
+def unread_messages() -> int:
+    """The number shown beside the inbox in the header: one indexed count per page."""
+    if not current_user.is_authenticated:
+        return 0
+    from app.db import db
+    from app.notifications.services import unread_count
+
+    return unread_count(db.session, current_user)
 
 
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         return []
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
+    items.append(("notifications.index", _l("Inbox")))
     items.append(("auth.profile", _l("My profile")))
     return [
         {
@@ -97,6 +109,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.globals["navigation"] = navigation
+    app.jinja_env.globals["unread_messages"] = unread_messages
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -40,8 +40,14 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "organisations.region": (
         "GET",
         "/regions/{region_id}",
-        {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+        {Role.MINISTRY, Role.INTEGRATION_MINISTRY, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
+    "organisations.my_supplier": ("GET", "/supplier", {Role.SUPPLIER}),
+    "notifications.index": ("GET", "/inbox/", ALL_ROLES),
+    "notifications.open_message": ("POST", "/inbox/{notification_id}/open", ALL_ROLES),
+    "notifications.read_all": ("POST", "/inbox/read-all", ALL_ROLES),
+    "audit.index": ("GET", "/admin/audit/", {Role.ADMIN}),
+    "audit.verify": ("GET", "/admin/audit/verify", {Role.ADMIN}),
     "organisations.my_jobcentre": (
         "GET",
         "/jobcentre",
@@ -73,6 +79,7 @@ def _url(db, template: str) -> str:
         user_id=user(db, "leverandoer2@demo.dk").id,
         organisation_id=organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
         region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,
+        notification_id=0,  # nobody's: the allowed roles get 404, the others 403
     )
 
 
@@ -92,8 +99,8 @@ def _actual(response, allowed: object) -> str:
         return "refused"
     if response.status_code == 302 and location.startswith("/login?next="):
         return "login"
-    if response.status_code in (200, 302, 409, 422):
-        return "allowed"  # the view ran (409/422: it refused the empty form, not the user)
+    if response.status_code in (200, 302, 404, 409, 422):
+        return "allowed"  # the view ran (404/409/422: it refused the object or form, not the user)
     return f"unexpected {response.status_code}"
 
 
@@ -142,3 +149,8 @@ def test_the_403_page_explains_and_shows_no_internals(client):
     html = client.get("/admin/users/").get_data(as_text=True)
     assert "Du har ikke adgang til denne side" in html
     assert "Traceback" not in html
+
+
+def test_no_admin_can_act_as_a_supplier_or_read_the_suppliers_pages(client):
+    login(client, "admin@demo.dk")
+    assert client.get("/supplier").status_code == 403

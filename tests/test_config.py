@@ -14,9 +14,18 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         from_environment()
 
 
+def test_production_refuses_to_start_without_an_audit_key(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("AUDIT_HMAC_KEY", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    with pytest.raises(ConfigurationError, match="AUDIT_HMAC_KEY must be set"):
+        from_environment()
+
+
 def test_production_is_the_default_and_uses_secure_cookies(monkeypatch):
     monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
     config = from_environment()
     assert config["APP_ENV"] == "production"
     assert config["SESSION_COOKIE_SECURE"] is True

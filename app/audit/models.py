@@ -1,11 +1,11 @@
-"""One row per change, decision or security event; rows are only ever appended."""
+"""One row per change, decision or security event; rows are only ever appended, in a chain."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.db import Base, UTCDateTime
@@ -16,6 +16,8 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_audit_entries_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Position in the chain: appends are serialized, so the sequence has no gaps or forks.
+    seq: Mapped[int] = mapped_column(BigInteger, unique=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now, index=True)
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     actor_organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
@@ -25,3 +27,17 @@ class AuditEntry(Base):
     changes: Mapped[dict | None] = mapped_column(JSON)
     request_id: Mapped[str | None] = mapped_column(String(64))
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+    # HMAC-SHA256 over the previous entry's chain_hash and this entry's fields.
+    chain_hash: Mapped[str] = mapped_column(String(64))
+
+    actor = relationship("User", lazy="raise_on_sql", viewonly=True)
+
+
+class AuditChainHead(Base):
+    """The single row that says where the chain ends; locking it serializes appends."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default="")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import g, has_request_context, request
 from sqlalchemy.orm import Session
 
+from app import clock
+from app.audit import chain
 from app.audit.models import AuditEntry
-from app.db import db
+from app.db import db, write_intent
 
 
 def _request_details() -> tuple[str | None, str | None]:
@@ -26,7 +29,11 @@ def _unproxied(value: Any) -> Any:
 def _entry(actor: Any, action: str, obj: Any, changes: dict | None) -> AuditEntry:
     request_id, remote_addr = _request_details()
     actor, obj = _unproxied(actor), _unproxied(obj)
+    if changes is not None:
+        # What is stored is exactly what is hashed: plain JSON, no Decimals or dates.
+        changes = json.loads(json.dumps(changes, default=str))
     return AuditEntry(
+        occurred_at=clock.now(),
         actor_id=getattr(actor, "id", None),
         actor_organisation_id=getattr(actor, "organisation_id", None),
         action=action,
@@ -44,9 +51,7 @@ def record(
     """Append an entry in the caller's transaction: it stands or falls with the change."""
     if obj is not None and getattr(obj, "id", None) is None:
         session.flush()
-    entry = _entry(actor, action, obj, changes)
-    session.add(entry)
-    return entry
+    return chain.append(session, _entry(actor, action, obj, changes))
 
 
 def record_security_event(
@@ -59,12 +64,13 @@ def record_security_event(
     """
     entry = _entry(actor, action, obj, changes)  # read the actor before the rollback expires it
     db.session.rollback()
-    session = db.new_session()
-    try:
-        session.add(entry)
-        session.commit()
-    finally:
-        session.close()
+    with write_intent():
+        session = db.new_session()
+        try:
+            chain.append(session, entry)
+            session.commit()
+        finally:
+            session.close()
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:

@@ -71,15 +71,29 @@ def check_access() -> Any:
     return None
 
 
-def _refuse() -> None:
+def _refuse(status: int = 403, obj: Any = None) -> None:
     from app.audit.services import record_security_event
 
     record_security_event(
         current_user if current_user.is_authenticated else None,
         "access.refused",
+        obj,
         changes={"endpoint": request.endpoint, "path": request.path, "method": request.method},
     )
-    abort(403)
+    abort(status)
+
+
+def load_visible(model: type, object_id: int) -> Any:
+    """The object, if the current user may see it; 404 whether it is missing or not theirs.
+
+    Each model says who may see it in `is_visible_to(user)`. A refusal is audited.
+    """
+    obj = db.session.get(model, object_id)
+    if obj is None:
+        abort(404)
+    if not obj.is_visible_to(current_user):
+        _refuse(404, obj)
+    return obj
 
 
 @login_manager.user_loader

@@ -12,6 +12,7 @@ from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_passwo
 from app.auth.roles import Role
 from app.errors import DomainError, NotAllowed
 from app.i18n import gettext as _
+from app.notifications.services import notify
 from app.organisations.models import Organisation
 
 
@@ -95,6 +96,18 @@ def create_user(
         user,
         {"email": email, "role": role.value, "organisation_id": organisation.id},
     )
+    if actor is not None:  # demo users are not greeted
+        notify(
+            db,
+            [user],
+            _("Welcome to Rammeudbud"),
+            _(
+                "A user has been created for you in %(organisation)s with the role %(role)s. "
+                "Your administrator gives you the password.",
+                organisation=organisation.name,
+                role=role.label,
+            ),
+        )
     return user
 
 
@@ -116,6 +129,17 @@ def update_user(
         # What the user may see has changed: sessions opened under the old rights end.
         user.session_version += 1
     audit.record(db, actor, "user.updated", user, changes)
+    if "role" in changes or "organisation_id" in changes:
+        notify(
+            db,
+            [user],
+            _("Your access has changed"),
+            _(
+                "You are now %(role)s in %(organisation)s. Log in again to continue.",
+                role=role.label,
+                organisation=organisation.name,
+            ),
+        )
     return user
 
 
@@ -155,6 +179,12 @@ def set_password(db: Session, actor: User | None, user: User, new: str) -> None:
     user.password_hash = hash_password(new)
     user.session_version += 1
     audit.record(db, actor, "user.password_set", user)
+    notify(
+        db,
+        [user],
+        _("Your password was changed"),
+        _("An administrator has set a new password for you. If you did not ask for it, say so."),
+    )
 
 
 def end_sessions(db: Session, user: User) -> None:

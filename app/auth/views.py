@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
 
 from app.audit import services as audit
 from app.audit.services import record_security_event
-from app.auth import services
+from app.auth import services, throttle
 from app.auth.access import allow, logged_in, public
 from app.auth.forms import (
     LoginForm,
@@ -22,6 +22,7 @@ from app.auth.roles import Role
 from app.db import db
 from app.errors import DomainError
 from app.forms import ConfirmForm
+from app.i18n import LANGUAGE_COOKIE
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.pagination import paginate
@@ -37,6 +38,14 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
+def _start_new_session() -> None:
+    """A fresh session on login (no fixation); only the chosen language carries over."""
+    language = session.get(LANGUAGE_COOKIE)
+    session.clear()
+    if language:
+        session[LANGUAGE_COOKIE] = language
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
@@ -44,13 +53,30 @@ def login():
         return redirect(url_for("main.start"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(db.session, form.email.data, form.password.data)
+        email, address = form.email.data, request.remote_addr
+        wait = throttle.seconds_to_wait(db.session, email, address)
+        if wait:
+            record_security_event(None, "login.throttled", changes={"email": email[:254]})
+            flash(
+                _(
+                    "Too many failed attempts. Wait %(seconds)d seconds and try again.",
+                    seconds=wait,
+                ),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
+        user = services.authenticate(db.session, email, form.password.data)
         if user is None:
-            record_security_event(None, "login.failed", changes={"email": form.email.data[:254]})
+            # Committed at once: the failure counts and is audited whatever the response does.
+            throttle.record_failure(db.session, email, address)
+            audit.record(db.session, None, "login.failed", changes={"email": email[:254]})
+            db.session.commit()
             flash(_("The e-mail or the password is wrong, or the user is inactive."), "error")
             return render_template("auth/login.html", form=form), 401
+        throttle.record_success(db.session, email)
         audit.record(db.session, user, "login.succeeded", user)
         db.session.commit()
+        _start_new_session()
         login_user(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.start"))
     return render_template("auth/login.html", form=form), 422 if form.errors else 200
@@ -62,6 +88,7 @@ def logout():
     services.end_sessions(db.session, current_user)
     db.session.commit()
     logout_user()
+    _start_new_session()
     flash(_("You are logged out."), "success")
     return redirect(url_for("auth.login"))
 

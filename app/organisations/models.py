@@ -71,6 +71,21 @@ class Organisation(Base):
     def __str__(self) -> str:
         return self.name
 
+    def is_visible_to(self, user) -> bool:
+        """Nationals see every organisation; the others their own and what belongs to it."""
+        from app.auth.roles import Role
+
+        if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+            return True
+        own = user.organisation
+        if self.id == own.id:
+            return True
+        if own.kind == OrganisationKind.REGION:
+            return self.region_id == own.id  # its jobcentres
+        if own.kind == OrganisationKind.JOBCENTRE:
+            return self.id == own.region_id  # its region
+        return False
+
 
 class Council(Base):
     """The regional employment council of a region; the regional director heads its secretariat."""

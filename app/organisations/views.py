@@ -7,7 +7,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from app.auth.access import allow
+from app.auth.access import allow, load_visible
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
@@ -178,7 +178,7 @@ def _region_page(region: Organisation):
 @organisations_bp.get("/region")
 @allow(Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 def my_region():
-    return _region_page(current_user.organisation)
+    return redirect(url_for("organisations.region", region_id=current_user.organisation_id))
 
 
 @organisations_bp.get("/regions")
@@ -201,9 +201,9 @@ def regions():
 
 
 @organisations_bp.get("/regions/<int:region_id>")
-@allow(Role.MINISTRY, Role.INTEGRATION_MINISTRY)
+@allow(Role.MINISTRY, Role.INTEGRATION_MINISTRY, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 def region(region_id: int):
-    region = _load(region_id)
+    region = load_visible(Organisation, region_id)
     if region.kind != OrganisationKind.REGION:
         abort(404)
     return _region_page(region)
@@ -213,3 +213,13 @@ def region(region_id: int):
 @allow(*JOBCENTRE_ROLES)
 def my_jobcentre():
     return render_template("organisations/jobcentre.html", jobcentre=current_user.organisation)
+
+
+@organisations_bp.get("/supplier")
+@allow(Role.SUPPLIER)
+def my_supplier():
+    supplier = current_user.organisation
+    colleagues = db.session.scalars(
+        select(User).where(User.organisation_id == supplier.id, User.active).order_by(User.name)
+    ).all()
+    return render_template("organisations/supplier.html", supplier=supplier, colleagues=colleagues)

@@ -71,3 +71,31 @@ def test_an_admin_creates_a_user_who_can_then_log_in(page):
     page.get_by_role("button", name="Log af").click()
     log_in(page, "browser.bruger@demo.dk", "browser password 1")
     expect(page.locator("main")).to_contain_text("Jobcenter Vejle")
+
+
+def test_an_admin_reads_the_audit_trail_and_verifies_it(page):
+    log_in(page, "admin@demo.dk")
+    page.get_by_role("link", name="Revisionsspor").first.click()
+    expect(page.locator("main")).to_contain_text("login.succeeded")
+    check_accessibility(page)
+    page.get_by_role("link", name="Kontrollér kæden").click()
+    expect(page.locator("main")).to_contain_text("Kæden er intakt")
+    check_accessibility(page)
+
+
+def test_a_user_reads_a_message_in_the_inbox(page):
+    # The admin sets a new password for a supplier user, which notifies that user.
+    log_in(page, "admin@demo.dk")
+    page.goto("/admin/users/?q=leverandoer3")
+    page.get_by_role("link", name="Lars Leverandør (Inklusion Danmark ApS)").click()
+    page.get_by_label("Ny adgangskode").fill("a brand new password")
+    page.get_by_label("Gentag den nye adgangskode").fill("a brand new password")
+    page.get_by_role("button", name="Sæt adgangskode").click()
+    expect(page.locator("main")).to_contain_text("En ny adgangskode er sat")
+    page.get_by_role("button", name="Log af").click()
+    log_in(page, "leverandoer3@demo.dk", "a brand new password")
+    expect(page.get_by_test_id("unread-count")).to_contain_text("1")
+    page.get_by_test_id("inbox-link").click()
+    check_accessibility(page)
+    page.get_by_role("button", name="Din adgangskode er ændret").click()
+    expect(page.get_by_test_id("unread-count")).to_have_count(0)

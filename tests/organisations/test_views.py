@@ -62,7 +62,7 @@ def test_an_unknown_organisation_is_a_404(admin_client):
 
 def test_region_staff_see_their_own_region(client):
     login(client, "region.syddanmark@demo.dk")
-    html = client.get("/region").get_data(as_text=True)
+    html = client.get("/region", follow_redirects=True).get_data(as_text=True)
     assert "Beskæftigelsesregion Syddanmark" in html
     assert "Jobcenter Odense" in html and "Jobcenter Aalborg" not in html
     assert "Dorte Direktør (Syddanmark)" in html
@@ -81,3 +81,38 @@ def test_jobcentre_staff_see_their_jobcentre(client):
     login(client, "jobcenter.koebenhavn@demo.dk")
     html = client.get("/jobcentre").get_data(as_text=True)
     assert "Jobcenter København" in html and "Beskæftigelsesregion Hovedstaden og Sjælland" in html
+
+
+def test_another_regions_page_answers_404_to_region_staff_and_is_audited(client, db):
+    from app.audit.models import AuditEntry
+
+    nord = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland")
+    syd = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Syddanmark")
+    nord_id, syd_id = nord.id, syd.id
+    login(client, "region.syddanmark@demo.dk")
+    assert client.get(f"/regions/{syd_id}").status_code == 200
+    assert client.get(f"/regions/{nord_id}").status_code == 404
+    client.post("/logout")
+    login(client, "region.nordjylland@demo.dk")  # the same role, the other region
+    assert client.get(f"/regions/{nord_id}").status_code == 200
+    assert client.get(f"/regions/{syd_id}").status_code == 404
+    refusals = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == "access.refused").order_by(AuditEntry.seq)
+    ).all()
+    assert [(r.object_type, r.object_id) for r in refusals] == [
+        ("organisations", nord_id),
+        ("organisations", syd_id),
+    ]
+
+
+def test_a_jobcentre_is_not_a_region_page(client, db):
+    aalborg = organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg")
+    login(client, "ministeriet@demo.dk")
+    assert client.get(f"/regions/{aalborg.id}").status_code == 404
+
+
+def test_a_supplier_sees_its_own_company_and_colleagues(client):
+    login(client, "leverandoer2@demo.dk")
+    html = client.get("/supplier").get_data(as_text=True)
+    assert "Job &amp; Kompetence A/S" in html and "leverandoer2@demo.dk" in html
+    assert "leverandoer1@demo.dk" not in html

@@ -1,0 +1,1 @@
+"""Notifications: each user's inbox, and the e-mail outbox that `flask send-mail` empties."""
