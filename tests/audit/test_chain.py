@@ -158,7 +158,7 @@ def test_concurrent_appends_never_fork_the_chain(app):
                 with Session(engine) as session:
                     audit.record(session, None, "test.concurrent", changes={"w": number, "i": i})
                     session.commit()
-        except Exception as err:  # noqa: BLE001 - collected and asserted below
+        except Exception as err:
             errors.append(err)
 
     threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
