@@ -25,6 +25,12 @@ REGIONS = {
     "Syddanmark": "syddanmark",
     "Hovedstaden og Sjælland": "hovedstaden",
 }
+REGION_CODES = {
+    "Nordjylland": "NJ",
+    "Midtjylland": "MJ",
+    "Syddanmark": "SD",
+    "Hovedstaden og Sjælland": "HS",
+}
 
 MINISTRY = "Beskæftigelsesministeriet"
 INTEGRATION_MINISTRY = "Ministeriet for Flygtninge, Indvandrere og Integration"
@@ -159,6 +165,7 @@ def create_demo_data(db: Session) -> None:
             OrganisationKind.REGION,
             region_name(full),
             council_name=f"Det Regionale Beskæftigelsesråd {full}",
+            code=REGION_CODES[full],
         )
         for full in REGIONS
     }
@@ -209,3 +216,6 @@ def create_demo_data(db: Session) -> None:
                 password=DEMO_PASSWORD,
             )
     db.flush()
+    from app.demo_tenders import create_demo_tenders
+
+    create_demo_tenders(db)

@@ -3,21 +3,53 @@
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
 from app.auth.throttle import LoginThrottle
+from app.councils.models import (
+    AnnualContract,
+    ContractNeed,
+    CouncilDecision,
+    CouncilMeeting,
+    MeetingDocument,
+)
 from app.db import Base
+from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import (
+    Amendment,
+    AwardCriterion,
+    Lot,
+    MinimumRequirement,
+    Tender,
+    TenderApproval,
+    TenderDocument,
+)
 
 metadata = Base.metadata
 
 __all__ = [
+    "Amendment",
+    "AnnualContract",
     "AuditChainHead",
     "AuditEntry",
+    "AwardCriterion",
+    "ContractNeed",
     "Council",
+    "CouncilDecision",
+    "CouncilMeeting",
     "LoginThrottle",
+    "Lot",
+    "MeetingDocument",
+    "MinimumRequirement",
     "Municipality",
     "Notification",
     "Organisation",
     "OutboxMessage",
+    "StoredFile",
+    "TargetGroup",
+    "Tender",
+    "TenderApproval",
+    "TenderDocument",
     "User",
     "metadata",
 ]

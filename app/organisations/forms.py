@@ -16,6 +16,11 @@ class OrganisationForm(FlaskForm):
         _l("E-mail (optional)"),
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
     )
+    code = StringField(
+        _l("Region code"),
+        validators=[Optional(), Length(max=4)],
+        description=_l("Only for employment regions: 2–4 letters used in tender references."),
+    )
     council_name = StringField(
         _l("Name of the regional employment council"),
         validators=[Optional(), Length(max=200)],

@@ -51,6 +51,8 @@ class Organisation(Base):
     name: Mapped[str] = mapped_column(String(200))
     region_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     email: Mapped[str | None] = mapped_column(String(254))
+    # A region's short code, used in tender references (RU-2026-NJ-001).
+    code: Mapped[str | None] = mapped_column(String(4), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Organisation | None] = relationship(

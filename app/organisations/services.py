@@ -30,6 +30,18 @@ def _check_name_free(db: Session, kind: OrganisationKind, name: str, own_id: int
         )
 
 
+def _check_code(db: Session, code: str | None, own_id: int | None) -> str:
+    code = (code or "").strip().upper()
+    if not (2 <= len(code) <= 4 and code.isalpha() and code.isascii()):
+        raise DomainError(_("A region needs a code of 2 to 4 letters (A–Z), e.g. NJ."))
+    stmt = select(func.count()).where(Organisation.code == code)
+    if own_id is not None:
+        stmt = stmt.where(Organisation.id != own_id)
+    if db.scalar(stmt):
+        raise DomainError(_("Another region already has the code %(code)s.", code=code))
+    return code
+
+
 def _check_region(region: Organisation | None) -> Organisation:
     if region is None or region.kind != OrganisationKind.REGION:
         raise DomainError(_("A jobcentre must belong to an employment region."))
@@ -73,6 +85,7 @@ def create_organisation(
     region: Organisation | None = None,
     council_name: str | None = None,
     municipalities: Sequence[Municipality] = (),
+    code: str | None = None,
 ) -> Organisation:
     """Create an organisation: a region with its council, a jobcentre in its region."""
     _require_admin(actor)
@@ -87,6 +100,7 @@ def create_organisation(
         if not (council_name or "").strip():
             raise DomainError(_("An employment region needs the name of its regional council."))
         organisation.council = Council(name=council_name.strip())
+        organisation.code = _check_code(db, code, None)
     db.add(organisation)
     db.flush()
     if kind == OrganisationKind.JOBCENTRE:
@@ -117,6 +131,7 @@ def update_organisation(
     email: str | None = None,
     council_name: str | None = None,
     municipalities: Sequence[Municipality] | None = None,
+    code: str | None = None,
 ) -> Organisation:
     """Rename an organisation, or change its council's name or a jobcentre's municipalities.
 
@@ -130,6 +145,7 @@ def update_organisation(
         "email": organisation.email,
         "council": organisation.council.name if organisation.council else None,
         "municipalities": sorted(m.name for m in organisation.municipalities),
+        "code": organisation.code,
     }
     organisation.name = name
     organisation.email = email or None
@@ -137,6 +153,8 @@ def update_organisation(
         if not (council_name or "").strip():
             raise DomainError(_("An employment region needs the name of its regional council."))
         organisation.council.name = council_name.strip()
+        if code is not None:
+            organisation.code = _check_code(db, code, organisation.id)
     if organisation.kind == OrganisationKind.JOBCENTRE and municipalities is not None:
         _assign_municipalities(db, organisation, municipalities)
     db.flush()
@@ -146,6 +164,7 @@ def update_organisation(
         "email": organisation.email,
         "council": organisation.council.name if organisation.council else None,
         "municipalities": sorted(m.name for m in organisation.municipalities),
+        "code": organisation.code,
     }
     changes = audit.diff(before, after)
     if changes:

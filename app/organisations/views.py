@@ -95,6 +95,7 @@ def create():
                 region=db.session.get(Organisation, form.region_id.data or 0),
                 council_name=form.council_name.data,
                 municipalities=_chosen_municipalities(form.municipalities.data or []),
+                code=form.code.data,
             )
         except DomainError as err:
             db.session.rollback()
@@ -136,6 +137,7 @@ def edit(organisation_id: int):
                 email=form.email.data,
                 council_name=form.council_name.data,
                 municipalities=_chosen_municipalities(form.municipalities.data or []),
+                code=form.code.data if organisation.kind == OrganisationKind.REGION else None,
             )
         except DomainError as err:
             db.session.rollback()

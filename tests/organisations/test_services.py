@@ -39,7 +39,7 @@ def test_a_region_needs_its_council(db, admin):
 
 def test_a_new_region_gets_its_council(db, admin):
     region = services.create_organisation(
-        db, admin, kind=OrganisationKind.REGION, name="Region X", council_name="Rådet X"
+        db, admin, kind=OrganisationKind.REGION, name="Region X", council_name="Rådet X", code="RX"
     )
     assert region.council.name == "Rådet X"
 

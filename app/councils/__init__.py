@@ -1,0 +1,1 @@
+"""The councils' register: meetings, decisions and the annual minister–council contracts."""

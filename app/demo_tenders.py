@@ -1,0 +1,298 @@
+"""Demo data for tenders: target groups, each council's register, and tenders in every state."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.auth import services as users
+from app.auth.models import User
+from app.clock import COPENHAGEN
+from app.councils import services as councils
+from app.organisations.models import Organisation, OrganisationKind
+from app.targetgroups import services as target_groups
+from app.targetgroups.models import TargetGroup
+from app.tenders import services as tenders
+from app.tenders.models import Scope, Tender
+from app.tenders.services import CriterionInput, LotInput, TenderContent
+
+TARGET_GROUPS = [
+    ("Ledige akademikere", "Ledige med en videregående uddannelse.", False),
+    (
+        "Faggrupper med få ledige i det enkelte jobcenter",
+        "Fag, hvor hvert jobcenter kun har få ledige, så en fælles indsats giver mening.",
+        False,
+    ),
+    ("Personer med handicap", "Ledige, hvis handicap kræver en specialiseret indsats.", False),
+    (
+        "Flygtninge og indvandrere",
+        "Ledige flygtninge og indvandrere; en del af integrationsindsatsen.",
+        True,
+    ),
+]
+
+REGION_NAMES = {
+    "NJ": "Beskæftigelsesregion Nordjylland",
+    "MJ": "Beskæftigelsesregion Midtjylland",
+    "SD": "Beskæftigelsesregion Syddanmark",
+    "HS": "Beskæftigelsesregion Hovedstaden og Sjælland",
+}
+STAFF = {
+    "NJ": "region.nordjylland@demo.dk",
+    "MJ": "region.midtjylland@demo.dk",
+    "SD": "region.syddanmark@demo.dk",
+    "HS": "region.hovedstaden@demo.dk",
+}
+DIRECTORS = {code: email.replace("region.", "direktoer.") for code, email in STAFF.items()}
+
+
+def _cph(day: date, hour: int = 12) -> datetime:
+    return datetime.combine(day, time(hour), tzinfo=COPENHAGEN)
+
+
+def _user(db: Session, email: str) -> User:
+    found = users.find_by_email(db, email)
+    assert found is not None, email
+    return found
+
+
+def _group(db: Session, name: str) -> TargetGroup:
+    return db.scalars(select(TargetGroup).where(TargetGroup.name == name)).one()
+
+
+def _content(
+    title: str,
+    groups: list[TargetGroup],
+    need_id: int,
+    *,
+    deadline: datetime,
+    scope: Scope = Scope.REGIONAL,
+    lots: int = 2,
+) -> TenderContent:
+    start = deadline.date() + timedelta(days=60)
+    return TenderContent(
+        title=title,
+        description=(
+            f"{title}. Leverandøren gennemfører et forløb med afklaring, opkvalificering og "
+            "jobsøgning for den enkelte ledige og rapporterer resultaterne til jobcenteret."
+        ),
+        scope=scope,
+        target_group_ids=[g.id for g in groups],
+        need_id=need_id,
+        estimated_value=Decimal(6_000_000 * lots),
+        agreement_start=start,
+        agreement_end=tenders.four_years_after(start) - timedelta(days=365),
+        bid_deadline=deadline,
+        lots=[
+            LotInput(
+                title=f"Delaftale {n}: {area}",
+                description=f"Indsatsen i {area.lower()}.",
+                maximum_value=Decimal(7_500_000),
+                suppliers_to_award=3,
+            )
+            for n, area in enumerate(["Nord", "Syd", "Øst"][:lots], start=1)
+        ],
+        criteria=[
+            CriterionInput("Pris", 40, is_price=True),
+            CriterionInput("Kvalitet i forløbet", 35),
+            CriterionInput("Erfaring med målgruppen", 25),
+        ],
+        requirements=[
+            "Leverandøren har erfaring med målgruppen fra mindst ét tidligere forløb.",
+            "Leverandøren kan starte et forløb senest 10 arbejdsdage efter bestilling.",
+        ],
+    )
+
+
+def create_demo_tenders(db: Session) -> None:
+    """Idempotent: does nothing when tenders exist."""
+    if db.scalar(select(func.count()).select_from(Tender)):
+        return
+    for name, description, integration in TARGET_GROUPS:
+        if not db.scalar(select(func.count()).where(TargetGroup.name == name)):
+            target_groups.create_target_group(
+                db, None, name=name, description=description, integration_effort=integration
+            )
+    regions = {
+        code: db.scalars(
+            select(Organisation).where(
+                Organisation.kind == OrganisationKind.REGION, Organisation.name == name
+            )
+        ).one()
+        for code, name in REGION_NAMES.items()
+    }
+    today = clock.today()
+    needs: dict[str, list[int]] = {}
+    decisions: dict[str, list] = {}
+    for code, region in regions.items():
+        council = region.council
+        meeting = councils.add_meeting(
+            db,
+            None,
+            council,
+            held_on=today - timedelta(days=120),
+            title=f"Rådsmøde {today.year}",
+            agenda="Godkendelse af dagsorden\nBehov for rammeudbud\nOrientering om resultater",
+        )
+        decisions[code] = [
+            councils.add_decision(
+                db,
+                None,
+                council,
+                decided_on=meeting.held_on,
+                concerns=concerns,
+                text=f"Rådet tilslutter sig, at regionen gennemfører: {concerns.lower()}.",
+                meeting=meeting,
+            )
+            for concerns in (
+                "Rammeudbud for ledige akademikere",
+                "Rammeudbud for personer med handicap",
+                "Landsdækkende rammeudbud for faggrupper med få ledige",
+                "Rammeudbud for flygtninge og indvandrere",
+            )
+        ]
+        for year in (today.year, today.year + 1):
+            contract = councils.add_contract(
+                db,
+                None,
+                council,
+                year=year,
+                summary=f"Årlig kontrakt {year} mellem beskæftigelsesministeren og rådet.",
+                needs=[
+                    "Specialiseret indsats for ledige akademikere",
+                    "Indsats for personer med handicap",
+                    "Fælles indsats for faggrupper med få ledige",
+                    "Indsats for flygtninge og indvandrere",
+                ],
+            )
+            if year == today.year:
+                needs[code] = [need.id for need in contract.needs]
+
+    academics = _group(db, "Ledige akademikere")
+    few = _group(db, "Faggrupper med få ledige i det enkelte jobcenter")
+    disabled = _group(db, "Personer med handicap")
+    refugees = _group(db, "Flygtninge og indvandrere")
+    ministry = _user(db, "ministeriet@demo.dk")
+    integration = _user(db, "integration@demo.dk")
+    staff = {code: _user(db, email) for code, email in STAFF.items()}
+    open_deadline = _cph(today + timedelta(days=45))
+
+    def through(code, content, until, decision=0):
+        tender = tenders.create_tender(db, staff[code], content)
+        steps = ["council", "submit", "integration", "approve", "publish"]
+        for step in steps[: steps.index(until) + 1] if until else []:
+            if step == "council":
+                tenders.link_council_decision(db, staff[code], tender, decisions[code][decision])
+                tenders.involve_council(db, staff[code], tender)
+            elif step == "submit":
+                tenders.submit(db, staff[code], tender)
+            elif step == "integration" and tender.concerns_integration:
+                tenders.agree_integration(db, integration, tender)
+            elif step == "approve":
+                tenders.approve(db, ministry, tender)
+            elif step == "publish":
+                tenders.publish(db, staff[code], tender)
+        return tender
+
+    # A closed one: tendered in the past, its deadline has passed.
+    past = today - timedelta(days=90)
+    with clock.frozen_at(_cph(past, 9)):
+        through(
+            "NJ",
+            _content(
+                "Indsats for ledige akademikere 2026",
+                [academics],
+                needs["NJ"][0],
+                deadline=_cph(past + timedelta(days=30)),
+            ),
+            "publish",
+        )
+    through(
+        "NJ",
+        _content(
+            "Indsats for ledige akademikere i Nordjylland",
+            [academics],
+            needs["NJ"][0],
+            deadline=open_deadline,
+        ),
+        "publish",
+    )
+    through(
+        "NJ",
+        _content(
+            "Indsats for personer med handicap i Nordjylland",
+            [disabled],
+            needs["NJ"][1],
+            deadline=open_deadline,
+            lots=1,
+        ),
+        None,
+    )
+    through(
+        "MJ",
+        _content(
+            "Indsats for personer med handicap i Midtjylland",
+            [disabled],
+            needs["MJ"][1],
+            deadline=open_deadline,
+        ),
+        "council",
+        decision=1,
+    )
+    through(
+        "SD",
+        _content(
+            "Indsats for flygtninge og indvandrere i Syddanmark",
+            [refugees],
+            needs["SD"][3],
+            deadline=open_deadline,
+        ),
+        "submit",
+        decision=3,
+    )
+    through(
+        "HS",
+        _content(
+            "Indsats for ledige akademikere i Hovedstaden og Sjælland",
+            [academics],
+            needs["HS"][0],
+            deadline=open_deadline,
+        ),
+        "approve",
+    )
+    cancelled = through(
+        "HS",
+        _content(
+            "Indsats for personer med handicap i Hovedstaden",
+            [disabled],
+            needs["HS"][1],
+            deadline=open_deadline,
+            lots=1,
+        ),
+        None,
+    )
+    tenders.cancel(db, staff["HS"], cancelled, "Behovet dækkes af et landsdækkende udbud.")
+
+    # A national tender led by Midtjylland: all four councils decided; two directors agreed.
+    national = tenders.create_tender(
+        db,
+        staff["MJ"],
+        _content(
+            "Landsdækkende indsats for faggrupper med få ledige",
+            [few],
+            needs["MJ"][2],
+            deadline=open_deadline,
+            scope=Scope.NATIONAL,
+            lots=3,
+        ),
+    )
+    for code in regions:
+        tenders.link_council_decision(db, staff["MJ"], national, decisions[code][2])
+    tenders.involve_council(db, staff["MJ"], national)
+    for code in ("MJ", "NJ"):
+        tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
+    db.flush()

@@ -1,0 +1,1 @@
+"""PDF documents rendered from HTML templates by WeasyPrint, never fetching anything outside."""

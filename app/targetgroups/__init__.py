@@ -1,0 +1,1 @@
+"""Target groups: the delimited groups of unemployed people that framework tenders are for."""

@@ -1,0 +1,1 @@
+"""Framework tenders: content, lots, the approval gates, publication and amendments."""

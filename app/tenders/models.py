@@ -1,0 +1,270 @@
+"""A tender with its lots, criteria, requirements, documents, approvals and amendments."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.councils.models import ContractNeed, CouncilDecision
+from app.db import Base, Money, UTCDateTime, state_column
+from app.files.models import StoredFile
+from app.i18n import lazy_gettext as _l
+from app.organisations.models import Organisation
+from app.targetgroups.models import TargetGroup
+
+
+class TenderState(StrEnum):
+    DRAFT = "draft"
+    COUNCIL_INVOLVED = "council_involved"
+    SUBMITTED = "submitted"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+    BIDDING_CLOSED = "bidding_closed"  # derived from the clock; never stored by this issue
+    CANCELLED = "cancelled"
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self])
+
+
+STATE_LABELS = {
+    TenderState.DRAFT: _l("Draft"),
+    TenderState.COUNCIL_INVOLVED: _l("Council involved"),
+    TenderState.SUBMITTED: _l("Submitted for approval"),
+    TenderState.APPROVED: _l("Approved"),
+    TenderState.PUBLISHED: _l("Published, open for bids"),
+    TenderState.BIDDING_CLOSED: _l("Bidding closed"),
+    TenderState.CANCELLED: _l("Cancelled"),
+}
+
+
+class Scope(StrEnum):
+    REGIONAL = "regional"
+    NATIONAL = "national"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Regional") if self is Scope.REGIONAL else _l("National"))
+
+
+class CallOffRule(StrEnum):
+    FREE_CHOICE = "free_choice"
+    CASCADE = "cascade"
+
+    @property
+    def label(self) -> str:
+        if self is CallOffRule.FREE_CHOICE:
+            return str(_l("Free choice among the awarded suppliers"))
+        return str(_l("Ranked cascade"))
+
+
+class ApprovalKind(StrEnum):
+    COUNCIL = "council"  # a council decision linked to the tender
+    DIRECTOR = "director"  # a regional director's agreement to a national tender
+    INTEGRATION = "integration"  # the integration ministry's agreement
+    MINISTRY = "ministry"  # the ministry's approval
+
+
+class AmendmentKind(StrEnum):
+    CLARIFICATION = "clarification"
+    DOCUMENT = "document"
+    DEADLINE = "deadline"
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                AmendmentKind.CLARIFICATION: _l("Clarification"),
+                AmendmentKind.DOCUMENT: _l("Extra document"),
+                AmendmentKind.DEADLINE: _l("Longer deadline"),
+            }[self]
+        )
+
+
+tender_target_groups = Table(
+    "tender_target_groups",
+    Base.metadata,
+    Column("tender_id", ForeignKey("tenders.id", ondelete="CASCADE"), primary_key=True),
+    Column("target_group_id", ForeignKey("target_groups.id"), primary_key=True, index=True),
+)
+
+
+class Tender(Base):
+    __tablename__ = "tenders"
+    __table_args__ = (Index("ix_tenders_state_deadline", "state", "bid_deadline"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(30), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    scope: Mapped[Scope] = mapped_column(state_column(Scope, "tender_scope", 10))
+    state: Mapped[TenderState] = mapped_column(
+        state_column(TenderState, "tender_state"), default=TenderState.DRAFT
+    )
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("contract_needs.id"))
+    estimated_value: Mapped[Decimal] = mapped_column(Money)
+    agreement_start: Mapped[date]
+    agreement_end: Mapped[date]
+    long_period_reason: Mapped[str] = mapped_column(Text, default="")
+    bid_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    call_off_rule: Mapped[CallOffRule] = mapped_column(
+        state_column(CallOffRule, "call_off_rule", 20), default=CallOffRule.FREE_CHOICE
+    )
+    # Grows with every change of content; approvals refer to the version they saw.
+    content_version: Mapped[int] = mapped_column(default=1)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    cancel_reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    region: Mapped[Organisation] = relationship(lazy="joined")
+    need: Mapped[ContractNeed | None] = relationship()
+    target_groups: Mapped[list[TargetGroup]] = relationship(
+        secondary=tender_target_groups, order_by="TargetGroup.name"
+    )
+    lots: Mapped[list[Lot]] = relationship(
+        back_populates="tender", order_by="Lot.number", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[AwardCriterion]] = relationship(
+        order_by="AwardCriterion.position", cascade="all, delete-orphan"
+    )
+    requirements: Mapped[list[MinimumRequirement]] = relationship(
+        order_by="MinimumRequirement.position", cascade="all, delete-orphan"
+    )
+    documents: Mapped[list[TenderDocument]] = relationship(
+        order_by="TenderDocument.id", cascade="all, delete-orphan"
+    )
+    approvals: Mapped[list[TenderApproval]] = relationship(
+        order_by="TenderApproval.id", cascade="all, delete-orphan"
+    )
+    amendments: Mapped[list[Amendment]] = relationship(
+        order_by="Amendment.id", cascade="all, delete-orphan"
+    )
+
+    def state_at(self, moment: datetime) -> TenderState:
+        """The state as the clock sees it: a published tender closes at its deadline."""
+        if self.state == TenderState.PUBLISHED and moment >= self.bid_deadline:
+            return TenderState.BIDDING_CLOSED
+        return self.state
+
+    @property
+    def current_state(self) -> TenderState:
+        return self.state_at(clock.now())
+
+    @property
+    def maximum_value(self) -> Decimal:
+        return sum((lot.maximum_value for lot in self.lots), Decimal("0.00"))
+
+    @property
+    def concerns_integration(self) -> bool:
+        return any(group.integration_effort for group in self.target_groups)
+
+    def valid_approvals(self, kind: ApprovalKind) -> list[TenderApproval]:
+        """Approvals of this kind given to the current content; older ones are void."""
+        return [
+            a
+            for a in self.approvals
+            if a.kind == kind and a.content_version == self.content_version
+        ]
+
+    def is_visible_to(self, user) -> bool:
+        from app.auth.roles import Role
+
+        if self.current_state in (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED):
+            return True
+        if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+            return True
+        if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+            return self.region_id == user.organisation_id or self.scope == Scope.NATIONAL
+        return False
+
+
+class Lot(Base):
+    __tablename__ = "lots"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    number: Mapped[int]
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    maximum_value: Mapped[Decimal] = mapped_column(Money)
+    suppliers_to_award: Mapped[int] = mapped_column(default=2)
+    fewer_suppliers_reason: Mapped[str] = mapped_column(Text, default="")
+
+    tender: Mapped[Tender] = relationship(back_populates="lots")
+
+
+class AwardCriterion(Base):
+    __tablename__ = "award_criteria"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(String(200))
+    weight: Mapped[int]
+    is_price: Mapped[bool] = mapped_column(default=False)
+
+
+class MinimumRequirement(Base):
+    __tablename__ = "minimum_requirements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    position: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+
+
+class TenderDocument(Base):
+    __tablename__ = "tender_documents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    file_id: Mapped[int] = mapped_column(ForeignKey("stored_files.id"))
+
+    file: Mapped[StoredFile] = relationship(lazy="joined")
+
+
+class TenderApproval(Base):
+    """A council decision, director's agreement, integration agreement or ministry approval,
+    bound to the content version it was given to."""
+
+    __tablename__ = "tender_approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    kind: Mapped[ApprovalKind] = mapped_column(state_column(ApprovalKind, "approval_kind", 20))
+    content_version: Mapped[int]
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("council_decisions.id"), index=True)
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    decision: Mapped[CouncilDecision | None] = relationship(lazy="joined")
+
+
+class Amendment(Base):
+    """What changed after publication: a clarification, an extra document or a later deadline."""
+
+    __tablename__ = "tender_amendments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    kind: Mapped[AmendmentKind] = mapped_column(state_column(AmendmentKind, "amendment_kind", 20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    old_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    new_deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    document_id: Mapped[int | None] = mapped_column(ForeignKey("tender_documents.id"))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    document: Mapped[TenderDocument | None] = relationship(lazy="joined")
