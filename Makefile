@@ -48,7 +48,7 @@ test: install
 
 # Refresh the message catalogue after changing UI text, then translate the new Danish entries.
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -o translations/messages.pot --no-location --omit-header .
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext -k _l -k _plural:1,2 -o translations/messages.pot --no-location --omit-header .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --omit-header --no-fuzzy-matching
 
 lint: $(VENV)/.installed

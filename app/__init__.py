@@ -8,10 +8,20 @@ import uuid
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from app.config import PROJECT_ROOT, from_environment
 
 csrf = CSRFProtect()
+
+
+class DatabaseId(IntegerConverter):
+    """An id in a URL fits a 64-bit column; a longer number is simply not found (404)."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, **kwargs)
+
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
@@ -25,6 +35,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         instance_path=str(PROJECT_ROOT / "instance"),
     )
     app.config.update(from_environment(overrides))
+    app.url_map.converters["int"] = DatabaseId
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 

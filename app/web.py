@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Flask, render_template, request, url_for
@@ -84,6 +85,11 @@ def navigation() -> list[dict[str, Any]]:
     ]
 
 
+def plain_json(value: Any) -> str:
+    """JSON as people read it (æ, ø, å as themselves); the template escapes it."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
 ERROR_PAGES = (400, 403, 404, 405, 413, 500)
 
 
@@ -108,6 +114,7 @@ def register_web(app: Flask) -> None:
     app.register_error_handler(HTTPException, _error_page)
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime
+    app.jinja_env.filters["plain_json"] = plain_json
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
     app.jinja_env.globals["get_locale"] = get_locale

@@ -43,6 +43,8 @@ def test_every_message_in_the_code_is_in_the_catalogue(tmp_path):
             "lazy_gettext",
             "-k",
             "_l",
+            "-k",
+            "_plural:1,2",
             "-o",
             str(pot),
             "--no-location",

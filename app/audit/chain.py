@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEntry
+from app.i18n import gettext as _
 
 HEAD_ID = 1
 
@@ -89,11 +90,13 @@ def verify(db: Session) -> Verdict:
     previous_hash, expected_seq, checked = "", 1, 0
     for entry in _entries(db):
         if entry.seq != expected_seq:
-            return Verdict(checked, expected_seq, f"entry {expected_seq} is missing")
+            return Verdict(checked, expected_seq, _("entry %(n)d is missing", n=expected_seq))
         if not hmac.compare_digest(entry.chain_hash, link(previous_hash, entry)):
-            return Verdict(checked, entry.seq, f"entry {entry.seq} does not match its hash")
+            return Verdict(
+                checked, entry.seq, _("entry %(n)d does not match its hash", n=entry.seq)
+            )
         previous_hash, expected_seq, checked = entry.chain_hash, expected_seq + 1, checked + 1
     head = db.get(AuditChainHead, HEAD_ID)
     if head is None or head.last_seq != checked or head.last_hash != previous_hash:
-        return Verdict(checked, checked + 1, "the chain's end was cut off or rewritten")
+        return Verdict(checked, checked + 1, _("the chain's end was cut off or rewritten"))
     return Verdict(checked, None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, flash, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -15,19 +15,27 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.db import db
+from app.i18n import gettext as _
 from app.pagination import paginate
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 
 def _day(value: str, end: bool = False) -> datetime | None:
-    """A date typed in Copenhagen time, as the UTC moment it starts (or ends)."""
+    """A date typed in Copenhagen time, as the moment it starts (or ends); None if not a date."""
     try:
         day = datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
         return None
-    moment = datetime.combine(day, time.max if end else time.min, tzinfo=COPENHAGEN)
-    return moment
+    if not 1970 <= day.year <= 2200:
+        return None
+    return datetime.combine(day, time.max if end else time.min, tzinfo=COPENHAGEN)
+
+
+def _contains(text: str) -> str:
+    """A LIKE pattern that matches the text literally (% and _ are not wildcards)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
 
 
 @audit_bp.get("/")
@@ -39,16 +47,21 @@ def index():
     }
     stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.seq.desc())
     if filters["action"]:
-        stmt = stmt.where(AuditEntry.action.like(f"%{filters['action']}%"))
+        stmt = stmt.where(AuditEntry.action.like(_contains(filters["action"]), escape="\\"))
     if filters["actor"]:
         stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(
-            User.email.like(f"%{filters['actor'].lower()}%")
+            User.email.like(_contains(filters["actor"].lower()), escape="\\")
         )
     if filters["object"]:
-        object_type, _, object_id = filters["object"].partition(":")
+        object_type, _sep, object_id = filters["object"].partition(":")
         stmt = stmt.where(AuditEntry.object_type == object_type)
         if object_id.isdigit():
             stmt = stmt.where(AuditEntry.object_id == int(object_id))
+    for key, bound in (("from", False), ("to", True)):
+        if filters[key] and _day(filters[key], end=bound) is None:
+            flash(
+                _("%(value)s is not a date; write it as YYYY-MM-DD.", value=filters[key]), "error"
+            )
     if start := _day(filters["from"]):
         stmt = stmt.where(AuditEntry.occurred_at >= start)
     if end := _day(filters["to"], end=True):

@@ -11,6 +11,7 @@ from flask_login import LoginManager, current_user
 from app.auth.models import User
 from app.auth.roles import Role
 from app.db import db
+from app.i18n import lazy_gettext as _l
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -22,6 +23,7 @@ ANY_USER = "any_user"
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
 login_manager.login_message_category = "info"
+login_manager.login_message = _l("Log in to see this page.")
 
 
 def allow(*roles: Role) -> Callable[[F], F]:

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.auth.roles import Role
+from app.forms import Form
 from app.i18n import lazy_gettext as _l
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1000)])
 
@@ -33,12 +33,12 @@ def _new_password_fields() -> tuple[PasswordField, PasswordField]:
     )
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(Form):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password, repeat_password = _new_password_fields()
 
 
-class PasswordSetForm(FlaskForm):
+class PasswordSetForm(Form):
     new_password, repeat_password = _new_password_fields()
 
 
@@ -46,7 +46,7 @@ def role_choices() -> list[tuple[str, str]]:
     return [(role.value, role.label) for role in Role]
 
 
-class UserEditForm(FlaskForm):
+class UserEditForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices, validators=[DataRequired()])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validators=[DataRequired()])

@@ -52,3 +52,12 @@ ROLE_ORGANISATION_KIND = {
 
 #: Everything jobcentre staff may do, the manager may do as well (DESIGN.md, roles).
 JOBCENTRE_ROLES = (Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER)
+
+
+def default_role_for(kind: OrganisationKind) -> Role:
+    """The usual role of a new user in an organisation of this kind."""
+    defaults = {
+        OrganisationKind.REGION: Role.REGION_STAFF,
+        OrganisationKind.JOBCENTRE: Role.JOBCENTRE_STAFF,
+    }
+    return defaults.get(kind) or next(r for r, k in ROLE_ORGANISATION_KIND.items() if k == kind)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import or_, select
@@ -18,11 +20,11 @@ from app.auth.forms import (
     UserEditForm,
 )
 from app.auth.models import User
-from app.auth.roles import Role
+from app.auth.roles import Role, default_role_for
 from app.db import db
 from app.errors import DomainError
 from app.forms import ConfirmForm
-from app.i18n import LANGUAGE_COOKIE
+from app.i18n import LANGUAGE_COOKIE, ngettext
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.pagination import paginate
@@ -32,10 +34,19 @@ admin_users_bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
 
 
 def safe_next(target: str | None) -> str | None:
-    """Only a path on this site; never another host (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site; never another host (no open redirect).
+
+    Browsers drop tabs and newlines from URLs ("/\t/evil.example" becomes "//evil.example"), so
+    any control character or white space refuses the target outright.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 def _start_new_session() -> None:
@@ -58,9 +69,10 @@ def login():
         if wait:
             record_security_event(None, "login.throttled", changes={"email": email[:254]})
             flash(
-                _(
-                    "Too many failed attempts. Wait %(seconds)d seconds and try again.",
-                    seconds=wait,
+                ngettext(
+                    "Too many failed attempts. Wait %(num)d second and try again.",
+                    "Too many failed attempts. Wait %(num)d seconds and try again.",
+                    wait,
                 ),
                 "error",
             )
@@ -159,6 +171,9 @@ def create():
     form.organisation_id.choices = _organisation_choices()
     if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
         form.organisation_id.data = int(request.args["organisation_id"])
+        organisation = db.session.get(Organisation, form.organisation_id.data)
+        if organisation is not None:
+            form.role.data = default_role_for(organisation.kind).value
     if form.validate_on_submit():
         try:
             user = services.create_user(
@@ -264,6 +279,8 @@ def set_password(user_id: int):
             flash(str(err), "error")
         else:
             db.session.commit()
+            if user.id == current_user.id:
+                login_user(user)  # this browser goes on; the admin's other sessions end
             flash(_("A new password is set; the user's sessions are logged out."), "success")
             return redirect(url_for("admin_users.detail", user_id=user.id))
     template = render_template(

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
+from app.forms import Form
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import OrganisationKind
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(Form):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(
-        _l("E-mail (optional)"),
+        _l("E-mail"),
         validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
     )
     code = StringField(

@@ -21,7 +21,9 @@ def _require_admin(actor) -> None:
 
 
 def _check_name_free(db: Session, kind: OrganisationKind, name: str, own_id: int | None) -> None:
-    stmt = select(func.count()).where(Organisation.kind == kind, Organisation.name == name)
+    stmt = select(func.count()).where(
+        Organisation.kind == kind, func.lower(Organisation.name) == name.lower()
+    )
     if own_id is not None:
         stmt = stmt.where(Organisation.id != own_id)
     if db.scalar(stmt):

@@ -22,7 +22,6 @@ from app.auth.roles import Role
 from app.councils.models import ContractNeed, CouncilDecision
 from app.errors import DomainError, NotAllowed
 from app.files.services import store_upload
-from app.i18n import format_datetime
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
@@ -717,6 +716,6 @@ def extend_deadline(
         {"old": old.isoformat(), "new": new_deadline.isoformat(), "reason": reason.strip()},
     )
     _notify_published_change(
-        db, tender, _("New bid deadline: %(when)s", when=format_datetime(new_deadline, "short"))
+        db, tender, _("New bid deadline: %(when)s", when=clock.local_text(new_deadline))
     )
     return amendment

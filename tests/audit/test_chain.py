@@ -173,3 +173,12 @@ def test_concurrent_appends_never_fork_the_chain(app):
     assert errors == []
     assert verdict.intact and verdict.checked == 80
     assert seqs == list(range(1, 81))
+
+
+def test_filters_match_literally_and_bad_dates_are_reported(admin_client):
+    html = admin_client.get("/admin/audit/?action=%25").get_data(as_text=True)
+    assert "Ingen indførsler matcher søgningen" in html
+    html = admin_client.get("/admin/audit/?action=login_").get_data(as_text=True)
+    assert "Ingen indførsler matcher søgningen" in html  # "_" is no wildcard: no "login_"
+    html = admin_client.get("/admin/audit/?from=garbage").get_data(as_text=True)
+    assert "garbage er ikke en dato" in html

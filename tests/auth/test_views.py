@@ -238,3 +238,68 @@ def test_session_cookie_flags_and_security_headers(client):
     assert "frame-ancestors 'none'" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"
     assert page.headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.parametrize(
+    "target",
+    [
+        "/%09/evil.example",
+        "/\t/evil.example",
+        "/%0a/evil.example",
+        "/\n/x",
+        "//evil.example",
+        "/\\evil.example",
+        "https://evil.example/",
+        "/ /evil.example",
+    ],
+)
+def test_no_target_leads_off_site_or_breaks_the_redirect(client, target):
+    from urllib.parse import unquote
+
+    response = client.post(
+        "/login?next=" + target.replace("\t", "%09").replace("\n", "%0a"),
+        data={"email": "admin@demo.dk", "password": "demo12345678"},
+    )
+    assert response.headers["Location"] == "/start", unquote(target)
+    response = client.get("/language/en?next=" + target.replace("\t", "%09").replace("\n", "%0a"))
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+
+
+def test_an_id_too_large_for_the_database_is_a_404(admin_client):
+    assert admin_client.get("/admin/users/99999999999999999999999").status_code == 404
+    assert admin_client.get("/admin/audit/?from=0001-01-01").status_code == 200
+
+
+def test_form_errors_are_danish(admin_client):
+    html = admin_client.post("/admin/users/new", data={}).get_data(as_text=True)
+    assert "Feltet skal udfyldes." in html and "This field is required" not in html
+
+
+def test_names_lose_control_characters_and_e_mails_their_spaces(admin_client, db):
+    from app.organisations.models import OrganisationKind
+
+    region = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Syddanmark")
+    response = admin_client.post(
+        "/admin/users/new",
+        data={
+            "email": "  mellemrum@demo.dk ",
+            "name": "Nul\x00Tegn",
+            "role": "region_staff",
+            "organisation_id": region.id,
+            "new_password": "a long enough password",
+            "repeat_password": "a long enough password",
+        },
+    )
+    assert response.status_code == 302
+    created = db.scalars(select(User).where(User.email == "mellemrum@demo.dk")).one()
+    assert created.name == "NulTegn"
+
+
+def test_an_admin_setting_their_own_password_stays_logged_in(admin_client, db):
+    admin_id = user(db, "admin@demo.dk").id
+    response = admin_client.post(
+        f"/admin/users/{admin_id}/password",
+        data={"new_password": "a brand new password", "repeat_password": "a brand new password"},
+    )
+    assert response.status_code == 302
+    assert admin_client.get("/start").status_code == 200
