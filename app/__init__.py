@@ -79,9 +79,12 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.audit.views import audit_bp
     from app.auth.views import admin_users_bp, auth_bp
+    from app.councils.views import councils_bp
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
+    from app.targetgroups.views import targetgroups_bp
+    from app.tenders.views import tenders_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -89,3 +92,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(organisations_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(tenders_bp)
+    app.register_blueprint(councils_bp)
+    app.register_blueprint(targetgroups_bp)

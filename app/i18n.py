@@ -8,6 +8,7 @@ from decimal import Decimal
 from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
+from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
 
 __all__ = ["babel", "format_datetime", "format_money", "gettext", "lazy_gettext", "ngettext"]
@@ -40,3 +41,9 @@ def format_datetime(moment: datetime | None, fmt: str = "medium") -> str:
     if moment is None:
         return ""
     return babel_format_datetime(moment, fmt)
+
+
+def format_date(day, fmt: str = "medium") -> str:
+    if day is None:
+        return ""
+    return babel_format_date(day, fmt)

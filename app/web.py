@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.i18n import format_datetime, format_money
+from app.i18n import format_date, format_datetime, format_money
 from app.i18n import lazy_gettext as _l
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -45,13 +45,31 @@ def _security_headers(response: Any) -> Any:
 NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.ADMIN: [
         ("organisations.index", _l("Organisations")),
+        ("targetgroups.index", _l("Target groups")),
         ("admin_users.index", _l("Users")),
         ("audit.index", _l("Audit trail")),
     ],
-    Role.REGION_STAFF: [("organisations.my_region", _l("Our region"))],
-    Role.REGIONAL_DIRECTOR: [("organisations.my_region", _l("Our region"))],
-    Role.MINISTRY: [("organisations.regions", _l("Regions"))],
-    Role.INTEGRATION_MINISTRY: [("organisations.regions", _l("Regions"))],
+    Role.REGION_STAFF: [
+        ("tenders.manage_index", _l("Tenders")),
+        ("councils.index", _l("Council")),
+        ("targetgroups.index", _l("Target groups")),
+        ("organisations.my_region", _l("Our region")),
+    ],
+    Role.REGIONAL_DIRECTOR: [
+        ("tenders.manage_index", _l("Tenders")),
+        ("councils.index", _l("Council")),
+        ("organisations.my_region", _l("Our region")),
+    ],
+    Role.MINISTRY: [
+        ("tenders.manage_index", _l("Tenders")),
+        ("councils.index", _l("Councils")),
+        ("organisations.regions", _l("Regions")),
+    ],
+    Role.INTEGRATION_MINISTRY: [
+        ("tenders.manage_index", _l("Tenders")),
+        ("councils.index", _l("Councils")),
+        ("organisations.regions", _l("Regions")),
+    ],
     **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
     Role.SUPPLIER: [("organisations.my_supplier", _l("Our company"))],
 }
@@ -69,10 +87,15 @@ def unread_messages() -> int:
 
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
-        return []
+        items = [("tenders.public_index", _l("Published tenders")), ("auth.login", _l("Log in"))]
+        return _links(items)
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
-    items.append(("notifications.index", _l("Inbox")))
+    items.append(("tenders.public_index", _l("Published tenders")))
     items.append(("auth.profile", _l("My profile")))
+    return _links(items)
+
+
+def _links(items: list[tuple[str, Any]]) -> list[dict[str, Any]]:
     return [
         {
             "href": url_for(endpoint),
@@ -115,6 +138,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["plain_json"] = plain_json
+    app.jinja_env.filters["date"] = format_date
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
     app.jinja_env.globals["get_locale"] = get_locale

@@ -13,6 +13,13 @@ from tests.conftest import login, organisation, user
 ANONYMOUS = "anonymous"
 ALL_ROLES = frozenset(Role)
 PUBLIC = "public"
+READERS = {
+    Role.REGION_STAFF,
+    Role.REGIONAL_DIRECTOR,
+    Role.MINISTRY,
+    Role.INTEGRATION_MINISTRY,
+    Role.ADMIN,
+}
 
 #: endpoint → (method, url template, who may use it). Placeholders are filled per test.
 TABLE: dict[str, tuple[str, str, object]] = {
@@ -48,6 +55,58 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "notifications.read_all": ("POST", "/inbox/read-all", ALL_ROLES),
     "audit.index": ("GET", "/admin/audit/", {Role.ADMIN}),
     "audit.verify": ("GET", "/admin/audit/verify", {Role.ADMIN}),
+    "tenders.public_index": ("GET", "/tenders", PUBLIC),
+    "tenders.public_detail": ("GET", "/tenders/{published_id}", PUBLIC),
+    "tenders.notice_pdf": ("GET", "/tenders/{published_id}/notice.pdf", PUBLIC),
+    "tenders.document": ("GET", "/tenders/{published_id}/documents/0", PUBLIC),
+    "tenders.manage_index": ("GET", "/manage/tenders", READERS),
+    "tenders.manage_detail": ("GET", "/manage/tenders/{draft_id}", READERS),
+    "tenders.create": ("GET", "/manage/tenders/new", {Role.REGION_STAFF}),
+    "tenders.edit": ("GET", "/manage/tenders/{draft_id}/edit", {Role.REGION_STAFF}),
+    "tenders.link_decision": ("POST", "/manage/tenders/{draft_id}/decisions", {Role.REGION_STAFF}),
+    "tenders.involve": ("POST", "/manage/tenders/{draft_id}/involve", {Role.REGION_STAFF}),
+    "tenders.agree_director": (
+        "POST",
+        "/manage/tenders/{draft_id}/agree",
+        {Role.REGIONAL_DIRECTOR},
+    ),
+    "tenders.submit": ("POST", "/manage/tenders/{draft_id}/submit", {Role.REGION_STAFF}),
+    "tenders.agree_integration": (
+        "POST",
+        "/manage/tenders/{draft_id}/integration",
+        {Role.INTEGRATION_MINISTRY},
+    ),
+    "tenders.approve": ("POST", "/manage/tenders/{draft_id}/approve", {Role.MINISTRY}),
+    "tenders.return_tender": (
+        "GET",
+        "/manage/tenders/{draft_id}/return",
+        {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
+    "tenders.publish": ("POST", "/manage/tenders/{draft_id}/publish", {Role.REGION_STAFF}),
+    "tenders.cancel": ("GET", "/manage/tenders/{draft_id}/cancel", {Role.REGION_STAFF}),
+    "tenders.clarify": ("POST", "/manage/tenders/{draft_id}/clarifications", {Role.REGION_STAFF}),
+    "tenders.extend": ("POST", "/manage/tenders/{draft_id}/deadline", {Role.REGION_STAFF}),
+    "tenders.upload": ("POST", "/manage/tenders/{draft_id}/documents", {Role.REGION_STAFF}),
+    "tenders.remove_document": (
+        "POST",
+        "/manage/tenders/{draft_id}/documents/0/remove",
+        {Role.REGION_STAFF},
+    ),
+    "councils.index": ("GET", "/councils/", READERS),
+    "councils.detail": ("GET", "/councils/{council_id}", READERS),
+    "councils.new_meeting": ("GET", "/councils/{council_id}/meetings/new", {Role.REGION_STAFF}),
+    "councils.meeting": ("GET", "/councils/{council_id}/meetings/{meeting_id}", READERS),
+    "councils.meeting_document": (
+        "GET",
+        "/councils/{council_id}/meetings/{meeting_id}/documents/0",
+        READERS,
+    ),
+    "councils.new_decision": ("GET", "/councils/{council_id}/decisions/new", {Role.REGION_STAFF}),
+    "councils.decision": ("GET", "/councils/{council_id}/decisions/{decision_id}", READERS),
+    "councils.new_contract": ("GET", "/councils/{council_id}/contracts/new", {Role.REGION_STAFF}),
+    "targetgroups.index": ("GET", "/target-groups/", READERS),
+    "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
+    "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),
     "organisations.my_jobcentre": (
         "GET",
         "/jobcentre",
@@ -73,9 +132,28 @@ def test_every_endpoint_of_the_app_is_in_the_reviewed_table(app):
 
 
 def _url(db, template: str) -> str:
-    from app.organisations.models import OrganisationKind
+    from sqlalchemy import select
 
+    from app.councils.models import CouncilDecision, CouncilMeeting
+    from app.organisations.models import OrganisationKind
+    from app.targetgroups.models import TargetGroup
+    from app.tenders.models import Tender, TenderState
+
+    nordjylland = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland")
+    council_id = nordjylland.council.id
+    tenders = db.scalars(select(Tender).where(Tender.region_id == nordjylland.id)).all()
     return template.format(
+        # Objects of the tested region staff's own region (Nordjylland): allowed roles see them.
+        draft_id=next(t.id for t in tenders if t.state == TenderState.DRAFT),
+        published_id=next(t.id for t in tenders if t.state == TenderState.PUBLISHED),
+        council_id=council_id,
+        meeting_id=db.scalars(
+            select(CouncilMeeting.id).where(CouncilMeeting.council_id == council_id)
+        ).first(),
+        decision_id=db.scalars(
+            select(CouncilDecision.id).where(CouncilDecision.council_id == council_id)
+        ).first(),
+        group_id=db.scalars(select(TargetGroup.id)).first(),
         user_id=user(db, "leverandoer2@demo.dk").id,
         organisation_id=organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
         region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,

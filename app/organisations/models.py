@@ -100,6 +100,16 @@ class Council(Base):
 
     region: Mapped[Organisation] = relationship(back_populates="council")
 
+    def is_visible_to(self, user) -> bool:
+        """A region's people see their own council's register; the nationals see all four."""
+        from app.auth.roles import Role
+
+        if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+            return True
+        return user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR) and (
+            user.organisation_id == self.region_id
+        )
+
 
 class Municipality(Base):
     """One of the 98 municipalities; its jobcentre and the employment region that covers it."""

@@ -1,0 +1,256 @@
+"""The councils' register: meetings, decisions and annual contracts of each regional council."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.auth.access import allow, load_visible
+from app.auth.roles import Role
+from app.councils import services
+from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
+from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting, MeetingDocument
+from app.db import db
+from app.errors import DomainError
+from app.i18n import gettext as _
+from app.organisations.models import Council
+from app.tenders.models import Tender, TenderApproval
+
+councils_bp = Blueprint("councils", __name__, url_prefix="/councils")
+
+READERS = (
+    Role.REGION_STAFF,
+    Role.REGIONAL_DIRECTOR,
+    Role.MINISTRY,
+    Role.INTEGRATION_MINISTRY,
+    Role.ADMIN,
+)
+
+
+@councils_bp.get("/")
+@allow(*READERS)
+def index():
+    if current_user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        own = current_user.organisation.council
+        return redirect(url_for("councils.detail", council_id=own.id))
+    councils = db.session.scalars(select(Council).order_by(Council.name)).all()
+    return render_template("councils/index.html", councils=councils)
+
+
+@councils_bp.get("/<int:council_id>")
+@allow(*READERS)
+def detail(council_id: int):
+    council = load_visible(Council, council_id)
+    meetings = db.session.scalars(
+        select(CouncilMeeting)
+        .where(CouncilMeeting.council_id == council.id)
+        .options(selectinload(CouncilMeeting.decisions), selectinload(CouncilMeeting.documents))
+        .order_by(CouncilMeeting.held_on.desc())
+    ).all()
+    decisions = db.session.scalars(
+        select(CouncilDecision)
+        .where(CouncilDecision.council_id == council.id)
+        .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
+    ).all()
+    contracts = db.session.scalars(
+        select(AnnualContract)
+        .where(AnnualContract.council_id == council.id)
+        .options(selectinload(AnnualContract.needs))
+        .order_by(AnnualContract.year.desc())
+    ).all()
+    return render_template(
+        "councils/detail.html",
+        council=council,
+        meetings=meetings,
+        decisions=decisions,
+        contracts=contracts,
+        keeper=_is_keeper(council),
+    )
+
+
+def _is_keeper(council: Council) -> bool:
+    return (
+        current_user.role == Role.REGION_STAFF and current_user.organisation_id == council.region_id
+    )
+
+
+def _form_page(template: str, council: Council, form, service, done: str, **context):
+    if form.validate_on_submit():
+        try:
+            created = service()
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template(template, council=council, form=form, **context), 409
+        db.session.commit()
+        flash(done, "success")
+        return redirect(_after(council, created))
+    status = 422 if form.errors else 200
+    return render_template(template, council=council, form=form, **context), status
+
+
+def _after(council: Council, created) -> str:
+    if isinstance(created, CouncilMeeting):
+        return url_for("councils.meeting", council_id=council.id, meeting_id=created.id)
+    if isinstance(created, CouncilDecision):
+        return url_for("councils.decision", council_id=council.id, decision_id=created.id)
+    return url_for("councils.detail", council_id=council.id)
+
+
+@councils_bp.route("/<int:council_id>/meetings/new", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def new_meeting(council_id: int):
+    council = load_visible(Council, council_id)
+    form = MeetingForm()
+    return _form_page(
+        "councils/meeting_form.html",
+        council,
+        form,
+        lambda: services.add_meeting(
+            db.session,
+            current_user,
+            council,
+            held_on=form.held_on.data,
+            title=form.title.data,
+            agenda=form.agenda.data or "",
+        ),
+        _("The meeting is recorded."),
+    )
+
+
+def _meeting(council: Council, meeting_id: int) -> CouncilMeeting:
+    meeting = db.session.get(CouncilMeeting, meeting_id)
+    if meeting is None or meeting.council_id != council.id:
+        abort(404)
+    return meeting
+
+
+@councils_bp.route("/<int:council_id>/meetings/<int:meeting_id>", methods=["GET", "POST"])
+@allow(*READERS)
+def meeting(council_id: int, meeting_id: int):
+    council = load_visible(Council, council_id)
+    meeting = _meeting(council, meeting_id)
+    form = MeetingDocumentForm()
+    status = 200
+    if request.method == "POST":
+        if not _is_keeper(council):
+            abort(403)
+        if form.validate_on_submit():
+            upload = form.document.data
+            try:
+                services.add_meeting_document(
+                    db.session, current_user, meeting, upload.filename or "", upload.read()
+                )
+            except DomainError as err:
+                db.session.rollback()
+                flash(str(err), "error")
+                status = 409
+            else:
+                db.session.commit()
+                flash(_("The document is added."), "success")
+                return redirect(request.path)
+        else:
+            status = 422
+    return render_template(
+        "councils/meeting.html",
+        council=council,
+        meeting=db.session.get(CouncilMeeting, meeting_id),
+        form=form,
+        keeper=_is_keeper(council),
+    ), status
+
+
+@councils_bp.get("/<int:council_id>/meetings/<int:meeting_id>/documents/<int:document_id>")
+@allow(*READERS)
+def meeting_document(council_id: int, meeting_id: int, document_id: int):
+    council = load_visible(Council, council_id)
+    meeting = _meeting(council, meeting_id)
+    document = db.session.get(MeetingDocument, document_id)
+    if document is None or document.meeting_id != meeting.id:
+        abort(404)
+    return Response(
+        document.file.content,
+        mimetype=document.file.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.file.filename)}"
+        },
+    )
+
+
+@councils_bp.route("/<int:council_id>/decisions/new", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def new_decision(council_id: int):
+    council = load_visible(Council, council_id)
+    form = DecisionForm()
+    meetings = db.session.scalars(
+        select(CouncilMeeting)
+        .where(CouncilMeeting.council_id == council.id)
+        .order_by(CouncilMeeting.held_on.desc())
+    ).all()
+    form.meeting_id.choices = [(0, _("Not at a meeting"))] + [
+        (m.id, f"{m.held_on.isoformat()} {m.title}") for m in meetings
+    ]
+    if request.method == "GET" and request.args.get("meeting_id", "").isdigit():
+        form.meeting_id.data = int(request.args["meeting_id"])
+    return _form_page(
+        "councils/decision_form.html",
+        council,
+        form,
+        lambda: services.add_decision(
+            db.session,
+            current_user,
+            council,
+            decided_on=form.decided_on.data,
+            concerns=form.concerns.data,
+            text=form.text.data,
+            meeting=db.session.get(CouncilMeeting, form.meeting_id.data or 0),
+        ),
+        _("The decision is recorded."),
+    )
+
+
+@councils_bp.get("/<int:council_id>/decisions/<int:decision_id>")
+@allow(*READERS)
+def decision(council_id: int, decision_id: int):
+    council = load_visible(Council, council_id)
+    decision = db.session.get(CouncilDecision, decision_id)
+    if decision is None or decision.council_id != council.id:
+        abort(404)
+    tenders = db.session.scalars(
+        select(Tender)
+        .join(TenderApproval, TenderApproval.tender_id == Tender.id)
+        .where(TenderApproval.decision_id == decision.id)
+        .distinct()
+        .order_by(Tender.reference)
+    ).all()
+    return render_template(
+        "councils/decision.html", council=council, decision=decision, tenders=tenders
+    )
+
+
+@councils_bp.route("/<int:council_id>/contracts/new", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def new_contract(council_id: int):
+    council = load_visible(Council, council_id)
+    form = ContractForm()
+    if request.method == "GET":
+        form.year.data = clock.today().year + 1
+    return _form_page(
+        "councils/contract_form.html",
+        council,
+        form,
+        lambda: services.add_contract(
+            db.session,
+            current_user,
+            council,
+            year=form.year.data,
+            summary=form.summary.data or "",
+            needs=(form.needs.data or "").splitlines(),
+        ),
+        _("The annual contract is recorded."),
+    )

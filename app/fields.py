@@ -1,0 +1,54 @@
+"""Form fields shared by every domain: kroner written the Danish way, Copenhagen times."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+from babel.numbers import NumberFormatError, parse_decimal
+from wtforms import Field, StringField
+from wtforms.widgets import TextInput
+
+from app.clock import COPENHAGEN
+from app.i18n import lazy_gettext as _l
+
+
+class KronerField(StringField):
+    """An amount in kroner: 1.234.567,89 or 1234567,89 (Danish) or 1234567.89; whole øre only."""
+
+    widget = TextInput()
+
+    def process_formdata(self, valuelist):
+        self.data = None
+        if not valuelist or not valuelist[0].strip():
+            return
+        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.")
+        raw = raw.removesuffix("kr").strip()
+        try:
+            amount = parse_decimal(raw, locale="da", strict=True)
+        except (NumberFormatError, InvalidOperation):
+            try:
+                amount = Decimal(raw)  # 1234567.89, as a spreadsheet writes it
+            except InvalidOperation:
+                raise ValueError(_l("Write the amount like 1.234.567,89.")) from None
+        if amount != amount.quantize(Decimal("0.01")):
+            raise ValueError(_l("An amount has at most two decimals (whole øre)."))
+        self.data = amount.quantize(Decimal("0.01"))
+
+    def _value(self):
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        whole, _, ore = f"{self.data:.2f}".partition(".")
+        return f"{int(whole):,}".replace(",", ".") + "," + ore
+
+
+def copenhagen_moment(day: date | None, at: time | None) -> datetime | None:
+    """A date and time typed in Copenhagen, as an aware datetime."""
+    if day is None or at is None:
+        return None
+    return datetime.combine(day, at, tzinfo=COPENHAGEN)
+
+
+__all__ = ["Field", "KronerField", "copenhagen_moment"]

@@ -1,0 +1,492 @@
+"""Tender pages: the public listing and notice, and the region's and approvers' work pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, time
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.auth.access import allow, load_visible, public
+from app.auth.roles import Role
+from app.clock import COPENHAGEN
+from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
+from app.db import db
+from app.documents.pdf import render_pdf
+from app.errors import DomainError
+from app.forms import ConfirmForm
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.organisations.models import Council, Organisation, OrganisationKind
+from app.pagination import paginate
+from app.targetgroups.models import TargetGroup
+from app.tenders import queries, services
+from app.tenders.forms import (
+    ClarificationForm,
+    DeadlineForm,
+    DecisionLinkForm,
+    DocumentForm,
+    ReasonForm,
+    TenderForm,
+)
+from app.tenders.models import Scope, Tender, TenderDocument, TenderState
+
+tenders_bp = Blueprint("tenders", __name__)
+
+READERS = (
+    Role.REGION_STAFF,
+    Role.REGIONAL_DIRECTOR,
+    Role.MINISTRY,
+    Role.INTEGRATION_MINISTRY,
+    Role.ADMIN,
+)
+
+
+# --- public ---------------------------------------------------------------------------------
+
+
+def _public_tender(tender_id: int) -> Tender:
+    """A published tender (open or closed); anything else does not exist for the public."""
+    tender = db.session.get(Tender, tender_id)
+    if tender is None or tender.state != TenderState.PUBLISHED:
+        abort(404)
+    return tender
+
+
+def _day_arg(name: str):
+    try:
+        return datetime.strptime(request.args.get(name, ""), "%Y-%m-%d").date()
+    except ValueError:
+        return None
+
+
+@tenders_bp.get("/tenders")
+@public
+def public_index():
+    now = clock.now()
+    args = {
+        key: request.args.get(key, "").strip()
+        for key in (
+            "q",
+            "region",
+            "target_group",
+            "scope",
+            "status",
+            "deadline_from",
+            "deadline_to",
+        )
+    }
+    stmt = queries.with_details(select(Tender).where(Tender.state == TenderState.PUBLISHED))
+    if args["q"]:
+        pattern = f"%{args['q']}%"
+        stmt = stmt.where(
+            or_(
+                Tender.title.ilike(pattern),
+                Tender.reference.ilike(pattern),
+                Tender.description.ilike(pattern),
+            )
+        )
+    if args["region"].isdigit():
+        stmt = stmt.where(Tender.region_id == int(args["region"]))
+    if args["target_group"].isdigit():
+        stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == int(args["target_group"])))
+    if args["scope"] in Scope.__members__.values():
+        stmt = stmt.where(Tender.scope == Scope(args["scope"]))
+    if args["status"] == "open":
+        stmt = stmt.where(queries.state_condition(TenderState.PUBLISHED, now))
+    elif args["status"] == "closed":
+        stmt = stmt.where(queries.state_condition(TenderState.BIDDING_CLOSED, now))
+    if start := _day_arg("deadline_from"):
+        stmt = stmt.where(Tender.bid_deadline >= datetime.combine(start, time.min, COPENHAGEN))
+    if end := _day_arg("deadline_to"):
+        stmt = stmt.where(Tender.bid_deadline <= datetime.combine(end, time.max, COPENHAGEN))
+    page = paginate(db.session, stmt.order_by(Tender.bid_deadline.desc(), Tender.id.desc()))
+    regions = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind == OrganisationKind.REGION)
+        .order_by(Organisation.name)
+    ).all()
+    groups = db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all()
+    return render_template(
+        "tenders/public_index.html", page=page, args=args, regions=regions, groups=groups, now=now
+    )
+
+
+@tenders_bp.get("/tenders/<int:tender_id>")
+@public
+def public_detail(tender_id: int):
+    tender = _public_tender(tender_id)
+    return render_template("tenders/public_detail.html", tender=tender)
+
+
+@tenders_bp.get("/tenders/<int:tender_id>/notice.pdf")
+@public
+def notice_pdf(tender_id: int):
+    tender = _public_tender(tender_id)
+    pdf = render_pdf("tenders/pdf/notice.html", tender=tender, printed_at=clock.now())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{tender.reference}.pdf"'},
+    )
+
+
+@tenders_bp.get("/tenders/<int:tender_id>/documents/<int:document_id>")
+@public
+def document(tender_id: int, document_id: int):
+    """Public once the tender is published; before that only for those who may see it."""
+    tender = db.session.get(Tender, tender_id)
+    if tender is None:
+        abort(404)
+    if tender.state != TenderState.PUBLISHED:
+        if not current_user.is_authenticated:
+            abort(404)
+        tender = load_visible(Tender, tender_id)
+    stored = db.session.get(TenderDocument, document_id)
+    if stored is None or stored.tender_id != tender.id:
+        abort(404)
+    return Response(
+        stored.file.content,
+        mimetype=stored.file.content_type,
+        headers={
+            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(stored.file.filename)}",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
+def _quote(name: str) -> str:
+    from urllib.parse import quote
+
+    return quote(name, safe="")
+
+
+# --- work pages -------------------------------------------------------------------------------
+
+
+@tenders_bp.get("/manage/tenders")
+@allow(*READERS)
+def manage_index():
+    now = clock.now()
+    state = request.args.get("state", "")
+    stmt = queries.with_details(queries.visible_tenders(current_user))
+    if state in TenderState.__members__.values():
+        stmt = stmt.where(queries.state_condition(TenderState(state), now))
+    page = paginate(db.session, stmt.order_by(Tender.created_at.desc(), Tender.id.desc()))
+    return render_template(
+        "tenders/manage_index.html",
+        page=page,
+        state=state,
+        states=TenderState,
+        waiting=queries.waiting_for(db.session, current_user),
+        now=now,
+    )
+
+
+def _needs_choices(session: Session) -> list[tuple[int, str]]:
+    """Every council's needs, the user's own council first (a regional tender takes those)."""
+    own_first = case((Council.region_id == current_user.organisation_id, 0), else_=1)
+    rows = session.execute(
+        select(ContractNeed.id, ContractNeed.description, AnnualContract.year, Council.name)
+        .join(AnnualContract, ContractNeed.contract_id == AnnualContract.id)
+        .join(Council, AnnualContract.council_id == Council.id)
+        .order_by(own_first, Council.name, AnnualContract.year.desc(), ContractNeed.id)
+    )
+    return [(0, "—")] + [(r.id, f"{r.name} {r.year}: {r.description}") for r in rows]
+
+
+def _prepare(form: TenderForm) -> TenderForm:
+    form.need_id.choices = _needs_choices(db.session)
+    form.target_group_ids.choices = [
+        (g.id, g.name + (" (" + _("integration effort") + ")" if g.integration_effort else ""))
+        for g in db.session.scalars(
+            select(TargetGroup).where(TargetGroup.active).order_by(TargetGroup.name)
+        )
+    ]
+    return form
+
+
+def _fill(form: TenderForm, tender: Tender) -> None:
+    form.process(obj=tender)
+    form.target_group_ids.data = [g.id for g in tender.target_groups]
+    form.need_id.data = tender.need_id or 0
+    local = tender.bid_deadline.astimezone(COPENHAGEN)
+    form.deadline_date.data, form.deadline_time.data = local.date(), local.time()
+    form.scope.data, form.call_off_rule.data = tender.scope.value, tender.call_off_rule.value
+    for entry, lot in zip(form.lots.entries, tender.lots, strict=False):
+        entry.form.process(obj=lot)
+    while len(form.lots.entries) < len(tender.lots):
+        form.lots.append_entry(tender.lots[len(form.lots.entries)])
+    form.criteria.entries.clear()
+    for criterion in tender.criteria:
+        form.criteria.append_entry(criterion)
+    form.requirements.entries.clear()
+    for requirement in tender.requirements:
+        form.requirements.append_entry(requirement.text)
+    form.requirements.append_entry()
+
+
+def _save(form: TenderForm, tender: Tender | None, template: str):
+    if form.is_submitted() and form.wants_another_row():
+        return render_template(template, form=form, tender=tender)
+    if form.validate_on_submit():
+        try:
+            if tender is None:
+                tender = services.create_tender(db.session, current_user, form.content())
+                message = _("The tender %(ref)s is created as a draft.", ref=tender.reference)
+            else:
+                services.update_tender(db.session, current_user, tender, form.content())
+                message = _("The tender is saved. It is a draft again and needs new approvals.")
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template(template, form=form, tender=tender), 409
+        db.session.commit()
+        flash(message, "success")
+        return redirect(url_for("tenders.manage_detail", tender_id=tender.id))
+    return render_template(template, form=form, tender=tender), 422 if form.errors else 200
+
+
+@tenders_bp.route("/manage/tenders/new", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def create():
+    form = _prepare(TenderForm())
+    if request.method == "GET":
+        form.scope.data = Scope.REGIONAL.value
+        form.call_off_rule.data = "free_choice"
+        form.criteria[0].form.name.data = _("Price")
+        form.criteria[0].form.is_price.data = True
+    return _save(form, None, "tenders/form.html")
+
+
+@tenders_bp.route("/manage/tenders/<int:tender_id>/edit", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def edit(tender_id: int):
+    tender = load_visible(Tender, tender_id)
+    form = _prepare(TenderForm())
+    if request.method == "GET":
+        _fill(form, tender)
+    return _save(form, tender, "tenders/form.html")
+
+
+def _detail(tender: Tender, status: int = 200, **forms):
+    decisions = []
+    if current_user.role == Role.REGION_STAFF and tender.state == TenderState.DRAFT:
+        stmt = select(CouncilDecision).join(Council).order_by(CouncilDecision.decided_on.desc())
+        if tender.scope == Scope.REGIONAL:
+            stmt = stmt.where(Council.region_id == tender.region_id)
+        decisions = db.session.scalars(stmt).all()
+    link_form = forms.get("link_form") or DecisionLinkForm()
+    link_form.decision_id.choices = [(d.id, f"{d.council.name}: {d}") for d in decisions]
+    return (
+        render_template(
+            "tenders/manage_detail.html",
+            tender=tender,
+            state=tender.current_state,
+            confirm=ConfirmForm(),
+            link_form=link_form,
+            clarification_form=forms.get("clarification_form") or ClarificationForm(),
+            deadline_form=forms.get("deadline_form") or DeadlineForm(),
+            document_form=forms.get("document_form") or DocumentForm(),
+            is_owner=current_user.role == Role.REGION_STAFF
+            and current_user.organisation_id == tender.region_id,
+        ),
+        status,
+    )
+
+
+@tenders_bp.get("/manage/tenders/<int:tender_id>")
+@allow(*READERS)
+def manage_detail(tender_id: int):
+    return _detail(load_visible(Tender, tender_id))
+
+
+def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=None, **forms):
+    """Run one transition: check the form, call the service, answer with the detail page."""
+    tender = load_visible(Tender, tender_id)
+    form = form or ConfirmForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors if isinstance(errors, list) else [errors]:
+                flash(str(error), "error")
+        return _detail(tender, 422, **forms)
+    try:
+        action(tender)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _detail(db.session.get(Tender, tender_id), 409, **forms)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("tenders.manage_detail", tender_id=tender_id))
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/decisions")
+@allow(Role.REGION_STAFF)
+def link_decision(tender_id: int):
+    form = DecisionLinkForm()
+    form.decision_id.choices = [(d.id, str(d)) for d in db.session.scalars(select(CouncilDecision))]
+
+    def link(tender):
+        chosen = db.session.get(CouncilDecision, form.decision_id.data)
+        services.link_council_decision(db.session, current_user, tender, chosen)
+
+    return _act(tender_id, link, _("The council decision is linked."), form, link_form=form)
+
+
+def _simple(endpoint: str, rule: str, roles, service, done: str):
+    """A transition that needs nothing but a confirmed POST."""
+
+    def view(tender_id: int):
+        return _act(tender_id, lambda t: service(db.session, current_user, t), str(done))
+
+    view.__name__ = endpoint
+    tenders_bp.add_url_rule(rule, endpoint, allow(*roles)(view), methods=["POST"])
+
+
+_simple(
+    "involve",
+    "/manage/tenders/<int:tender_id>/involve",
+    [Role.REGION_STAFF],
+    services.involve_council,
+    _l("The tender is marked as council involved."),
+)
+_simple(
+    "agree_director",
+    "/manage/tenders/<int:tender_id>/agree",
+    [Role.REGIONAL_DIRECTOR],
+    services.agree_as_director,
+    _l("Your region's agreement is recorded."),
+)
+_simple(
+    "submit",
+    "/manage/tenders/<int:tender_id>/submit",
+    [Role.REGION_STAFF],
+    services.submit,
+    _l("The tender is submitted for approval."),
+)
+_simple(
+    "agree_integration",
+    "/manage/tenders/<int:tender_id>/integration",
+    [Role.INTEGRATION_MINISTRY],
+    services.agree_integration,
+    _l("The Ministry of Integration's agreement is recorded."),
+)
+_simple(
+    "approve",
+    "/manage/tenders/<int:tender_id>/approve",
+    [Role.MINISTRY],
+    services.approve,
+    _l("The tender is approved."),
+)
+_simple(
+    "publish",
+    "/manage/tenders/<int:tender_id>/publish",
+    [Role.REGION_STAFF],
+    services.publish,
+    _l("The tender is published."),
+)
+
+
+def _with_reason(tender_id: int, template: str, service, done: str):
+    tender = load_visible(Tender, tender_id)
+    form = ReasonForm()
+    if request.method == "GET":
+        return render_template(template, tender=tender, form=form)
+    if not form.validate_on_submit():
+        return render_template(template, tender=tender, form=form), 422
+    try:
+        service(db.session, current_user, tender, form.reason.data)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return render_template(template, tender=db.session.get(Tender, tender_id), form=form), 409
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("tenders.manage_detail", tender_id=tender_id))
+
+
+@tenders_bp.route("/manage/tenders/<int:tender_id>/return", methods=["GET", "POST"])
+@allow(Role.MINISTRY, Role.INTEGRATION_MINISTRY)
+def return_tender(tender_id: int):
+    return _with_reason(
+        tender_id,
+        "tenders/return.html",
+        services.return_to_draft,
+        _("The tender is returned to the region with your reasons."),
+    )
+
+
+@tenders_bp.route("/manage/tenders/<int:tender_id>/cancel", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def cancel(tender_id: int):
+    return _with_reason(
+        tender_id, "tenders/cancel.html", services.cancel, _("The tender is cancelled.")
+    )
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/clarifications")
+@allow(Role.REGION_STAFF)
+def clarify(tender_id: int):
+    form = ClarificationForm()
+    return _act(
+        tender_id,
+        lambda t: services.add_clarification(db.session, current_user, t, form.text.data),
+        _("The clarification is published on the tender."),
+        form,
+        clarification_form=form,
+    )
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/deadline")
+@allow(Role.REGION_STAFF)
+def extend(tender_id: int):
+    form = DeadlineForm()
+    return _act(
+        tender_id,
+        lambda t: services.extend_deadline(
+            db.session, current_user, t, form.moment(), form.reason.data
+        ),
+        _("The deadline is extended; the change is shown on the tender."),
+        form,
+        deadline_form=form,
+    )
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/documents")
+@allow(Role.REGION_STAFF)
+def upload(tender_id: int):
+    form = DocumentForm()
+
+    def add(tender):
+        upload = form.document.data
+        services.add_document(
+            db.session, current_user, tender, upload.filename or "", upload.read()
+        )
+
+    return _act(tender_id, add, _("The document is added."), form, document_form=form)
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/documents/<int:document_id>/remove")
+@allow(Role.REGION_STAFF)
+def remove_document(tender_id: int, document_id: int):
+    def remove(tender):
+        stored = db.session.get(TenderDocument, document_id)
+        if stored is None or stored.tender_id != tender.id:
+            abort(404)
+        services.remove_document(db.session, current_user, tender, stored)
+
+    return _act(tender_id, remove, _("The document is removed."))
