@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -17,6 +15,7 @@ from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, 
 from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting, MeetingDocument
 from app.db import db
 from app.errors import DomainError
+from app.files.responses import download
 from app.i18n import gettext as _
 from app.organisations.models import Council
 from app.tenders.models import Tender, TenderApproval
@@ -173,13 +172,7 @@ def meeting_document(council_id: int, meeting_id: int, document_id: int):
     document = db.session.get(MeetingDocument, document_id)
     if document is None or document.meeting_id != meeting.id:
         abort(404)
-    return Response(
-        document.file.content,
-        mimetype=document.file.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(document.file.filename)}"
-        },
-    )
+    return download(document.file)
 
 
 @councils_bp.route("/<int:council_id>/decisions/new", methods=["GET", "POST"])

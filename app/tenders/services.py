@@ -537,13 +537,17 @@ def submit(db: Session, actor: User, tender: Tender) -> None:
             _link(tender),
         )
     else:
-        notify(
-            db,
-            _users_with_role(db, Role.MINISTRY),
-            _("Tender %(ref)s waits for your approval", ref=tender.reference),
-            tender.title,
-            _link(tender),
-        )
+        _ask_ministry(db, tender)
+
+
+def _ask_ministry(db: Session, tender: Tender) -> None:
+    notify(
+        db,
+        _users_with_role(db, Role.MINISTRY),
+        _("Tender %(ref)s waits for your approval", ref=tender.reference),
+        tender.title,
+        _link(tender),
+    )
 
 
 def agree_integration(db: Session, actor: User, tender: Tender) -> TenderApproval:
@@ -566,13 +570,7 @@ def agree_integration(db: Session, actor: User, tender: Tender) -> TenderApprova
     audit.record(
         db, actor, "tender.integration_agreed", tender, {"version": tender.content_version}
     )
-    notify(
-        db,
-        _users_with_role(db, Role.MINISTRY),
-        _("Tender %(ref)s waits for your approval", ref=tender.reference),
-        tender.title,
-        _link(tender),
-    )
+    _ask_ministry(db, tender)
     return approval
 
 

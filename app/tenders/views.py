@@ -27,6 +27,7 @@ from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
+from app.files.responses import download
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
@@ -158,20 +159,7 @@ def document(tender_id: int, document_id: int):
     stored = db.session.get(TenderDocument, document_id)
     if stored is None or stored.tender_id != tender.id:
         abort(404)
-    return Response(
-        stored.file.content,
-        mimetype=stored.file.content_type,
-        headers={
-            "Content-Disposition": f"attachment; filename*=UTF-8''{_quote(stored.file.filename)}",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
-
-
-def _quote(name: str) -> str:
-    from urllib.parse import quote
-
-    return quote(name, safe="")
+    return download(stored.file)
 
 
 # --- work pages -------------------------------------------------------------------------------
