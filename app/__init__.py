@@ -48,6 +48,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.audit import chain
 
     chain.configure(app.config["AUDIT_HMAC_KEY"])
+    from app.auth import tokens
+
+    tokens.configure(app.config["SECRET_KEY"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -83,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
+    from app.suppliers.views import suppliers_bp
     from app.targetgroups.views import targetgroups_bp
     from app.tenders.views import tenders_bp
 
@@ -95,3 +99,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tenders_bp)
     app.register_blueprint(councils_bp)
     app.register_blueprint(targetgroups_bp)
+    app.register_blueprint(suppliers_bp)

@@ -36,6 +36,8 @@ MINISTRY = "Beskæftigelsesministeriet"
 INTEGRATION_MINISTRY = "Ministeriet for Flygtninge, Indvandrere og Integration"
 NATIONAL_AUTHORITY = "Arbejdsmarkedsstyrelsen"
 SUPPLIERS = ["Akademikerhuset ApS", "Job & Kompetence A/S", "Inklusion Danmark ApS"]
+#: Valid CVR numbers (modulus 11) for the demo suppliers, in the order above.
+SUPPLIER_CVRS = ["10000009", "20000007", "30000005"]
 
 
 @dataclass(frozen=True)
@@ -216,6 +218,66 @@ def create_demo_data(db: Session) -> None:
                 password=DEMO_PASSWORD,
             )
     db.flush()
+    _ensure_supplier_profiles(db)
     from app.demo_tenders import create_demo_tenders
 
     create_demo_tenders(db)
+
+
+def _ensure_supplier_profiles(db: Session) -> None:
+    from app import clock
+    from app.suppliers.models import Supplier, SupplierState
+
+    for name, cvr in zip(SUPPLIERS, SUPPLIER_CVRS, strict=True):
+        organisation = _find(db, OrganisationKind.SUPPLIER, name)
+        if db.scalar(select(func.count()).where(Supplier.organisation_id == organisation.id)):
+            continue
+        db.add(
+            Supplier(
+                organisation=organisation,
+                cvr=cvr,
+                address="Vestergade 1\n8000 Aarhus C",
+                contact_person=f"Lars Leverandør ({name})",
+                state=SupplierState.ACTIVE,
+                exclusion_declared_at=clock.now(),
+            )
+        )
+    db.flush()
+    _ensure_other_supplier_states(db)
+
+
+def _ensure_other_supplier_states(db: Session) -> None:
+    """One supplier that has not confirmed its e-mail, and one that region staff suspended."""
+    from app.suppliers import services as suppliers
+    from app.suppliers.models import Supplier
+
+    def confirm_link(token: str) -> str:
+        return f"/register/confirm/{token}"
+
+    for name, cvr, email in [
+        ("Ny Start ApS", "41000007", "kontakt@nystart.dk"),
+        ("Suspenderet Service A/S", "25684311", "kontakt@suspenderet.dk"),
+    ]:
+        if db.scalar(select(func.count()).where(Supplier.cvr == cvr)):
+            continue
+        supplier = suppliers.register(
+            db,
+            company_name=name,
+            cvr=cvr,
+            address="Torvet 3\n5000 Odense C",
+            contact_person=f"Kontakt ({name})",
+            email=email,
+            password=DEMO_PASSWORD,
+            link_for=confirm_link,
+        )
+        if name.startswith("Suspenderet"):
+            user = users.find_by_email(db, email)
+            user.email_confirmed_at = clock_now()
+            staff = users.find_by_email(db, "region.syddanmark@demo.dk")
+            suppliers.suspend(db, staff, supplier, "Dokumentation for forløb mangler.")
+
+
+def clock_now():
+    from app import clock
+
+    return clock.now()

@@ -14,6 +14,7 @@ from app.db import Base
 from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
+from app.suppliers.models import Supplier, SupplierDocument
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
     Amendment,
@@ -46,6 +47,8 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "StoredFile",
+    "Supplier",
+    "SupplierDocument",
     "TargetGroup",
     "Tender",
     "TenderApproval",

@@ -46,11 +46,13 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.ADMIN: [
         ("organisations.index", _l("Organisations")),
         ("targetgroups.index", _l("Target groups")),
+        ("suppliers.index", _l("Suppliers")),
         ("admin_users.index", _l("Users")),
         ("audit.index", _l("Audit trail")),
     ],
     Role.REGION_STAFF: [
         ("tenders.manage_index", _l("Tenders")),
+        ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
         ("organisations.my_region", _l("Our region")),
@@ -71,7 +73,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("organisations.regions", _l("Regions")),
     ],
     **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
-    Role.SUPPLIER: [("organisations.my_supplier", _l("Our company"))],
+    Role.SUPPLIER: [("suppliers.profile", _l("Our company"))],
 }
 
 
@@ -87,7 +89,11 @@ def unread_messages() -> int:
 
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
-        items = [("tenders.public_index", _l("Published tenders")), ("auth.login", _l("Log in"))]
+        items = [
+            ("tenders.public_index", _l("Published tenders")),
+            ("suppliers.register", _l("Register as a supplier")),
+            ("auth.login", _l("Log in")),
+        ]
         return _links(items)
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
     items.append(("tenders.public_index", _l("Published tenders")))

@@ -49,7 +49,22 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/regions/{region_id}",
         {Role.MINISTRY, Role.INTEGRATION_MINISTRY, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
-    "organisations.my_supplier": ("GET", "/supplier", {Role.SUPPLIER}),
+    "suppliers.profile": ("GET", "/supplier", {Role.SUPPLIER}),
+    "suppliers.invite": ("POST", "/supplier/colleagues", {Role.SUPPLIER}),
+    "suppliers.upload": ("POST", "/supplier/documents", {Role.SUPPLIER}),
+    "suppliers.document": (
+        "GET",
+        "/suppliers/{supplier_id}/documents/0",
+        {Role.SUPPLIER, Role.REGION_STAFF, Role.ADMIN},
+    ),
+    "suppliers.register": ("GET", "/register", PUBLIC),
+    "suppliers.confirm": ("GET", "/register/confirm/not-a-token", PUBLIC),
+    "suppliers.resend": ("GET", "/register/resend", PUBLIC),
+    "suppliers.accept": ("GET", "/invitation/not-a-token", PUBLIC),
+    "suppliers.index": ("GET", "/suppliers", {Role.REGION_STAFF, Role.ADMIN}),
+    "suppliers.detail": ("GET", "/suppliers/{supplier_id}", {Role.REGION_STAFF, Role.ADMIN}),
+    "suppliers.suspend": ("GET", "/suppliers/{supplier_id}/suspend", {Role.REGION_STAFF}),
+    "suppliers.reinstate": ("POST", "/suppliers/{supplier_id}/reinstate", {Role.REGION_STAFF}),
     "notifications.index": ("GET", "/inbox/", ALL_ROLES),
     "notifications.open_message": ("POST", "/inbox/{notification_id}/open", ALL_ROLES),
     "notifications.read_all": ("POST", "/inbox/read-all", ALL_ROLES),
@@ -135,7 +150,8 @@ def _url(db, template: str) -> str:
     from sqlalchemy import select
 
     from app.councils.models import CouncilDecision, CouncilMeeting
-    from app.organisations.models import OrganisationKind
+    from app.organisations.models import Organisation, OrganisationKind
+    from app.suppliers.models import Supplier
     from app.targetgroups.models import TargetGroup
     from app.tenders.models import Tender, TenderState
 
@@ -154,6 +170,12 @@ def _url(db, template: str) -> str:
             select(CouncilDecision.id).where(CouncilDecision.council_id == council_id)
         ).first(),
         group_id=db.scalars(select(TargetGroup.id)).first(),
+        # The tested supplier's own company (leverandoer1): suppliers may see only their own.
+        supplier_id=db.scalars(
+            select(Supplier.id)
+            .join(Supplier.organisation)
+            .where(Organisation.name == "Akademikerhuset ApS")
+        ).one(),
         user_id=user(db, "leverandoer2@demo.dk").id,
         organisation_id=organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
         region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,
@@ -232,3 +254,4 @@ def test_the_403_page_explains_and_shows_no_internals(client):
 def test_no_admin_can_act_as_a_supplier_or_read_the_suppliers_pages(client):
     login(client, "admin@demo.dk")
     assert client.get("/supplier").status_code == 403
+    assert client.post("/supplier/colleagues", data={}).status_code == 403

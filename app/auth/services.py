@@ -29,7 +29,7 @@ def authenticate(db: Session, email: str, password: str) -> User | None:
     user = find_by_email(db, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if user is None or not user.active:
+    if user is None or not user.active or user.email_confirmed_at is None:
         return None
     user.last_login_at = clock.now()
     return user
@@ -86,6 +86,7 @@ def create_user(
         role=role,
         organisation=organisation,
         password_hash=hash_password(password),
+        email_confirmed_at=clock.now(),  # the administrator vouches for the address
     )
     db.add(user)
     db.flush()

@@ -215,13 +215,3 @@ def region(region_id: int):
 @allow(*JOBCENTRE_ROLES)
 def my_jobcentre():
     return render_template("organisations/jobcentre.html", jobcentre=current_user.organisation)
-
-
-@organisations_bp.get("/supplier")
-@allow(Role.SUPPLIER)
-def my_supplier():
-    supplier = current_user.organisation
-    colleagues = db.session.scalars(
-        select(User).where(User.organisation_id == supplier.id, User.active).order_by(User.name)
-    ).all()
-    return render_template("organisations/supplier.html", supplier=supplier, colleagues=colleagues)

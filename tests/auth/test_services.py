@@ -192,4 +192,4 @@ def test_reactivating_an_active_user_is_refused(db, admin):
 
 
 def test_user_count_of_the_demo_data(db):
-    assert len(db.scalars(select(User)).all()) == 20
+    assert len(db.scalars(select(User)).all()) == 22  # 20 demo logins, 2 demo supplier states

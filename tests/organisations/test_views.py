@@ -109,10 +109,3 @@ def test_a_jobcentre_is_not_a_region_page(client, db):
     aalborg = organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg")
     login(client, "ministeriet@demo.dk")
     assert client.get(f"/regions/{aalborg.id}").status_code == 404
-
-
-def test_a_supplier_sees_its_own_company_and_colleagues(client):
-    login(client, "leverandoer2@demo.dk")
-    html = client.get("/supplier").get_data(as_text=True)
-    assert "Job &amp; Kompetence A/S" in html and "leverandoer2@demo.dk" in html
-    assert "leverandoer1@demo.dk" not in html

@@ -1,0 +1,38 @@
+"""Signed, expiring tokens for links sent by e-mail (confirm an address, accept an invitation)."""
+
+from __future__ import annotations
+
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+
+from app.errors import DomainError
+from app.i18n import gettext as _
+
+THREE_DAYS = 3 * 24 * 3600
+
+_secret: str | None = None
+
+
+def configure(secret: str) -> None:
+    global _secret
+    _secret = secret
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    if not _secret:
+        raise RuntimeError("tokens are not configured (create_app sets the secret)")
+    return URLSafeTimedSerializer(_secret, salt=f"rammeudbud-{purpose}")
+
+
+def make(purpose: str, user_id: int, email: str) -> str:
+    return _serializer(purpose).dumps({"u": user_id, "e": email})
+
+
+def read(purpose: str, token: str, max_age: int = THREE_DAYS) -> tuple[int, str]:
+    """The user id and e-mail the token was made for; a clear error if it is bad or old."""
+    try:
+        data = _serializer(purpose).loads(token, max_age=max_age)
+    except SignatureExpired:
+        raise DomainError(_("The link has expired. Ask for a new one.")) from None
+    except BadSignature:
+        raise DomainError(_("The link is not valid.")) from None
+    return int(data["u"]), str(data["e"])

@@ -1,0 +1,1 @@
+"""Suppliers ("other actors"): registration, profile, colleagues, suspension."""

@@ -1,0 +1,304 @@
+"""Supplier pages: public registration and confirmation, the supplier's own profile, and the
+region staff's register of suppliers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app.auth.access import allow, load_visible, public
+from app.auth.models import User
+from app.auth.roles import Role
+from app.db import db
+from app.errors import DomainError
+from app.files.responses import download
+from app.forms import ConfirmForm
+from app.i18n import gettext as _
+from app.organisations.models import Organisation, OrganisationKind
+from app.pagination import paginate
+from app.suppliers import services
+from app.suppliers.forms import (
+    DocumentForm,
+    InviteForm,
+    PasswordChoiceForm,
+    ProfileForm,
+    RegisterForm,
+    ResendForm,
+    SuspendForm,
+)
+from app.suppliers.models import Supplier, SupplierDocument, SupplierState
+from app.targetgroups.models import TargetGroup
+
+suppliers_bp = Blueprint("suppliers", __name__)
+
+
+def _link(endpoint: str):
+    return lambda token: url_for(endpoint, token=token, _external=True)
+
+
+# --- public -------------------------------------------------------------------------------------
+
+
+@suppliers_bp.route("/register", methods=["GET", "POST"])
+@public
+def register():
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            services.register(
+                db.session,
+                company_name=form.company_name.data,
+                cvr=form.cvr.data,
+                address=form.address.data,
+                contact_person=form.contact_person.data,
+                email=form.email.data,
+                password=form.new_password.data,
+                link_for=_link("suppliers.confirm"),
+            )
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template("suppliers/register.html", form=form), 409
+        db.session.commit()
+        return render_template("suppliers/registered.html", email=form.email.data)
+    return render_template("suppliers/register.html", form=form), 422 if form.errors else 200
+
+
+@suppliers_bp.get("/register/confirm/<token>")
+@public
+def confirm(token: str):
+    try:
+        services.confirm_email(db.session, token)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return redirect(url_for("suppliers.resend"))
+    db.session.commit()
+    flash(_("Your e-mail address is confirmed. You can log in now."), "success")
+    return redirect(url_for("auth.login"))
+
+
+@suppliers_bp.route("/register/resend", methods=["GET", "POST"])
+@public
+def resend():
+    form = ResendForm()
+    if form.validate_on_submit():
+        services.resend_confirmation(db.session, form.email.data, _link("suppliers.confirm"))
+        db.session.commit()
+        flash(_("If the address waits for confirmation, a new link is on its way."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("suppliers/resend.html", form=form)
+
+
+@suppliers_bp.route("/invitation/<token>", methods=["GET", "POST"])
+@public
+def accept(token: str):
+    form = PasswordChoiceForm()
+    if form.validate_on_submit():
+        try:
+            services.accept_invitation(db.session, token, form.new_password.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template("suppliers/accept.html", form=form), 409
+        db.session.commit()
+        flash(_("Your password is set. Log in to continue."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("suppliers/accept.html", form=form), 422 if form.errors else 200
+
+
+# --- the supplier's own pages ----------------------------------------------------------------
+
+
+def _own_supplier() -> Supplier:
+    supplier = services.supplier_of(db.session, current_user.organisation_id)
+    if supplier is None:
+        abort(404)
+    return supplier
+
+
+def _profile_form(session: Session, supplier: Supplier, form: ProfileForm | None = None):
+    form = form or ProfileForm(obj=supplier)
+    form.target_group_ids.choices = [
+        (g.id, g.name)
+        for g in session.scalars(
+            select(TargetGroup).where(TargetGroup.active).order_by(TargetGroup.name)
+        )
+    ]
+    form.region_ids.choices = [
+        (r.id, r.name)
+        for r in session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.REGION)
+            .order_by(Organisation.name)
+        )
+    ]
+    if request.method == "GET":
+        form.target_group_ids.data = [g.id for g in supplier.target_groups]
+        form.region_ids.data = [r.id for r in supplier.regions]
+    return form
+
+
+def _profile_page(supplier: Supplier, status: int = 200, **forms):
+    colleagues = db.session.scalars(
+        select(User).where(User.organisation_id == supplier.organisation_id).order_by(User.name)
+    ).all()
+    return (
+        render_template(
+            "suppliers/profile.html",
+            supplier=supplier,
+            colleagues=colleagues,
+            form=forms.get("form") or _profile_form(db.session, supplier),
+            invite_form=forms.get("invite_form") or InviteForm(),
+            document_form=forms.get("document_form") or DocumentForm(),
+        ),
+        status,
+    )
+
+
+@suppliers_bp.route("/supplier", methods=["GET", "POST"])
+@allow(Role.SUPPLIER)
+def profile():
+    supplier = _own_supplier()
+    if request.method == "GET":
+        return _profile_page(supplier)
+    form = _profile_form(db.session, supplier, ProfileForm())
+    if not form.validate_on_submit():
+        return _profile_page(supplier, 422, form=form)
+    try:
+        services.update_profile(
+            db.session,
+            current_user,
+            supplier,
+            address=form.address.data,
+            contact_person=form.contact_person.data,
+            target_group_ids=form.target_group_ids.data or [],
+            region_ids=form.region_ids.data or [],
+            declare_no_exclusion=form.declare_no_exclusion.data,
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _profile_page(_own_supplier(), 409, form=form)
+    db.session.commit()
+    flash(_("The profile is saved."), "success")
+    return redirect(url_for("suppliers.profile"))
+
+
+@suppliers_bp.post("/supplier/colleagues")
+@allow(Role.SUPPLIER)
+def invite():
+    supplier = _own_supplier()
+    form = InviteForm()
+    if not form.validate_on_submit():
+        return _profile_page(supplier, 422, invite_form=form)
+    try:
+        services.invite_colleague(
+            db.session,
+            current_user,
+            supplier,
+            name=form.name.data,
+            email=form.email.data,
+            link_for=_link("suppliers.accept"),
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _profile_page(_own_supplier(), 409, invite_form=form)
+    db.session.commit()
+    flash(_("The invitation is sent."), "success")
+    return redirect(url_for("suppliers.profile"))
+
+
+@suppliers_bp.post("/supplier/documents")
+@allow(Role.SUPPLIER)
+def upload():
+    supplier = _own_supplier()
+    form = DocumentForm()
+    if not form.validate_on_submit():
+        return _profile_page(supplier, 422, document_form=form)
+    upload = form.document.data
+    try:
+        services.add_document(
+            db.session, current_user, supplier, upload.filename or "", upload.read()
+        )
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _profile_page(_own_supplier(), 409, document_form=form)
+    db.session.commit()
+    flash(_("The document is added."), "success")
+    return redirect(url_for("suppliers.profile"))
+
+
+@suppliers_bp.get("/suppliers/<int:supplier_id>/documents/<int:document_id>")
+@allow(Role.SUPPLIER, Role.REGION_STAFF, Role.ADMIN)
+def document(supplier_id: int, document_id: int):
+    supplier = load_visible(Supplier, supplier_id)
+    stored = db.session.get(SupplierDocument, document_id)
+    if stored is None or stored.supplier_id != supplier.id:
+        abort(404)
+    return download(stored.file)
+
+
+# --- the region staff's register -------------------------------------------------------------
+
+
+@suppliers_bp.get("/suppliers")
+@allow(Role.REGION_STAFF, Role.ADMIN)
+def index():
+    query = request.args.get("q", "").strip()
+    state = request.args.get("state", "")
+    stmt = select(Supplier).join(Supplier.organisation).order_by(Organisation.name, Supplier.id)
+    if query:
+        stmt = stmt.where(or_(Organisation.name.ilike(f"%{query}%"), Supplier.cvr == query))
+    if state in SupplierState.__members__.values():
+        stmt = stmt.where(Supplier.state == SupplierState(state))
+    page = paginate(db.session, stmt)
+    return render_template(
+        "suppliers/index.html", page=page, query=query, state=state, states=SupplierState
+    )
+
+
+@suppliers_bp.get("/suppliers/<int:supplier_id>")
+@allow(Role.REGION_STAFF, Role.ADMIN)
+def detail(supplier_id: int):
+    supplier = load_visible(Supplier, supplier_id)
+    return render_template("suppliers/detail.html", supplier=supplier, confirm=ConfirmForm())
+
+
+@suppliers_bp.route("/suppliers/<int:supplier_id>/suspend", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def suspend(supplier_id: int):
+    supplier = load_visible(Supplier, supplier_id)
+    form = SuspendForm()
+    if form.validate_on_submit():
+        try:
+            services.suspend(db.session, current_user, supplier, form.reason.data)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return render_template("suppliers/suspend.html", supplier=supplier, form=form), 409
+        db.session.commit()
+        flash(_("%(name)s is suspended.", name=supplier.name), "success")
+        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+    status = 422 if form.errors else 200
+    return render_template("suppliers/suspend.html", supplier=supplier, form=form), status
+
+
+@suppliers_bp.post("/suppliers/<int:supplier_id>/reinstate")
+@allow(Role.REGION_STAFF)
+def reinstate(supplier_id: int):
+    supplier = load_visible(Supplier, supplier_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.reinstate(db.session, current_user, supplier)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+        else:
+            db.session.commit()
+            flash(_("The suspension is lifted."), "success")
+    return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
