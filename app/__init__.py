@@ -51,6 +51,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.auth import tokens
 
     tokens.configure(app.config["SECRET_KEY"])
+    from app.bids import sealing
+
+    sealing.configure(app.config["BID_ENCRYPTION_KEY"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -82,6 +85,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from app.audit.views import audit_bp
     from app.auth.views import admin_users_bp, auth_bp
+    from app.bids.views import bids_bp
     from app.councils.views import councils_bp
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
@@ -100,3 +104,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(councils_bp)
     app.register_blueprint(targetgroups_bp)
     app.register_blueprint(suppliers_bp)
+    app.register_blueprint(bids_bp)

@@ -52,11 +52,20 @@ def from_environment(overrides: dict | None = None) -> dict:
                 "it protects the audit trail and must be kept outside the database."
             )
         audit_key = _development_secret("audit_key")
+    bid_key = overrides.get("BID_ENCRYPTION_KEY") or os.environ.get("BID_ENCRYPTION_KEY")
+    if not bid_key:
+        if not relaxed:
+            raise ConfigurationError(
+                "BID_ENCRYPTION_KEY must be set when APP_ENV is not development, demo or "
+                "testing: it seals bids and must be kept outside the database."
+            )
+        bid_key = _development_secret("bid_key", fernet=True)
     default_db = f"sqlite:///{INSTANCE_DIR / 'rammeudbud.sqlite'}"
     config = {
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
         "AUDIT_HMAC_KEY": audit_key,
+        "BID_ENCRYPTION_KEY": bid_key,
         "DEMO_MODE": _flag("DEMO_MODE", env in {"development", "demo"}),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "SQL_ECHO": _flag("SQL_ECHO", False),
@@ -90,11 +99,16 @@ def from_environment(overrides: dict | None = None) -> dict:
     return config
 
 
-def _development_secret(name: str) -> str:
+def _development_secret(name: str, fernet: bool = False) -> str:
     """A key that survives restarts of a development server, kept under instance/."""
     INSTANCE_DIR.mkdir(exist_ok=True)
     path = INSTANCE_DIR / name
     if not path.exists():
-        path.write_text(secrets.token_hex(32))
+        if fernet:
+            from cryptography.fernet import Fernet
+
+            path.write_text(Fernet.generate_key().decode())
+        else:
+            path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()

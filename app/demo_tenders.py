@@ -201,7 +201,7 @@ def create_demo_tenders(db: Session) -> None:
     # A closed one: tendered in the past, its deadline has passed.
     past = today - timedelta(days=90)
     with clock.frozen_at(_cph(past, 9)):
-        through(
+        closed = through(
             "NJ",
             _content(
                 "Indsats for ledige akademikere 2026",
@@ -211,7 +211,8 @@ def create_demo_tenders(db: Session) -> None:
             ),
             "publish",
         )
-    through(
+        _demo_bids(db, closed, ["leverandoer1@demo.dk", "leverandoer2@demo.dk"])
+    open_nj = through(
         "NJ",
         _content(
             "Indsats for ledige akademikere i Nordjylland",
@@ -221,6 +222,8 @@ def create_demo_tenders(db: Session) -> None:
         ),
         "publish",
     )
+    _demo_bids(db, open_nj, ["leverandoer1@demo.dk", "leverandoer2@demo.dk"])
+    _demo_questions(db, open_nj, staff["NJ"])
     through(
         "NJ",
         _content(
@@ -296,3 +299,40 @@ def create_demo_tenders(db: Session) -> None:
     for code in ("MJ", "NJ"):
         tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
     db.flush()
+
+
+def _demo_bids(db: Session, tender: Tender, emails: list[str]) -> None:
+    """Sealed bids: each supplier prices every lot and meets every requirement."""
+    from app.bids import services as bids
+
+    for number, email in enumerate(emails, start=1):
+        supplier_user = _user(db, email)
+        content = bids.BidContent(
+            prices={lot.id: Decimal(18_000 + 1_500 * number) for lot in tender.lots},
+            requirements={r.id: True for r in tender.requirements},
+            answers={
+                c.id: f"Vores forløb ({supplier_user.organisation.name}): {c.name.lower()} "
+                "sikres gennem faste mentorer, ugentlig opfølgning og samarbejde med "
+                "lokale virksomheder."
+                for c in tender.criteria
+                if not c.is_price
+            },
+        )
+        bids.submit(db, supplier_user, tender, content)
+    if len(emails) > 1:  # the second supplier replaces its bid: two versions are kept
+        second = _user(db, emails[1])
+        content.prices = {lot.id: Decimal(19_250) for lot in tender.lots}
+        bids.submit(db, second, tender, content)
+
+
+def _demo_questions(db: Session, tender: Tender, region_staff: User) -> None:
+    from app.tenders import questions
+
+    asker = _user(db, "leverandoer3@demo.dk")
+    answered = questions.ask(
+        db, asker, tender, "Kan en leverandør byde på flere delaftaler med forskellige priser?"
+    )
+    questions.answer(
+        db, region_staff, answered, "Ja. Angiv en enhedspris for hver delaftale, I byder på."
+    )
+    questions.ask(db, asker, tender, "Skal CV'er for mentorerne vedlægges tilbuddet?")

@@ -3,6 +3,7 @@
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
 from app.auth.throttle import LoginThrottle
+from app.bids.models import Bid, BidVersion
 from app.councils.models import (
     AnnualContract,
     ContractNeed,
@@ -24,6 +25,8 @@ from app.tenders.models import (
     Tender,
     TenderApproval,
     TenderDocument,
+    TenderFollower,
+    TenderQuestion,
 )
 
 metadata = Base.metadata
@@ -34,6 +37,8 @@ __all__ = [
     "AuditChainHead",
     "AuditEntry",
     "AwardCriterion",
+    "Bid",
+    "BidVersion",
     "ContractNeed",
     "Council",
     "CouncilDecision",
@@ -53,6 +58,8 @@ __all__ = [
     "Tender",
     "TenderApproval",
     "TenderDocument",
+    "TenderFollower",
+    "TenderQuestion",
     "User",
     "metadata",
 ]

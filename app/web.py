@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from typing import Any
 
 from flask import Flask, render_template, request, url_for
@@ -73,7 +74,10 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("organisations.regions", _l("Regions")),
     ],
     **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
-    Role.SUPPLIER: [("suppliers.profile", _l("Our company"))],
+    Role.SUPPLIER: [
+        ("bids.index", _l("Our bids")),
+        ("suppliers.profile", _l("Our company")),
+    ],
 }
 
 
@@ -145,6 +149,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["plain_json"] = plain_json
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
     app.jinja_env.globals["get_locale"] = get_locale

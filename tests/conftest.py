@@ -22,6 +22,8 @@ from app.organisations.models import Organisation, OrganisationKind
 TEST_SETTINGS = {
     "APP_ENV": "testing",
     "SECRET_KEY": "test-secret-key",
+    "AUDIT_HMAC_KEY": "test-audit-key",
+    "BID_ENCRYPTION_KEY": "dGVzdC1iaWQta2V5LXRlc3QtYmlkLWtleS0xMjM0NTY=",
     "PASSWORD_HASH_FAST": True,
     "WTF_CSRF_ENABLED": False,
 }

@@ -119,6 +119,22 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "councils.new_decision": ("GET", "/councils/{council_id}/decisions/new", {Role.REGION_STAFF}),
     "councils.decision": ("GET", "/councils/{council_id}/decisions/{decision_id}", READERS),
     "councils.new_contract": ("GET", "/councils/{council_id}/contracts/new", {Role.REGION_STAFF}),
+    "tenders.ask": ("POST", "/tenders/{published_id}/questions", {Role.SUPPLIER}),
+    "tenders.follow": ("POST", "/tenders/{published_id}/follow", {Role.SUPPLIER}),
+    "tenders.unfollow": ("POST", "/tenders/{published_id}/unfollow", {Role.SUPPLIER}),
+    "tenders.answer": (
+        "POST",
+        "/manage/tenders/{draft_id}/questions/0/answer",
+        {Role.REGION_STAFF},
+    ),
+    "bids.bid_form": ("GET", "/tenders/{published_id}/bid", {Role.SUPPLIER}),
+    "bids.index": ("GET", "/bids", {Role.SUPPLIER}),
+    "bids.detail": ("GET", "/bids/{bid_id}", {Role.SUPPLIER}),
+    "bids.receipt": ("GET", "/bids/{bid_id}/versions/1/receipt", {Role.SUPPLIER}),
+    "bids.receipt_pdf": ("GET", "/bids/{bid_id}/versions/1/receipt.pdf", {Role.SUPPLIER}),
+    "bids.attachment": ("GET", "/bids/{bid_id}/versions/1/attachments/none", {Role.SUPPLIER}),
+    "bids.withdraw": ("GET", "/bids/{bid_id}/withdraw", {Role.SUPPLIER}),
+    "bids.received": ("GET", "/manage/tenders/{draft_id}/bids", READERS),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),
@@ -149,6 +165,7 @@ def test_every_endpoint_of_the_app_is_in_the_reviewed_table(app):
 def _url(db, template: str) -> str:
     from sqlalchemy import select
 
+    from app.bids.models import Bid
     from app.councils.models import CouncilDecision, CouncilMeeting
     from app.organisations.models import Organisation, OrganisationKind
     from app.suppliers.models import Supplier
@@ -170,6 +187,13 @@ def _url(db, template: str) -> str:
             select(CouncilDecision.id).where(CouncilDecision.council_id == council_id)
         ).first(),
         group_id=db.scalars(select(TargetGroup.id)).first(),
+        # The tested supplier's own bid (leverandoer1 on an open tender).
+        bid_id=db.scalars(
+            select(Bid.id)
+            .join(Supplier)
+            .join(Supplier.organisation)
+            .where(Organisation.name == "Akademikerhuset ApS")
+        ).first(),
         # The tested supplier's own company (leverandoer1): suppliers may see only their own.
         supplier_id=db.scalars(
             select(Supplier.id)

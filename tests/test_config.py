@@ -26,6 +26,7 @@ def test_production_is_the_default_and_uses_secure_cookies(monkeypatch):
     monkeypatch.delenv("APP_ENV", raising=False)
     monkeypatch.setenv("SECRET_KEY", "x" * 32)
     monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
+    monkeypatch.setenv("BID_ENCRYPTION_KEY", "z" * 43 + "=")
     config = from_environment()
     assert config["APP_ENV"] == "production"
     assert config["SESSION_COOKIE_SECURE"] is True
@@ -53,3 +54,12 @@ def test_demo_runs_without_a_configured_secret_key(monkeypatch):
 )
 def test_postgres_urls_use_psycopg_3(given, expected):
     assert normalise_database_url(given) == expected
+
+
+def test_production_refuses_to_start_without_a_bid_key(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.delenv("BID_ENCRYPTION_KEY", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
+    with pytest.raises(ConfigurationError, match="BID_ENCRYPTION_KEY must be set"):
+        from_environment()

@@ -47,6 +47,9 @@ def canonical(entry: AuditEntry) -> bytes:
         entry.request_id,
         entry.remote_addr,
     ]
+    # Added later: entries without it keep the hash they were given.
+    if getattr(entry, "sealed_by_tender_id", None) is not None:
+        fields.append({"sealed_by_tender_id": entry.sealed_by_tender_id})
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 

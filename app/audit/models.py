@@ -29,6 +29,8 @@ class AuditEntry(Base):
     remote_addr: Mapped[str | None] = mapped_column(String(64))
     # HMAC-SHA256 over the previous entry's chain_hash and this entry's fields.
     chain_hash: Mapped[str] = mapped_column(String(64))
+    # An entry about a sealed bid is hidden from every page until this tender's deadline.
+    sealed_by_tender_id: Mapped[int | None] = mapped_column(ForeignKey("tenders.id"), index=True)
 
     actor = relationship("User", lazy="raise_on_sql", viewonly=True)
 

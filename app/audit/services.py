@@ -46,16 +46,27 @@ def _entry(actor: Any, action: str, obj: Any, changes: dict | None) -> AuditEntr
 
 
 def record(
-    session: Session, actor: Any, action: str, obj: Any = None, changes: dict | None = None
+    session: Session,
+    actor: Any,
+    action: str,
+    obj: Any = None,
+    changes: dict | None = None,
+    sealed_by: Any = None,
 ) -> AuditEntry:
-    """Append an entry in the caller's transaction: it stands or falls with the change."""
+    """Append an entry in the caller's transaction: it stands or falls with the change.
+
+    `sealed_by` (a tender) hides the entry from every page until that tender's deadline.
+    """
     if obj is not None and getattr(obj, "id", None) is None:
         session.flush()
-    return chain.append(session, _entry(actor, action, obj, changes))
+    entry = _entry(actor, action, obj, changes)
+    if sealed_by is not None:
+        entry.sealed_by_tender_id = sealed_by.id
+    return chain.append(session, entry)
 
 
 def record_security_event(
-    actor: Any, action: str, obj: Any = None, changes: dict | None = None
+    actor: Any, action: str, obj: Any = None, changes: dict | None = None, sealed_by: Any = None
 ) -> None:
     """Append an entry in a transaction of its own, so that the request's rollback keeps it.
 
@@ -63,6 +74,8 @@ def record_security_event(
     second writer would otherwise wait for the first.
     """
     entry = _entry(actor, action, obj, changes)  # read the actor before the rollback expires it
+    if sealed_by is not None:
+        entry.sealed_by_tender_id = sealed_by.id
     db.session.rollback()
     with write_intent():
         session = db.new_session()

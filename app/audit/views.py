@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import Blueprint, flash, render_template, request
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.audit import chain
 from app.audit.models import AuditEntry
 from app.auth.access import allow
@@ -17,6 +18,7 @@ from app.clock import COPENHAGEN
 from app.db import db
 from app.i18n import gettext as _
 from app.pagination import paginate
+from app.tenders.models import Tender
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -45,7 +47,14 @@ def index():
         key: request.args.get(key, "").strip()
         for key in ("action", "actor", "object", "from", "to")
     }
-    stmt = select(AuditEntry).options(joinedload(AuditEntry.actor)).order_by(AuditEntry.seq.desc())
+    stmt = (
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        # Entries about sealed bids stay out of sight until their tender's deadline.
+        .outerjoin(Tender, Tender.id == AuditEntry.sealed_by_tender_id)
+        .where(or_(AuditEntry.sealed_by_tender_id.is_(None), Tender.bid_deadline <= clock.now()))
+        .order_by(AuditEntry.seq.desc())
+    )
     if filters["action"]:
         stmt = stmt.where(AuditEntry.action.like(_contains(filters["action"]), escape="\\"))
     if filters["actor"]:

@@ -81,6 +81,8 @@ def _refuse(status: int = 403, obj: Any = None) -> None:
         "access.refused",
         obj,
         changes={"endpoint": request.endpoint, "path": request.path, "method": request.method},
+        # A refused look at a sealed bid must not itself tell anyone that the bid exists.
+        sealed_by=getattr(obj, "sealing_tender", None),
     )
     abort(status)
 

@@ -147,6 +147,9 @@ class Tender(Base):
     amendments: Mapped[list[Amendment]] = relationship(
         order_by="Amendment.id", cascade="all, delete-orphan"
     )
+    questions: Mapped[list[TenderQuestion]] = relationship(
+        order_by="TenderQuestion.id", cascade="all, delete-orphan"
+    )
 
     def state_at(self, moment: datetime) -> TenderState:
         """The state as the clock sees it: a published tender closes at its deadline."""
@@ -268,3 +271,30 @@ class Amendment(Base):
     made_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
 
     document: Mapped[TenderDocument | None] = relationship(lazy="joined")
+
+
+class TenderQuestion(Base):
+    """A supplier's clarification question; the answer is published without the asker's name."""
+
+    __tablename__ = "tender_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    # Kept for the record only; no page shows who asked.
+    asked_by_supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"))
+    text: Mapped[str] = mapped_column(Text)
+    asked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+    answer: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class TenderFollower(Base):
+    """A supplier that follows a tender hears of answers and amendments."""
+
+    __tablename__ = "tender_followers"
+    __table_args__ = (UniqueConstraint("tender_id", "supplier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)

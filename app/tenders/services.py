@@ -657,15 +657,14 @@ def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
 
 
 def _notify_published_change(db: Session, tender: Tender, what: str) -> None:
-    """Region staff hear of every amendment; suppliers following the tender come in issue 5."""
+    """Region staff and the suppliers following the tender hear of every amendment."""
+    from app.tenders.questions import notify_followers
+
+    subject = _("Tender %(ref)s was amended", ref=tender.reference)
     notify(
-        db,
-        _region_staff(db, tender.region_id),
-        _("Tender %(ref)s was amended", ref=tender.reference),
-        what,
-        f"/tenders/{tender.id}",
-        email=False,
+        db, _region_staff(db, tender.region_id), subject, what, f"/tenders/{tender.id}", email=False
     )
+    notify_followers(db, tender, subject, what)
 
 
 def add_clarification(db: Session, actor: User, tender: Tender, text: str) -> Amendment:

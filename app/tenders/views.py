@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.access import allow, load_visible, public
 from app.auth.roles import Role
+from app.bids import services as bids
 from app.clock import COPENHAGEN
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.db import db
@@ -34,7 +35,7 @@ from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
 from app.pagination import paginate
 from app.targetgroups.models import TargetGroup
-from app.tenders import queries, services
+from app.tenders import queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
     DeadlineForm,
@@ -43,7 +44,7 @@ from app.tenders.forms import (
     ReasonForm,
     TenderForm,
 )
-from app.tenders.models import Scope, Tender, TenderDocument, TenderState
+from app.tenders.models import Scope, Tender, TenderDocument, TenderQuestion, TenderState
 
 tenders_bp = Blueprint("tenders", __name__)
 
@@ -130,7 +131,16 @@ def public_index():
 @public
 def public_detail(tender_id: int):
     tender = _public_tender(tender_id)
-    return render_template("tenders/public_detail.html", tender=tender)
+    supplier_view = current_user.is_authenticated and current_user.role == Role.SUPPLIER
+    return render_template(
+        "tenders/public_detail.html",
+        tender=tender,
+        form=ConfirmForm(),
+        supplier_view=supplier_view,
+        following=supplier_view and questions.is_following(db.session, current_user, tender),
+        own_bid=bids.own_bid(db.session, current_user, tender) if supplier_view else None,
+        is_open=clock.now() < tender.bid_deadline,
+    )
 
 
 @tenders_bp.get("/tenders/<int:tender_id>/notice.pdf")
@@ -478,3 +488,64 @@ def remove_document(tender_id: int, document_id: int):
         services.remove_document(db.session, current_user, tender, stored)
 
     return _act(tender_id, remove, _("The document is removed."))
+
+
+# --- questions and followers -------------------------------------------------------------------
+
+
+def _supplier_action(tender_id: int, action, done: str):
+    tender = _public_tender(tender_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(tender)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return public_detail(tender_id), 409
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("tenders.public_detail", tender_id=tender_id))
+
+
+@tenders_bp.post("/tenders/<int:tender_id>/questions")
+@allow(Role.SUPPLIER)
+def ask(tender_id: int):
+    text = request.form.get("question", "")
+    return _supplier_action(
+        tender_id,
+        lambda t: questions.ask(db.session, current_user, t, text),
+        _("Your question is sent. The answer is published here for everyone."),
+    )
+
+
+@tenders_bp.post("/tenders/<int:tender_id>/follow")
+@allow(Role.SUPPLIER)
+def follow(tender_id: int):
+    return _supplier_action(
+        tender_id,
+        lambda t: questions.follow_as(db.session, current_user, t),
+        _("You follow the tender: you hear of answers and changes."),
+    )
+
+
+@tenders_bp.post("/tenders/<int:tender_id>/unfollow")
+@allow(Role.SUPPLIER)
+def unfollow(tender_id: int):
+    return _supplier_action(
+        tender_id,
+        lambda t: questions.unfollow(db.session, current_user, t),
+        _("You no longer follow the tender."),
+    )
+
+
+@tenders_bp.post("/manage/tenders/<int:tender_id>/questions/<int:question_id>/answer")
+@allow(Role.REGION_STAFF)
+def answer(tender_id: int, question_id: int):
+    def give(tender):
+        question = db.session.get(TenderQuestion, question_id)
+        if question is None or question.tender_id != tender.id:
+            abort(404)
+        questions.answer(db.session, current_user, question, request.form.get("answer", ""))
+
+    return _act(tender_id, give, _("The answer is published on the tender."))

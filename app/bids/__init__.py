@@ -1,0 +1,1 @@
+"""Bids: sealed until the deadline, with the exact time of receipt and a fingerprint."""

@@ -1,0 +1,199 @@
+"""Bid pages: the supplier's bid form, its bids and receipts; the region's sealed list."""
+
+from __future__ import annotations
+
+import base64
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app import clock
+from app.auth.access import allow, load_visible
+from app.auth.roles import Role
+from app.bids import services
+from app.bids.models import Bid, BidState, BidVersion
+from app.db import db
+from app.documents.pdf import render_pdf
+from app.errors import DomainError
+from app.forms import ConfirmForm
+from app.i18n import gettext as _
+from app.suppliers.services import supplier_of
+from app.tenders.models import Tender, TenderState
+
+bids_bp = Blueprint("bids", __name__)
+
+
+def _open_tender(tender_id: int) -> Tender:
+    tender = db.session.get(Tender, tender_id)
+    if tender is None or tender.state != TenderState.PUBLISHED:
+        abort(404)
+    return tender
+
+
+def _content_from_request(tender: Tender, kept: list[dict]) -> services.BidContent:
+    """Read the dynamic form (one field per lot, requirement and criterion): shape only."""
+    prices = {}
+    for lot in tender.lots:
+        prices[lot.id] = services.parse_price(request.form.get(f"price-{lot.id}"))
+    requirements = {
+        r.id: request.form.get(f"requirement-{r.id}") == "yes" for r in tender.requirements
+    }
+    answers = {
+        c.id: request.form.get(f"answer-{c.id}", "") for c in tender.criteria if not c.is_price
+    }
+    attachments = [
+        services.Attachment(a["name"], base64.b64decode(a["data"]))
+        for a in kept
+        if a["sha256"] in request.form.getlist("keep")
+    ]
+    for upload in request.files.getlist("attachments"):
+        if upload and upload.filename:
+            attachments.append(services.Attachment(upload.filename, upload.read()))
+    return services.BidContent(prices, requirements, answers, attachments)
+
+
+@bids_bp.route("/tenders/<int:tender_id>/bid", methods=["GET", "POST"])
+@allow(Role.SUPPLIER)
+def bid_form(tender_id: int):
+    tender = _open_tender(tender_id)
+    bid = services.own_bid(db.session, current_user, tender)
+    current = services.read_for_supplier(current_user, bid) if bid else None
+    status = 200
+    if request.method == "POST":
+        if not ConfirmForm().validate_on_submit():
+            abort(400)
+        try:
+            content = _content_from_request(tender, (current or {}).get("attachments", []))
+            if request.form.get("action") == "submit":
+                version = services.submit(db.session, current_user, tender, content)
+                db.session.commit()
+                flash(_("Your bid is received. Keep the receipt."), "success")
+                return redirect(
+                    url_for("bids.receipt", bid_id=version.bid_id, number=version.number)
+                )
+            services.save_draft(db.session, current_user, tender, content)
+            db.session.commit()
+            flash(_("The draft is saved. It is not submitted."), "success")
+            return redirect(url_for("bids.bid_form", tender_id=tender.id))
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            status = 409
+            tender = _open_tender(tender_id)
+            bid = services.own_bid(db.session, current_user, tender)
+    return render_template(
+        "bids/form.html",
+        tender=tender,
+        bid=bid,
+        current=current or {"lots": {}, "requirements": {}, "answers": {}, "attachments": []},
+        form=ConfirmForm(),
+        is_open=clock.now() < tender.bid_deadline,
+    ), status
+
+
+@bids_bp.get("/bids")
+@allow(Role.SUPPLIER)
+def index():
+    supplier = supplier_of(db.session, current_user.organisation_id)
+    bids = []
+    if supplier is not None:
+        bids = db.session.scalars(
+            select(Bid).where(Bid.supplier_id == supplier.id).order_by(Bid.created_at.desc())
+        ).all()
+    return render_template("bids/index.html", bids=bids, now=clock.now())
+
+
+@bids_bp.get("/bids/<int:bid_id>")
+@allow(Role.SUPPLIER)
+def detail(bid_id: int):
+    bid = load_visible(Bid, bid_id)
+    content = services.read_for_supplier(current_user, bid, bid.latest) if bid.latest else None
+    return render_template(
+        "bids/detail.html",
+        bid=bid,
+        content=content,
+        confirm=ConfirmForm(),
+        is_open=clock.now() < bid.tender.bid_deadline,
+    )
+
+
+def _version(bid: Bid, number: int) -> BidVersion:
+    version = next((v for v in bid.versions if v.number == number), None)
+    if version is None:
+        abort(404)
+    return version
+
+
+@bids_bp.get("/bids/<int:bid_id>/versions/<int:number>/receipt")
+@allow(Role.SUPPLIER)
+def receipt(bid_id: int, number: int):
+    bid = load_visible(Bid, bid_id)
+    return render_template("bids/receipt.html", bid=bid, version=_version(bid, number))
+
+
+@bids_bp.get("/bids/<int:bid_id>/versions/<int:number>/receipt.pdf")
+@allow(Role.SUPPLIER)
+def receipt_pdf(bid_id: int, number: int):
+    bid = load_visible(Bid, bid_id)
+    version = _version(bid, number)
+    pdf = render_pdf("bids/pdf/receipt.html", bid=bid, version=version, printed_at=clock.now())
+    name = f"kvittering-{bid.tender.reference}-{number}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+@bids_bp.get("/bids/<int:bid_id>/versions/<int:number>/attachments/<sha256>")
+@allow(Role.SUPPLIER)
+def attachment(bid_id: int, number: int, sha256: str):
+    bid = load_visible(Bid, bid_id)
+    content = services.read_for_supplier(current_user, bid, _version(bid, number))
+    found = next((a for a in content["attachments"] if a["sha256"] == sha256), None)
+    if found is None:
+        abort(404)
+    from urllib.parse import quote
+
+    return Response(
+        base64.b64decode(found["data"]),
+        mimetype=found["content_type"],
+        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(found['name'])}"},
+    )
+
+
+@bids_bp.route("/bids/<int:bid_id>/withdraw", methods=["GET", "POST"])
+@allow(Role.SUPPLIER)
+def withdraw(bid_id: int):
+    bid = load_visible(Bid, bid_id)
+    form = ConfirmForm()
+    if request.method == "POST" and form.validate_on_submit():
+        try:
+            services.withdraw(db.session, current_user, bid)
+        except DomainError as err:
+            db.session.rollback()
+            flash(str(err), "error")
+            return redirect(url_for("bids.detail", bid_id=bid_id))
+        db.session.commit()
+        flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
+        return redirect(url_for("bids.detail", bid_id=bid_id))
+    return render_template("bids/withdraw.html", bid=bid, form=form)
+
+
+@bids_bp.get("/manage/tenders/<int:tender_id>/bids")
+@allow(
+    Role.REGION_STAFF, Role.REGIONAL_DIRECTOR, Role.MINISTRY, Role.INTEGRATION_MINISTRY, Role.ADMIN
+)
+def received(tender_id: int):
+    """Before the deadline: sealed, not even a count. After it: who bid, when, the fingerprint."""
+    tender = load_visible(Tender, tender_id)
+    sealed = clock.now() < tender.bid_deadline
+    bids = []
+    if not sealed:
+        bids = db.session.scalars(
+            select(Bid)
+            .where(Bid.tender_id == tender.id, Bid.state != BidState.DRAFT)
+            .order_by(Bid.id)
+        ).all()
+    return render_template("bids/received.html", tender=tender, sealed=sealed, bids=bids)
