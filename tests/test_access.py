@@ -134,7 +134,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "bids.receipt_pdf": ("GET", "/bids/{bid_id}/versions/1/receipt.pdf", {Role.SUPPLIER}),
     "bids.attachment": ("GET", "/bids/{bid_id}/versions/1/attachments/none", {Role.SUPPLIER}),
     "bids.withdraw": ("GET", "/bids/{bid_id}/withdraw", {Role.SUPPLIER}),
-    "bids.received": ("GET", "/manage/tenders/{draft_id}/bids", READERS),
+    "bids.received": (
+        "GET",
+        "/manage/tenders/{draft_id}/bids",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),
@@ -162,7 +166,12 @@ def test_every_endpoint_of_the_app_is_in_the_reviewed_table(app):
     assert sorted(app.view_functions) == sorted(TABLE)
 
 
-def _url(db, template: str) -> str:
+def url_for_table(db, template: str, **overrides) -> str:
+    """The table's URL with real ids; `overrides` put in other objects (a test's own)."""
+    return _url(db, template, **overrides)
+
+
+def _url(db, template: str, **overrides) -> str:
     from sqlalchemy import select
 
     from app.bids.models import Bid
@@ -175,7 +184,7 @@ def _url(db, template: str) -> str:
     nordjylland = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland")
     council_id = nordjylland.council.id
     tenders = db.scalars(select(Tender).where(Tender.region_id == nordjylland.id)).all()
-    return template.format(
+    values = dict(
         # Objects of the tested region staff's own region (Nordjylland): allowed roles see them.
         draft_id=next(t.id for t in tenders if t.state == TenderState.DRAFT),
         published_id=next(t.id for t in tenders if t.state == TenderState.PUBLISHED),
@@ -205,6 +214,8 @@ def _url(db, template: str) -> str:
         region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,
         notification_id=0,  # nobody's: the allowed roles get 404, the others 403
     )
+    values.update(overrides)
+    return template.format(**values)
 
 
 def _expected(who: object, allowed: object, method: str) -> str:

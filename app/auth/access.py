@@ -69,11 +69,11 @@ def check_access() -> Any:
         return None
     if isinstance(rule, frozenset) and current_user.role in rule:
         return None
-    _refuse()
+    refuse()
     return None
 
 
-def _refuse(status: int = 403, obj: Any = None) -> None:
+def refuse(status: int = 403, obj: Any = None) -> None:
     from app.audit.services import record_security_event
 
     record_security_event(
@@ -96,7 +96,7 @@ def load_visible(model: type, object_id: int) -> Any:
     if obj is None:
         abort(404)
     if not obj.is_visible_to(current_user):
-        _refuse(404, obj)
+        refuse(404, obj)
     return obj
 
 
