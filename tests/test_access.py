@@ -184,36 +184,38 @@ def _url(db, template: str, **overrides) -> str:
     nordjylland = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland")
     council_id = nordjylland.council.id
     tenders = db.scalars(select(Tender).where(Tender.region_id == nordjylland.id)).all()
-    values = dict(
+    values = {
         # Objects of the tested region staff's own region (Nordjylland): allowed roles see them.
-        draft_id=next(t.id for t in tenders if t.state == TenderState.DRAFT),
-        published_id=next(t.id for t in tenders if t.state == TenderState.PUBLISHED),
-        council_id=council_id,
-        meeting_id=db.scalars(
+        "draft_id": next(t.id for t in tenders if t.state == TenderState.DRAFT),
+        "published_id": next(t.id for t in tenders if t.state == TenderState.PUBLISHED),
+        "council_id": council_id,
+        "meeting_id": db.scalars(
             select(CouncilMeeting.id).where(CouncilMeeting.council_id == council_id)
         ).first(),
-        decision_id=db.scalars(
+        "decision_id": db.scalars(
             select(CouncilDecision.id).where(CouncilDecision.council_id == council_id)
         ).first(),
-        group_id=db.scalars(select(TargetGroup.id)).first(),
+        "group_id": db.scalars(select(TargetGroup.id)).first(),
         # The tested supplier's own bid (leverandoer1 on an open tender).
-        bid_id=db.scalars(
+        "bid_id": db.scalars(
             select(Bid.id)
             .join(Supplier)
             .join(Supplier.organisation)
             .where(Organisation.name == "Akademikerhuset ApS")
         ).first(),
         # The tested supplier's own company (leverandoer1): suppliers may see only their own.
-        supplier_id=db.scalars(
+        "supplier_id": db.scalars(
             select(Supplier.id)
             .join(Supplier.organisation)
             .where(Organisation.name == "Akademikerhuset ApS")
         ).one(),
-        user_id=user(db, "leverandoer2@demo.dk").id,
-        organisation_id=organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
-        region_id=organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland").id,
-        notification_id=0,  # nobody's: the allowed roles get 404, the others 403
-    )
+        "user_id": user(db, "leverandoer2@demo.dk").id,
+        "organisation_id": organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
+        "region_id": organisation(
+            db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"
+        ).id,
+        "notification_id": 0,  # nobody's: the allowed roles get 404, the others 403
+    }
     values.update(overrides)
     return template.format(**values)
 
