@@ -86,13 +86,19 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(chromium_path, tmp_path_factory) -> Iterator[str]:
+def live_database_url(tmp_path_factory) -> str:
+    """The browser tests' server database; tests may read it (e.g. the e-mail outbox)."""
+    return _browser_database(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium_path, live_database_url, tmp_path_factory) -> Iterator[str]:
     """gunicorn serving wsgi:app, as in production, on a migrated database with demo data."""
     env = {
         **os.environ,
         "APP_ENV": "demo",
         "SECRET_KEY": "browser-test-secret",
-        "DATABASE_URL": _browser_database(tmp_path_factory),
+        "DATABASE_URL": live_database_url,
     }
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
