@@ -47,3 +47,20 @@ def format_date(day, fmt: str = "medium") -> str:
     if day is None:
         return ""
     return babel_format_date(day, fmt)
+
+
+def kroner_text(amount: Decimal) -> str:
+    """1.234.567,89 kr., the Danish way, for messages made outside a page (no locale needed)."""
+    return format_decimal(Decimal(amount), format="#,##0.00", locale="da") + " kr."
+
+
+def format_size(size: int) -> str:
+    """A file size a person reads: 812 B, 34 kB, 2,4 MB."""
+    from babel.numbers import format_decimal as _number
+
+    locale = str(get_locale())
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{_number(round(size / 1024), locale=locale)} kB"
+    return f"{_number(round(size / (1024 * 1024), 1), locale=locale)} MB"

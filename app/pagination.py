@@ -46,3 +46,9 @@ def paginate(db: Session, stmt: Select, number: int | None = None, size: int | N
     number = min(number, last)
     items = list(db.scalars(stmt.limit(size).offset((number - 1) * size)).unique())
     return Page(items=items, total=total, number=number, size=size)
+
+
+def contains_pattern(text: str) -> str:
+    """A LIKE pattern (escape character backslash) that finds the text literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"

@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.i18n import format_date, format_datetime, format_money
+from app.i18n import format_date, format_datetime, format_money, format_size
 from app.i18n import lazy_gettext as _l
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -111,8 +111,13 @@ def _links(items: list[tuple[str, Any]]) -> list[dict[str, Any]]:
             "href": url_for(endpoint),
             "text": label,
             "current": request.endpoint == endpoint,
-            "active": (request.blueprint or "") == endpoint.split(".")[0]
-            and endpoint != "main.start",
+            # One highlighted item: the section the page belongs to, if the menu has it once.
+            "active": request.endpoint == endpoint
+            or (
+                (request.blueprint or "") == endpoint.split(".")[0]
+                and sum(e.split(".")[0] == endpoint.split(".")[0] for e, _label in items) == 1
+                and endpoint != "main.start"
+            ),
         }
         for endpoint, label in items
     ]
@@ -149,6 +154,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["datetime"] = format_datetime
     app.jinja_env.filters["plain_json"] = plain_json
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages

@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.db import db
 from app.i18n import gettext as _
-from app.pagination import paginate
+from app.pagination import contains_pattern, paginate
 from app.tenders.models import Tender
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -32,12 +32,6 @@ def _day(value: str, end: bool = False) -> datetime | None:
     if not 1970 <= day.year <= 2200:
         return None
     return datetime.combine(day, time.max if end else time.min, tzinfo=COPENHAGEN)
-
-
-def _contains(text: str) -> str:
-    """A LIKE pattern that matches the text literally (% and _ are not wildcards)."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
 
 
 @audit_bp.get("/")
@@ -56,10 +50,10 @@ def index():
         .order_by(AuditEntry.seq.desc())
     )
     if filters["action"]:
-        stmt = stmt.where(AuditEntry.action.like(_contains(filters["action"]), escape="\\"))
+        stmt = stmt.where(AuditEntry.action.like(contains_pattern(filters["action"]), escape="\\"))
     if filters["actor"]:
         stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(
-            User.email.like(_contains(filters["actor"].lower()), escape="\\")
+            User.email.like(contains_pattern(filters["actor"].lower()), escape="\\")
         )
     if filters["object"]:
         object_type, _sep, object_id = filters["object"].partition(":")

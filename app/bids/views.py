@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app import clock
-from app.auth.access import allow, load_visible
+from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import Role
 from app.bids import services
 from app.bids.models import Bid, BidState, BidVersion
@@ -182,12 +182,13 @@ def withdraw(bid_id: int):
 
 
 @bids_bp.get("/manage/tenders/<int:tender_id>/bids")
-@allow(
-    Role.REGION_STAFF, Role.REGIONAL_DIRECTOR, Role.MINISTRY, Role.INTEGRATION_MINISTRY, Role.ADMIN
-)
+@allow(Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 def received(tender_id: int):
-    """Before the deadline: sealed, not even a count. After it: who bid, when, the fingerprint."""
+    """Before the deadline: sealed, not even a count. After it, to the owning region only: who
+    bid, when, and the fingerprint; the content waits for the opening."""
     tender = load_visible(Tender, tender_id)
+    if tender.region_id != current_user.organisation_id:
+        refuse(404, tender)
     sealed = clock.now() < tender.bid_deadline
     bids = []
     if not sealed:

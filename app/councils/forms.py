@@ -22,7 +22,13 @@ class MeetingForm(Form):
 
 class DecisionForm(Form):
     meeting_id = SelectField(_l("Meeting"), coerce=int, validators=[Optional()])
-    decided_on = DateField(_l("Date of the decision"), validators=[InputRequired()])
+    decided_on = DateField(
+        _l("Date of the decision"),
+        validators=[Optional()],
+        description=_l(
+            "Leave empty for a decision made at the meeting: it gets the meeting's date."
+        ),
+    )
     concerns = StringField(
         _l("What the decision concerns"), validators=[DataRequired(), Length(max=300)]
     )

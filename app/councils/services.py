@@ -7,6 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
@@ -82,7 +83,7 @@ def add_decision(
     actor: User | None,
     council: Council,
     *,
-    decided_on: date,
+    decided_on: date | None,
     concerns: str,
     text: str,
     meeting: CouncilMeeting | None = None,
@@ -93,8 +94,13 @@ def add_decision(
     if meeting is not None:
         if meeting.council_id != council.id:
             raise DomainError(_("The meeting belongs to another council."))
+        decided_on = decided_on or meeting.held_on
         if meeting.held_on != decided_on:
             raise DomainError(_("A decision made at a meeting has the meeting's date."))
+    if decided_on is None:
+        raise DomainError(_("Give the date of the decision."))
+    if decided_on > clock.today():
+        raise DomainError(_("A council decision cannot be dated in the future."))
     decision = CouncilDecision(
         council=council,
         decided_on=decided_on,
@@ -133,7 +139,7 @@ def add_contract(
     )
     if exists:
         raise DomainError(_("The council already has an annual contract for %(year)d.", year=year))
-    needs = [need.strip() for need in needs if need.strip()]
+    needs = list(dict.fromkeys(need.strip() for need in needs if need.strip()))  # no twins
     if not needs:
         raise DomainError(_("Name at least one need in the annual contract."))
     contract = AnnualContract(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -27,6 +29,15 @@ from app.tenders.models import CallOffRule, Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
 
 
+class NeededInARow:
+    """Marks a field as needed when its row is used (blank rows are dropped): no "(optional)"."""
+
+    field_flags: ClassVar[dict] = {"required": True}
+
+    def __call__(self, form, field):
+        return None
+
+
 class SubForm(PlainForm):
     """A row inside a form (a lot, a criterion): no CSRF of its own, same messages."""
 
@@ -35,9 +46,11 @@ class SubForm(PlainForm):
 
 
 class LotForm(SubForm):
-    title = StringField(_l("Title of the lot"), validators=[Optional(), Length(max=200)])
+    title = StringField(
+        _l("Title of the lot"), validators=[NeededInARow(), Optional(), Length(max=200)]
+    )
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=5000)])
-    maximum_value = KronerField(_l("Maximum value (kr.)"), validators=[Optional()])
+    maximum_value = KronerField(_l("Maximum value (kr.)"), validators=[NeededInARow(), Optional()])
     suppliers_to_award = IntegerField(
         _l("Number of suppliers to award"),
         default=2,
@@ -52,8 +65,10 @@ class LotForm(SubForm):
 
 
 class CriterionForm(SubForm):
-    name = StringField(_l("Criterion"), validators=[Optional(), Length(max=200)])
-    weight = IntegerField(_l("Weight"), validators=[Optional(), NumberRange(min=0, max=100)])
+    name = StringField(_l("Criterion"), validators=[NeededInARow(), Optional(), Length(max=200)])
+    weight = IntegerField(
+        _l("Weight"), validators=[NeededInARow(), Optional(), NumberRange(min=1, max=100)]
+    )
     is_price = BooleanField(_l("This is the price criterion"))
 
     def is_blank(self) -> bool:
@@ -94,7 +109,7 @@ class TenderForm(Form):
     deadline_time = TimeField(_l("Bid deadline, time"), validators=[InputRequired()])
     call_off_rule = SelectField(
         _l("Call-off rule"),
-        choices=[(rule.value, rule.label) for rule in CallOffRule],
+        choices=lambda: [(rule.value, rule.label) for rule in CallOffRule],
         validators=[DataRequired()],
     )
     lots = FieldList(FormField(LotForm), min_entries=1, max_entries=30)

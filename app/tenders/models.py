@@ -118,13 +118,17 @@ class Tender(Base):
     )
     # Grows with every change of content; approvals refer to the version they saw.
     content_version: Mapped[int] = mapped_column(default=1)
+    # When the current content version began: a council decision must not be older (after edits).
+    content_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     return_reason: Mapped[str] = mapped_column(Text, default="")
+    returned_by_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     cancel_reason: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    region: Mapped[Organisation] = relationship(lazy="joined")
+    region: Mapped[Organisation] = relationship(lazy="joined", foreign_keys=[region_id])
+    returned_by: Mapped[Organisation | None] = relationship(foreign_keys=[returned_by_id])
     need: Mapped[ContractNeed | None] = relationship()
     target_groups: Mapped[list[TargetGroup]] = relationship(
         secondary=tender_target_groups, order_by="TargetGroup.name"
@@ -158,6 +162,11 @@ class Tender(Base):
         return self.state
 
     @property
+    def is_public(self) -> bool:
+        """Published once: open, closed, or cancelled after publication (with its reason)."""
+        return self.published_at is not None
+
+    @property
     def current_state(self) -> TenderState:
         return self.state_at(clock.now())
 
@@ -180,7 +189,7 @@ class Tender(Base):
     def is_visible_to(self, user) -> bool:
         from app.auth.roles import Role
 
-        if self.current_state in (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED):
+        if self.is_public:
             return True
         if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
             return True

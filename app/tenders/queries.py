@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
 from app.i18n import lazy_gettext as _l
+from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
     ApprovalKind,
@@ -31,14 +32,11 @@ def visible_tenders(user: User) -> Select:
     if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
         return stmt
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        # Their own region's and the national ones; others' are on the public list.
         return stmt.where(
-            or_(
-                Tender.region_id == user.organisation_id,
-                Tender.scope == Scope.NATIONAL,
-                Tender.state == TenderState.PUBLISHED,
-            )
+            or_(Tender.region_id == user.organisation_id, Tender.scope == Scope.NATIONAL)
         )
-    return stmt.where(Tender.state == TenderState.PUBLISHED)
+    return stmt.where(Tender.published_at.is_not(None))
 
 
 def state_condition(state: TenderState, now: datetime):
@@ -59,6 +57,26 @@ def _has_valid(kind: ApprovalKind, organisation_id=None):
     if organisation_id is not None:
         condition = and_(condition, TenderApproval.organisation_id == organisation_id)
     return exists().where(condition)
+
+
+def _agreed_by_all_directors():
+    """A national tender that every region's director agreed to, in this version."""
+    agreed = (
+        select(func.count(func.distinct(TenderApproval.organisation_id)))
+        .where(
+            TenderApproval.tender_id == Tender.id,
+            TenderApproval.kind == ApprovalKind.DIRECTOR,
+            TenderApproval.content_version == Tender.content_version,
+        )
+        .scalar_subquery()
+    )
+    regions = (
+        select(func.count())
+        .select_from(Organisation)
+        .where(Organisation.kind == OrganisationKind.REGION)
+        .scalar_subquery()
+    )
+    return agreed == regions
 
 
 def _concerns_integration():
@@ -90,7 +108,7 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
                 select(Tender).where(
                     own,
                     Tender.state == TenderState.COUNCIL_INVOLVED,
-                    Tender.scope == Scope.REGIONAL,
+                    or_(Tender.scope == Scope.REGIONAL, _agreed_by_all_directors()),
                 ),
                 _l("Submit for the ministry's approval"),
             ),

@@ -23,6 +23,7 @@ from app.councils.models import ContractNeed, CouncilDecision
 from app.errors import DomainError, NotAllowed
 from app.files.services import store_upload
 from app.i18n import gettext as _
+from app.i18n import kroner_text
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
@@ -187,10 +188,9 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
     if maximum < content.estimated_value:
         raise DomainError(
             _(
-                "The lots' maximum values add up to %(max)s kr., below the estimated value of "
-                "%(est)s kr.",
-                max=maximum,
-                est=content.estimated_value,
+                "The lots' maximum values add up to %(max)s, below the estimated value of %(est)s.",
+                max=kroner_text(maximum),
+                est=kroner_text(content.estimated_value),
             )
         )
     if sum(1 for c in content.criteria if c.is_price) != 1:
@@ -297,6 +297,7 @@ def _content_changed(db: Session, actor: User, tender: Tender, action: str, deta
     """Any change of content voids what was given to the old version and returns to draft."""
     voided = [a.kind.value for a in tender.approvals if a.content_version == tender.content_version]
     tender.content_version += 1
+    tender.content_changed_at = clock.now()
     previous_state = tender.state
     tender.state = TenderState.DRAFT
     audit.record(
@@ -399,6 +400,18 @@ def link_council_decision(
     _require_owner(actor, tender)
     _require_state(tender, TenderState.DRAFT)
     council_region = decision.council.region_id
+    if decision.decided_on > clock.today():
+        raise DomainError(_("A council decision cannot be dated in the future."))
+    if tender.content_changed_at and decision.decided_on < clock.local_date(
+        tender.content_changed_at
+    ):
+        raise DomainError(
+            _(
+                "The decision (%(day)s) is older than this version of the tender: the council "
+                "must decide on the changed tender.",
+                day=decision.decided_on.strftime("%d-%m-%Y"),
+            )
+        )
     if tender.scope == Scope.REGIONAL and council_region != tender.region_id:
         raise DomainError(_("A regional tender is decided on by its own region's council."))
     if any(
@@ -611,10 +624,15 @@ def return_to_draft(db: Session, actor: User, tender: Tender, reason: str) -> No
     if actor.role not in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
         raise NotAllowed(_("Only the ministries can return a submitted tender."))
     _require_state(tender, TenderState.SUBMITTED)
+    if actor.role == Role.INTEGRATION_MINISTRY and not tender.concerns_integration:
+        raise NotAllowed(
+            _("The Ministry of Integration can only return tenders for the integration effort.")
+        )
     if not reason.strip():
         raise DomainError(_("Give the reasons for returning the tender."))
     tender.state = TenderState.DRAFT
     tender.return_reason = reason.strip()
+    tender.returned_by_id = actor.organisation_id
     audit.record(db, actor, "tender.returned", tender, {"reason": reason.strip()})
     notify(
         db,
@@ -651,6 +669,12 @@ def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
     audit.record(
         db, actor, "tender.cancelled", tender, {"reason": reason.strip(), "from": previous.value}
     )
+    if tender.published_at is not None:
+        from app.tenders.questions import notify_followers
+
+        notify_followers(
+            db, tender, _("Tender %(ref)s is cancelled", ref=tender.reference), reason.strip()
+        )
 
 
 # --- after publication ---------------------------------------------------------------------

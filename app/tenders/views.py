@@ -33,7 +33,7 @@ from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
-from app.pagination import paginate
+from app.pagination import contains_pattern, paginate
 from app.targetgroups.models import TargetGroup
 from app.tenders import queries, questions, services
 from app.tenders.forms import (
@@ -44,7 +44,14 @@ from app.tenders.forms import (
     ReasonForm,
     TenderForm,
 )
-from app.tenders.models import Scope, Tender, TenderDocument, TenderQuestion, TenderState
+from app.tenders.models import (
+    ApprovalKind,
+    Scope,
+    Tender,
+    TenderDocument,
+    TenderQuestion,
+    TenderState,
+)
 
 tenders_bp = Blueprint("tenders", __name__)
 
@@ -63,7 +70,7 @@ READERS = (
 def _public_tender(tender_id: int) -> Tender:
     """A published tender (open or closed); anything else does not exist for the public."""
     tender = db.session.get(Tender, tender_id)
-    if tender is None or tender.state != TenderState.PUBLISHED:
+    if tender is None or not tender.is_public:
         abort(404)
     return tender
 
@@ -91,14 +98,14 @@ def public_index():
             "deadline_to",
         )
     }
-    stmt = queries.with_details(select(Tender).where(Tender.state == TenderState.PUBLISHED))
+    stmt = queries.with_details(select(Tender).where(Tender.published_at.is_not(None)))
     if args["q"]:
-        pattern = f"%{args['q']}%"
+        pattern = contains_pattern(args["q"])
         stmt = stmt.where(
             or_(
-                Tender.title.ilike(pattern),
-                Tender.reference.ilike(pattern),
-                Tender.description.ilike(pattern),
+                Tender.title.ilike(pattern, escape="\\"),
+                Tender.reference.ilike(pattern, escape="\\"),
+                Tender.description.ilike(pattern, escape="\\"),
             )
         )
     if args["region"].isdigit():
@@ -111,6 +118,8 @@ def public_index():
         stmt = stmt.where(queries.state_condition(TenderState.PUBLISHED, now))
     elif args["status"] == "closed":
         stmt = stmt.where(queries.state_condition(TenderState.BIDDING_CLOSED, now))
+    elif args["status"] == "cancelled":
+        stmt = stmt.where(Tender.state == TenderState.CANCELLED)
     if start := _day_arg("deadline_from"):
         stmt = stmt.where(Tender.bid_deadline >= datetime.combine(start, time.min, COPENHAGEN))
     if end := _day_arg("deadline_to"):
@@ -162,7 +171,7 @@ def document(tender_id: int, document_id: int):
     tender = db.session.get(Tender, tender_id)
     if tender is None:
         abort(404)
-    if tender.state != TenderState.PUBLISHED:
+    if not tender.is_public:
         if not current_user.is_authenticated:
             abort(404)
         tender = load_visible(Tender, tender_id)
@@ -287,6 +296,12 @@ def _detail(tender: Tender, status: int = 200, **forms):
         if tender.scope == Scope.REGIONAL:
             stmt = stmt.where(Council.region_id == tender.region_id)
         decisions = db.session.scalars(stmt).all()
+    regions = db.session.scalars(
+        select(Organisation)
+        .where(Organisation.kind == OrganisationKind.REGION)
+        .order_by(Organisation.name)
+    ).all()
+    agreed = {a.organisation_id for a in tender.valid_approvals(ApprovalKind.DIRECTOR)}
     link_form = forms.get("link_form") or DecisionLinkForm()
     link_form.decision_id.choices = [(d.id, f"{d.council.name}: {d}") for d in decisions]
     return (
@@ -301,6 +316,9 @@ def _detail(tender: Tender, status: int = 200, **forms):
             document_form=forms.get("document_form") or DocumentForm(),
             is_owner=current_user.role == Role.REGION_STAFF
             and current_user.organisation_id == tender.region_id,
+            directors_missing=[r for r in regions if r.id not in agreed],
+            my_region_agreed=current_user.organisation_id in agreed,
+            integration_agreed=bool(tender.valid_approvals(ApprovalKind.INTEGRATION)),
         ),
         status,
     )

@@ -111,8 +111,48 @@ def test_a_ministry_returns_a_tender_with_reasons(db):
     tender = submitted(db)
     with pytest.raises(DomainError, match="Give the reasons"):
         services.return_to_draft(db, _ministry(db), tender, "  ")
-    services.return_to_draft(db, _integration(db), tender, "Målgruppen er for bred.")
+    services.return_to_draft(db, _ministry(db), tender, "Målgruppen er for bred.")
     assert tender.state == TenderState.DRAFT and tender.return_reason == "Målgruppen er for bred."
+    assert tender.returned_by.name == "Beskæftigelsesministeriet"
+
+
+def test_the_integration_ministry_returns_only_integration_tenders(db):
+    tender = submitted(db)
+    with pytest.raises(NotAllowed, match="only return tenders for the integration effort"):
+        services.return_to_draft(db, _integration(db), tender, "Nej")
+    refugees = group(db, "Flygtninge og indvandrere")
+    integration_tender = submitted(db, target_group_ids=[refugees.id])
+    services.return_to_draft(db, _integration(db), integration_tender, "Uklart.")
+    assert integration_tender.state == TenderState.DRAFT
+
+
+def test_after_an_edit_an_old_council_decision_does_not_cover_the_new_version(db):
+    tender = new_tender(db)
+    old_decision = decision(db, "NJ")  # dated months ago in the demo register
+    services.update_tender(db, staff(db, "NJ"), tender, content(db, title="Ændret"))
+    with pytest.raises(DomainError, match="older than this version"):
+        services.link_council_decision(db, staff(db, "NJ"), tender, old_decision)
+
+
+def test_a_council_decision_cannot_be_dated_in_the_future(db):
+    from datetime import date
+
+    from app.councils import services as councils
+
+    council = decision(db, "NJ").council
+    with pytest.raises(DomainError, match="dated in the future"):
+        councils.add_decision(
+            db, staff(db, "NJ"), council, decided_on=date(2030, 1, 1), concerns="X", text="Y"
+        )
+
+
+def test_a_cancelled_published_tender_stays_public_with_its_reason(app, db):
+    tender = published(db)
+    services.cancel(db, staff(db, "NJ"), tender, "Markedet er ændret.")
+    tender_id = tender.id
+    db.commit()
+    page = app.test_client().get(f"/tenders/{tender_id}").get_data(as_text=True)
+    assert "Udbuddet er annulleret: Markedet er ændret." in page
 
 
 def test_an_edit_voids_the_council_decision_so_it_cannot_be_submitted(db):
@@ -260,3 +300,18 @@ def test_publication_after_the_deadline_is_refused(db):
 
 def test_now_is_the_frozen_test_time(db):
     assert clock.now() == NOW
+
+
+def test_a_national_tender_waits_for_the_lead_region_once_all_directors_agree(db):
+    from app.tenders.queries import waiting_for
+
+    tender = _national(db)
+    for code in ("MJ", "NJ", "SD", "HS"):
+        services.link_council_decision(db, staff(db, "MJ"), tender, decision(db, code))
+    services.involve_council(db, staff(db, "MJ"), tender)
+    lead = staff(db, "MJ")
+    assert tender not in [w.tender for w in waiting_for(db, lead)]
+    for code in ("MJ", "NJ", "SD", "HS"):
+        services.agree_as_director(db, director(db, code), tender)
+    db.flush()
+    assert tender in [w.tender for w in waiting_for(db, lead)]
