@@ -87,6 +87,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.auth.views import admin_users_bp, auth_bp
     from app.bids.views import bids_bp
     from app.councils.views import councils_bp
+    from app.evaluation.views import evaluation_bp
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
@@ -105,3 +106,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(targetgroups_bp)
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(bids_bp)
+    app.register_blueprint(evaluation_bp)

@@ -12,6 +12,7 @@ from app.councils.models import (
     MeetingDocument,
 )
 from app.db import Base
+from app.evaluation.models import OpenedBid, Opening
 from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
@@ -49,6 +50,8 @@ __all__ = [
     "MinimumRequirement",
     "Municipality",
     "Notification",
+    "OpenedBid",
+    "Opening",
     "Organisation",
     "OutboxMessage",
     "StoredFile",

@@ -139,6 +139,22 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/bids",
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
+    "evaluation.opening": (
+        "GET",
+        "/manage/tenders/{draft_id}/opening",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
+    "evaluation.open_bids": ("POST", "/manage/tenders/{draft_id}/opening", {Role.REGION_STAFF}),
+    "evaluation.decide": (
+        "POST",
+        "/manage/tenders/{draft_id}/opening/0/decision",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.protocol_pdf": (
+        "GET",
+        "/manage/tenders/{draft_id}/opening/protocol.pdf",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),

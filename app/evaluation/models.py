@@ -1,0 +1,67 @@
+"""The opening of a tender's bids: who opened, when, and what each bid was found to be."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.bids.models import Bid, BidVersion
+from app.db import Base, UTCDateTime, state_column
+from app.i18n import lazy_gettext as _l
+
+
+class Opening(Base):
+    __tablename__ = "openings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    opened_by = relationship("User", lazy="joined")
+    bids: Mapped[list[OpenedBid]] = relationship(
+        back_populates="opening", order_by="OpenedBid.id", cascade="all, delete-orphan"
+    )
+
+
+class SealCheck(StrEnum):
+    INTACT = "intact"  # the content matches the fingerprint given at receipt
+    FLAGGED = "flagged"  # it does not (or does not decrypt): a person must decide
+    ACCEPTED = "accepted"  # flagged, and a person decided it may be evaluated
+    EXCLUDED = "excluded"  # flagged, and a person decided it may not
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                SealCheck.INTACT: _l("Intact"),
+                SealCheck.FLAGGED: _l("Does not match its fingerprint – awaits a decision"),
+                SealCheck.ACCEPTED: _l("Did not match; accepted for evaluation"),
+                SealCheck.EXCLUDED: _l("Did not match; excluded"),
+            }[self]
+        )
+
+    @property
+    def may_be_evaluated(self) -> bool:
+        return self in (SealCheck.INTACT, SealCheck.ACCEPTED)
+
+
+class OpenedBid(Base):
+    __tablename__ = "opened_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opening_id: Mapped[int] = mapped_column(ForeignKey("openings.id"), index=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    version_id: Mapped[int] = mapped_column(ForeignKey("bid_versions.id"))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    check: Mapped[SealCheck] = mapped_column(state_column(SealCheck, "seal_check", 20))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decision_reason: Mapped[str] = mapped_column(Text, default="")
+
+    opening: Mapped[Opening] = relationship(back_populates="bids")
+    bid: Mapped[Bid] = relationship(lazy="joined")
+    version: Mapped[BidVersion] = relationship()
