@@ -94,8 +94,12 @@ def test_a_user_reads_a_message_in_the_inbox(page):
     expect(page.locator("main")).to_contain_text("En ny adgangskode er sat")
     page.get_by_role("button", name="Log af").click()
     log_in(page, "leverandoer3@demo.dk", "a brand new password")
-    expect(page.get_by_test_id("unread-count")).to_contain_text("1")
+    unread = int(page.get_by_test_id("unread-count").inner_text().split()[0])
+    assert unread >= 1
     page.get_by_test_id("inbox-link").click()
     check_accessibility(page)
     page.get_by_role("button", name="Din adgangskode er ændret").click()
-    expect(page.get_by_test_id("unread-count")).to_have_count(0)
+    if unread == 1:
+        expect(page.get_by_test_id("unread-count")).to_have_count(0)
+    else:
+        expect(page.get_by_test_id("unread-count")).to_contain_text(str(unread - 1))
