@@ -12,7 +12,7 @@ from app.councils.models import (
     MeetingDocument,
 )
 from app.db import Base
-from app.evaluation.models import OpenedBid, Opening
+from app.evaluation.models import ConflictDeclaration, OpenedBid, Opening, QualityScore, Rejection
 from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
@@ -40,6 +40,7 @@ __all__ = [
     "AwardCriterion",
     "Bid",
     "BidVersion",
+    "ConflictDeclaration",
     "ContractNeed",
     "Council",
     "CouncilDecision",
@@ -54,6 +55,8 @@ __all__ = [
     "Opening",
     "Organisation",
     "OutboxMessage",
+    "QualityScore",
+    "Rejection",
     "StoredFile",
     "Supplier",
     "SupplierDocument",

@@ -155,6 +155,22 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/opening/protocol.pdf",
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
+    "evaluation.evaluation": ("GET", "/manage/tenders/{draft_id}/evaluation", {Role.REGION_STAFF}),
+    "evaluation.declare": (
+        "POST",
+        "/manage/tenders/{draft_id}/evaluation/declaration",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.reject": (
+        "POST",
+        "/manage/tenders/{draft_id}/evaluation/0/rejection",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.score": (
+        "POST",
+        "/manage/tenders/{draft_id}/evaluation/0/scores",
+        {Role.REGION_STAFF},
+    ),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.bids.models import Bid, BidVersion
@@ -65,3 +65,49 @@ class OpenedBid(Base):
     opening: Mapped[Opening] = relationship(back_populates="bids")
     bid: Mapped[Bid] = relationship(lazy="joined")
     version: Mapped[BidVersion] = relationship()
+    rejection: Mapped[Rejection | None] = relationship(uselist=False)
+    scores: Mapped[list[QualityScore]] = relationship(order_by="QualityScore.criterion_id")
+
+
+class ConflictDeclaration(Base):
+    """An evaluator's declaration of no conflict of interest, given before seeing any bid."""
+
+    __tablename__ = "conflict_declarations"
+    __table_args__ = (UniqueConstraint("tender_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    user = relationship("User", lazy="joined")
+
+
+class Rejection(Base):
+    """A bid rejected for failing a minimum requirement, with the reason."""
+
+    __tablename__ = "bid_rejections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opened_bid_id: Mapped[int] = mapped_column(ForeignKey("opened_bids.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    rejected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    rejected_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class QualityScore(Base):
+    """The committee's one agreed score 0–10 for a bid on one quality criterion, justified."""
+
+    __tablename__ = "quality_scores"
+    __table_args__ = (
+        UniqueConstraint("opened_bid_id", "criterion_id"),
+        CheckConstraint("score >= 0 AND score <= 10", name="score_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    opened_bid_id: Mapped[int] = mapped_column(ForeignKey("opened_bids.id"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("award_criteria.id"))
+    score: Mapped[int]
+    justification: Mapped[str] = mapped_column(Text)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -13,7 +13,14 @@ from app.bids import sealing
 from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
 from app.errors import DomainError, NotAllowed
-from app.evaluation.models import OpenedBid, Opening, SealCheck
+from app.evaluation.models import (
+    ConflictDeclaration,
+    OpenedBid,
+    Opening,
+    QualityScore,
+    Rejection,
+    SealCheck,
+)
 from app.i18n import gettext as _
 from app.tenders.models import Tender, TenderState
 
@@ -99,3 +106,131 @@ def decide_flagged(
         tender,
         {"bid_id": opened.bid_id, "accepted": accept, "reason": reason.strip()},
     )
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def has_declared(db: Session, actor: User, tender: Tender) -> bool:
+    return (
+        db.scalar(
+            select(ConflictDeclaration.id).where(
+                ConflictDeclaration.tender_id == tender.id, ConflictDeclaration.user_id == actor.id
+            )
+        )
+        is not None
+    )
+
+
+def declare_no_conflict(db: Session, actor: User, tender: Tender) -> None:
+    _require_region_staff(actor, tender)
+    if has_declared(db, actor, tender):
+        raise DomainError(_("You have already declared that you have no conflict of interest."))
+    db.add(ConflictDeclaration(tender_id=tender.id, user_id=actor.id, declared_at=clock.now()))
+    audit.record(db, actor, "evaluation.no_conflict_declared", tender)
+
+
+def _require_evaluator(db: Session, actor: User, tender: Tender) -> Opening:
+    """Region staff of the owning region who declared no conflict, on an opened tender."""
+    _require_region_staff(actor, tender)
+    opening = opening_of(db, tender)
+    if opening is None:
+        raise DomainError(_("Open the bids before evaluating them."))
+    if not has_declared(db, actor, tender):
+        raise NotAllowed(_("Declare that you have no conflict of interest before seeing the bids."))
+    return opening
+
+
+def readable_bids(db: Session, actor: User, tender: Tender) -> list[tuple[OpenedBid, dict]]:
+    """The opened bids with their content, for an evaluator who has declared."""
+    opening = _require_evaluator(db, actor, tender)
+    readable = []
+    for opened in opening.bids:
+        try:
+            content = read_after_deadline(opened.bid, opened.version)
+        except sealing.SealBroken:
+            content = None
+        readable.append((opened, content))
+    return readable
+
+
+def reject(db: Session, actor: User, opened: OpenedBid, reason: str) -> None:
+    """A bid that fails a minimum requirement is rejected, with the reason."""
+    tender = db.get(Tender, opened.opening.tender_id)
+    _require_evaluator(db, actor, tender)
+    if opened.rejection is not None:
+        raise DomainError(_("The bid is already rejected."))
+    if not reason.strip():
+        raise DomainError(_("Give the reason for the rejection."))
+    opened.rejection = Rejection(
+        reason=reason.strip(), rejected_by_id=actor.id, rejected_at=clock.now()
+    )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "evaluation.bid_rejected",
+        tender,
+        {"bid_id": opened.bid_id, "reason": reason.strip()},
+    )
+
+
+def score(
+    db: Session, actor: User, opened: OpenedBid, criterion_id: int, value: int, justification: str
+) -> QualityScore:
+    """The committee's agreed score 0–10 for one quality criterion, with its justification."""
+    tender = db.get(Tender, opened.opening.tender_id)
+    _require_evaluator(db, actor, tender)
+    criterion = next((c for c in tender.criteria if c.id == criterion_id and not c.is_price), None)
+    if criterion is None:
+        raise DomainError(_("Choose one of the tender's quality criteria."))
+    if not opened.check.may_be_evaluated:
+        raise DomainError(_("The bid does not match its fingerprint and awaits a decision."))
+    if opened.rejection is not None:
+        raise DomainError(_("A rejected bid is not scored."))
+    if not 0 <= value <= 10:
+        raise DomainError(_("A score is a whole number from 0 to 10."))
+    if not justification.strip():
+        raise DomainError(_("Write the justification for the score."))
+    existing = next((s for s in opened.scores if s.criterion_id == criterion_id), None)
+    if existing is None:
+        existing = QualityScore(opened_bid_id=opened.id, criterion_id=criterion_id)
+        db.add(existing)
+        opened.scores.append(existing)
+    existing.score, existing.justification = value, justification.strip()
+    existing.entered_by_id, existing.entered_at = actor.id, clock.now()
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "evaluation.scored",
+        tender,
+        {"bid_id": opened.bid_id, "criterion": criterion.name, "score": value},
+    )
+    return existing
+
+
+def ranking(db: Session, actor: User, tender: Tender) -> dict[int, list]:
+    """Per lot, the ranked compliant bids with the working; bids not yet fully scored wait."""
+    from decimal import Decimal
+
+    from app.evaluation.scoring import Candidate, rank
+
+    price = next(c for c in tender.criteria if c.is_price)
+    quality = {c.id: c.weight for c in tender.criteria if not c.is_price}
+    result = {}
+    readable = readable_bids(db, actor, tender)
+    for lot in tender.lots:
+        candidates = []
+        for opened, content in readable:
+            if content is None or opened.rejection or not opened.check.may_be_evaluated:
+                continue
+            lot_price = content["lots"].get(str(lot.id))
+            scores = {s.criterion_id: s.score for s in opened.scores}
+            if lot_price is None or set(quality) - set(scores):
+                continue
+            candidates.append(
+                Candidate(opened.bid_id, Decimal(lot_price), scores, opened.received_at)
+            )
+        result[lot.id] = rank(candidates, price.weight, quality)
+    return result

@@ -104,3 +104,100 @@ def protocol_pdf(tender_id: int):
         mimetype="application/pdf",
         headers={"Content-Disposition": f'attachment; filename="aabning-{tender.reference}.pdf"'},
     )
+
+
+# --- evaluation -------------------------------------------------------------------------------
+
+
+def _evaluation_page(tender: Tender, status: int = 200):
+    declared = services.has_declared(db.session, current_user, tender)
+    opening = services.opening_of(db.session, tender)
+    readable, ranking = [], {}
+    if declared and opening is not None:
+        readable = services.readable_bids(db.session, current_user, tender)
+        ranking = services.ranking(db.session, current_user, tender)
+    return render_template(
+        "evaluation/evaluation.html",
+        tender=tender,
+        opening=opening,
+        declared=declared,
+        readable=readable,
+        ranking=ranking,
+        names={opened.bid_id: opened.bid.supplier.name for opened, _c in readable},
+        confirm=ConfirmForm(),
+    ), status
+
+
+@evaluation_bp.get("/evaluation")
+@allow(Role.REGION_STAFF)
+def evaluation(tender_id: int):
+    return _evaluation_page(_own_tender(tender_id))
+
+
+def _evaluate(tender_id: int, action, done: str):
+    tender = _own_tender(tender_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        action(tender)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _evaluation_page(_own_tender(tender_id), 409)
+    db.session.commit()
+    flash(done, "success")
+    return redirect(url_for("evaluation.evaluation", tender_id=tender_id))
+
+
+@evaluation_bp.post("/evaluation/declaration")
+@allow(Role.REGION_STAFF)
+def declare(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.declare_no_conflict(db.session, current_user, t),
+        _("Your declaration is recorded."),
+    )
+
+
+def _opened(tender: Tender, opened_id: int) -> OpenedBid:
+    opened = db.session.get(OpenedBid, opened_id)
+    if opened is None or opened.opening.tender_id != tender.id:
+        abort(404)
+    return opened
+
+
+@evaluation_bp.post("/evaluation/<int:opened_id>/rejection")
+@allow(Role.REGION_STAFF)
+def reject(tender_id: int, opened_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.reject(
+            db.session, current_user, _opened(t, opened_id), request.form.get("reason", "")
+        ),
+        _("The bid is rejected."),
+    )
+
+
+@evaluation_bp.post("/evaluation/<int:opened_id>/scores")
+@allow(Role.REGION_STAFF)
+def score(tender_id: int, opened_id: int):
+    def enter(tender):
+        opened = _opened(tender, opened_id)
+        for criterion in tender.criteria:
+            if criterion.is_price:
+                continue
+            raw = request.form.get(f"score-{criterion.id}", "").strip()
+            if not raw:
+                continue
+            if not raw.isdigit():
+                raise DomainError(_("A score is a whole number from 0 to 10."))
+            services.score(
+                db.session,
+                current_user,
+                opened,
+                criterion.id,
+                int(raw),
+                request.form.get(f"justification-{criterion.id}", ""),
+            )
+
+    return _evaluate(tender_id, enter, _("The scores are saved."))
