@@ -12,7 +12,16 @@ from app.councils.models import (
     MeetingDocument,
 )
 from app.db import Base
-from app.evaluation.models import ConflictDeclaration, OpenedBid, Opening, QualityScore, Rejection
+from app.evaluation.models import (
+    Agreement,
+    Award,
+    AwardedBid,
+    ConflictDeclaration,
+    OpenedBid,
+    Opening,
+    QualityScore,
+    Rejection,
+)
 from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
@@ -33,11 +42,14 @@ from app.tenders.models import (
 metadata = Base.metadata
 
 __all__ = [
+    "Agreement",
     "Amendment",
     "AnnualContract",
     "AuditChainHead",
     "AuditEntry",
+    "Award",
     "AwardCriterion",
+    "AwardedBid",
     "Bid",
     "BidVersion",
     "ConflictDeclaration",

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
+from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.bids.models import Bid, BidVersion
-from app.db import Base, UTCDateTime, state_column
+from app.db import Base, Money, UTCDateTime, state_column
 from app.i18n import lazy_gettext as _l
 
 
@@ -111,3 +112,75 @@ class QualityScore(Base):
     justification: Mapped[str] = mapped_column(Text)
     entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class AwardState(StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"  # the award letters are out; the standstill runs
+    CONCLUDED = "concluded"  # the framework agreements are concluded
+
+    @property
+    def label(self) -> str:
+        return str(
+            {
+                AwardState.PROPOSED: _l("Proposed, awaits approval by a second person"),
+                AwardState.APPROVED: _l("Approved; standstill period"),
+                AwardState.CONCLUDED: _l("Framework agreements concluded"),
+            }[self]
+        )
+
+
+class Award(Base):
+    __tablename__ = "awards"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    state: Mapped[AwardState] = mapped_column(state_column(AwardState, "award_state", 20))
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    letters_sent_on: Mapped[date | None]
+    standstill_ends_on: Mapped[date | None]
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    winners: Mapped[list[AwardedBid]] = relationship(
+        order_by="(AwardedBid.lot_id, AwardedBid.rank)", cascade="all, delete-orphan"
+    )
+
+
+class AwardedBid(Base):
+    __tablename__ = "awarded_bids"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    award_id: Mapped[int] = mapped_column(ForeignKey("awards.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"))
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    rank: Mapped[int]
+    total: Mapped[str] = mapped_column(String(20))  # the score as shown, e.g. "83.10"
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+
+    bid: Mapped[Bid] = relationship(lazy="joined")
+
+
+class Agreement(Base):
+    """A framework agreement: one awarded supplier on one lot, at its bid's unit price."""
+
+    __tablename__ = "agreements"
+    __table_args__ = (UniqueConstraint("lot_id", "supplier_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(40), unique=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+    bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
+    rank: Mapped[int]
+    unit_price: Mapped[Decimal] = mapped_column(Money)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    concluded_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    concluded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+    supplier = relationship("Supplier", lazy="joined")
+    lot = relationship("Lot", lazy="joined")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -14,6 +16,10 @@ from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
 from app.errors import DomainError, NotAllowed
 from app.evaluation.models import (
+    Agreement,
+    Award,
+    AwardedBid,
+    AwardState,
     ConflictDeclaration,
     OpenedBid,
     Opening,
@@ -21,7 +27,10 @@ from app.evaluation.models import (
     Rejection,
     SealCheck,
 )
+from app.evaluation.standstill import standstill_end
 from app.i18n import gettext as _
+from app.notifications.services import notify
+from app.suppliers.models import Supplier
 from app.tenders.models import Tender, TenderState
 
 
@@ -234,3 +243,153 @@ def ranking(db: Session, actor: User, tender: Tender) -> dict[int, list]:
             )
         result[lot.id] = rank(candidates, price.weight, quality)
     return result
+
+
+# --- award, standstill, agreements --------------------------------------------------------------
+
+
+def award_of(db: Session, tender: Tender) -> Award | None:
+    return db.scalar(select(Award).where(Award.tender_id == tender.id))
+
+
+def propose_award(db: Session, actor: User, tender: Tender) -> Award:
+    """Per lot, the lot's number of suppliers from the top of the ranking (all, when fewer)."""
+    opening = _require_evaluator(db, actor, tender)
+    if award_of(db, tender) is not None:
+        raise DomainError(_("An award is already proposed for this tender."))
+    quality = {c.id for c in tender.criteria if not c.is_price}
+    unscored = [
+        o.bid.supplier.name
+        for o in opening.bids
+        if o.check.may_be_evaluated
+        and o.rejection is None
+        and quality - {s.criterion_id for s in o.scores}
+    ]
+    if unscored:
+        raise DomainError(
+            _("Score every compliant bid first; missing: %(names)s.", names=", ".join(unscored))
+        )
+    if any(o.check == SealCheck.FLAGGED for o in opening.bids):
+        raise DomainError(_("Decide on the flagged bids first."))
+    ranked = ranking(db, actor, tender)
+    award = Award(
+        tender_id=tender.id,
+        state=AwardState.PROPOSED,
+        proposed_by_id=actor.id,
+        proposed_at=clock.now(),
+    )
+    notes = []
+    prices = {o.bid_id: content for o, content in readable_bids(db, actor, tender)}
+    for lot in tender.lots:
+        results = ranked[lot.id]
+        chosen = results[: lot.suppliers_to_award]
+        if len(results) < lot.suppliers_to_award:
+            notes.append(
+                _(
+                    "Lot %(n)d: %(got)d compliant bid(s) for %(places)d places; all are awarded.",
+                    n=lot.number,
+                    got=len(results),
+                    places=lot.suppliers_to_award,
+                )
+            )
+        for result in chosen:
+            award.winners.append(
+                AwardedBid(
+                    lot_id=lot.id,
+                    bid_id=result.bid_id,
+                    rank=result.rank,
+                    total=str(result.shown(result.total)),
+                    unit_price=Decimal(prices[result.bid_id]["lots"][str(lot.id)]),
+                )
+            )
+    award.note = "\n".join(notes)
+    db.add(award)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "award.proposed",
+        tender,
+        {"winners": [[w.lot_id, w.bid_id, w.rank] for w in award.winners]},
+    )
+    return award
+
+
+def approve_award(db: Session, actor: User, tender: Tender) -> Award:
+    """Four eyes: a second member of the region's staff approves; the letters go out today."""
+    _require_region_staff(actor, tender)
+    award = award_of(db, tender)
+    if award is None or award.state != AwardState.PROPOSED:
+        raise DomainError(_("There is no proposed award to approve."))
+    if award.proposed_by_id == actor.id:
+        raise DomainError(
+            _("The award must be approved by another person than the one who proposed it.")
+        )
+    award.state = AwardState.APPROVED
+    award.approved_by_id, award.approved_at = actor.id, clock.now()
+    award.letters_sent_on = clock.today()
+    award.standstill_ends_on = standstill_end(award.letters_sent_on)
+    audit.record(
+        db,
+        actor,
+        "award.approved",
+        tender,
+        {"standstill_ends_on": award.standstill_ends_on.isoformat()},
+    )
+    bidders = db.scalars(
+        select(User)
+        .join(Supplier, Supplier.organisation_id == User.organisation_id)
+        .join(Bid, Bid.supplier_id == Supplier.id)
+        .where(Bid.tender_id == tender.id, Bid.state == BidState.SUBMITTED, User.active)
+    ).all()
+    notify(
+        db,
+        bidders,
+        _("Award decision on %(ref)s", ref=tender.reference),
+        _(
+            "Read your award letter. The standstill period ends %(day)s.",
+            day=award.standstill_ends_on.strftime("%d-%m-%Y"),
+        ),
+        "/bids",
+    )
+    return award
+
+
+def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
+    """After the standstill: one framework agreement per awarded supplier and lot."""
+    _require_region_staff(actor, tender)
+    award = award_of(db, tender)
+    if award is None or award.state != AwardState.APPROVED:
+        raise DomainError(_("Only an approved award can be concluded."))
+    if clock.today() <= award.standstill_ends_on:
+        raise DomainError(
+            _(
+                "The standstill period runs until %(day)s; the agreements can be concluded from "
+                "the day after.",
+                day=award.standstill_ends_on.strftime("%d-%m-%Y"),
+            )
+        )
+    agreements = []
+    for winner in award.winners:
+        lot = next(lot for lot in tender.lots if lot.id == winner.lot_id)
+        agreement = Agreement(
+            number=f"{tender.reference}-{lot.number}-{winner.rank}",
+            tender_id=tender.id,
+            lot_id=lot.id,
+            supplier_id=winner.bid.supplier_id,
+            bid_id=winner.bid_id,
+            rank=winner.rank,
+            unit_price=winner.unit_price,
+            starts_on=tender.agreement_start,
+            ends_on=tender.agreement_end,
+            concluded_at=clock.now(),
+            concluded_by_id=actor.id,
+        )
+        db.add(agreement)
+        agreements.append(agreement)
+    award.state = AwardState.CONCLUDED
+    db.flush()
+    audit.record(
+        db, actor, "award.concluded", tender, {"agreements": [a.number for a in agreements]}
+    )
+    return agreements

@@ -1,0 +1,93 @@
+"""Award with four eyes, letters, the standstill and the framework agreements."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app import clock
+from app.auth import services as users
+from app.auth.roles import Role
+from app.clock import COPENHAGEN
+from app.errors import DomainError
+from app.evaluation import services
+from app.evaluation.models import Agreement, AwardState
+from app.notifications.models import Notification
+from tests.bids.conftest import RIVAL, submit
+from tests.conftest import user
+from tests.tenders.conftest import frozen_clock, published, region, staff  # noqa: F401
+
+
+@pytest.fixture
+def second_staff(db):
+    return users.create_user(
+        db,
+        user(db, "admin@demo.dk"),
+        email="anden@nordjylland.dk",
+        name="Anden Medarbejder",
+        role=Role.REGION_STAFF,
+        organisation=region(db, "NJ"),
+        password="a long enough password",
+    )
+
+
+@pytest.fixture
+def scored(db):
+    """Two bids on a one-lot tender (2 places), opened and scored, after the deadline."""
+    tender = published(db)
+    tender.lots[1:] = []
+    submit(db, tender, price="20000")
+    submit(db, tender, email=RIVAL, price="16000")
+    after = tender.bid_deadline + timedelta(hours=1)
+    with clock.frozen_at(after):
+        services.open_bids(db, staff(db, "NJ"), tender)
+        services.declare_no_conflict(db, staff(db, "NJ"), tender)
+        criterion = next(c for c in tender.criteria if not c.is_price).id
+        for opened, value in zip(services.opening_of(db, tender).bids, (10, 5), strict=True):
+            services.score(db, staff(db, "NJ"), opened, criterion, value, "Begrundelse")
+        yield tender
+
+
+def test_the_same_person_cannot_propose_and_approve(db, scored):
+    services.propose_award(db, staff(db, "NJ"), scored)
+    with pytest.raises(DomainError, match="another person"):
+        services.approve_award(db, staff(db, "NJ"), scored)
+    assert services.award_of(db, scored).state == AwardState.PROPOSED
+
+
+def test_all_bids_must_be_scored_before_the_proposal(db):
+    tender = published(db)
+    submit(db, tender)
+    with clock.frozen_at(tender.bid_deadline):
+        services.open_bids(db, staff(db, "NJ"), tender)
+        services.declare_no_conflict(db, staff(db, "NJ"), tender)
+        with pytest.raises(DomainError, match="Score every compliant bid"):
+            services.propose_award(db, staff(db, "NJ"), tender)
+
+
+def test_approval_sends_letters_and_starts_a_standstill_that_refuses_early_conclusion(
+    db, scored, second_staff
+):
+    award = services.propose_award(db, staff(db, "NJ"), scored)
+    assert [w.rank for w in award.winners] == [1, 2]  # 2 places, both bids
+    services.approve_award(db, second_staff, scored)
+    assert award.standstill_ends_on >= award.letters_sent_on + timedelta(days=10)
+    told = db.scalars(
+        select(Notification.user_id).where(Notification.subject.contains(scored.reference))
+    ).all()
+    assert user(db, RIVAL).id in told
+    last_day = datetime.combine(award.standstill_ends_on, datetime.max.time(), COPENHAGEN)
+    with clock.frozen_at(last_day), pytest.raises(DomainError, match="standstill period runs"):
+        services.conclude(db, staff(db, "NJ"), scored)
+    assert db.scalars(select(Agreement).where(Agreement.tender_id == scored.id)).all() == []
+    with clock.frozen_at(last_day + timedelta(microseconds=1)):
+        agreements = services.conclude(db, staff(db, "NJ"), scored)
+    assert [(a.rank, a.unit_price) for a in agreements] == [
+        (1, Decimal("20000")),
+        (2, Decimal("16000")),
+    ]
+    assert agreements[0].number == f"{scored.reference}-1-1"
+    assert award.state == AwardState.CONCLUDED
