@@ -171,6 +171,23 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/evaluation/0/scores",
         {Role.REGION_STAFF},
     ),
+    "evaluation.propose": ("POST", "/manage/tenders/{draft_id}/award", {Role.REGION_STAFF}),
+    "evaluation.approve": (
+        "POST",
+        "/manage/tenders/{draft_id}/award/approval",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.conclude": (
+        "POST",
+        "/manage/tenders/{draft_id}/award/conclusion",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.report_pdf": (
+        "GET",
+        "/manage/tenders/{draft_id}/evaluation/report.pdf",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
+    "bids.letter": ("GET", "/bids/{bid_id}/letter", {Role.SUPPLIER}),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),

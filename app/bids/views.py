@@ -198,3 +198,18 @@ def received(tender_id: int):
             .order_by(Bid.id)
         ).all()
     return render_template("bids/received.html", tender=tender, sealed=sealed, bids=bids)
+
+
+@bids_bp.get("/bids/<int:bid_id>/letter")
+@allow(Role.SUPPLIER)
+def letter(bid_id: int):
+    """The award letter: own scores and rank, the winners and their advantages, the standstill."""
+    from app.evaluation.services import letter_for
+
+    bid = load_visible(Bid, bid_id)
+    try:
+        found = letter_for(db.session, current_user, bid)
+    except DomainError as err:
+        flash(str(err), "info")
+        return redirect(url_for("bids.detail", bid_id=bid_id))
+    return render_template("bids/letter.html", bid=bid, letter=found)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -152,15 +153,8 @@ def _require_evaluator(db: Session, actor: User, tender: Tender) -> Opening:
 
 def readable_bids(db: Session, actor: User, tender: Tender) -> list[tuple[OpenedBid, dict]]:
     """The opened bids with their content, for an evaluator who has declared."""
-    opening = _require_evaluator(db, actor, tender)
-    readable = []
-    for opened in opening.bids:
-        try:
-            content = read_after_deadline(opened.bid, opened.version)
-        except sealing.SealBroken:
-            content = None
-        readable.append((opened, content))
-    return readable
+    _require_evaluator(db, actor, tender)
+    return _opened_content(db, tender)
 
 
 def reject(db: Session, actor: User, opened: OpenedBid, reason: str) -> None:
@@ -221,14 +215,29 @@ def score(
 
 def ranking(db: Session, actor: User, tender: Tender) -> dict[int, list]:
     """Per lot, the ranked compliant bids with the working; bids not yet fully scored wait."""
-    from decimal import Decimal
+    _require_evaluator(db, actor, tender)
+    return _ranking(tender, _opened_content(db, tender))
 
+
+def _opened_content(db: Session, tender: Tender) -> list[tuple[OpenedBid, dict | None]]:
+    """Every opened bid with its content (None when it does not decrypt); after the deadline."""
+    opening = opening_of(db, tender)
+    readable = []
+    for opened in opening.bids if opening else []:
+        try:
+            content = read_after_deadline(opened.bid, opened.version)
+        except sealing.SealBroken:
+            content = None
+        readable.append((opened, content))
+    return readable
+
+
+def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> dict[int, list]:
     from app.evaluation.scoring import Candidate, rank
 
     price = next(c for c in tender.criteria if c.is_price)
     quality = {c.id: c.weight for c in tender.criteria if not c.is_price}
     result = {}
-    readable = readable_bids(db, actor, tender)
     for lot in tender.lots:
         candidates = []
         for opened, content in readable:
@@ -393,3 +402,63 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
         db, actor, "award.concluded", tender, {"agreements": [a.number for a in agreements]}
     )
     return agreements
+
+
+@dataclass(frozen=True)
+class Letter:
+    """What one bidder is told: per lot its own result and the winners' scores."""
+
+    award: Award
+    lots: list[dict]
+
+
+def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
+    """The award letter of a bid, for its own supplier, once the award is approved."""
+    if actor.role != Role.SUPPLIER or actor.organisation_id != bid.supplier.organisation_id:
+        raise NotAllowed(_("Only the bidding supplier reads its award letter."))
+    tender = bid.tender
+    award = award_of(db, tender)
+    if award is None or award.state == AwardState.PROPOSED:
+        raise DomainError(_("There is no award decision yet."))
+    readable = _opened_content(db, tender)
+    ranked = _ranking(tender, readable)
+    opened_by_bid = {o.bid_id: o for o, _c in readable}
+    criteria = [c for c in tender.criteria if not c.is_price]
+    lots = []
+    for lot in tender.lots:
+        results = ranked[lot.id]
+        own = next((r for r in results if r.bid_id == bid.id), None)
+        winners = [w for w in award.winners if w.lot_id == lot.id]
+
+        def scores_of(bid_id: int) -> dict[int, int]:
+            return {s.criterion_id: s.score for s in opened_by_bid[bid_id].scores}
+
+        lots.append(
+            {
+                "lot": lot,
+                "own": own,
+                "own_scores": scores_of(bid.id) if bid.id in opened_by_bid else {},
+                "rejection": opened_by_bid[bid.id].rejection if bid.id in opened_by_bid else None,
+                "awarded": any(w.bid_id == bid.id for w in winners),
+                "winners": [
+                    {
+                        "winner": w,
+                        "result": next(r for r in results if r.bid_id == w.bid_id),
+                        "scores": scores_of(w.bid_id),
+                    }
+                    for w in winners
+                ],
+                "criteria": criteria,
+            }
+        )
+    return Letter(award, lots)
+
+
+def agreements_of(db: Session, tender: Tender) -> list[Agreement]:
+    return list(
+        db.scalars(
+            select(Agreement)
+            .where(Agreement.tender_id == tender.id)
+            .order_by(Agreement.lot_id, Agreement.rank)
+        )
+    )

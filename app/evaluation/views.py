@@ -125,6 +125,9 @@ def _evaluation_page(tender: Tender, status: int = 200):
         ranking=ranking,
         names={opened.bid_id: opened.bid.supplier.name for opened, _c in readable},
         confirm=ConfirmForm(),
+        award=services.award_of(db.session, tender),
+        agreements=services.agreements_of(db.session, tender),
+        today=clock.today(),
     ), status
 
 
@@ -201,3 +204,63 @@ def score(tender_id: int, opened_id: int):
             )
 
     return _evaluate(tender_id, enter, _("The scores are saved."))
+
+
+# --- award ----------------------------------------------------------------------------------------
+
+
+@evaluation_bp.post("/award")
+@allow(Role.REGION_STAFF)
+def propose(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.propose_award(db.session, current_user, t),
+        _("The award is proposed. Another member of the staff must approve it."),
+    )
+
+
+@evaluation_bp.post("/award/approval")
+@allow(Role.REGION_STAFF)
+def approve(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.approve_award(db.session, current_user, t),
+        _("The award is approved and the letters are sent. The standstill period runs."),
+    )
+
+
+@evaluation_bp.post("/award/conclusion")
+@allow(Role.REGION_STAFF)
+def conclude(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.conclude(db.session, current_user, t),
+        _("The framework agreements are concluded."),
+    )
+
+
+@evaluation_bp.get("/evaluation/report.pdf")
+@allow(*OWNING_REGION)
+def report_pdf(tender_id: int):
+    tender = _own_tender(tender_id)
+    opening = services.opening_of(db.session, tender)
+    if opening is None:
+        abort(404)
+    readable = services._opened_content(db.session, tender)
+    pdf = render_pdf(
+        "evaluation/pdf/report.html",
+        tender=tender,
+        opening=opening,
+        ranking=services._ranking(tender, readable),
+        names={o.bid_id: o.bid.supplier.name for o, _c in readable},
+        award=services.award_of(db.session, tender),
+        agreements=services.agreements_of(db.session, tender),
+        printed_at=clock.now(),
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="evaluering-{tender.reference}.pdf"'
+        },
+    )

@@ -28,6 +28,7 @@ from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
+from app.evaluation import services as evaluation
 from app.files.responses import download
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
@@ -148,6 +149,7 @@ def public_detail(tender_id: int):
         supplier_view=supplier_view,
         following=supplier_view and questions.is_following(db.session, current_user, tender),
         own_bid=bids.own_bid(db.session, current_user, tender) if supplier_view else None,
+        agreements=evaluation.agreements_of(db.session, tender),
         is_open=clock.now() < tender.bid_deadline,
     )
 
