@@ -83,8 +83,11 @@ def from_environment(overrides: dict | None = None) -> dict:
         "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "LANGUAGES": ("da", "en"),
-        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
+        # A request may carry several files of at most 20 MB each (checked per file).
+        "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_REQUEST_BYTES", 100 * 1024 * 1024)),
         "PAGE_SIZE": 25,
+        # The address users reach the site on; links in e-mails start with it.
+        "BASE_URL": os.environ.get("BASE_URL", "http://127.0.0.1:5000"),
         # E-mail: without MAIL_SERVER, `flask send-mail` writes the messages to the log.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
         "MAIL_PORT": int(os.environ.get("MAIL_PORT", 587)),

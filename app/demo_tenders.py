@@ -89,12 +89,12 @@ def _content(
         bid_deadline=deadline,
         lots=[
             LotInput(
-                title=f"Delaftale {n}: {area}",
+                title=area,
                 description=f"Indsatsen i {area.lower()}.",
                 maximum_value=Decimal(7_500_000),
                 suppliers_to_award=3,
             )
-            for n, area in enumerate(["Nord", "Syd", "Øst"][:lots], start=1)
+            for area in ["Nord", "Syd", "Øst"][:lots]
         ],
         criteria=[
             CriterionInput("Pris", 40, is_price=True),

@@ -31,6 +31,8 @@ class KronerField(StringField):
                 amount = Decimal(raw)  # 1234567.89, as a spreadsheet writes it
             except InvalidOperation:
                 raise ValueError(_l("Write the amount like 1.234.567,89.")) from None
+        if not amount.is_finite() or "e" in raw.lower() or abs(amount) >= Decimal("1e12"):
+            raise ValueError(_l("Write the amount like 1.234.567,89."))
         if amount != amount.quantize(Decimal("0.01")):
             raise ValueError(_l("An amount has at most two decimals (whole øre)."))
         self.data = amount.quantize(Decimal("0.01"))

@@ -52,6 +52,7 @@ def record(
     obj: Any = None,
     changes: dict | None = None,
     sealed_by: Any = None,
+    anonymous: bool = False,
 ) -> AuditEntry:
     """Append an entry in the caller's transaction: it stands or falls with the change.
 
@@ -60,6 +61,8 @@ def record(
     if obj is not None and getattr(obj, "id", None) is None:
         session.flush()
     entry = _entry(actor, action, obj, changes)
+    if anonymous:
+        entry.request_id = entry.remote_addr = None
     if sealed_by is not None:
         entry.sealed_by_tender_id = sealed_by.id
     return chain.append(session, entry)

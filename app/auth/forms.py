@@ -43,7 +43,8 @@ class PasswordSetForm(Form):
 
 
 def role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role]
+    """Every role but the supplier's: supplier users come from the supplier itself."""
+    return [(role.value, role.label) for role in Role if role != Role.SUPPLIER]
 
 
 class UserEditForm(Form):

@@ -13,7 +13,7 @@ from app.auth.roles import Role
 from app.errors import DomainError, NotAllowed
 from app.i18n import gettext as _
 from app.notifications.services import notify
-from app.organisations.models import Organisation
+from app.organisations.models import Organisation, OrganisationKind
 
 
 def normalise_email(email: str) -> str:
@@ -63,6 +63,24 @@ def _require_admin(actor: User | None) -> None:
         raise NotAllowed(_("Only an administrator can manage users."))
 
 
+def _refuse_supplier_accounts(actor: User | None, *users_or_roles) -> None:
+    """Suppliers are untrusted by us and must not have to trust us: an administrator who could
+    create, move into or set the password of a supplier's account could read its sealed bids.
+    Supplier users come only from the supplier itself (registration and invitations)."""
+    if actor is None:
+        return
+    for item in users_or_roles:
+        role = item.role if isinstance(item, User) else item
+        organisation_kind = item.organisation.kind if isinstance(item, User) else None
+        if role == Role.SUPPLIER or organisation_kind == OrganisationKind.SUPPLIER:
+            raise NotAllowed(
+                _(
+                    "Supplier users are managed by the supplier itself (registration and "
+                    "invitations); an administrator can only deactivate them."
+                )
+            )
+
+
 def create_user(
     db: Session,
     actor: User | None,
@@ -75,6 +93,7 @@ def create_user(
 ) -> User:
     """Create a user in an organisation of the kind the role demands."""
     _require_admin(actor)
+    _refuse_supplier_accounts(actor, role)
     email = normalise_email(email)
     _check_password(password)
     _check_role_fits_organisation(role, organisation)
@@ -117,6 +136,7 @@ def update_user(
 ) -> User:
     """Change a user's name, role or organisation; the role must still fit the organisation."""
     _require_admin(actor)
+    _refuse_supplier_accounts(actor, user, role)
     _check_role_fits_organisation(role, organisation)
     if user.id == actor.id and role != Role.ADMIN:
         raise DomainError(_("You cannot remove your own administrator role."))
@@ -176,6 +196,7 @@ def change_password(db: Session, user: User, current: str, new: str) -> None:
 def set_password(db: Session, actor: User | None, user: User, new: str) -> None:
     """An administrator sets a new password for a user (e.g. one who has forgotten theirs)."""
     _require_admin(actor)
+    _refuse_supplier_accounts(actor, user)
     _check_password(new)
     user.password_hash = hash_password(new)
     user.session_version += 1

@@ -29,6 +29,9 @@ from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of
 from app.tenders.models import Tender, TenderState
+from app.tenders.questions import follow
+
+MAX_AMOUNT = Decimal("1000000000000")  # a thousand billion kroner: beyond any framework
 
 
 @dataclass
@@ -161,6 +164,7 @@ def save_draft(db: Session, actor: User, tender: Tender, content: BidContent) ->
         db.add(bid)
     bid.sealed_draft = sealing.seal(canonical(payload))
     db.flush()
+    follow(db, supplier, tender)  # a bidder hears of answers, amendments and cancellation
     _record(db, actor, "bid.draft_saved", bid)
     return bid
 
@@ -187,6 +191,7 @@ def submit(db: Session, actor: User, tender: Tender, content: BidContent) -> Bid
     bid.sealed_draft = None
     bid.withdrawn_at = None
     db.flush()
+    follow(db, supplier, tender)
     _record(
         db,
         actor,
@@ -248,11 +253,14 @@ def parse_price(text: str | None) -> Decimal | None:
         return None
     from babel.numbers import NumberFormatError, parse_decimal
 
-    raw = text.strip().replace(" ", "").removesuffix("kr.").removesuffix("kr")
+    raw = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.").removesuffix("kr")
     try:
-        return parse_decimal(raw, locale="da", strict=True)
+        amount = parse_decimal(raw, locale="da", strict=True)
     except (NumberFormatError, InvalidOperation):
         try:
-            return Decimal(raw)
+            amount = Decimal(raw)
         except InvalidOperation:
             raise DomainError(_("Write the amount like 1.234.567,89.")) from None
+    if not amount.is_finite() or "e" in raw.lower() or abs(amount) >= MAX_AMOUNT:
+        raise DomainError(_("Write the amount like 1.234.567,89."))
+    return amount

@@ -178,7 +178,9 @@ def withdraw(bid_id: int):
         db.session.commit()
         flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
         return redirect(url_for("bids.detail", bid_id=bid_id))
-    return render_template("bids/withdraw.html", bid=bid, form=form)
+    return render_template(
+        "bids/withdraw.html", bid=bid, form=form, is_open=clock.now() < bid.tender.bid_deadline
+    )
 
 
 @bids_bp.get("/manage/tenders/<int:tender_id>/bids")

@@ -36,10 +36,19 @@ def notify(
         db.add(notification)
         created.append(notification)
         if email and user.active:
-            text = body + (f"\n\n{link}" if link else "")
+            text = body + (f"\n\n{_absolute(link)}" if link else "")
             db.add(OutboxMessage(to_address=user.email, subject=subject, body=text))
     db.flush()
     return created
+
+
+def _absolute(link: str) -> str:
+    """E-mails are read outside the site: a path gets the site's address (BASE_URL)."""
+    from flask import current_app, has_app_context
+
+    if link.startswith("/") and has_app_context():
+        return current_app.config["BASE_URL"].rstrip("/") + link
+    return link
 
 
 def unread_count(db: Session, user: User) -> int:

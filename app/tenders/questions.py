@@ -88,8 +88,11 @@ def ask(db: Session, actor: User, tender: Tender, text: str) -> TenderQuestion:
     db.add(question)
     follow(db, supplier, tender)
     db.flush()
-    # Who asked is not part of the trail a region reads: the question alone is.
-    audit.record(db, None, "tender.question_asked", question, {"tender_id": tender.id})
+    # Who asked is not part of the trail a region reads: the question alone is, without the
+    # request id and address that would tie it to the asker's login.
+    audit.record(
+        db, None, "tender.question_asked", question, {"tender_id": tender.id}, anonymous=True
+    )
     staff = db.scalars(
         select(User).where(
             User.organisation_id == tender.region_id, User.role == Role.REGION_STAFF, User.active

@@ -83,7 +83,7 @@ def test_a_password_of_exactly_12_characters_is_accepted(db, admin):
     [
         (Role.JOBCENTRE_STAFF, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"),
         (Role.REGION_STAFF, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg"),
-        (Role.SUPPLIER, OrganisationKind.MINISTRY, "Beskæftigelsesministeriet"),
+        (Role.MINISTRY, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"),
         (Role.ADMIN, OrganisationKind.SUPPLIER, "Akademikerhuset ApS"),
     ],
 )
@@ -193,3 +193,19 @@ def test_reactivating_an_active_user_is_refused(db, admin):
 
 def test_user_count_of_the_demo_data(db):
     assert len(db.scalars(select(User)).all()) == 22  # 20 demo logins, 2 demo supplier states
+
+
+def test_an_admin_cannot_create_supplier_users_or_set_their_passwords(db, admin):
+    supplier_org = organisation(db, OrganisationKind.SUPPLIER, "Akademikerhuset ApS")
+    with pytest.raises(NotAllowed, match="managed by the supplier itself"):
+        services.create_user(
+            db,
+            admin,
+            email="spion@demo.dk",
+            name="Spion",
+            role=Role.SUPPLIER,
+            organisation=supplier_org,
+            password=STRONG,
+        )
+    with pytest.raises(NotAllowed, match="managed by the supplier itself"):
+        services.set_password(db, admin, user(db, "leverandoer1@demo.dk"), STRONG)

@@ -165,14 +165,14 @@ def test_a_role_that_does_not_fit_the_organisation_is_refused_with_the_reason(ad
         data={
             "email": "forkert@demo.dk",
             "name": "Forkert",
-            "role": "supplier",
+            "role": "jobcentre_staff",
             "organisation_id": region.id,
             "new_password": "a long enough password",
             "repeat_password": "a long enough password",
         },
     )
     assert response.status_code == 409
-    assert "skal høre til en organisation af typen Leverandør" in response.get_data(as_text=True)
+    assert "skal høre til en organisation af typen Jobcenter" in response.get_data(as_text=True)
     assert db.scalars(select(User).where(User.email == "forkert@demo.dk")).first() is None
 
 
@@ -303,3 +303,47 @@ def test_an_admin_setting_their_own_password_stays_logged_in(admin_client, db):
     )
     assert response.status_code == 302
     assert admin_client.get("/start").status_code == 200
+
+
+def test_an_admin_cannot_get_into_a_suppliers_account(admin_client, db):
+    """Creating, moving or re-passwording a supplier's user would open its sealed bids."""
+    from app.organisations.models import OrganisationKind
+
+    supplier_org = organisation(db, OrganisationKind.SUPPLIER, "Akademikerhuset ApS")
+    target = user(db, "leverandoer1@demo.dk")
+    target_id, old_hash, org_id = target.id, target.password_hash, supplier_org.id
+    created = admin_client.post(
+        "/admin/users/new",
+        data={
+            "email": "spion@demo.dk",
+            "name": "Spion",
+            "role": "supplier",
+            "organisation_id": org_id,
+            "new_password": "a long enough password",
+            "repeat_password": "a long enough password",
+        },
+    )
+    assert created.status_code == 422  # "supplier" is not even a choice
+    assert db.scalars(select(User).where(User.email == "spion@demo.dk")).first() is None
+    reset = admin_client.post(
+        f"/admin/users/{target_id}/password",
+        data={
+            "new_password": "a long enough password",
+            "repeat_password": "a long enough password",
+        },
+    )
+    assert "administreres af leverandøren selv" in reset.get_data(as_text=True)
+    moved = admin_client.post(
+        f"/admin/users/{target_id}/edit",
+        data={
+            "name": "Spion",
+            "role": "region_staff",
+            "organisation_id": organisation(
+                db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"
+            ).id,
+        },
+    )
+    assert moved.status_code in (409, 422)
+    db.expire_all()
+    assert user(db, "leverandoer1@demo.dk").password_hash == old_hash
+    assert admin_client.post(f"/admin/users/{target_id}/deactivate").status_code == 302

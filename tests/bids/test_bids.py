@@ -172,3 +172,21 @@ def test_a_wrong_key_cannot_open_a_bid(db, tender):
             sealing.unseal(sealed)
     finally:
         sealing._fernet = right
+
+
+@pytest.mark.parametrize("text", ["NaN", "Infinity", "sNaN", "1e400", "1E5", "-Infinity"])
+def test_not_a_number_is_a_clear_error_not_a_crash(text):
+    with pytest.raises(DomainError, match=r"1\.234\.567,89"):
+        services.parse_price(text)
+
+
+def test_a_bidder_follows_the_tender(db, tender):
+    from app.tenders.models import TenderFollower
+
+    submit(db, tender)
+    supplier = db.scalars(select(Supplier).where(Supplier.cvr == "10000009")).one()
+    assert db.scalars(
+        select(TenderFollower).where(
+            TenderFollower.tender_id == tender.id, TenderFollower.supplier_id == supplier.id
+        )
+    ).one()
