@@ -74,6 +74,16 @@ def demo_logins() -> list[DemoLogin]:
                 OrganisationKind.REGION,
             )
         )
+        # A second member of the staff: an award is proposed by one and approved by another.
+        logins.append(
+            DemoLogin(
+                f"region2.{short}@demo.dk",
+                f"Rasmus Regionsmedarbejder ({full})",
+                Role.REGION_STAFF,
+                region,
+                OrganisationKind.REGION,
+            )
+        )
     for full, short in REGIONS.items():
         logins.append(
             DemoLogin(

@@ -134,7 +134,7 @@ def create_demo_tenders(db: Session) -> None:
             db,
             None,
             council,
-            held_on=today - timedelta(days=120),
+            held_on=today - timedelta(days=400),
             title=f"Rådsmøde {today.year}",
             agenda="Godkendelse af dagsorden\nBehov for rammeudbud\nOrientering om resultater",
         )
@@ -298,6 +298,7 @@ def create_demo_tenders(db: Session) -> None:
     tenders.involve_council(db, staff["MJ"], national)
     for code in ("MJ", "NJ"):
         tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
+    _demo_evaluations(db, through, _content, needs, decisions, regions, staff, [academics, few])
     db.flush()
 
 
@@ -336,3 +337,105 @@ def _demo_questions(db: Session, tender: Tender, region_staff: User) -> None:
         db, region_staff, answered, "Ja. Angiv en enhedspris for hver delaftale, I byder på."
     )
     questions.ask(db, asker, tender, "Skal CV'er for mentorerne vedlægges tilbuddet?")
+
+
+SECOND_STAFF = {code: email.replace("region.", "region2.") for code, email in STAFF.items()}
+ALL_SUPPLIERS = ["leverandoer1@demo.dk", "leverandoer2@demo.dk", "leverandoer3@demo.dk"]
+
+
+def _evaluate(db: Session, tender: Tender, code: str, scores: list[int]) -> None:
+    """Open (after the deadline), declare, and score every bid; the clock is already moved."""
+    from app.evaluation import services as evaluation
+
+    evaluation.open_bids(db, _user(db, STAFF[code]), tender)
+    evaluation.declare_no_conflict(db, _user(db, STAFF[code]), tender)
+    opened = evaluation.opening_of(db, tender).bids
+    for bid, value in zip(opened, scores, strict=False):
+        for criterion in tender.criteria:
+            if not criterion.is_price:
+                evaluation.score(
+                    db,
+                    _user(db, STAFF[code]),
+                    bid,
+                    criterion.id,
+                    value,
+                    f"Vurderet til {value} ud fra beskrivelsen af forløbet.",
+                )
+
+
+def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff, groups):
+    """A tender under evaluation, one in standstill, and active frameworks (regional and
+    national) with three suppliers per lot, each taken through every step at its own time."""
+    from app.evaluation import services as evaluation
+
+    academics, few = groups
+    today = clock.today()
+
+    # In standstill: tendered 70 days ago, awarded today.
+    start = today - timedelta(days=70)
+    with clock.frozen_at(_cph(start, 9)):
+        standstill = through(
+            "MJ",
+            content_for(
+                "Jobrettet forløb for ledige akademikere i Midtjylland",
+                [academics],
+                needs["MJ"][0],
+                deadline=_cph(start + timedelta(days=30)),
+                lots=1,
+            ),
+            "publish",
+        )
+        _demo_bids(db, standstill, ALL_SUPPLIERS)
+    with clock.frozen_at(_cph(start + timedelta(days=31), 10)):
+        _evaluate(db, standstill, "MJ", [8, 6, 9])
+        evaluation.propose_award(db, _user(db, STAFF["MJ"]), standstill)
+    evaluation.approve_award(db, _user(db, SECOND_STAFF["MJ"]), standstill)
+
+    # Under evaluation: the closed Nordjylland tender, opened and partly scored.
+    closed = db.scalars(
+        select(Tender).where(Tender.title == "Indsats for ledige akademikere 2026")
+    ).one()
+    _evaluate(db, closed, "NJ", [7])
+
+    # Active frameworks: a regional one in Syddanmark and a national one led by Hovedstaden.
+    long_ago = today - timedelta(days=260)
+    with clock.frozen_at(_cph(long_ago, 9)):
+        regional = through(
+            "SD",
+            content_for(
+                "Rammeaftale om forløb for ledige akademikere i Syddanmark",
+                [academics],
+                needs["SD"][0],
+                deadline=_cph(long_ago + timedelta(days=30)),
+            ),
+            "publish",
+        )
+        national = tenders.create_tender(
+            db,
+            staff["HS"],
+            content_for(
+                "Landsdækkende rammeaftale for faggrupper med få ledige",
+                [few],
+                needs["HS"][2],
+                deadline=_cph(long_ago + timedelta(days=30)),
+                scope=Scope.NATIONAL,
+            ),
+        )
+        for code in regions:
+            tenders.link_council_decision(db, staff["HS"], national, decisions[code][2])
+        tenders.involve_council(db, staff["HS"], national)
+        for code in regions:
+            tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
+        tenders.submit(db, staff["HS"], national)
+        tenders.approve(db, _user(db, "ministeriet@demo.dk"), national)
+        tenders.publish(db, staff["HS"], national)
+        for tender in (regional, national):
+            _demo_bids(db, tender, ALL_SUPPLIERS)
+    for tender, code in ((regional, "SD"), (national, "HS")):
+        with clock.frozen_at(_cph(long_ago + timedelta(days=31), 10)):
+            _evaluate(db, tender, code, [9, 7, 6])
+            evaluation.propose_award(db, _user(db, STAFF[code]), tender)
+        with clock.frozen_at(_cph(long_ago + timedelta(days=33), 10)):
+            evaluation.approve_award(db, _user(db, SECOND_STAFF[code]), tender)
+        with clock.frozen_at(_cph(long_ago + timedelta(days=50), 10)):
+            evaluation.conclude(db, _user(db, STAFF[code]), tender)
