@@ -54,6 +54,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     from app.bids import sealing
 
     sealing.configure(app.config["BID_ENCRYPTION_KEY"])
+    from app import clock
+
+    clock.use_offset_file(app.config["CLOCK_OFFSET_FILE"])
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)

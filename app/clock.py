@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 COPENHAGEN = ZoneInfo("Europe/Copenhagen")
 
 _frozen: datetime | None = None
+_offset_file: Path | None = None
+
+
+def use_offset_file(path: str | None) -> None:
+    """Browser tests move a running server's time by writing seconds into this file.
+
+    Only outside production (the configuration refuses it there)."""
+    global _offset_file
+    _offset_file = Path(path) if path else None
+
+
+def _offset() -> timedelta:
+    try:
+        return timedelta(seconds=float(_offset_file.read_text() or 0))
+    except (FileNotFoundError, ValueError):
+        return timedelta(0)
 
 
 def now() -> datetime:
     """The current time, timezone-aware in UTC."""
     if _frozen is not None:
         return _frozen
+    if _offset_file is not None:
+        return datetime.now(UTC) + _offset()
     return datetime.now(UTC)
 
 

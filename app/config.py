@@ -60,12 +60,16 @@ def from_environment(overrides: dict | None = None) -> dict:
                 "testing: it seals bids and must be kept outside the database."
             )
         bid_key = _development_secret("bid_key", fernet=True)
+    clock_file = overrides.get("CLOCK_OFFSET_FILE") or os.environ.get("CLOCK_OFFSET_FILE")
+    if clock_file and not relaxed:
+        raise ConfigurationError("CLOCK_OFFSET_FILE moves time for tests; never in production.")
     default_db = f"sqlite:///{INSTANCE_DIR / 'rammeudbud.sqlite'}"
     config = {
         "APP_ENV": env,
         "SECRET_KEY": secret_key,
         "AUDIT_HMAC_KEY": audit_key,
         "BID_ENCRYPTION_KEY": bid_key,
+        "CLOCK_OFFSET_FILE": clock_file or None,
         "DEMO_MODE": _flag("DEMO_MODE", env in {"development", "demo"}),
         "DATABASE_URL": normalise_database_url(os.environ.get("DATABASE_URL", default_db)),
         "SQL_ECHO": _flag("SQL_ECHO", False),

@@ -92,13 +92,33 @@ def live_database_url(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
-def live_server(chromium_path, live_database_url, tmp_path_factory) -> Iterator[str]:
+def clock_file(tmp_path_factory) -> Path:
+    """Seconds written here move the server's clock (a test hook refused in production)."""
+    path = tmp_path_factory.mktemp("clock") / "offset"
+    path.write_text("0")
+    return path
+
+
+@pytest.fixture
+def move_clock(clock_file):
+    """Move the server's clock forward by days; it is set back after the test."""
+
+    def move(days: float) -> None:
+        clock_file.write_text(str(days * 24 * 3600))
+
+    yield move
+    clock_file.write_text("0")
+
+
+@pytest.fixture(scope="session")
+def live_server(chromium_path, live_database_url, tmp_path_factory, clock_file) -> Iterator[str]:
     """gunicorn serving wsgi:app, as in production, on a migrated database with demo data."""
     env = {
         **os.environ,
         "APP_ENV": "demo",
         "SECRET_KEY": "browser-test-secret",
         "DATABASE_URL": live_database_url,
+        "CLOCK_OFFSET_FILE": str(clock_file),
     }
     flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)

@@ -1,0 +1,78 @@
+"""The award journey: open, evaluate, propose and approve (two people), the standstill refuses
+an early conclusion, and after it the agreements are concluded and shown."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import check_accessibility, log_in
+
+TITLE = "Indsats for ledige akademikere i Nordjylland"
+
+
+def _log_out(page):
+    page.get_by_role("button", name="Log af").click()
+
+
+def _to_tender(page):
+    page.goto("/manage/tenders")
+    page.get_by_role("link", name=TITLE).first.click()
+
+
+def test_open_evaluate_award_and_conclude_after_the_standstill(page, move_clock):
+    move_clock(46)  # past the demo tender's deadline (45 days ahead)
+    log_in(page, "region.nordjylland@demo.dk")
+    _to_tender(page)
+    page.get_by_role("link", name="Åbning af tilbuddene").click()
+    page.get_by_role("button", name="Åbn tilbuddene").click()
+    expect(page.locator("main")).to_contain_text("Tilbuddene er åbnet")
+    check_accessibility(page)
+    page.get_by_role("link", name="Gå til evalueringen").click()
+    page.get_by_role("button", name="Jeg erklærer, at jeg ikke har nogen interessekonflikt").click()
+    for index, score_form in enumerate(page.locator("form[action$='/scores']").all()):
+        for field in score_form.locator("input[type=number]").all():
+            field.fill(str(9 - index))
+        for field in score_form.locator("textarea").all():
+            field.fill("Velbeskrevet forløb med tydelig progression.")
+        score_form.get_by_role("button", name="Gem pointtallene").click()
+        expect(page.locator("main")).to_contain_text("Pointtallene er gemt")
+    check_accessibility(page)
+    page.get_by_role("button", name="Indstil tildelingen").click()
+    expect(page.get_by_test_id("award-state")).to_contain_text("Indstillet")
+    expect(page.get_by_role("button", name=re.compile("Godkend tildelingen"))).to_have_count(0)
+    _log_out(page)
+
+    log_in(page, "region2.nordjylland@demo.dk")
+    _to_tender(page)
+    page.get_by_role("link", name="Åbning af tilbuddene").click()
+    page.get_by_role("link", name="Gå til evalueringen").click()
+    page.get_by_role("button", name="Jeg erklærer, at jeg ikke har nogen interessekonflikt").click()
+    page.get_by_role("button", name="Godkend tildelingen og send brevene").click()
+    expect(page.get_by_test_id("award-state")).to_contain_text("standstill")
+    page.get_by_role("button", name="Indgå rammeaftalerne").click()
+    expect(page.locator("main")).to_contain_text("Standstill-perioden løber til og med")
+    _log_out(page)
+
+    log_in(page, "leverandoer1@demo.dk")
+    page.goto("/bids")
+    page.get_by_role("link", name=re.compile(TITLE)).click()
+    page.get_by_role("link", name="Tildelingsbrev").click()
+    expect(page.get_by_test_id("own-result").first).to_contain_text("placering")
+    check_accessibility(page)
+    _log_out(page)
+
+    move_clock(46 + 20)  # after the standstill
+    log_in(page, "region2.nordjylland@demo.dk")
+    _to_tender(page)
+    page.get_by_role("link", name="Åbning af tilbuddene").click()
+    page.get_by_role("link", name="Gå til evalueringen").click()
+    page.get_by_role("button", name="Indgå rammeaftalerne").click()
+    expect(page.get_by_test_id("agreements")).to_contain_text("Akademikerhuset ApS")
+    _log_out(page)
+
+    page.goto("/tenders?q=" + TITLE)
+    page.get_by_role("link", name=TITLE).click()
+    expect(page.get_by_test_id("award-notice")).to_contain_text("Job & Kompetence A/S")
+    check_accessibility(page)
