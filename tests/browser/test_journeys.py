@@ -84,16 +84,16 @@ def test_an_admin_reads_the_audit_trail_and_verifies_it(page):
 
 
 def test_a_user_reads_a_message_in_the_inbox(page):
-    # The admin sets a new password for a supplier user, which notifies that user.
+    # The admin sets a new password for a jobcentre user, which notifies that user.
     log_in(page, "admin@demo.dk")
-    page.goto("/admin/users/?q=leverandoer3")
-    page.get_by_role("link", name="Lars Leverandør (Inklusion Danmark ApS)").click()
+    page.goto("/admin/users/?q=jobcenter.odense")
+    page.get_by_role("link", name="Jonas Jobcenter (Odense)").click()
     page.get_by_label("Ny adgangskode").fill("a brand new password")
     page.get_by_label("Gentag den nye adgangskode").fill("a brand new password")
     page.get_by_role("button", name="Sæt adgangskode").click()
     expect(page.locator("main")).to_contain_text("En ny adgangskode er sat")
     page.get_by_role("button", name="Log af").click()
-    log_in(page, "leverandoer3@demo.dk", "a brand new password")
+    log_in(page, "jobcenter.odense@demo.dk", "a brand new password")
     unread = int(page.get_by_test_id("unread-count").inner_text().split()[0])
     assert unread >= 1
     page.get_by_test_id("inbox-link").click()
