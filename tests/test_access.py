@@ -188,6 +188,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
     "bids.letter": ("GET", "/bids/{bid_id}/letter", {Role.SUPPLIER}),
+    "bids.letter_pdf": ("GET", "/bids/{bid_id}/letter.pdf", {Role.SUPPLIER}),
     "targetgroups.index": ("GET", "/target-groups/", READERS),
     "targetgroups.create": ("GET", "/target-groups/new", {Role.ADMIN, Role.REGION_STAFF}),
     "targetgroups.edit": ("GET", "/target-groups/{group_id}/edit", {Role.ADMIN, Role.REGION_STAFF}),

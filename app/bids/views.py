@@ -101,7 +101,14 @@ def index():
         bids = db.session.scalars(
             select(Bid).where(Bid.supplier_id == supplier.id).order_by(Bid.created_at.desc())
         ).all()
-    return render_template("bids/index.html", bids=bids, now=clock.now())
+    agreements = []
+    if supplier is not None:
+        from app.evaluation.models import Agreement
+
+        agreements = db.session.scalars(
+            select(Agreement).where(Agreement.supplier_id == supplier.id).order_by(Agreement.id)
+        ).all()
+    return render_template("bids/index.html", bids=bids, agreements=agreements, now=clock.now())
 
 
 @bids_bp.get("/bids/<int:bid_id>")
@@ -215,3 +222,22 @@ def letter(bid_id: int):
         flash(str(err), "info")
         return redirect(url_for("bids.detail", bid_id=bid_id))
     return render_template("bids/letter.html", bid=bid, letter=found)
+
+
+@bids_bp.get("/bids/<int:bid_id>/letter.pdf")
+@allow(Role.SUPPLIER)
+def letter_pdf(bid_id: int):
+    from app.evaluation.services import letter_for
+
+    bid = load_visible(Bid, bid_id)
+    try:
+        found = letter_for(db.session, current_user, bid)
+    except DomainError:
+        abort(404)
+    pdf = render_pdf("bids/pdf/letter.html", bid=bid, letter=found, printed_at=clock.now())
+    name = f"tildelingsbrev-{bid.tender.reference}.pdf"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -321,6 +321,22 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
         tender,
         {"winners": [[w.lot_id, w.bid_id, w.rank] for w in award.winners]},
     )
+    colleagues = db.scalars(
+        select(User).where(
+            User.organisation_id == tender.region_id,
+            User.role == Role.REGION_STAFF,
+            User.active,
+            User.id != actor.id,
+        )
+    ).all()
+    notify(
+        db,
+        colleagues,
+        _("The award of %(ref)s waits for your approval", ref=tender.reference),
+        _("Proposed by %(name)s. Another member of the staff must approve it.", name=actor.name),
+        f"/manage/tenders/{tender.id}/evaluation",
+        email=False,
+    )
     return award
 
 
@@ -397,9 +413,26 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
         db.add(agreement)
         agreements.append(agreement)
     award.state = AwardState.CONCLUDED
+    tender.state = TenderState.ACTIVE
     db.flush()
     audit.record(
         db, actor, "award.concluded", tender, {"agreements": [a.number for a in agreements]}
+    )
+    awarded = db.scalars(
+        select(User)
+        .join(Supplier, Supplier.organisation_id == User.organisation_id)
+        .where(Supplier.id.in_([a.supplier_id for a in agreements]), User.active)
+    ).all()
+    notify(
+        db,
+        awarded,
+        _("Framework agreement concluded on %(ref)s", ref=tender.reference),
+        _(
+            "The agreement period runs %(start)s – %(end)s.",
+            start=tender.agreement_start.strftime("%d-%m-%Y"),
+            end=tender.agreement_end.strftime("%d-%m-%Y"),
+        ),
+        "/bids",
     )
     return agreements
 
@@ -438,6 +471,11 @@ def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
                 "lot": lot,
                 "own": own,
                 "own_scores": scores_of(bid.id) if bid.id in opened_by_bid else {},
+                "justifications": {
+                    s.criterion_id: s.justification for s in opened_by_bid[bid.id].scores
+                }
+                if bid.id in opened_by_bid
+                else {},
                 "rejection": opened_by_bid[bid.id].rejection if bid.id in opened_by_bid else None,
                 "awarded": any(w.bid_id == bid.id for w in winners),
                 "winners": [

@@ -24,7 +24,8 @@ class TenderState(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     PUBLISHED = "published"
-    BIDDING_CLOSED = "bidding_closed"  # derived from the clock; never stored by this issue
+    BIDDING_CLOSED = "bidding_closed"  # derived from the clock at the deadline; never stored
+    ACTIVE = "active"  # the framework agreements are concluded
     CANCELLED = "cancelled"
 
     @property
@@ -39,6 +40,7 @@ STATE_LABELS = {
     TenderState.APPROVED: _l("Approved"),
     TenderState.PUBLISHED: _l("Published, open for bids"),
     TenderState.BIDDING_CLOSED: _l("Bidding closed"),
+    TenderState.ACTIVE: _l("Active framework"),
     TenderState.CANCELLED: _l("Cancelled"),
 }
 

@@ -661,6 +661,10 @@ def publish(db: Session, actor: User, tender: Tender) -> None:
 def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
     _require_owner(actor, tender)
     _require_state(tender, *CANCELLABLE_STATES)
+    from app.evaluation.models import Award  # the award is the next domain; it refers back
+
+    if db.scalar(select(func.count()).where(Award.tender_id == tender.id)):
+        raise DomainError(_("The award is decided: the tender can no longer be cancelled."))
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling the tender."))
     previous = tender.current_state

@@ -119,8 +119,8 @@ def public_index():
         stmt = stmt.where(queries.state_condition(TenderState.PUBLISHED, now))
     elif args["status"] == "closed":
         stmt = stmt.where(queries.state_condition(TenderState.BIDDING_CLOSED, now))
-    elif args["status"] == "cancelled":
-        stmt = stmt.where(Tender.state == TenderState.CANCELLED)
+    elif args["status"] in ("cancelled", "active"):
+        stmt = stmt.where(Tender.state == TenderState(args["status"]))
     if start := _day_arg("deadline_from"):
         stmt = stmt.where(Tender.bid_deadline >= datetime.combine(start, time.min, COPENHAGEN))
     if end := _day_arg("deadline_to"):

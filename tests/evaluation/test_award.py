@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.auth import services as users
+from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.errors import DomainError
@@ -91,3 +92,30 @@ def test_approval_sends_letters_and_starts_a_standstill_that_refuses_early_concl
     ]
     assert agreements[0].number == f"{scored.reference}-1-1"
     assert award.state == AwardState.CONCLUDED
+    assert scored.state.value == "active"
+    from app.tenders import services as tenders
+
+    with pytest.raises(DomainError, match="active framework"):
+        tenders.cancel(db, staff(db, "NJ"), scored, "For sent")
+
+
+def test_an_awarded_tender_cannot_be_cancelled(db, scored, second_staff):
+    from app.tenders import services as tenders
+
+    services.propose_award(db, staff(db, "NJ"), scored)
+    with pytest.raises(DomainError, match="award is decided"):
+        tenders.cancel(db, staff(db, "NJ"), scored, "Fortrudt")
+
+
+def test_the_letter_tells_each_bidder_its_rank_and_the_winners(db, scored, second_staff):
+    services.propose_award(db, staff(db, "NJ"), scored)
+    services.approve_award(db, second_staff, scored)
+    bid = services.award_of(db, scored).winners[1].bid
+    supplier_user = db.scalars(
+        select(User).where(User.organisation_id == bid.supplier.organisation_id)
+    ).first()
+    letter = services.letter_for(db, supplier_user, bid)
+    lot = letter.lots[0]
+    assert lot["own"].rank == 2 and lot["awarded"]
+    assert [w["result"].rank for w in lot["winners"]] == [1, 2]
+    assert lot["justifications"]
