@@ -224,6 +224,19 @@ def create_demo_tenders(db: Session) -> None:
     )
     _demo_bids(db, open_nj, ["leverandoer1@demo.dk", "leverandoer2@demo.dk"])
     _demo_questions(db, open_nj, staff["NJ"])
+    # Another open one with bids, whose deadline comes a little later.
+    mentors = through(
+        "NJ",
+        _content(
+            "Mentorforløb for ledige akademikere i Nordjylland",
+            [academics],
+            needs["NJ"][0],
+            deadline=open_deadline + timedelta(days=5),
+            lots=1,
+        ),
+        "publish",
+    )
+    _demo_bids(db, mentors, ["leverandoer1@demo.dk", "leverandoer2@demo.dk"])
     through(
         "NJ",
         _content(

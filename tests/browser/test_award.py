@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import check_accessibility, log_in
 
-TITLE = "Indsats for ledige akademikere i Nordjylland"
+TITLE = "Mentorforløb for ledige akademikere i Nordjylland"
 
 
 def _log_out(page):
@@ -22,7 +22,7 @@ def _to_tender(page):
 
 
 def test_open_evaluate_award_and_conclude_after_the_standstill(page, move_clock):
-    move_clock(46)  # past the demo tender's deadline (45 days ahead)
+    move_clock(51)  # past the demo tender's deadline (50 days ahead)
     log_in(page, "region.nordjylland@demo.dk")
     _to_tender(page)
     page.get_by_role("link", name="Åbning af tilbuddene").click()
@@ -63,7 +63,7 @@ def test_open_evaluate_award_and_conclude_after_the_standstill(page, move_clock)
     check_accessibility(page)
     _log_out(page)
 
-    move_clock(46 + 20)  # after the standstill
+    move_clock(51 + 20)  # after the standstill
     log_in(page, "region2.nordjylland@demo.dk")
     _to_tender(page)
     page.get_by_role("link", name="Åbning af tilbuddene").click()
