@@ -64,3 +64,8 @@ def format_size(size: int) -> str:
     if size < 1024 * 1024:
         return f"{_number(round(size / 1024), locale=locale)} kB"
     return f"{_number(round(size / (1024 * 1024), 1), locale=locale)} MB"
+
+
+def format_points(value) -> str:
+    """A score as shown to people: 83,10 in Danish."""
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=str(get_locale()))

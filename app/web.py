@@ -13,7 +13,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.i18n import format_date, format_datetime, format_money, format_size
+from app.i18n import format_date, format_datetime, format_money, format_points, format_size
 from app.i18n import lazy_gettext as _l
 
 CONTENT_SECURITY_POLICY = "; ".join(
@@ -155,6 +155,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["plain_json"] = plain_json
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["filesize"] = format_size
+    app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
