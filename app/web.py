@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, render_template, request, url_for
+from flask import Flask, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -126,6 +127,23 @@ def _links(items: list[tuple[str, Any]]) -> list[dict[str, Any]]:
 def plain_json(value: Any) -> str:
     """JSON as people read it (æ, ø, å as themselves); the template escapes it."""
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def run_step(action: Callable[[], object], *, done: str, refused: Callable[[], Any], then: str):
+    """One step of a view: call the service; on a refusal roll back, say why and answer with
+    `refused()`; otherwise commit, say so, and go to `then`. One commit per request."""
+    from app.db import db
+    from app.errors import DomainError
+
+    try:
+        action()
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return refused()
+    db.session.commit()
+    flash(str(done), "success")
+    return redirect(then)
 
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 500)

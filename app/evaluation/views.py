@@ -16,6 +16,7 @@ from app.evaluation.models import OpenedBid
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.tenders.models import Tender
+from app.web import run_step
 
 evaluation_bp = Blueprint("evaluation", __name__, url_prefix="/manage/tenders/<int:tender_id>")
 
@@ -141,15 +142,12 @@ def _evaluate(tender_id: int, action, done: str):
     tender = _own_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action(tender)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _evaluation_page(_own_tender(tender_id), 409)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("evaluation.evaluation", tender_id=tender_id))
+    return run_step(
+        lambda: action(tender),
+        done=done,
+        refused=lambda: _evaluation_page(_own_tender(tender_id), 409),
+        then=url_for("evaluation.evaluation", tender_id=tender_id),
+    )
 
 
 @evaluation_bp.post("/evaluation/declaration")

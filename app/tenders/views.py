@@ -53,6 +53,7 @@ from app.tenders.models import (
     TenderQuestion,
     TenderState,
 )
+from app.web import run_step
 
 tenders_bp = Blueprint("tenders", __name__)
 
@@ -341,15 +342,12 @@ def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=Non
             for error in errors if isinstance(errors, list) else [errors]:
                 flash(str(error), "error")
         return _detail(tender, 422, **forms)
-    try:
-        action(tender)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _detail(db.session.get(Tender, tender_id), 409, **forms)
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("tenders.manage_detail", tender_id=tender_id))
+    return run_step(
+        lambda: action(tender),
+        done=done,
+        refused=lambda: _detail(db.session.get(Tender, tender_id), 409, **forms),
+        then=url_for("tenders.manage_detail", tender_id=tender_id),
+    )
 
 
 @tenders_bp.post("/manage/tenders/<int:tender_id>/decisions")
@@ -517,15 +515,12 @@ def _supplier_action(tender_id: int, action, done: str):
     tender = _public_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        action(tender)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return public_detail(tender_id), 409
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("tenders.public_detail", tender_id=tender_id))
+    return run_step(
+        lambda: action(tender),
+        done=done,
+        refused=lambda: (public_detail(tender_id), 409),
+        then=url_for("tenders.public_detail", tender_id=tender_id),
+    )
 
 
 @tenders_bp.post("/tenders/<int:tender_id>/questions")
