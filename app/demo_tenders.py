@@ -402,6 +402,7 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
     with clock.frozen_at(_cph(start + timedelta(days=31), 10)):
         _evaluate(db, standstill, "MJ", [8, 6, 9])
         evaluation.propose_award(db, _user(db, STAFF["MJ"]), standstill)
+    evaluation.declare_no_conflict(db, _user(db, SECOND_STAFF["MJ"]), standstill)
     evaluation.approve_award(db, _user(db, SECOND_STAFF["MJ"]), standstill)
 
     # Under evaluation: the closed Nordjylland tender, opened and partly scored.
@@ -449,6 +450,7 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
             _evaluate(db, tender, code, [9, 7, 6])
             evaluation.propose_award(db, _user(db, STAFF[code]), tender)
         with clock.frozen_at(_cph(long_ago + timedelta(days=33), 10)):
+            evaluation.declare_no_conflict(db, _user(db, SECOND_STAFF[code]), tender)
             evaluation.approve_award(db, _user(db, SECOND_STAFF[code]), tender)
         with clock.frozen_at(_cph(long_ago + timedelta(days=50), 10)):
             evaluation.conclude(db, _user(db, STAFF[code]), tender)

@@ -185,7 +185,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "evaluation.report_pdf": (
         "GET",
         "/manage/tenders/{draft_id}/evaluation/report.pdf",
-        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+        {Role.REGION_STAFF},
     ),
     "bids.letter": ("GET", "/bids/{bid_id}/letter", {Role.SUPPLIER}),
     "bids.letter_pdf": ("GET", "/bids/{bid_id}/letter.pdf", {Role.SUPPLIER}),

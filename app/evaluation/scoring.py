@@ -42,14 +42,20 @@ class Result:
 
 
 def rank(
-    candidates: list[Candidate], price_weight: int, quality_weights: dict[int, int]
+    candidates: list[Candidate],
+    price_weight: int,
+    quality_weights: dict[int, int],
+    lowest: Decimal | None = None,
 ) -> list[Result]:
-    """Score and rank the compliant bids of one lot; rank 1 is the best."""
+    """Score and rank the compliant bids of one lot; rank 1 is the best.
+
+    `lowest` is the lowest compliant price of the lot when some compliant bids are not (yet)
+    among the candidates; by default the lowest candidate price."""
     if not candidates:
         return []
     if price_weight + sum(quality_weights.values()) != 100:
         raise ValueError("the weights must add up to 100")
-    lowest = min(c.price for c in candidates)
+    lowest = min(c.price for c in candidates) if lowest is None else lowest
     scored = []
     for candidate in candidates:
         if candidate.price <= 0:

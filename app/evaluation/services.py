@@ -106,6 +106,14 @@ def decide_flagged(
         raise DomainError(_("Only a flagged bid awaits a decision."))
     if not reason.strip():
         raise DomainError(_("Give the reason for the decision."))
+    _require_open_evaluation(db, tender)
+    if accept:
+        try:
+            read_after_deadline(opened.bid, opened.version)
+        except sealing.SealBroken:
+            raise DomainError(
+                _("The content cannot be read, so the bid cannot be evaluated: exclude it.")
+            ) from None
     opened.check = SealCheck.ACCEPTED if accept else SealCheck.EXCLUDED
     opened.decided_by_id = actor.id
     opened.decision_reason = reason.strip()
@@ -157,10 +165,19 @@ def readable_bids(db: Session, actor: User, tender: Tender) -> list[tuple[Opened
     return _opened_content(db, tender)
 
 
+def _require_open_evaluation(db: Session, tender: Tender) -> None:
+    """Once an award is proposed the evaluation is locked: the award rests on it."""
+    if award_of(db, tender) is not None:
+        raise DomainError(
+            _("An award is proposed: the evaluation is locked and can no longer change.")
+        )
+
+
 def reject(db: Session, actor: User, opened: OpenedBid, reason: str) -> None:
     """A bid that fails a minimum requirement is rejected, with the reason."""
     tender = db.get(Tender, opened.opening.tender_id)
     _require_evaluator(db, actor, tender)
+    _require_open_evaluation(db, tender)
     if opened.rejection is not None:
         raise DomainError(_("The bid is already rejected."))
     if not reason.strip():
@@ -184,6 +201,7 @@ def score(
     """The committee's agreed score 0–10 for one quality criterion, with its justification."""
     tender = db.get(Tender, opened.opening.tender_id)
     _require_evaluator(db, actor, tender)
+    _require_open_evaluation(db, tender)
     criterion = next((c for c in tender.criteria if c.id == criterion_id and not c.is_price), None)
     if criterion is None:
         raise DomainError(_("Choose one of the tender's quality criteria."))
@@ -192,9 +210,13 @@ def score(
     if opened.rejection is not None:
         raise DomainError(_("A rejected bid is not scored."))
     if not 0 <= value <= 10:
-        raise DomainError(_("A score is a whole number from 0 to 10."))
+        raise DomainError(
+            _("%(criterion)s: a score is a whole number from 0 to 10.", criterion=criterion.name)
+        )
     if not justification.strip():
-        raise DomainError(_("Write the justification for the score."))
+        raise DomainError(
+            _("%(criterion)s: write the justification for the score.", criterion=criterion.name)
+        )
     existing = next((s for s in opened.scores if s.criterion_id == criterion_id), None)
     if existing is None:
         existing = QualityScore(opened_bid_id=opened.id, criterion_id=criterion_id)
@@ -239,18 +261,22 @@ def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> d
     quality = {c.id: c.weight for c in tender.criteria if not c.is_price}
     result = {}
     for lot in tender.lots:
-        candidates = []
+        candidates, compliant_prices = [], []
         for opened, content in readable:
             if content is None or opened.rejection or not opened.check.may_be_evaluated:
                 continue
             lot_price = content["lots"].get(str(lot.id))
-            scores = {s.criterion_id: s.score for s in opened.scores}
-            if lot_price is None or set(quality) - set(scores):
+            if lot_price is None:
                 continue
+            compliant_prices.append(Decimal(lot_price))
+            scores = {s.criterion_id: s.score for s in opened.scores}
+            if set(quality) - set(scores):
+                continue  # not fully scored yet: waits, but its price counts as compliant
             candidates.append(
                 Candidate(opened.bid_id, Decimal(lot_price), scores, opened.received_at)
             )
-        result[lot.id] = rank(candidates, price.weight, quality)
+        lowest = min(compliant_prices) if compliant_prices else None
+        result[lot.id] = rank(candidates, price.weight, quality, lowest=lowest)
     return result
 
 
@@ -342,7 +368,7 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
 
 def approve_award(db: Session, actor: User, tender: Tender) -> Award:
     """Four eyes: a second member of the region's staff approves; the letters go out today."""
-    _require_region_staff(actor, tender)
+    _require_evaluator(db, actor, tender)
     award = award_of(db, tender)
     if award is None or award.state != AwardState.PROPOSED:
         raise DomainError(_("There is no proposed award to approve."))
@@ -382,7 +408,7 @@ def approve_award(db: Session, actor: User, tender: Tender) -> Award:
 
 def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     """After the standstill: one framework agreement per awarded supplier and lot."""
-    _require_region_staff(actor, tender)
+    _require_evaluator(db, actor, tender)
     award = award_of(db, tender)
     if award is None or award.state != AwardState.APPROVED:
         raise DomainError(_("Only an approved award can be concluded."))
@@ -405,7 +431,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
             bid_id=winner.bid_id,
             rank=winner.rank,
             unit_price=winner.unit_price,
-            starts_on=tender.agreement_start,
+            starts_on=max(tender.agreement_start, clock.today()),
             ends_on=tender.agreement_end,
             concluded_at=clock.now(),
             concluded_by_id=actor.id,
@@ -463,6 +489,11 @@ def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
         own = next((r for r in results if r.bid_id == bid.id), None)
         winners = [w for w in award.winners if w.lot_id == lot.id]
 
+        def own_price(lot_id: int) -> Decimal | None:
+            content = next((c for o, c in readable if o.bid_id == bid.id), None)
+            price = (content or {}).get("lots", {}).get(str(lot_id))
+            return Decimal(price) if price is not None else None
+
         def scores_of(bid_id: int) -> dict[int, int]:
             return {s.criterion_id: s.score for s in opened_by_bid[bid_id].scores}
 
@@ -471,6 +502,7 @@ def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
                 "lot": lot,
                 "own": own,
                 "own_scores": scores_of(bid.id) if bid.id in opened_by_bid else {},
+                "own_price": own_price(lot.id),
                 "justifications": {
                     s.criterion_id: s.justification for s in opened_by_bid[bid.id].scores
                 }
@@ -481,7 +513,7 @@ def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
                 "winners": [
                     {
                         "winner": w,
-                        "result": next(r for r in results if r.bid_id == w.bid_id),
+                        "result": next((r for r in results if r.bid_id == w.bid_id), None),
                         "scores": scores_of(w.bid_id),
                     }
                     for w in winners

@@ -189,9 +189,16 @@ def score(tender_id: int, opened_id: int):
                 continue
             raw = request.form.get(f"score-{criterion.id}", "").strip()
             if not raw:
-                continue
-            if not raw.isdigit():
-                raise DomainError(_("A score is a whole number from 0 to 10."))
+                raise DomainError(
+                    _("%(criterion)s: give a score from 0 to 10.", criterion=criterion.name)
+                )
+            if not (raw.isascii() and raw.isdigit()):
+                raise DomainError(
+                    _(
+                        "%(criterion)s: a score is a whole number from 0 to 10.",
+                        criterion=criterion.name,
+                    )
+                )
             services.score(
                 db.session,
                 current_user,
@@ -238,9 +245,12 @@ def conclude(tender_id: int):
 
 
 @evaluation_bp.get("/evaluation/report.pdf")
-@allow(*OWNING_REGION)
+@allow(Role.REGION_STAFF)
 def report_pdf(tender_id: int):
     tender = _own_tender(tender_id)
+    if not services.has_declared(db.session, current_user, tender):
+        flash(_("Declare that you have no conflict of interest before seeing the bids."), "error")
+        return redirect(url_for("evaluation.evaluation", tender_id=tender_id))
     opening = services.opening_of(db.session, tender)
     if opening is None:
         abort(404)

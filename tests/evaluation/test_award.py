@@ -13,7 +13,7 @@ from app.auth import services as users
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
-from app.errors import DomainError
+from app.errors import DomainError, NotAllowed
 from app.evaluation import services
 from app.evaluation.models import Agreement, AwardState
 from app.notifications.models import Notification
@@ -74,6 +74,9 @@ def test_approval_sends_letters_and_starts_a_standstill_that_refuses_early_concl
 ):
     award = services.propose_award(db, staff(db, "NJ"), scored)
     assert [w.rank for w in award.winners] == [1, 2]  # 2 places, both bids
+    with pytest.raises(NotAllowed, match="conflict of interest"):
+        services.approve_award(db, second_staff, scored)
+    services.declare_no_conflict(db, second_staff, scored)
     services.approve_award(db, second_staff, scored)
     assert award.standstill_ends_on >= award.letters_sent_on + timedelta(days=10)
     told = db.scalars(
@@ -109,6 +112,7 @@ def test_an_awarded_tender_cannot_be_cancelled(db, scored, second_staff):
 
 def test_the_letter_tells_each_bidder_its_rank_and_the_winners(db, scored, second_staff):
     services.propose_award(db, staff(db, "NJ"), scored)
+    services.declare_no_conflict(db, second_staff, scored)
     services.approve_award(db, second_staff, scored)
     bid = services.award_of(db, scored).winners[1].bid
     supplier_user = db.scalars(
@@ -119,3 +123,13 @@ def test_the_letter_tells_each_bidder_its_rank_and_the_winners(db, scored, secon
     assert lot["own"].rank == 2 and lot["awarded"]
     assert [w["result"].rank for w in lot["winners"]] == [1, 2]
     assert lot["justifications"]
+
+
+def test_the_evaluation_is_locked_once_an_award_is_proposed(db, scored):
+    services.propose_award(db, staff(db, "NJ"), scored)
+    first = services.opening_of(db, scored).bids[0]
+    criterion = next(c for c in scored.criteria if not c.is_price).id
+    with pytest.raises(DomainError, match="locked"):
+        services.score(db, staff(db, "NJ"), first, criterion, 1, "Ændret")
+    with pytest.raises(DomainError, match="locked"):
+        services.reject(db, staff(db, "NJ"), first, "For sent")

@@ -88,3 +88,32 @@ def test_the_evaluation_page_asks_for_the_declaration_first(client, db, opened):
     client.post(f"/manage/tenders/{tender_id}/evaluation/declaration")
     page = client.get(f"/manage/tenders/{tender_id}/evaluation").get_data(as_text=True)
     assert "Godt forløb" in page
+
+
+def test_the_lowest_compliant_price_counts_before_every_bid_is_scored(db, opened):
+    # A (20.000) is scored; B (16.000) is not yet. A's price part is 40 × 16/20 = 32, not 40.
+    services.declare_no_conflict(db, staff(db, "NJ"), opened)
+    a = services.opening_of(db, opened).bids[0]
+    services.score(db, staff(db, "NJ"), a, _quality(opened).id, 10, "Fremragende")
+    [only] = services.ranking(db, staff(db, "NJ"), opened)[opened.lots[0].id]
+    assert only.price_part == Fraction(32)
+
+
+def test_a_flagged_bid_that_cannot_be_read_can_only_be_excluded(db, opened):
+    from sqlalchemy import update
+
+    from app.bids.models import BidVersion
+    from app.evaluation.models import SealCheck
+
+    flagged = services.opening_of(db, opened).bids[0]
+    flagged.check = SealCheck.FLAGGED
+    db.execute(
+        update(BidVersion)
+        .where(BidVersion.id == flagged.version_id)
+        .values(sealed_content=b"not a fernet token")
+    )
+    db.expire_all()
+    flagged = services.opening_of(db, opened).bids[0]
+    with pytest.raises(DomainError, match="cannot be read"):
+        services.decide_flagged(db, staff(db, "NJ"), flagged, accept=True, reason="Ok")
+    services.decide_flagged(db, staff(db, "NJ"), flagged, accept=False, reason="Ulæselig")
