@@ -1,0 +1,47 @@
+"""No personal identity numbers: one check that finds a Danish CPR number in any text.
+
+A CPR number is a valid date DDMMYY followed by four digits, with or without a dash (or a space),
+alone or inside text. Since 2007 not every CPR number passes the old modulus-11 check, so that
+check is not used: any valid date with four digits after it is refused.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from app.errors import DomainError
+from app.i18n import gettext as _
+
+_CANDIDATE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?!\d)")
+
+
+def _is_date(day: int, month: int, year: int) -> bool:
+    for century in (1900, 2000):
+        try:
+            date(century + year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def looks_like_cpr(text: str | None) -> bool:
+    if not text:
+        return False
+    return any(
+        _is_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        for m in _CANDIDATE.finditer(text)
+    )
+
+
+def refuse_cpr(text: str | None, field: str) -> None:
+    """Raise a clear error when a free-text field holds what looks like a CPR number."""
+    if looks_like_cpr(text):
+        raise DomainError(
+            _(
+                "%(field)s looks like it contains a CPR number. Use a pseudonymous case "
+                "reference; personal identity numbers are never stored here.",
+                field=field,
+            )
+        )
