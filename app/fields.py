@@ -6,15 +6,36 @@ from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, parse_decimal
-from wtforms import Field, StringField
+from wtforms import StringField
 from wtforms.widgets import TextInput
 
 from app.clock import COPENHAGEN
 from app.i18n import lazy_gettext as _l
 
+MAX_AMOUNT = Decimal("1000000000000")  # a thousand billion kroner: beyond any framework
+
+
+def parse_kroner(text: str) -> Decimal:
+    """An amount typed by a person: 1.234.567,89, 1234567,89, 1 234,50 kr. or 1234567.89.
+
+    Raises ValueError for anything that is not a plain, finite amount below MAX_AMOUNT.
+    """
+    raw = text.strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.")
+    raw = raw.removesuffix("kr").strip()
+    try:
+        amount = parse_decimal(raw, locale="da", strict=True)
+    except (NumberFormatError, InvalidOperation):
+        try:
+            amount = Decimal(raw)  # 1234567.89, as a spreadsheet writes it
+        except InvalidOperation:
+            raise ValueError("not an amount") from None
+    if not amount.is_finite() or "e" in raw.lower() or abs(amount) >= MAX_AMOUNT:
+        raise ValueError("not an amount")
+    return amount
+
 
 class KronerField(StringField):
-    """An amount in kroner: 1.234.567,89 or 1234567,89 (Danish) or 1234567.89; whole øre only."""
+    """An amount in kroner (see parse_kroner); whole øre only."""
 
     widget = TextInput()
 
@@ -22,17 +43,10 @@ class KronerField(StringField):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
-        raw = valuelist[0].strip().replace(" ", "").replace("\u00a0", "").removesuffix("kr.")
-        raw = raw.removesuffix("kr").strip()
         try:
-            amount = parse_decimal(raw, locale="da", strict=True)
-        except (NumberFormatError, InvalidOperation):
-            try:
-                amount = Decimal(raw)  # 1234567.89, as a spreadsheet writes it
-            except InvalidOperation:
-                raise ValueError(_l("Write the amount like 1.234.567,89.")) from None
-        if not amount.is_finite() or "e" in raw.lower() or abs(amount) >= Decimal("1e12"):
-            raise ValueError(_l("Write the amount like 1.234.567,89."))
+            amount = parse_kroner(valuelist[0])
+        except ValueError:
+            raise ValueError(_l("Write the amount like 1.234.567,89.")) from None
         if amount != amount.quantize(Decimal("0.01")):
             raise ValueError(_l("An amount has at most two decimals (whole øre)."))
         self.data = amount.quantize(Decimal("0.01"))
@@ -51,6 +65,3 @@ def copenhagen_moment(day: date | None, at: time | None) -> datetime | None:
     if day is None or at is None:
         return None
     return datetime.combine(day, at, tzinfo=COPENHAGEN)
-
-
-__all__ = ["Field", "KronerField", "copenhagen_moment"]

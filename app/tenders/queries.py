@@ -23,8 +23,6 @@ from app.tenders.models import (
     tender_target_groups,
 )
 
-PUBLIC_STATES = (TenderState.PUBLISHED,)  # bidding_closed is stored as published
-
 
 def visible_tenders(user: User) -> Select:
     """The tenders a logged-in user may list (the same rule as Tender.is_visible_to)."""
