@@ -89,6 +89,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.audit.views import audit_bp
     from app.auth.views import admin_users_bp, auth_bp
     from app.bids.views import bids_bp
+    from app.calloffs.views import calloffs_bp
     from app.councils.views import councils_bp
     from app.evaluation.views import evaluation_bp
     from app.main.views import main_bp
@@ -110,3 +111,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(calloffs_bp)

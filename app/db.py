@@ -168,7 +168,12 @@ db = Database()
 
 
 def lock_row(session: Session, model: type, object_id: int) -> Any:
-    """Load a row and lock it until the transaction ends (FOR UPDATE; SQLite holds a write lock)."""
+    """Load a row and lock it until the transaction ends (FOR UPDATE; SQLite holds a write lock).
+
+    The row is read afresh: what another transaction committed before the lock counts."""
     return session.execute(
-        select(model).where(model.id == object_id).with_for_update()
+        select(model)
+        .where(model.id == object_id)
+        .with_for_update(of=model)  # the row itself, not the rows joined for loading
+        .execution_options(populate_existing=True)
     ).scalar_one()

@@ -7,6 +7,7 @@ import re
 from flask_babel import gettext, ngettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
 
 from app.i18n import lazy_gettext as _l
 
@@ -41,6 +42,12 @@ class Form(FlaskForm):
 
         def get_translations(self, form):
             return _Translations()
+
+
+class ReasonForm(Form):
+    """A step that needs a written reason (cancel, decline, reject, return)."""
+
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
 
 
 class ConfirmForm(Form):

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
+from babel import dates
 from babel.numbers import format_decimal
-from flask import current_app, has_request_context, request, session
+from flask import current_app, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -28,11 +29,16 @@ def select_locale() -> str:
 babel = Babel()
 
 
+def _locale() -> str:
+    """The page's language; Danish where there is no page (a command, a service test)."""
+    return str(get_locale() or "da")
+
+
 def format_money(amount: Decimal | int | None) -> str:
     """1.234.567,89 kr. in Danish, 1,234,567.89 kr. in English: exact, never rounded to kroner."""
     if amount is None:
         return ""
-    number = format_decimal(Decimal(amount), format="#,##0.00", locale=str(get_locale()))
+    number = format_decimal(Decimal(amount), format="#,##0.00", locale=_locale())
     return f"{number} kr."
 
 
@@ -46,6 +52,8 @@ def format_datetime(moment: datetime | None, fmt: str = "medium") -> str:
 def format_date(day, fmt: str = "medium") -> str:
     if day is None:
         return ""
+    if not has_app_context():
+        return dates.format_date(day, fmt, locale="da")
     return babel_format_date(day, fmt)
 
 
@@ -58,7 +66,7 @@ def format_size(size: int) -> str:
     """A file size a person reads: 812 B, 34 kB, 2,4 MB."""
     from babel.numbers import format_decimal as _number
 
-    locale = str(get_locale())
+    locale = _locale()
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
@@ -68,4 +76,4 @@ def format_size(size: int) -> str:
 
 def format_points(value) -> str:
     """A score as shown to people: 83,10 in Danish."""
-    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=str(get_locale()))
+    return format_decimal(Decimal(str(value)), format="#,##0.00", locale=_locale())

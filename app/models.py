@@ -4,6 +4,7 @@ from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
 from app.auth.throttle import LoginThrottle
 from app.bids.models import Bid, BidVersion
+from app.calloffs.models import CallOff, CallOffEvent
 from app.councils.models import (
     AnnualContract,
     ContractNeed,
@@ -52,6 +53,8 @@ __all__ = [
     "AwardedBid",
     "Bid",
     "BidVersion",
+    "CallOff",
+    "CallOffEvent",
     "ConflictDeclaration",
     "ContractNeed",
     "Council",

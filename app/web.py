@@ -54,6 +54,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     ],
     Role.REGION_STAFF: [
         ("tenders.manage_index", _l("Tenders")),
+        ("calloffs.index", _l("Orders")),
         ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
@@ -61,6 +62,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     ],
     Role.REGIONAL_DIRECTOR: [
         ("tenders.manage_index", _l("Tenders")),
+        ("calloffs.index", _l("Orders")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),
     ],
@@ -74,8 +76,16 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("councils.index", _l("Councils")),
         ("organisations.regions", _l("Regions")),
     ],
-    **{role: [("organisations.my_jobcentre", _l("Our jobcentre"))] for role in JOBCENTRE_ROLES},
+    **{
+        role: [
+            ("calloffs.frameworks", _l("Frameworks")),
+            ("calloffs.index", _l("Orders")),
+            ("organisations.my_jobcentre", _l("Our jobcentre")),
+        ]
+        for role in JOBCENTRE_ROLES
+    },
     Role.SUPPLIER: [
+        ("calloffs.index", _l("Orders")),
         ("bids.index", _l("Our bids")),
         ("suppliers.profile", _l("Our company")),
     ],
@@ -129,21 +139,28 @@ def plain_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
-def run_step(action: Callable[[], object], *, done: str, refused: Callable[[], Any], then: str):
+def run_step(
+    action: Callable[[], Any],
+    *,
+    done: str,
+    refused: Callable[[], Any],
+    then: str | Callable[[Any], str],
+):
     """One step of a view: call the service; on a refusal roll back, say why and answer with
-    `refused()`; otherwise commit, say so, and go to `then`. One commit per request."""
+    `refused()`; otherwise commit, say so, and go to `then` (or to `then(result)`, for a page
+    of what the step made). One commit per request."""
     from app.db import db
     from app.errors import DomainError
 
     try:
-        action()
+        result = action()
     except DomainError as err:
         db.session.rollback()
         flash(str(err), "error")
         return refused()
     db.session.commit()
     flash(str(done), "success")
-    return redirect(then)
+    return redirect(then(result) if callable(then) else then)
 
 
 ERROR_PAGES = (400, 403, 404, 405, 413, 500)

@@ -21,6 +21,9 @@ READERS = {
     Role.ADMIN,
 }
 
+JOBCENTRE = {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER}
+ORDER_READERS = {*JOBCENTRE, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
+
 #: endpoint → (method, url template, who may use it). Placeholders are filled per test.
 TABLE: dict[str, tuple[str, str, object]] = {
     "main.index": ("GET", "/", PUBLIC),
@@ -197,6 +200,17 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/jobcentre",
         {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER},
     ),
+    "calloffs.frameworks": ("GET", "/frameworks", JOBCENTRE),
+    "calloffs.new": ("GET", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
+    "calloffs.create": ("POST", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
+    "calloffs.index": ("GET", "/orders", ORDER_READERS),
+    "calloffs.detail": ("GET", "/orders/{order_id}", ORDER_READERS),
+    "calloffs.order_pdf": ("GET", "/orders/{order_id}/order.pdf", ORDER_READERS),
+    "calloffs.supplier_click": ("POST", "/orders/{order_id}/accept", {Role.SUPPLIER}),
+    "calloffs.jobcentre_click": ("POST", "/orders/{order_id}/approve-invoice", JOBCENTRE),
+    "calloffs.supplier_reason": ("GET", "/orders/{order_id}/decline", {Role.SUPPLIER}),
+    "calloffs.jobcentre_reason": ("GET", "/orders/{order_id}/cancel", JOBCENTRE),
+    "calloffs.invoice": ("GET", "/orders/{order_id}/invoice", {Role.SUPPLIER}),
 }
 
 #: One demo login per role.
@@ -225,13 +239,15 @@ def _url(db, template: str, **overrides) -> str:
     from sqlalchemy import select
 
     from app.bids.models import Bid
+    from app.calloffs.models import CallOff
     from app.councils.models import CouncilDecision, CouncilMeeting
     from app.organisations.models import Organisation, OrganisationKind
     from app.suppliers.models import Supplier
     from app.targetgroups.models import TargetGroup
-    from app.tenders.models import Tender, TenderState
+    from app.tenders.models import Lot, Scope, Tender, TenderState
 
     nordjylland = organisation(db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland")
+    aalborg = organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg")
     council_id = nordjylland.council.id
     tenders = db.scalars(select(Tender).where(Tender.region_id == nordjylland.id)).all()
     values = {
@@ -260,11 +276,26 @@ def _url(db, template: str, **overrides) -> str:
             .where(Organisation.name == "Akademikerhuset ApS")
         ).one(),
         "user_id": user(db, "leverandoer2@demo.dk").id,
-        "organisation_id": organisation(db, OrganisationKind.JOBCENTRE, "Jobcenter Aalborg").id,
+        "organisation_id": aalborg.id,
         "region_id": organisation(
             db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"
         ).id,
         "notification_id": 0,  # nobody's: the allowed roles get 404, the others 403
+        # A national lot (it covers Aalborg), and an order every tested reader may see: placed
+        # by Jobcenter Aalborg (Nordjylland) with Akademikerhuset under the national framework.
+        "lot_id": db.scalars(
+            select(Lot.id).join(Tender).where(Tender.scope == Scope.NATIONAL).order_by(Lot.id)
+        ).first(),
+        "order_id": db.scalars(
+            select(CallOff.id)
+            .join(Supplier)
+            .join(Supplier.organisation)
+            .where(
+                CallOff.jobcentre_id == aalborg.id,
+                Organisation.name == "Akademikerhuset ApS",
+            )
+            .order_by(CallOff.id)
+        ).first(),
     }
     values.update(overrides)
     return template.format(**values)

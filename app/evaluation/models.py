@@ -158,6 +158,7 @@ class AwardedBid(Base):
     bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
     rank: Mapped[int]
     total: Mapped[str] = mapped_column(String(20))  # the score as shown, e.g. "83.10"
+    quality_part: Mapped[str] = mapped_column(String(20), default="")  # its quality points
     unit_price: Mapped[Decimal] = mapped_column(Money)
 
     bid: Mapped[Bid] = relationship(lazy="joined")
@@ -177,6 +178,9 @@ class Agreement(Base):
     bid_id: Mapped[int] = mapped_column(ForeignKey("bids.id"))
     rank: Mapped[int]
     unit_price: Mapped[Decimal] = mapped_column(Money)
+    # The award's score and its quality part, as shown (e.g. "83.10"), for choosing a supplier.
+    score: Mapped[str] = mapped_column(String(20), default="")
+    quality_part: Mapped[str] = mapped_column(String(20), default="")
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     concluded_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -334,6 +334,7 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
                     bid_id=result.bid_id,
                     rank=result.rank,
                     total=str(result.shown(result.total)),
+                    quality_part=str(result.shown(result.quality_part)),
                     unit_price=Decimal(prices[result.bid_id]["lots"][str(lot.id)]),
                 )
             )
@@ -431,6 +432,8 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
             bid_id=winner.bid_id,
             rank=winner.rank,
             unit_price=winner.unit_price,
+            score=winner.total,
+            quality_part=winner.quality_part,
             starts_on=max(tender.agreement_start, clock.today()),
             ends_on=tender.agreement_end,
             concluded_at=clock.now(),

@@ -176,10 +176,6 @@ class TenderForm(Form):
         )
 
 
-class ReasonForm(Form):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=5000)])
-
-
 class ClarificationForm(Form):
     text = TextAreaField(_l("Clarification"), validators=[DataRequired(), Length(max=10000)])
 

@@ -30,7 +30,7 @@ from app.documents.pdf import render_pdf
 from app.errors import DomainError
 from app.evaluation import services as evaluation
 from app.files.responses import download
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
@@ -42,7 +42,6 @@ from app.tenders.forms import (
     DeadlineForm,
     DecisionLinkForm,
     DocumentForm,
-    ReasonForm,
     TenderForm,
 )
 from app.tenders.models import (

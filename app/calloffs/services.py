@@ -1,0 +1,573 @@
+"""The rules of call-offs: who may order what from whom, the order's life, and the lot's maximum.
+
+A lot's committed amount is the sum of its orders that are not declined or cancelled, each at
+its total or at its invoice when that is higher. An order or an invoice that would take the
+committed amount above the lot's maximum is refused, and the check runs with the lot's row
+locked (FOR UPDATE on PostgreSQL; SQLite's writing transactions begin IMMEDIATE), so that two
+orders can never both fit into the same room.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.cpr import refuse_cpr
+from app.calloffs.models import RELEASED, CallOff, CallOffEvent, CallOffState, CallOffStep
+from app.db import lock_row
+from app.errors import DomainError, NotAllowed
+from app.evaluation.models import Agreement
+from app.i18n import format_date, format_money
+from app.i18n import gettext as _
+from app.notifications.services import notify
+from app.organisations.models import Organisation
+from app.suppliers.models import Supplier, SupplierState
+from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
+
+#: A sanity bound on one order's quantity; a real order is far below it.
+MAX_QUANTITY = 100_000
+ZERO = Decimal("0.00")
+
+
+# --- what a lot has committed -----------------------------------------------------------------
+
+
+def _committed_expression():
+    """One order's share of its lot's maximum: its invoice when higher than its total."""
+    return func.coalesce(
+        func.sum(
+            case(
+                (CallOff.invoice_amount > CallOff.total, CallOff.invoice_amount),
+                else_=CallOff.total,
+            )
+        ),
+        ZERO,
+    )
+
+
+def committed_amount(db: Session, lot_id: int) -> Decimal:
+    """The lot's committed amount, summed in SQL."""
+    return db.scalar(
+        select(_committed_expression()).where(
+            CallOff.lot_id == lot_id, CallOff.state.not_in(RELEASED)
+        )
+    )
+
+
+def committed_amounts(db: Session, lot_ids: list[int]) -> dict[int, Decimal]:
+    """The committed amount of each of these lots, in one grouped query."""
+    if not lot_ids:
+        return {}
+    rows = db.execute(
+        select(CallOff.lot_id, _committed_expression())
+        .where(CallOff.lot_id.in_(lot_ids), CallOff.state.not_in(RELEASED))
+        .group_by(CallOff.lot_id)
+    ).all()
+    found = dict(rows)
+    return {lot_id: found.get(lot_id, ZERO) for lot_id in lot_ids}
+
+
+def _lock_lot(db: Session, lot_id: int) -> Lot:
+    """The lot's row, locked until commit: every check against its maximum goes through here."""
+    return lock_row(db, Lot, lot_id)
+
+
+# --- which frameworks a jobcentre may use ------------------------------------------------------
+
+
+def covers(tender: Tender, jobcentre: Organisation) -> bool:
+    """A national tender covers every jobcentre; a regional one its own region's."""
+    return tender.scope == Scope.NATIONAL or tender.region_id == jobcentre.region_id
+
+
+def _scope_filter(jobcentre: Organisation):
+    return (Tender.scope == Scope.NATIONAL) | (Tender.region_id == jobcentre.region_id)
+
+
+@dataclass(frozen=True)
+class LotOffer:
+    """A lot open to a jobcentre, with its agreements (best rank first) and the room left."""
+
+    lot: Lot
+    agreements: list[Agreement]
+    committed: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return max(ZERO, self.lot.maximum_value - self.committed)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left <= ZERO
+
+    @property
+    def ends_on(self) -> date:
+        return max(a.ends_on for a in self.agreements)
+
+    @property
+    def cascade(self) -> bool:
+        return self.lot.tender.call_off_rule == CallOffRule.CASCADE
+
+    def orderable(self, agreement: Agreement, today: date) -> bool:
+        return (
+            not self.exhausted
+            and agreement.starts_on <= today <= agreement.ends_on
+            and agreement.supplier.state == SupplierState.ACTIVE
+        )
+
+    def first_in_line(self, today: date) -> Agreement | None:
+        """Under a cascade, the highest-ranked agreement that can take an order today."""
+        return next((a for a in self.agreements if self.orderable(a, today)), None)
+
+
+def frameworks_for(
+    db: Session, jobcentre: Organisation, target_group_id: int | None = None
+) -> list[LotOffer]:
+    """The lots of active frameworks that cover the jobcentre and have not ended, each with
+    its suppliers side by side; in three queries whatever the number of lots."""
+    today = clock.today()
+    stmt = (
+        select(Agreement)
+        .join(Lot, Agreement.lot_id == Lot.id)
+        .join(Tender, Lot.tender_id == Tender.id)
+        .where(
+            Tender.state == TenderState.ACTIVE,
+            _scope_filter(jobcentre),
+            Agreement.ends_on >= today,
+        )
+        .order_by(Tender.reference, Lot.number, Agreement.rank)
+    )
+    if target_group_id is not None:
+        stmt = stmt.where(Tender.target_groups.any(id=target_group_id))
+    agreements = db.scalars(stmt).all()
+    by_lot: dict[int, list[Agreement]] = {}
+    for agreement in agreements:
+        by_lot.setdefault(agreement.lot_id, []).append(agreement)
+    committed = committed_amounts(db, list(by_lot))
+    return [
+        LotOffer(lot=found[0].lot, agreements=found, committed=committed[lot_id])
+        for lot_id, found in by_lot.items()
+    ]
+
+
+def offer_for(db: Session, jobcentre: Organisation, lot: Lot) -> LotOffer:
+    """One lot as the jobcentre sees it; refused when the lot is not open to the jobcentre."""
+    if lot.tender.state != TenderState.ACTIVE:
+        raise DomainError(_("This lot is not part of an active framework."))
+    if not covers(lot.tender, jobcentre):
+        raise NotAllowed(_("This framework does not cover %(name)s.", name=jobcentre.name))
+    agreements = db.scalars(
+        select(Agreement).where(Agreement.lot_id == lot.id).order_by(Agreement.rank)
+    ).all()
+    return LotOffer(lot=lot, agreements=list(agreements), committed=committed_amount(db, lot.id))
+
+
+# --- placing an order -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderInput:
+    case_reference: str
+    quantity: int
+    starts_on: date
+    note: str = ""
+    choice_reason: str = ""
+
+
+def _jobcentre_of(actor: User) -> Organisation:
+    if actor.role not in JOBCENTRE_ROLES:
+        raise NotAllowed(_("Only jobcentre staff can place orders."))
+    return actor.organisation
+
+
+def _check_order_text(order: OrderInput) -> None:
+    if not order.case_reference.strip():
+        raise DomainError(_("Give the case reference."))
+    refuse_cpr(order.case_reference, _("The case reference"))
+    refuse_cpr(order.note, _("The note"))
+    refuse_cpr(order.choice_reason, _("The reason for the choice"))
+
+
+def _check_period(agreement: Agreement, starts_on: date) -> None:
+    today = clock.today()
+    if not agreement.starts_on <= today <= agreement.ends_on:
+        raise DomainError(
+            _(
+                "The agreement runs from %(start)s to %(end)s; it cannot take orders today.",
+                start=format_date(agreement.starts_on),
+                end=format_date(agreement.ends_on),
+            )
+        )
+    if starts_on < today:
+        raise DomainError(_("The start date cannot be in the past."))
+    if starts_on > agreement.ends_on:
+        raise DomainError(
+            _(
+                "The start date must lie within the agreement, which ends on %(end)s.",
+                end=format_date(agreement.ends_on),
+            )
+        )
+
+
+def _check_cascade(offer: LotOffer, agreement: Agreement, reason: str) -> None:
+    if not offer.cascade or reason.strip():
+        return
+    first = offer.first_in_line(clock.today())
+    if first is not None and agreement.rank > first.rank:
+        raise DomainError(
+            _(
+                "This framework is a ranked cascade: %(name)s (rank %(rank)d) comes first. "
+                "Give a reason to choose a lower-ranked supplier.",
+                name=first.supplier.name,
+                rank=first.rank,
+            )
+        )
+
+
+def _next_number(db: Session, lot: Lot) -> str:
+    """B-<tender>-<lot>-<n>: counted per lot, under the lot's lock, so never taken twice."""
+    count = db.scalar(select(func.count()).where(CallOff.lot_id == lot.id)) or 0
+    return f"B-{lot.tender.reference}-{lot.number}-{count + 1:05d}"
+
+
+def _refuse_beyond_maximum(lot: Lot, committed: Decimal, amount: Decimal) -> None:
+    left = max(ZERO, lot.maximum_value - committed)
+    if amount > left:
+        raise DomainError(
+            _(
+                "%(amount)s does not fit within the lot's maximum: %(left)s is left of "
+                "%(maximum)s.",
+                amount=format_money(amount),
+                left=format_money(left),
+                maximum=format_money(lot.maximum_value),
+            )
+        )
+
+
+def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInput) -> CallOff:
+    """A jobcentre's order under one agreement at the agreement's unit price; the lot's
+    maximum is never exceeded."""
+    jobcentre = _jobcentre_of(actor)
+    offer = offer_for(db, jobcentre, agreement.lot)
+    if not 1 <= order.quantity <= MAX_QUANTITY:
+        raise DomainError(_("The quantity must be between 1 and %(max)d.", max=MAX_QUANTITY))
+    _check_order_text(order)
+    if agreement.supplier.state != SupplierState.ACTIVE:
+        raise DomainError(
+            _("%(name)s is suspended and cannot take orders.", name=agreement.supplier.name)
+        )
+    _check_period(agreement, order.starts_on)
+    _check_cascade(offer, agreement, order.choice_reason)
+    total = agreement.unit_price * order.quantity
+    lot = _lock_lot(db, agreement.lot_id)
+    _refuse_beyond_maximum(lot, committed_amount(db, lot.id), total)
+    now = clock.now()
+    call_off = CallOff(
+        number=_next_number(db, lot),
+        agreement_id=agreement.id,
+        lot_id=lot.id,
+        supplier_id=agreement.supplier_id,
+        jobcentre_id=jobcentre.id,
+        state=CallOffState.PLACED,
+        case_reference=order.case_reference.strip(),
+        quantity=order.quantity,
+        unit_price=agreement.unit_price,
+        total=total,
+        starts_on=order.starts_on,
+        note=order.note.strip(),
+        choice_reason=order.choice_reason.strip(),
+        placed_by_id=actor.id,
+        placed_at=now,
+        updated_at=now,
+    )
+    db.add(call_off)
+    call_off.events.append(
+        CallOffEvent(step=CallOffStep.PLACED, actor_id=actor.id, occurred_at=now, amount=total)
+    )
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "calloff.placed",
+        call_off,
+        {
+            "number": call_off.number,
+            "agreement": agreement.number,
+            "quantity": order.quantity,
+            "unit_price": agreement.unit_price,
+            "total": total,
+        },
+    )
+    notify(
+        db,
+        _supplier_users(db, agreement.supplier_id),
+        _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
+        _(
+            "%(jobcentre)s has ordered %(quantity)d × %(lot)s (%(total)s). Accept or decline it.",
+            jobcentre=jobcentre.name,
+            quantity=order.quantity,
+            lot=lot.title,
+            total=format_money(total),
+        ),
+        link=_link(call_off),
+    )
+    return call_off
+
+
+# --- the order's life -------------------------------------------------------------------------
+
+
+def _link(call_off: CallOff) -> str:
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        return url_for("calloffs.detail", order_id=call_off.id)
+    return f"/orders/{call_off.id}"
+
+
+def _supplier_users(db: Session, supplier_id: int) -> list[User]:
+    return list(
+        db.scalars(
+            select(User)
+            .join(Supplier, Supplier.organisation_id == User.organisation_id)
+            .where(Supplier.id == supplier_id, User.active)
+        )
+    )
+
+
+def _require_supplier(actor: User, call_off: CallOff) -> None:
+    if actor.role != Role.SUPPLIER or actor.organisation_id != call_off.supplier.organisation_id:
+        raise NotAllowed(_("Only the supplier of the order can do this."))
+
+
+def _require_jobcentre(actor: User, call_off: CallOff) -> None:
+    if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != call_off.jobcentre_id:
+        raise NotAllowed(_("Only the jobcentre that placed the order can do this."))
+
+
+def _reason(text: str, field: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Give a reason."))
+    refuse_cpr(text, field)
+    return text
+
+
+def _locked(db: Session, call_off: CallOff, allowed_from: tuple[CallOffState, ...]) -> CallOff:
+    """The order re-read under a lock, refused unless it is in one of these states: two people
+    acting at once cannot both move it."""
+    call_off = lock_row(db, CallOff, call_off.id)
+    if call_off.state not in allowed_from:
+        raise DomainError(
+            _(
+                "This cannot be done while the order is %(state)s.",
+                state=call_off.state.label.lower(),
+            )
+        )
+    return call_off
+
+
+def _move(
+    db: Session,
+    actor: User,
+    call_off: CallOff,
+    allowed_from: tuple[CallOffState, ...],
+    to: CallOffState,
+    step: CallOffStep,
+    text: str = "",
+    amount: Decimal | None = None,
+) -> CallOff:
+    """One guarded move: re-read the order under a lock, check its state, record the step."""
+    call_off = _locked(db, call_off, allowed_from)
+    before = call_off.state
+    now = clock.now()
+    call_off.state = to
+    call_off.updated_at = now
+    call_off.events.append(
+        CallOffEvent(step=step, actor_id=actor.id, occurred_at=now, amount=amount, text=text)
+    )
+    audit.record(
+        db,
+        actor,
+        f"calloff.{step.value}",
+        call_off,
+        {"state": [before.value, to.value], **({"text": text} if text else {})},
+    )
+    return call_off
+
+
+def _tell_jobcentre(db: Session, call_off: CallOff, subject: str) -> None:
+    notify(db, [call_off.placed_by], subject, link=_link(call_off))
+
+
+def _tell_supplier(db: Session, call_off: CallOff, subject: str) -> None:
+    notify(db, _supplier_users(db, call_off.supplier_id), subject, link=_link(call_off))
+
+
+def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:
+    _require_supplier(actor, call_off)
+    call_off = _move(
+        db, actor, call_off, (CallOffState.PLACED,), CallOffState.ACCEPTED, CallOffStep.ACCEPTED
+    )
+    _tell_jobcentre(db, call_off, _("Order %(number)s is accepted", number=call_off.number))
+    return call_off
+
+
+def decline(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
+    _require_supplier(actor, call_off)
+    reason = _reason(reason, _("The reason"))
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.PLACED,),
+        CallOffState.DECLINED,
+        CallOffStep.DECLINED,
+        text=reason,
+    )
+    call_off.closed_reason = reason
+    _tell_jobcentre(db, call_off, _("Order %(number)s is declined", number=call_off.number))
+    return call_off
+
+
+def deliver(db: Session, actor: User, call_off: CallOff) -> CallOff:
+    _require_supplier(actor, call_off)
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.ACCEPTED,),
+        CallOffState.DELIVERED,
+        CallOffStep.DELIVERED,
+    )
+    _tell_jobcentre(
+        db, call_off, _("Order %(number)s is reported delivered", number=call_off.number)
+    )
+    return call_off
+
+
+@dataclass(frozen=True)
+class InvoiceInput:
+    amount: Decimal
+    reference: str
+    reason: str = ""
+
+
+def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceInput) -> CallOff:
+    """The supplier invoices a delivered order. Above the order's total it needs a reason, and
+    the excess must still fit within the lot's maximum."""
+    _require_supplier(actor, call_off)
+    if invoice.amount <= ZERO:
+        raise DomainError(_("The invoice amount must be above 0 kr."))
+    reference = invoice.reference.strip()
+    if not reference:
+        raise DomainError(_("Give the invoice number."))
+    refuse_cpr(reference, _("The invoice number"))
+    reason = invoice.reason.strip()
+    refuse_cpr(reason, _("The reason"))
+    if invoice.amount > call_off.total and not reason:
+        raise DomainError(
+            _(
+                "The invoice is %(excess)s above the order's total of %(total)s; give a reason.",
+                excess=format_money(invoice.amount - call_off.total),
+                total=format_money(call_off.total),
+            )
+        )
+    lot = _lock_lot(db, call_off.lot_id)
+    call_off = _locked(db, call_off, (CallOffState.DELIVERED,))
+    excess = invoice.amount - call_off.committed_amount
+    if excess > ZERO:
+        _refuse_beyond_maximum(lot, committed_amount(db, lot.id), excess)
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.DELIVERED,),
+        CallOffState.INVOICED,
+        CallOffStep.INVOICED,
+        text=reason,
+        amount=invoice.amount,
+    )
+    call_off.invoice_amount = invoice.amount
+    call_off.invoice_reference = reference
+    call_off.invoice_reason = reason
+    call_off.invoiced_at = clock.now()
+    _tell_jobcentre(
+        db,
+        call_off,
+        _(
+            "Invoice of %(amount)s for order %(number)s awaits your approval",
+            amount=format_money(invoice.amount),
+            number=call_off.number,
+        ),
+    )
+    return call_off
+
+
+def approve_invoice(db: Session, actor: User, call_off: CallOff) -> CallOff:
+    """The jobcentre approves the invoice and pays it from its own budget."""
+    _require_jobcentre(actor, call_off)
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.INVOICED,),
+        CallOffState.PAID,
+        CallOffStep.PAID,
+        amount=call_off.invoice_amount,
+    )
+    _tell_supplier(
+        db, call_off, _("The invoice for order %(number)s is approved", number=call_off.number)
+    )
+    return call_off
+
+
+def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
+    """Back to delivered, so that the supplier can send a correct invoice; the rejected one
+    stays in the order's history."""
+    _require_jobcentre(actor, call_off)
+    reason = _reason(reason, _("The reason"))
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.INVOICED,),
+        CallOffState.DELIVERED,
+        CallOffStep.INVOICE_REJECTED,
+        text=reason,
+        amount=call_off.invoice_amount,
+    )
+    call_off.invoice_amount = None
+    call_off.invoice_reference = ""
+    call_off.invoice_reason = ""
+    call_off.invoiced_at = None
+    _tell_supplier(
+        db, call_off, _("The invoice for order %(number)s is rejected", number=call_off.number)
+    )
+    return call_off
+
+
+def cancel(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
+    """The jobcentre cancels before delivery; the amount returns to the lot."""
+    _require_jobcentre(actor, call_off)
+    reason = _reason(reason, _("The reason"))
+    call_off = _move(
+        db,
+        actor,
+        call_off,
+        (CallOffState.PLACED, CallOffState.ACCEPTED),
+        CallOffState.CANCELLED,
+        CallOffStep.CANCELLED,
+        text=reason,
+    )
+    call_off.closed_reason = reason
+    _tell_supplier(db, call_off, _("Order %(number)s is cancelled", number=call_off.number))
+    return call_off

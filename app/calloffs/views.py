@@ -1,0 +1,342 @@
+"""Call-off pages: frameworks and orders for jobcentres, suppliers and regions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import Select, or_, select
+from sqlalchemy.orm import aliased
+
+from app import clock
+from app.auth.access import allow, load_visible, refuse
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs import services
+from app.calloffs.forms import InvoiceForm, OrderForm
+from app.calloffs.models import CallOff, CallOffState
+from app.db import db
+from app.documents.pdf import render_pdf
+from app.errors import DomainError
+from app.forms import ConfirmForm, ReasonForm
+from app.i18n import format_money
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.organisations.models import Organisation
+from app.pagination import contains_pattern, paginate
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import Lot, Scope, Tender
+from app.web import run_step
+
+calloffs_bp = Blueprint("calloffs", __name__)
+
+REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+ORDER_READERS = (*JOBCENTRE_ROLES, Role.SUPPLIER, *REGION_ROLES)
+
+
+# --- the jobcentre's frameworks and a new order -----------------------------------------------
+
+
+def _int_arg(name: str) -> int | None:
+    try:
+        return int(request.args[name])
+    except (KeyError, ValueError):
+        return None
+
+
+@calloffs_bp.get("/frameworks")
+@allow(*JOBCENTRE_ROLES)
+def frameworks():
+    jobcentre = current_user.organisation
+    group_id = _int_arg("target_group")
+    offers = services.frameworks_for(db.session, jobcentre, group_id)
+    groups: dict[int, tuple[TargetGroup, list[services.LotOffer]]] = {}
+    for offer in offers:
+        for group in offer.lot.tender.target_groups:
+            if group_id is None or group.id == group_id:
+                groups.setdefault(group.id, (group, []))[1].append(offer)
+    return render_template(
+        "calloffs/frameworks.html",
+        groups=sorted(groups.values(), key=lambda item: item[0].name),
+        all_groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+        group_id=group_id,
+        today=clock.today(),
+    )
+
+
+def _offer(lot_id: int) -> services.LotOffer:
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        abort(404)
+    try:
+        return services.offer_for(db.session, current_user.organisation, lot)
+    except DomainError:
+        refuse(404, lot)
+        raise  # refuse() aborts; this keeps type checkers content
+
+
+def _order_form(offer: services.LotOffer) -> OrderForm:
+    form = OrderForm()
+    today = clock.today()
+    form.agreement.choices = [
+        (
+            a.id,
+            _(
+                "%(name)s – rank %(rank)d, %(price)s per unit",
+                name=a.supplier.name,
+                rank=a.rank,
+                price=format_money(a.unit_price),
+            ),
+        )
+        for a in offer.agreements
+        if offer.orderable(a, today)
+    ]
+    if request.method == "GET":
+        form.agreement.data = _int_arg("agreement")
+        form.starts_on.data = today
+    return form
+
+
+def _new_page(offer: services.LotOffer, form: OrderForm, status: int = 200):
+    return render_template("calloffs/new.html", offer=offer, form=form, today=clock.today()), status
+
+
+@calloffs_bp.get("/frameworks/lots/<int:lot_id>/order")
+@allow(*JOBCENTRE_ROLES)
+def new(lot_id: int):
+    offer = _offer(lot_id)
+    return _new_page(offer, _order_form(offer))
+
+
+@calloffs_bp.post("/frameworks/lots/<int:lot_id>/order")
+@allow(*JOBCENTRE_ROLES)
+def create(lot_id: int):
+    offer = _offer(lot_id)
+    form = _order_form(offer)
+    if not form.validate_on_submit():
+        return _new_page(offer, form, 422)
+    agreement = next(a for a in offer.agreements if a.id == form.agreement.data)
+    return run_step(
+        lambda: services.place_order(db.session, current_user, agreement, form.order_input()),
+        done=_l("The order is placed and sent to the supplier."),
+        refused=lambda: _new_page(_offer(lot_id), form, 409),
+        then=lambda order: url_for("calloffs.detail", order_id=order.id),
+    )
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+def _visible_orders() -> Select:
+    """Every order the current user may see, as one statement (the same rule as is_visible_to)."""
+    stmt = select(CallOff)
+    organisation_id = current_user.organisation_id
+    if current_user.role in JOBCENTRE_ROLES:
+        return stmt.where(CallOff.jobcentre_id == organisation_id)
+    if current_user.role == Role.SUPPLIER:
+        from app.suppliers.models import Supplier
+
+        return stmt.join(Supplier, CallOff.supplier_id == Supplier.id).where(
+            Supplier.organisation_id == organisation_id
+        )
+    jobcentre = aliased(Organisation)
+    return (
+        stmt.join(Lot, CallOff.lot_id == Lot.id)
+        .join(Tender, Lot.tender_id == Tender.id)
+        .join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
+        .where(
+            or_(
+                Tender.region_id == organisation_id,
+                (Tender.scope == Scope.NATIONAL) & (jobcentre.region_id == organisation_id),
+            )
+        )
+    )
+
+
+@calloffs_bp.get("/orders")
+@allow(*ORDER_READERS)
+def index():
+    stmt = _visible_orders()
+    state = request.args.get("state", "")
+    if state in {s.value for s in CallOffState}:
+        stmt = stmt.where(CallOff.state == CallOffState(state))
+    query = request.args.get("q", "").strip()
+    if query:
+        pattern = contains_pattern(query)
+        stmt = stmt.where(
+            or_(
+                CallOff.number.ilike(pattern, escape="\\"),
+                CallOff.case_reference.ilike(pattern, escape="\\"),
+            )
+        )
+    page = paginate(db.session, stmt.order_by(CallOff.placed_at.desc(), CallOff.id.desc()))
+    return render_template(
+        "calloffs/index.html", page=page, states=list(CallOffState), state=state, query=query
+    )
+
+
+@dataclass(frozen=True)
+class Step:
+    """A move on an order as a page offers it: what it calls, and what the page says."""
+
+    action: Any  # services.<move>(db, actor, order[, reason])
+    done: Any
+    title: Any = ""
+    explanation: Any = ""
+    button: Any = ""
+
+
+#: Moves that need only a click (with CSRF), by who takes them.
+SUPPLIER_CLICKS = {
+    "accept": Step(services.accept, _l("The order is accepted.")),
+    "deliver": Step(services.deliver, _l("The order is reported delivered.")),
+}
+JOBCENTRE_CLICKS = {
+    "approve-invoice": Step(services.approve_invoice, _l("The invoice is approved for payment.")),
+}
+
+#: Moves that close something and need a written reason, on a page of their own.
+SUPPLIER_REASONS = {
+    "decline": Step(
+        services.decline,
+        _l("The order is declined."),
+        _l("Decline the order?"),
+        _l("The jobcentre is told, with your reason. A declined order cannot be reopened."),
+        _l("Yes, decline"),
+    ),
+}
+JOBCENTRE_REASONS = {
+    "cancel": Step(
+        services.cancel,
+        _l("The order is cancelled."),
+        _l("Cancel the order?"),
+        _l(
+            "The supplier is told, with your reason, and the amount returns to the lot. "
+            "A cancelled order cannot be reopened."
+        ),
+        _l("Yes, cancel the order"),
+    ),
+    "reject-invoice": Step(
+        services.reject_invoice,
+        _l("The invoice is rejected; the supplier can send a new one."),
+        _l("Reject the invoice?"),
+        _l("The supplier is told, with your reason, and can send a corrected invoice."),
+        _l("Yes, reject the invoice"),
+    ),
+}
+
+
+def _order(order_id: int) -> CallOff:
+    return load_visible(CallOff, order_id)
+
+
+def _detail_page(order: CallOff, status: int = 200):
+    return render_template(
+        "calloffs/detail.html",
+        order=order,
+        confirm=ConfirmForm(),
+        is_supplier=current_user.role == Role.SUPPLIER,
+        is_jobcentre=current_user.role in JOBCENTRE_ROLES,
+    ), status
+
+
+@calloffs_bp.get("/orders/<int:order_id>")
+@allow(*ORDER_READERS)
+def detail(order_id: int):
+    return _detail_page(_order(order_id))
+
+
+def _click(order_id: int, step: Step):
+    order = _order(order_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return run_step(
+        lambda: step.action(db.session, current_user, order),
+        done=step.done,
+        refused=lambda: _detail_page(_order(order_id), 409),
+        then=url_for("calloffs.detail", order_id=order_id),
+    )
+
+
+@calloffs_bp.post("/orders/<int:order_id>/<any(accept, deliver):name>")
+@allow(Role.SUPPLIER)
+def supplier_click(order_id: int, name: str):
+    return _click(order_id, SUPPLIER_CLICKS[name])
+
+
+@calloffs_bp.post("/orders/<int:order_id>/<any('approve-invoice'):name>")
+@allow(*JOBCENTRE_ROLES)
+def jobcentre_click(order_id: int, name: str):
+    return _click(order_id, JOBCENTRE_CLICKS[name])
+
+
+def _with_reason(order_id: int, step: Step):
+    """The confirmation page of a closing move, and the move itself once a reason is given."""
+    order = _order(order_id)
+    form = ReasonForm()
+
+    def page(status: int = 200):
+        return render_template(
+            "calloffs/reason.html", order=_order(order_id), step=step, form=form
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(422)
+    return run_step(
+        lambda: step.action(db.session, current_user, order, form.reason.data),
+        done=step.done,
+        refused=lambda: page(409),
+        then=url_for("calloffs.detail", order_id=order_id),
+    )
+
+
+@calloffs_bp.route("/orders/<int:order_id>/<any(decline):name>", methods=["GET", "POST"])
+@allow(Role.SUPPLIER)
+def supplier_reason(order_id: int, name: str):
+    return _with_reason(order_id, SUPPLIER_REASONS[name])
+
+
+@calloffs_bp.route(
+    "/orders/<int:order_id>/<any(cancel, 'reject-invoice'):name>", methods=["GET", "POST"]
+)
+@allow(*JOBCENTRE_ROLES)
+def jobcentre_reason(order_id: int, name: str):
+    return _with_reason(order_id, JOBCENTRE_REASONS[name])
+
+
+@calloffs_bp.route("/orders/<int:order_id>/invoice", methods=["GET", "POST"])
+@allow(Role.SUPPLIER)
+def invoice(order_id: int):
+    order = _order(order_id)
+    form = InvoiceForm()
+    if request.method == "GET":
+        form.amount.data = order.total
+
+    def page(status: int = 200):
+        return render_template("calloffs/invoice.html", order=_order(order_id), form=form), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(422)
+    return run_step(
+        lambda: services.send_invoice(db.session, current_user, order, form.invoice_input()),
+        done=_l("The invoice is sent to the jobcentre for approval."),
+        refused=lambda: page(409),
+        then=url_for("calloffs.detail", order_id=order_id),
+    )
+
+
+@calloffs_bp.get("/orders/<int:order_id>/order.pdf")
+@allow(*ORDER_READERS)
+def order_pdf(order_id: int):
+    order = _order(order_id)
+    pdf = render_pdf("calloffs/pdf/order.html", order=order, printed_at=clock.now())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{order.number}.pdf"'},
+    )
