@@ -1,0 +1,221 @@
+"""Many orders at once on a nearly full lot (PostgreSQL): the lock lets exactly the orders that
+fit through, the maximum is never passed and nothing is lost; without the lock it is passed."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from sqlalchemy.orm import Session
+
+from app import migrations
+from app.auth.models import User
+from app.auth.roles import Role
+from app.bids.models import Bid, BidState
+from app.calloffs import services
+from app.calloffs.models import CallOff
+from app.calloffs.services import OrderInput
+from app.db import make_engine
+from app.errors import DomainError
+from app.evaluation.models import Agreement
+from app.organisations.models import Organisation, OrganisationKind
+from app.suppliers.models import Supplier, SupplierState
+from app.tenders.models import Lot, Scope, Tender, TenderState
+
+pytestmark = pytest.mark.postgres_only
+
+PRICE = Decimal("1000.00")
+MAXIMUM = Decimal("20000.00")
+ALREADY = 13  # units ordered before the race: 7.000,00 kr. is left
+QUANTITIES = [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1]  # 32 units wanted, 7 fit
+
+
+@pytest.fixture(scope="module")
+def engine(app):  # the app configures the audit chain's key
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        pytest.skip("concurrency is tested on PostgreSQL")
+    name = "rammeudbud_calloff_race"
+    admin = make_engine(url)
+    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin.dispose()
+    own_url = url.rsplit("/", 1)[0] + "/" + name
+    migrations.upgrade(own_url)
+    # A connection for every order at once (the default pool holds 15).
+    engine = create_engine(own_url, pool_size=len(QUANTITIES) + 2)
+    yield engine
+    engine.dispose()
+
+
+@dataclass
+class Race:
+    agreement_id: int
+    jobcentre_user_id: int
+    lot_id: int
+    starts_on: date
+    placed: list[int] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[BaseException] = field(default_factory=list)
+
+
+def _nearly_full_lot(engine) -> Race:
+    """A jobcentre, a supplier and an active lot with ALREADY units ordered, all committed."""
+    today = max(date.today(), date(2026, 11, 24))
+    tag = uuid.uuid4().hex[:8]
+    with Session(engine) as session:
+        region = Organisation(kind=OrganisationKind.REGION, name=f"Region {tag}", code=tag[:4])
+        session.add(region)
+        session.flush()
+        jobcentre = Organisation(
+            kind=OrganisationKind.JOBCENTRE, name=f"Jobcenter {tag}", region_id=region.id
+        )
+        company = Organisation(kind=OrganisationKind.SUPPLIER, name=f"Leverandør {tag}")
+        session.add_all([jobcentre, company])
+        session.flush()
+        supplier = Supplier(
+            organisation_id=company.id,
+            cvr=str(uuid.uuid4().int)[:8],
+            address="Vej 1",
+            contact_person="Kontakt",
+            state=SupplierState.ACTIVE,
+        )
+        staff = User(
+            email=f"staff-{tag}@test.dk",
+            name="Staff",
+            role=Role.REGION_STAFF,
+            organisation_id=region.id,
+            password_hash="-",
+        )
+        orderer = User(
+            email=f"job-{tag}@test.dk",
+            name="Jobcenter",
+            role=Role.JOBCENTRE_STAFF,
+            organisation_id=jobcentre.id,
+            password_hash="-",
+        )
+        session.add_all([supplier, staff, orderer])
+        session.flush()
+        tender = Tender(
+            reference=f"RU-RACE-{tag}",
+            title="Kapløb",
+            region_id=region.id,
+            scope=Scope.REGIONAL,
+            state=TenderState.ACTIVE,
+            estimated_value=MAXIMUM,
+            agreement_start=today - timedelta(days=365),
+            agreement_end=today + timedelta(days=1000),
+            bid_deadline=datetime(2026, 1, 1, tzinfo=UTC),
+            published_at=datetime(2025, 12, 1, tzinfo=UTC),
+        )
+        lot = Lot(number=1, title="Forløb", maximum_value=MAXIMUM)
+        tender.lots.append(lot)
+        session.add(tender)
+        session.flush()
+        bid = Bid(tender_id=tender.id, supplier_id=supplier.id, state=BidState.SUBMITTED)
+        session.add(bid)
+        session.flush()
+        agreement = Agreement(
+            number=f"RU-RACE-{tag}-1-1",
+            tender_id=tender.id,
+            lot_id=lot.id,
+            supplier_id=supplier.id,
+            bid_id=bid.id,
+            rank=1,
+            unit_price=PRICE,
+            starts_on=today - timedelta(days=365),
+            ends_on=today + timedelta(days=1000),
+            concluded_at=datetime(2026, 2, 1, tzinfo=UTC),
+            concluded_by_id=staff.id,
+        )
+        session.add(agreement)
+        session.flush()
+        race = Race(agreement.id, orderer.id, lot.id, today + timedelta(days=10))
+        services.place_order(session, orderer, agreement, _order(race, ALREADY))
+        session.commit()
+    return race
+
+
+def _order(race: Race, quantity: int) -> OrderInput:
+    return OrderInput(case_reference="RACE-1", quantity=quantity, starts_on=race.starts_on)
+
+
+def _run(engine, race: Race) -> None:
+    """Every order in its own thread and connection, released at once by a barrier."""
+    barrier = threading.Barrier(len(QUANTITIES))
+
+    def one(quantity: int) -> None:
+        with Session(engine) as session:
+            try:
+                actor = session.get(User, race.jobcentre_user_id)
+                agreement = session.get(Agreement, race.agreement_id)
+                barrier.wait(timeout=30)
+                services.place_order(session, actor, agreement, _order(race, quantity))
+                session.commit()
+                race.placed.append(quantity)
+            except DomainError as err:
+                session.rollback()
+                race.refused.append((quantity, str(err)))
+            except BaseException as err:  # anything else is a failure of the test
+                race.errors.append(err)
+
+    threads = [threading.Thread(target=one, args=(q,)) for q in QUANTITIES]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+
+def _stored(engine, race: Race) -> tuple[int, Decimal]:
+    with Session(engine) as session:
+        rows = session.scalar(select(func.count()).where(CallOff.lot_id == race.lot_id))
+        return rows, services.committed_amount(session, race.lot_id)
+
+
+def test_parallel_orders_never_pass_the_maximum_and_exactly_those_that_fit_succeed(engine):
+    race = _nearly_full_lot(engine)
+    _run(engine, race)
+    rows, committed = _stored(engine, race)
+    assert race.errors == []
+    assert len(race.placed) + len(race.refused) == len(QUANTITIES)
+    assert committed == PRICE * (ALREADY + sum(race.placed)) <= MAXIMUM
+    assert rows == 1 + len(race.placed)  # nothing lost, nothing stored for a refusal
+    left = MAXIMUM - committed
+    # Every refused order was refused because it did not fit in what was left at the end.
+    assert all(PRICE * quantity > left for quantity, _message in race.refused)
+    assert all("does not fit within the lot's maximum" in m for _q, m in race.refused)
+
+
+def test_without_the_lock_the_same_race_passes_the_maximum(engine, monkeypatch):
+    """The lock is what the first test measures: take it away and the maximum is passed."""
+    race = _nearly_full_lot(engine)
+    everyone_has_read = threading.Barrier(len(QUANTITIES))
+    read_committed = services.committed_amount
+
+    def unlocked(db, lot_id):
+        return db.get(Lot, lot_id)
+
+    def read_then_wait(db, lot_id):
+        amount = read_committed(db, lot_id)
+        # Let every order read the same room before any of them takes it.
+        with contextlib.suppress(threading.BrokenBarrierError):
+            everyone_has_read.wait(timeout=10)
+        return amount
+
+    monkeypatch.setattr(services, "_lock_lot", unlocked)
+    monkeypatch.setattr(services, "committed_amount", read_then_wait)
+    # Order numbers are counted under the lock too; unlocked they would collide first.
+    monkeypatch.setattr(services, "_next_number", lambda db, lot: f"B-RACE-{uuid.uuid4().hex}")
+    _run(engine, race)
+    monkeypatch.undo()
+    _rows, committed = _stored(engine, race)
+    assert race.errors == []
+    assert committed > MAXIMUM

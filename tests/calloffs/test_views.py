@@ -1,0 +1,251 @@
+"""Call-offs through the pages: the jobcentre orders, the supplier answers, the region looks on;
+bad input gets a message and changes nothing, other organisations' orders do not exist."""
+
+from __future__ import annotations
+
+from html import unescape
+
+import pytest
+from sqlalchemy import func, select
+
+from app.audit.models import AuditEntry
+from app.calloffs.models import CallOff, CallOffState
+from app.tenders.models import Scope
+from tests.calloffs.conftest import (
+    AALBORG,
+    ODENSE,
+    TODAY,
+    agreement,
+    delivered,
+    framework,
+    invoiced,
+    place,
+)
+from tests.conftest import login
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def orders_on(db, lot) -> int:
+    return db.scalar(select(func.count()).where(CallOff.lot_id == lot.id))
+
+
+def order_form(db, lot, rank=1, **changes):
+    data = {
+        "agreement": agreement(db, lot, rank).id,
+        "case_reference": "SAG-77",
+        "quantity": "2",
+        "starts_on": TODAY.isoformat(),
+        "note": "",
+        "choice_reason": "",
+    }
+    return {**data, **changes}
+
+
+def test_the_jobcentre_compares_the_suppliers_of_its_frameworks(client, db):
+    lot = framework(db, maximum="50000.00", prices=("1000.00", "1250.50"))
+    place(db, lot, quantity=5)
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get("/frameworks"))
+    assert lot.tender.title in page
+    assert "Akademikerhuset ApS" in page and "Job & Kompetence A/S" in page
+    assert "1.250,50 kr." in page and "45.000,00 kr." in page  # the price and the room left
+    assert "Kvalitetspoint" in page
+
+
+def test_a_framework_of_another_region_is_not_shown(client, db):
+    lot = framework(db, "NJ")
+    db.commit()
+    login(client, ODENSE)
+    assert lot.tender.title not in text(client.get("/frameworks"))
+
+
+def test_the_jobcentre_places_an_order_and_sees_its_total(client, db):
+    lot = framework(db, prices=("1234.50",))
+    lot_id, data = lot.id, order_form(db, lot, quantity="3")
+    db.commit()
+    login(client, ODENSE)
+    form = text(client.get(f"/frameworks/lots/{lot_id}/order?agreement={data['agreement']}"))
+    assert "checked" in form and "1.234,50 kr. pr. enhed" in form
+    response = client.post(f"/frameworks/lots/{lot_id}/order", data=data)
+    assert response.status_code == 302
+    page = text(client.get(response.headers["Location"]))
+    assert "3.703,50 kr." in page and "Afgivet, afventer leverandøren" in page
+    assert "Bestillingen er afgivet" in page
+
+
+@pytest.mark.parametrize(
+    ("changes", "status", "message"),
+    [
+        ({"quantity": "0"}, 422, "Tallet skal være mellem 1 og 100000"),
+        ({"quantity": "-3"}, 422, "Tallet skal være mellem 1 og 100000"),
+        ({"quantity": "to"}, 422, "Ikke et gyldigt heltal"),
+        ({"case_reference": ""}, 422, "Feltet skal udfyldes"),
+        ({"case_reference": "010190-1234"}, 409, "Sagsreferencen ser ud til at indeholde et CPR"),
+        ({"note": "Borger 0101901234"}, 409, "Beskeden ser ud til at indeholde et CPR"),
+        ({"quantity": "101"}, 409, "Der er ikke plads til 101.000,00 kr."),
+    ],
+)
+def test_bad_input_gets_a_message_and_nothing_is_stored(client, db, changes, status, message):
+    lot = framework(db, maximum="100000.00", prices=("1000.00",))
+    place(db, lot, quantity=1)
+    lot_id, data = lot.id, order_form(db, lot, **changes)
+    db.commit()
+    login(client, ODENSE)
+    response = client.post(f"/frameworks/lots/{lot_id}/order", data=data)
+    assert response.status_code == status
+    assert message in text(response)
+    assert orders_on(db, lot) == 1
+
+
+def test_the_amount_left_is_shown_when_an_order_is_beyond_the_maximum(client, db):
+    lot = framework(db, maximum="5000.00", prices=("1000.00",))
+    place(db, lot, quantity=4)
+    lot_id, data = lot.id, order_form(db, lot, quantity="2")
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.post(f"/frameworks/lots/{lot_id}/order", data=data))
+    assert "der er 1.000,00 kr. tilbage af 5.000,00 kr." in page
+
+
+def test_a_lot_outside_the_jobcentres_scope_does_not_exist_for_it(client, db):
+    lot = framework(db, "SD")
+    lot_id, data = lot.id, order_form(db, lot)
+    db.commit()
+    login(client, AALBORG)
+    assert client.get(f"/frameworks/lots/{lot_id}/order").status_code == 404
+    assert client.post(f"/frameworks/lots/{lot_id}/order", data=data).status_code == 404
+    assert orders_on(db, lot) == 0
+    assert db.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "access.refused", AuditEntry.object_type == "lots"
+        )
+    )
+
+
+def test_the_supplier_accepts_delivers_and_invoices_and_the_jobcentre_approves(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    assert client.post(f"/orders/{order_id}/accept").status_code == 302
+    assert client.post(f"/orders/{order_id}/deliver").status_code == 302
+    assert "2.000,00" in text(client.get(f"/orders/{order_id}/invoice"))  # the total, proposed
+    response = client.post(
+        f"/orders/{order_id}/invoice", data={"amount": "2.000,00", "reference": "F-88"}
+    )
+    assert response.status_code == 302
+    client.post("/logout")
+    login(client, ODENSE)
+    assert client.post(f"/orders/{order_id}/approve-invoice").status_code == 302
+    page = text(client.get(f"/orders/{order_id}"))
+    assert "Faktura godkendt" in page and "F-88" in page
+    assert db.get(CallOff, order_id).state == CallOffState.PAID
+
+
+def test_an_invoice_above_the_total_without_a_reason_gets_a_message(client, db):
+    order = delivered(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    response = client.post(
+        f"/orders/{order_id}/invoice", data={"amount": "2.500,00", "reference": "F-1"}
+    )
+    assert response.status_code == 409
+    assert "500,00 kr. højere end bestillingens samlede beløb" in text(response)
+    assert db.get(CallOff, order_id).state == CallOffState.DELIVERED
+
+
+def test_declining_asks_for_a_reason_on_its_own_page(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    assert "Afvis bestillingen?" in text(client.get(f"/orders/{order_id}/decline"))
+    assert client.post(f"/orders/{order_id}/decline", data={"reason": ""}).status_code == 422
+    response = client.post(f"/orders/{order_id}/decline", data={"reason": "Holdet er fuldt"})
+    assert response.status_code == 302
+    assert db.get(CallOff, order_id).state == CallOffState.DECLINED
+
+
+def test_the_jobcentre_cancels_and_rejects_an_invoice_with_reasons(client, db):
+    lot = framework(db)
+    placed, billed = place(db, lot), invoiced(db, lot)
+    placed_id, billed_id = placed.id, billed.id
+    db.commit()
+    login(client, ODENSE)
+    client.post(f"/orders/{placed_id}/cancel", data={"reason": "Borgeren er i job"})
+    client.post(f"/orders/{billed_id}/reject-invoice", data={"reason": "Forkert antal timer"})
+    assert db.get(CallOff, placed_id).state == CallOffState.CANCELLED
+    assert db.get(CallOff, billed_id).state == CallOffState.DELIVERED
+    assert "Forkert antal timer" in text(client.get(f"/orders/{billed_id}"))
+
+
+def test_a_move_the_state_does_not_allow_gets_a_message(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    response = client.post(f"/orders/{order_id}/deliver")
+    assert response.status_code == 409
+    assert "mens bestillingen er afgivet" in text(response)
+
+
+@pytest.mark.parametrize("email", ["leverandoer2@demo.dk", AALBORG, "region.midtjylland@demo.dk"])
+def test_another_organisations_order_does_not_exist(client, db, email):
+    order = place(db, framework(db, "SD"))
+    order_id = order.id
+    db.commit()
+    login(client, email)
+    assert client.get(f"/orders/{order_id}").status_code == 404
+    assert client.get(f"/orders/{order_id}/order.pdf").status_code == 404
+
+
+def test_another_supplier_cannot_accept(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer2@demo.dk")
+    assert client.post(f"/orders/{order_id}/accept").status_code == 404
+    assert db.get(CallOff, order_id).state == CallOffState.PLACED
+
+
+def test_regions_see_their_tenders_orders_and_their_jobcentres_national_orders(client, db):
+    national = framework(db, "HS", scope=Scope.NATIONAL)
+    order = place(db, national, email=AALBORG)
+    order_id, number = order.id, order.number
+    db.commit()
+    for email, sees in [
+        ("region.hovedstaden@demo.dk", True),  # the tender's region
+        ("region.nordjylland@demo.dk", True),  # the jobcentre's region
+        ("direktoer.nordjylland@demo.dk", True),
+        ("region.midtjylland@demo.dk", False),
+    ]:
+        login(client, email)
+        assert client.get(f"/orders/{order_id}").status_code == (200 if sees else 404), email
+        assert (f">{number}</a>" in text(client.get(f"/orders?q={number}"))) is sees, email
+        client.post("/logout")
+
+
+def test_the_order_list_shows_only_the_users_own_and_finds_by_case_reference(client, db):
+    lot = framework(db, "HS", scope=Scope.NATIONAL)
+    mine = place(db, lot, case_reference="ODENSE-SAG-1")
+    theirs = place(db, lot, email=AALBORG, case_reference="AALBORG-SAG-1")
+    mine_number, theirs_number = mine.number, theirs.number
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get("/orders?q=SAG-1"))
+    assert f">{mine_number}</a>" in page and f">{theirs_number}</a>" not in page
+    assert f">{mine_number}</a>" not in text(client.get("/orders?state=paid"))
+
+
+def test_the_order_pdf(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    response = client.get(f"/orders/{order_id}/order.pdf")
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
