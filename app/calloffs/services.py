@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from app import clock
 from app.audit import services as audit
@@ -168,6 +168,52 @@ def offer_for(db: Session, jobcentre: Organisation, lot: Lot) -> LotOffer:
         select(Agreement).where(Agreement.lot_id == lot.id).order_by(Agreement.rank)
     ).all()
     return LotOffer(lot=lot, agreements=list(agreements), committed=committed_amount(db, lot.id))
+
+
+# --- who sees which orders --------------------------------------------------------------------
+
+
+def visible_orders(user: User) -> Select:
+    """Every order the user may see, as one statement (the rule of CallOff.is_visible_to): the
+    ordering jobcentre, the supplier, the tender's region, and for national tenders also the
+    region of the ordering jobcentre."""
+    stmt = select(CallOff)
+    if user.role in JOBCENTRE_ROLES:
+        return stmt.where(CallOff.jobcentre_id == user.organisation_id)
+    if user.role == Role.SUPPLIER:
+        return stmt.join(Supplier, CallOff.supplier_id == Supplier.id).where(
+            Supplier.organisation_id == user.organisation_id
+        )
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        jobcentre = aliased(Organisation)
+        return (
+            stmt.join(Lot, CallOff.lot_id == Lot.id)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
+            .where(
+                or_(
+                    Tender.region_id == user.organisation_id,
+                    (Tender.scope == Scope.NATIONAL)
+                    & (jobcentre.region_id == user.organisation_id),
+                )
+            )
+        )
+    return stmt.where(false())
+
+
+#: What waits for whom: suppliers answer placed orders, jobcentres approve invoices.
+AWAITS = {Role.SUPPLIER: CallOffState.PLACED} | dict.fromkeys(
+    JOBCENTRE_ROLES, CallOffState.INVOICED
+)
+
+
+def awaiting(db: Session, user: User) -> int:
+    """How many of the user's orders wait for the user's organisation to act."""
+    state = AWAITS.get(user.role)
+    if state is None:
+        return 0
+    stmt = visible_orders(user).where(CallOff.state == state)
+    return db.scalar(select(func.count()).select_from(stmt.subquery())) or 0
 
 
 # --- placing an order -------------------------------------------------------------------------

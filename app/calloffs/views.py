@@ -7,8 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import Select, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import or_, select
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -23,10 +22,9 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.organisations.models import Organisation
 from app.pagination import contains_pattern, paginate
 from app.targetgroups.models import TargetGroup
-from app.tenders.models import Lot, Scope, Tender
+from app.tenders.models import Lot
 from app.web import run_step
 
 calloffs_bp = Blueprint("calloffs", __name__)
@@ -128,36 +126,10 @@ def create(lot_id: int):
 # --- orders -----------------------------------------------------------------------------------
 
 
-def _visible_orders() -> Select:
-    """Every order the current user may see, as one statement (the same rule as is_visible_to)."""
-    stmt = select(CallOff)
-    organisation_id = current_user.organisation_id
-    if current_user.role in JOBCENTRE_ROLES:
-        return stmt.where(CallOff.jobcentre_id == organisation_id)
-    if current_user.role == Role.SUPPLIER:
-        from app.suppliers.models import Supplier
-
-        return stmt.join(Supplier, CallOff.supplier_id == Supplier.id).where(
-            Supplier.organisation_id == organisation_id
-        )
-    jobcentre = aliased(Organisation)
-    return (
-        stmt.join(Lot, CallOff.lot_id == Lot.id)
-        .join(Tender, Lot.tender_id == Tender.id)
-        .join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
-        .where(
-            or_(
-                Tender.region_id == organisation_id,
-                (Tender.scope == Scope.NATIONAL) & (jobcentre.region_id == organisation_id),
-            )
-        )
-    )
-
-
 @calloffs_bp.get("/orders")
 @allow(*ORDER_READERS)
 def index():
-    stmt = _visible_orders()
+    stmt = services.visible_orders(current_user)
     state = request.args.get("state", "")
     if state in {s.value for s in CallOffState}:
         stmt = stmt.where(CallOff.state == CallOffState(state))

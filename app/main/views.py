@@ -27,7 +27,11 @@ def index():
 @main_bp.get("/start")
 @logged_in
 def start():
-    return render_template(f"main/start_{current_user.role.value}.html")
+    from app.calloffs.services import awaiting
+
+    return render_template(
+        f"main/start_{current_user.role.value}.html", awaiting=awaiting(db.session, current_user)
+    )
 
 
 @main_bp.get("/language/<code>")

@@ -249,3 +249,26 @@ def test_the_order_pdf(client, db):
     login(client, "leverandoer1@demo.dk")
     response = client.get(f"/orders/{order_id}/order.pdf")
     assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_the_start_page_says_what_waits_for_whom(client, db):
+    lot = framework(db)
+    place(db, lot)
+    invoiced(db, lot)
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    supplier_page = text(client.get("/start"))
+    client.post("/logout")
+    login(client, ODENSE)
+    jobcentre_page = text(client.get("/start"))
+    placed_waiting = db.scalar(
+        select(func.count()).where(
+            CallOff.supplier_id == lot_supplier_id(db, lot), CallOff.state == CallOffState.PLACED
+        )
+    )
+    assert f"{placed_waiting} ny" in supplier_page or f"{placed_waiting} nye" in supplier_page
+    assert "1 faktura venter på jeres godkendelse" in jobcentre_page
+
+
+def lot_supplier_id(db, lot) -> int:
+    return agreement(db, lot, 1).supplier_id
