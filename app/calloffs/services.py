@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, joinedload
 
 from app import clock
 from app.audit import services as audit
@@ -132,7 +132,7 @@ def frameworks_for(
     db: Session, jobcentre: Organisation, target_group_id: int | None = None
 ) -> list[LotOffer]:
     """The lots of active frameworks that cover the jobcentre and have not ended, each with
-    its suppliers side by side; in three queries whatever the number of lots."""
+    its suppliers side by side; in a fixed number of queries whatever the number of lots."""
     today = clock.today()
     stmt = (
         select(Agreement)
@@ -144,6 +144,9 @@ def frameworks_for(
             Agreement.ends_on >= today,
         )
         .order_by(Tender.reference, Lot.number, Agreement.rank)
+        .options(
+            joinedload(Agreement.lot).joinedload(Lot.tender).selectinload(Tender.target_groups)
+        )
     )
     if target_group_id is not None:
         stmt = stmt.where(Tender.target_groups.any(id=target_group_id))

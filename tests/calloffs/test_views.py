@@ -272,3 +272,43 @@ def test_the_start_page_says_what_waits_for_whom(client, db):
 
 def lot_supplier_id(db, lot) -> int:
     return agreement(db, lot, 1).supplier_id
+
+
+def queries_for(client, app, url: str) -> int:
+    from sqlalchemy import event
+
+    engine = app.extensions["database"].engine
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        assert client.get(url).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(statements)
+
+
+def test_the_frameworks_page_asks_the_same_number_of_queries_for_more_lots(client, db, app):
+    framework(db)
+    db.commit()
+    login(client, ODENSE)
+    few = queries_for(client, app, "/frameworks")
+    for _ in range(4):
+        framework(db)
+    db.commit()
+    assert queries_for(client, app, "/frameworks") == few
+
+
+def test_the_order_list_asks_the_same_number_of_queries_for_more_orders(client, db, app):
+    lot = framework(db, "HS", scope=Scope.NATIONAL)
+    place(db, lot)
+    db.commit()
+    login(client, "region.syddanmark@demo.dk")
+    few = queries_for(client, app, "/orders")
+    for email in (ODENSE, ODENSE, "leder.odense@demo.dk", ODENSE):
+        place(db, framework(db, "SD"), email=email)
+    db.commit()
+    assert queries_for(client, app, "/orders") == few
