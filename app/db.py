@@ -127,8 +127,10 @@ def _configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if _write_intent.get() else "BEGIN")
 
 
-def make_engine(url: str, echo: bool = False) -> Engine:
-    kwargs: dict[str, Any] = {"echo": echo, "future": True}
+def make_engine(url: str, echo: bool = False, **options: Any) -> Engine:
+    """The engine for a URL, SQLite set up for safe concurrent writing; `options` go to
+    create_engine (e.g. a larger pool)."""
+    kwargs: dict[str, Any] = {"echo": echo, "future": True, **options}
     if url.startswith("sqlite"):
         kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
     else:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations, gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
@@ -28,7 +28,8 @@ class _Translations:
         return gettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        # Unformatted: WTForms fills in its own placeholders (%(max)d, %(min)d) afterwards.
+        return get_translations().ngettext(singular, plural, n)
 
 
 class Form(FlaskForm):

@@ -9,6 +9,8 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
+from app.forms import clean_text
+
 
 @dataclass(frozen=True)
 class Page:
@@ -30,6 +32,19 @@ class Page:
         return self.number < self.pages
 
 
+#: The largest id a 64-bit column holds; a larger number in a query string finds nothing.
+MAX_ID = 2**63 - 1
+
+
+def id_arg(name: str) -> int | None:
+    """An id from the query string (a filter, a preselection); None unless it is one."""
+    raw = request.args.get(name, "").strip()
+    if not (raw.isascii() and raw.isdigit()):
+        return None
+    value = int(raw)
+    return value if 1 <= value <= MAX_ID else None
+
+
 def requested_page() -> int:
     try:
         return max(1, int(request.args.get("page", 1)))
@@ -49,6 +64,8 @@ def paginate(db: Session, stmt: Select, number: int | None = None, size: int | N
 
 
 def contains_pattern(text: str) -> str:
-    """A LIKE pattern (escape character backslash) that finds the text literally."""
+    """A LIKE pattern (escape character backslash) that finds the text literally; control
+    characters (which PostgreSQL refuses in a string, NUL above all) are dropped."""
+    text = clean_text(text)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"

@@ -40,8 +40,8 @@ def refuse_cpr(text: str | None, field: str) -> None:
     if looks_like_cpr(text):
         raise DomainError(
             _(
-                "%(field)s looks like it contains a CPR number. Use a pseudonymous case "
-                "reference; personal identity numbers are never stored here.",
+                "%(field)s looks like it contains a CPR number. Personal identity numbers are "
+                "never stored here; use the jobcentre's pseudonymous case reference.",
                 field=field,
             )
         )

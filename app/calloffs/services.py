@@ -382,6 +382,12 @@ def _link(call_off: CallOff) -> str:
     return f"/orders/{call_off.id}"
 
 
+def _organisation_users(db: Session, organisation_id: int) -> list[User]:
+    return list(
+        db.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
+    )
+
+
 def _supplier_users(db: Session, supplier_id: int) -> list[User]:
     return list(
         db.scalars(
@@ -392,13 +398,51 @@ def _supplier_users(db: Session, supplier_id: int) -> list[User]:
     )
 
 
+#: Each move: the states it may start from, the state it leads to, and who takes it.
+MOVES: dict[CallOffStep, tuple[tuple[CallOffState, ...], CallOffState]] = {
+    CallOffStep.ACCEPTED: ((CallOffState.PLACED,), CallOffState.ACCEPTED),
+    CallOffStep.DECLINED: ((CallOffState.PLACED,), CallOffState.DECLINED),
+    CallOffStep.DELIVERED: ((CallOffState.ACCEPTED,), CallOffState.DELIVERED),
+    CallOffStep.INVOICED: ((CallOffState.DELIVERED,), CallOffState.INVOICED),
+    CallOffStep.PAID: ((CallOffState.INVOICED,), CallOffState.PAID),
+    CallOffStep.INVOICE_REJECTED: ((CallOffState.INVOICED,), CallOffState.DELIVERED),
+    CallOffStep.CANCELLED: ((CallOffState.PLACED, CallOffState.ACCEPTED), CallOffState.CANCELLED),
+}
+SUPPLIER_MOVES = (
+    CallOffStep.ACCEPTED,
+    CallOffStep.DECLINED,
+    CallOffStep.DELIVERED,
+    CallOffStep.INVOICED,
+)
+JOBCENTRE_MOVES = (CallOffStep.PAID, CallOffStep.INVOICE_REJECTED, CallOffStep.CANCELLED)
+
+
+def _is_supplier_of(user: User, call_off: CallOff) -> bool:
+    return user.role == Role.SUPPLIER and user.organisation_id == call_off.supplier.organisation_id
+
+
+def _is_jobcentre_of(user: User, call_off: CallOff) -> bool:
+    return user.role in JOBCENTRE_ROLES and user.organisation_id == call_off.jobcentre_id
+
+
+def next_steps(user: User, call_off: CallOff) -> list[CallOffStep]:
+    """The moves the user may take on the order now (what its page offers)."""
+    if _is_supplier_of(user, call_off):
+        mine = SUPPLIER_MOVES
+    elif _is_jobcentre_of(user, call_off):
+        mine = JOBCENTRE_MOVES
+    else:
+        return []
+    return [step for step in mine if call_off.state in MOVES[step][0]]
+
+
 def _require_supplier(actor: User, call_off: CallOff) -> None:
-    if actor.role != Role.SUPPLIER or actor.organisation_id != call_off.supplier.organisation_id:
+    if not _is_supplier_of(actor, call_off):
         raise NotAllowed(_("Only the supplier of the order can do this."))
 
 
 def _require_jobcentre(actor: User, call_off: CallOff) -> None:
-    if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != call_off.jobcentre_id:
+    if not _is_jobcentre_of(actor, call_off):
         raise NotAllowed(_("Only the jobcentre that placed the order can do this."))
 
 
@@ -410,51 +454,56 @@ def _reason(text: str, field: str) -> str:
     return text
 
 
-def _locked(db: Session, call_off: CallOff, allowed_from: tuple[CallOffState, ...]) -> CallOff:
-    """The order re-read under a lock, refused unless it is in one of these states: two people
-    acting at once cannot both move it."""
+def _locked(db: Session, call_off: CallOff, step: CallOffStep) -> CallOff:
+    """The order re-read under a lock, refused unless the move may start from its state: two
+    people acting at once cannot both move it."""
     call_off = lock_row(db, CallOff, call_off.id)
-    if call_off.state not in allowed_from:
-        raise DomainError(
-            _(
-                "This cannot be done while the order is %(state)s.",
-                state=call_off.state.label.lower(),
-            )
-        )
+    if call_off.state not in MOVES[step][0]:
+        raise DomainError(not_now(call_off))
     return call_off
+
+
+def not_now(call_off: CallOff) -> str:
+    """Why a move is refused in the order's present state."""
+    return _(
+        'This cannot be done when the order has the status "%(state)s".',
+        state=call_off.state.label,
+    )
 
 
 def _move(
     db: Session,
     actor: User,
     call_off: CallOff,
-    allowed_from: tuple[CallOffState, ...],
-    to: CallOffState,
     step: CallOffStep,
     text: str = "",
-    amount: Decimal | None = None,
+    with_invoice: bool = False,
 ) -> CallOff:
-    """One guarded move: re-read the order under a lock, check its state, record the step."""
-    call_off = _locked(db, call_off, allowed_from)
-    before = call_off.state
+    """One guarded move: re-read the order under a lock, check its state, record the step
+    (with the invoice's amount and number when the step concerns the invoice)."""
+    call_off = _locked(db, call_off, step)
+    before, to = call_off.state, MOVES[step][1]
     now = clock.now()
     call_off.state = to
     call_off.updated_at = now
+    amount = call_off.invoice_amount if with_invoice else None
     call_off.events.append(
         CallOffEvent(step=step, actor_id=actor.id, occurred_at=now, amount=amount, text=text)
     )
-    audit.record(
-        db,
-        actor,
-        f"calloff.{step.value}",
-        call_off,
-        {"state": [before.value, to.value], **({"text": text} if text else {})},
-    )
+    details: dict = {"state": [before.value, to.value]}
+    if text:
+        details["text"] = text
+    if with_invoice:
+        details |= {"amount": amount, "invoice": call_off.invoice_reference}
+    audit.record(db, actor, f"calloff.{step.value}", call_off, details)
     return call_off
 
 
 def _tell_jobcentre(db: Session, call_off: CallOff, subject: str) -> None:
-    notify(db, [call_off.placed_by], subject, link=_link(call_off))
+    """The person who placed the order; if that account is closed, everyone at the jobcentre."""
+    placer = call_off.placed_by
+    people = [placer] if placer.active else _organisation_users(db, call_off.jobcentre_id)
+    notify(db, people, subject, link=_link(call_off))
 
 
 def _tell_supplier(db: Session, call_off: CallOff, subject: str) -> None:
@@ -463,9 +512,7 @@ def _tell_supplier(db: Session, call_off: CallOff, subject: str) -> None:
 
 def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:
     _require_supplier(actor, call_off)
-    call_off = _move(
-        db, actor, call_off, (CallOffState.PLACED,), CallOffState.ACCEPTED, CallOffStep.ACCEPTED
-    )
+    call_off = _move(db, actor, call_off, CallOffStep.ACCEPTED)
     _tell_jobcentre(db, call_off, _("Order %(number)s is accepted", number=call_off.number))
     return call_off
 
@@ -473,15 +520,7 @@ def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:
 def decline(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     _require_supplier(actor, call_off)
     reason = _reason(reason, _("The reason"))
-    call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.PLACED,),
-        CallOffState.DECLINED,
-        CallOffStep.DECLINED,
-        text=reason,
-    )
+    call_off = _move(db, actor, call_off, CallOffStep.DECLINED, text=reason)
     call_off.closed_reason = reason
     _tell_jobcentre(db, call_off, _("Order %(number)s is declined", number=call_off.number))
     return call_off
@@ -489,14 +528,7 @@ def decline(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff
 
 def deliver(db: Session, actor: User, call_off: CallOff) -> CallOff:
     _require_supplier(actor, call_off)
-    call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.ACCEPTED,),
-        CallOffState.DELIVERED,
-        CallOffStep.DELIVERED,
-    )
+    call_off = _move(db, actor, call_off, CallOffStep.DELIVERED)
     _tell_jobcentre(
         db, call_off, _("Order %(number)s is reported delivered", number=call_off.number)
     )
@@ -531,24 +563,15 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
             )
         )
     lot = _lock_lot(db, call_off.lot_id)
-    call_off = _locked(db, call_off, (CallOffState.DELIVERED,))
+    call_off = _locked(db, call_off, CallOffStep.INVOICED)
     excess = invoice.amount - call_off.committed_amount
     if excess > ZERO:
         _refuse_beyond_maximum(lot, committed_amount(db, lot.id), excess)
-    call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.DELIVERED,),
-        CallOffState.INVOICED,
-        CallOffStep.INVOICED,
-        text=reason,
-        amount=invoice.amount,
-    )
     call_off.invoice_amount = invoice.amount
     call_off.invoice_reference = reference
     call_off.invoice_reason = reason
     call_off.invoiced_at = clock.now()
+    call_off = _move(db, actor, call_off, CallOffStep.INVOICED, text=reason, with_invoice=True)
     _tell_jobcentre(
         db,
         call_off,
@@ -564,15 +587,7 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
 def approve_invoice(db: Session, actor: User, call_off: CallOff) -> CallOff:
     """The jobcentre approves the invoice and pays it from its own budget."""
     _require_jobcentre(actor, call_off)
-    call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.INVOICED,),
-        CallOffState.PAID,
-        CallOffStep.PAID,
-        amount=call_off.invoice_amount,
-    )
+    call_off = _move(db, actor, call_off, CallOffStep.PAID, with_invoice=True)
     _tell_supplier(
         db, call_off, _("The invoice for order %(number)s is approved", number=call_off.number)
     )
@@ -581,18 +596,11 @@ def approve_invoice(db: Session, actor: User, call_off: CallOff) -> CallOff:
 
 def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     """Back to delivered, so that the supplier can send a correct invoice; the rejected one
-    stays in the order's history."""
+    stays in the order's history and the audit trail."""
     _require_jobcentre(actor, call_off)
     reason = _reason(reason, _("The reason"))
     call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.INVOICED,),
-        CallOffState.DELIVERED,
-        CallOffStep.INVOICE_REJECTED,
-        text=reason,
-        amount=call_off.invoice_amount,
+        db, actor, call_off, CallOffStep.INVOICE_REJECTED, text=reason, with_invoice=True
     )
     call_off.invoice_amount = None
     call_off.invoice_reference = ""
@@ -608,15 +616,7 @@ def cancel(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     """The jobcentre cancels before delivery; the amount returns to the lot."""
     _require_jobcentre(actor, call_off)
     reason = _reason(reason, _("The reason"))
-    call_off = _move(
-        db,
-        actor,
-        call_off,
-        (CallOffState.PLACED, CallOffState.ACCEPTED),
-        CallOffState.CANCELLED,
-        CallOffStep.CANCELLED,
-        text=reason,
-    )
+    call_off = _move(db, actor, call_off, CallOffStep.CANCELLED, text=reason)
     call_off.closed_reason = reason
     _tell_supplier(db, call_off, _("Order %(number)s is cancelled", number=call_off.number))
     return call_off

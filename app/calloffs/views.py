@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import or_, select
 
@@ -14,7 +14,7 @@ from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs import services
 from app.calloffs.forms import InvoiceForm, OrderForm
-from app.calloffs.models import CallOff, CallOffState
+from app.calloffs.models import CallOff, CallOffState, CallOffStep
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
@@ -22,7 +22,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import contains_pattern, paginate
+from app.pagination import contains_pattern, id_arg, paginate
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import run_step
@@ -36,18 +36,11 @@ ORDER_READERS = (*JOBCENTRE_ROLES, Role.SUPPLIER, *REGION_ROLES)
 # --- the jobcentre's frameworks and a new order -----------------------------------------------
 
 
-def _int_arg(name: str) -> int | None:
-    try:
-        return int(request.args[name])
-    except (KeyError, ValueError):
-        return None
-
-
 @calloffs_bp.get("/frameworks")
 @allow(*JOBCENTRE_ROLES)
 def frameworks():
     jobcentre = current_user.organisation
-    group_id = _int_arg("target_group")
+    group_id = id_arg("target_group")
     offers = services.frameworks_for(db.session, jobcentre, group_id)
     groups: dict[int, tuple[TargetGroup, list[services.LotOffer]]] = {}
     for offer in offers:
@@ -91,7 +84,7 @@ def _order_form(offer: services.LotOffer) -> OrderForm:
         if offer.orderable(a, today)
     ]
     if request.method == "GET":
-        form.agreement.data = _int_arg("agreement")
+        form.agreement.data = id_arg("agreement")
         form.starts_on.data = today
     return form
 
@@ -152,6 +145,7 @@ def index():
 class Step:
     """A move on an order as a page offers it: what it calls, and what the page says."""
 
+    move: CallOffStep
     action: Any  # services.<move>(db, actor, order[, reason])
     done: Any
     title: Any = ""
@@ -161,16 +155,21 @@ class Step:
 
 #: Moves that need only a click (with CSRF), by who takes them.
 SUPPLIER_CLICKS = {
-    "accept": Step(services.accept, _l("The order is accepted.")),
-    "deliver": Step(services.deliver, _l("The order is reported delivered.")),
+    "accept": Step(CallOffStep.ACCEPTED, services.accept, _l("The order is accepted.")),
+    "deliver": Step(
+        CallOffStep.DELIVERED, services.deliver, _l("The order is reported delivered.")
+    ),
 }
 JOBCENTRE_CLICKS = {
-    "approve-invoice": Step(services.approve_invoice, _l("The invoice is approved for payment.")),
+    "approve-invoice": Step(
+        CallOffStep.PAID, services.approve_invoice, _l("The invoice is approved for payment.")
+    ),
 }
 
 #: Moves that close something and need a written reason, on a page of their own.
 SUPPLIER_REASONS = {
     "decline": Step(
+        CallOffStep.DECLINED,
         services.decline,
         _l("The order is declined."),
         _l("Decline the order?"),
@@ -180,6 +179,7 @@ SUPPLIER_REASONS = {
 }
 JOBCENTRE_REASONS = {
     "cancel": Step(
+        CallOffStep.CANCELLED,
         services.cancel,
         _l("The order is cancelled."),
         _l("Cancel the order?"),
@@ -190,6 +190,7 @@ JOBCENTRE_REASONS = {
         _l("Yes, cancel the order"),
     ),
     "reject-invoice": Step(
+        CallOffStep.INVOICE_REJECTED,
         services.reject_invoice,
         _l("The invoice is rejected; the supplier can send a new one."),
         _l("Reject the invoice?"),
@@ -203,13 +204,20 @@ def _order(order_id: int) -> CallOff:
     return load_visible(CallOff, order_id)
 
 
+def _not_now(order: CallOff, move: CallOffStep):
+    """Back to the order, with the reason, when its state does not allow the move now."""
+    if move in services.next_steps(current_user, order):
+        return None
+    flash(services.not_now(order), "error")
+    return redirect(url_for("calloffs.detail", order_id=order.id))
+
+
 def _detail_page(order: CallOff, status: int = 200):
     return render_template(
         "calloffs/detail.html",
         order=order,
         confirm=ConfirmForm(),
-        is_supplier=current_user.role == Role.SUPPLIER,
-        is_jobcentre=current_user.role in JOBCENTRE_ROLES,
+        steps={step.value for step in services.next_steps(current_user, order)},
     ), status
 
 
@@ -247,6 +255,8 @@ def _with_reason(order_id: int, step: Step):
     """The confirmation page of a closing move, and the move itself once a reason is given."""
     order = _order(order_id)
     form = ReasonForm()
+    if request.method == "GET" and (closed := _not_now(order, step.move)):
+        return closed
 
     def page(status: int = 200):
         return render_template(
@@ -285,6 +295,8 @@ def invoice(order_id: int):
     order = _order(order_id)
     form = InvoiceForm()
     if request.method == "GET":
+        if closed := _not_now(order, CallOffStep.INVOICED):
+            return closed
         form.amount.data = order.total
 
     def page(status: int = 200):

@@ -34,7 +34,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
-from app.pagination import contains_pattern, paginate
+from app.pagination import contains_pattern, id_arg, paginate
 from app.targetgroups.models import TargetGroup
 from app.tenders import queries, questions, services
 from app.tenders.forms import (
@@ -109,10 +109,10 @@ def public_index():
                 Tender.description.ilike(pattern, escape="\\"),
             )
         )
-    if args["region"].isdigit():
-        stmt = stmt.where(Tender.region_id == int(args["region"]))
-    if args["target_group"].isdigit():
-        stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == int(args["target_group"])))
+    if region_id := id_arg("region"):
+        stmt = stmt.where(Tender.region_id == region_id)
+    if group_id := id_arg("target_group"):
+        stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == group_id))
     if args["scope"] in Scope.__members__.values():
         stmt = stmt.where(Tender.scope == Scope(args["scope"]))
     if args["status"] == "open":

@@ -50,7 +50,7 @@ def test_a_jobcentre_orders_and_the_supplier_delivers_and_is_paid(page):
     page.get_by_role("link", name=number).click()
     page.get_by_role("button", name="Acceptér bestillingen").click()
     expect(page.get_by_test_id("order-state")).to_have_text("Accepteret af leverandøren")
-    page.get_by_role("button", name="Meld leveret").click()
+    page.get_by_role("button", name="Meld som leveret").click()
     expect(page.get_by_test_id("order-state")).to_have_text("Leveret")
     page.get_by_role("link", name="Send fakturaen").click()
     check_accessibility(page)

@@ -1,5 +1,6 @@
-"""Many orders at once on a nearly full lot (PostgreSQL): the lock lets exactly the orders that
-fit through, the maximum is never passed and nothing is lost; without the lock it is passed."""
+"""Many orders at once on a nearly full lot: the lock (FOR UPDATE on PostgreSQL, BEGIN IMMEDIATE
+on SQLite) lets exactly the orders that fit through, the maximum is never passed and nothing is
+lost; on PostgreSQL, without the lock, it is passed. Invoices above their total race the same."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from app import migrations
@@ -21,15 +22,13 @@ from app.auth.roles import Role
 from app.bids.models import Bid, BidState
 from app.calloffs import services
 from app.calloffs.models import CallOff
-from app.calloffs.services import OrderInput
-from app.db import make_engine
+from app.calloffs.services import InvoiceInput, OrderInput
+from app.db import make_engine, set_write_intent
 from app.errors import DomainError
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation, OrganisationKind
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import Lot, Scope, Tender, TenderState
-
-pytestmark = pytest.mark.postgres_only
 
 PRICE = Decimal("1000.00")
 MAXIMUM = Decimal("20000.00")
@@ -37,21 +36,27 @@ ALREADY = 13  # units ordered before the race: 7.000,00 kr. is left
 QUANTITIES = [1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1, 2, 3, 1]  # 32 units wanted, 7 fit
 
 
+def _postgres() -> bool:
+    return os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql")
+
+
 @pytest.fixture(scope="module")
-def engine(app):  # the app configures the audit chain's key
+def engine(app, tmp_path_factory):  # the app configures the audit chain's key
+    """A database of the suite's kind, but the race's own, with a connection per order."""
     url = os.environ.get("TEST_DATABASE_URL", "")
-    if not url.startswith("postgresql"):
-        pytest.skip("concurrency is tested on PostgreSQL")
-    name = "rammeudbud_calloff_race"
-    admin = make_engine(url)
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin.dispose()
-    own_url = url.rsplit("/", 1)[0] + "/" + name
+    if _postgres():
+        name = "rammeudbud_calloff_race"
+        admin = make_engine(url)
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        admin.dispose()
+        own_url = url.rsplit("/", 1)[0] + "/" + name
+    else:
+        own_url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.sqlite'}"
     migrations.upgrade(own_url)
     # A connection for every order at once (the default pool holds 15).
-    engine = create_engine(own_url, pool_size=len(QUANTITIES) + 2)
+    engine = make_engine(own_url, pool_size=len(QUANTITIES) + 2)
     yield engine
     engine.dispose()
 
@@ -62,13 +67,14 @@ class Race:
     jobcentre_user_id: int
     lot_id: int
     starts_on: date
+    supplier_user_id: int
     placed: list[int] = field(default_factory=list)
     refused: list[tuple[int, str]] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
 
 
-def _nearly_full_lot(engine) -> Race:
-    """A jobcentre, a supplier and an active lot with ALREADY units ordered, all committed."""
+def _nearly_full_lot(engine, already: int = ALREADY) -> Race:
+    """A jobcentre, a supplier and an active lot with `already` units ordered, all committed."""
     today = max(date.today(), date(2026, 11, 24))
     tag = uuid.uuid4().hex[:8]
     with Session(engine) as session:
@@ -102,7 +108,14 @@ def _nearly_full_lot(engine) -> Race:
             organisation_id=jobcentre.id,
             password_hash="-",
         )
-        session.add_all([supplier, staff, orderer])
+        seller = User(
+            email=f"sup-{tag}@test.dk",
+            name="Leverandør",
+            role=Role.SUPPLIER,
+            organisation_id=company.id,
+            password_hash="-",
+        )
+        session.add_all([supplier, staff, orderer, seller])
         session.flush()
         tender = Tender(
             reference=f"RU-RACE-{tag}",
@@ -138,8 +151,8 @@ def _nearly_full_lot(engine) -> Race:
         )
         session.add(agreement)
         session.flush()
-        race = Race(agreement.id, orderer.id, lot.id, today + timedelta(days=10))
-        services.place_order(session, orderer, agreement, _order(race, ALREADY))
+        race = Race(agreement.id, orderer.id, lot.id, today + timedelta(days=10), seller.id)
+        services.place_order(session, orderer, agreement, _order(race, already))
         session.commit()
     return race
 
@@ -155,8 +168,13 @@ def _run(engine, race: Race) -> None:
     def one(quantity: int) -> None:
         with Session(engine) as session:
             try:
+                # As a page would: read first, then write in a transaction of its own
+                # (on SQLite a writing transaction takes the write lock when it begins).
+                set_write_intent(False)
                 actor = session.get(User, race.jobcentre_user_id)
                 agreement = session.get(Agreement, race.agreement_id)
+                session.commit()
+                set_write_intent(True)
                 barrier.wait(timeout=30)
                 services.place_order(session, actor, agreement, _order(race, quantity))
                 session.commit()
@@ -194,8 +212,12 @@ def test_parallel_orders_never_pass_the_maximum_and_exactly_those_that_fit_succe
     assert all("does not fit within the lot's maximum" in m for _q, m in race.refused)
 
 
+@pytest.mark.postgres_only
 def test_without_the_lock_the_same_race_passes_the_maximum(engine, monkeypatch):
-    """The lock is what the first test measures: take it away and the maximum is passed."""
+    """The lock is what the first test measures: take it away and the maximum is passed.
+    (SQLite's writing transactions are serialized whole, lock or no lock.)"""
+    if not _postgres():
+        pytest.skip("the row lock is PostgreSQL's; SQLite serializes every writer")
     race = _nearly_full_lot(engine)
     everyone_has_read = threading.Barrier(len(QUANTITIES))
     read_committed = services.committed_amount
@@ -219,3 +241,54 @@ def test_without_the_lock_the_same_race_passes_the_maximum(engine, monkeypatch):
     _rows, committed = _stored(engine, race)
     assert race.errors == []
     assert committed > MAXIMUM
+
+
+def test_parallel_invoices_above_their_totals_never_pass_the_maximum(engine):
+    """Eight delivered orders of 1.000 kr. at a lot with 2.000 kr. left; each supplier invoice
+    asks 500 kr. more: exactly four fit."""
+    race = _nearly_full_lot(engine, already=10)
+    with Session(engine) as session:
+        orderer = session.get(User, race.jobcentre_user_id)
+        seller = session.get(User, race.supplier_user_id)
+        agreement = session.get(Agreement, race.agreement_id)
+        orders = [
+            services.place_order(session, orderer, agreement, _order(race, 1)) for _ in range(8)
+        ]
+        for order in orders:
+            services.accept(session, seller, order)
+            services.deliver(session, seller, order)
+        session.commit()
+        order_ids = [order.id for order in orders]
+    barrier = threading.Barrier(len(order_ids))
+    sent, refused, errors = [], [], []
+
+    def invoice(order_id: int) -> None:
+        with Session(engine) as session:
+            try:
+                set_write_intent(False)
+                actor = session.get(User, race.supplier_user_id)
+                order = session.get(CallOff, order_id)
+                session.commit()
+                set_write_intent(True)
+                barrier.wait(timeout=30)
+                services.send_invoice(
+                    session, actor, order, InvoiceInput(Decimal("1500.00"), "F-1", "Ekstra")
+                )
+                session.commit()
+                sent.append(order_id)
+            except DomainError as err:
+                session.rollback()
+                refused.append(str(err))
+            except BaseException as err:
+                errors.append(err)
+
+    threads = [threading.Thread(target=invoice, args=(i,)) for i in order_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    _rows, committed = _stored(engine, race)
+    assert errors == []
+    assert (len(sent), len(refused)) == (4, 4)
+    assert committed == MAXIMUM
+    assert all("does not fit within the lot's maximum" in message for message in refused)

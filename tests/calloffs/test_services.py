@@ -16,6 +16,7 @@ from app.calloffs.services import InvoiceInput, committed_amount
 from app.errors import DomainError, NotAllowed
 from app.notifications.models import Notification
 from app.suppliers.models import SupplierState
+from app.targetgroups.models import TargetGroup
 from app.tenders.models import CallOffRule, Scope, TenderState
 from tests.calloffs.conftest import (
     AALBORG,
@@ -270,7 +271,7 @@ def test_only_the_ordering_jobcentre_cancels_or_approves(db):
 def test_an_order_is_accepted_only_once(db):
     order = place(db, framework(db))
     services.accept(db, user(db, "leverandoer1@demo.dk"), order)
-    with pytest.raises(DomainError, match="while the order is accepted by the supplier"):
+    with pytest.raises(DomainError, match='status "Accepted by the supplier"'):
         services.accept(db, user(db, "leverandoer1@demo.dk"), order)
 
 
@@ -295,13 +296,13 @@ def test_the_jobcentre_cancels_before_delivery_but_not_after(db):
         CallOffState.CANCELLED
     )
     done = delivered(db, lot)
-    with pytest.raises(DomainError, match="while the order is delivered"):
+    with pytest.raises(DomainError, match='status "Delivered"'):
         services.cancel(db, user(db, ODENSE), done, "For sent")
 
 
 def test_delivery_needs_an_accepted_order(db):
     order = place(db, framework(db))
-    with pytest.raises(DomainError, match="while the order is placed"):
+    with pytest.raises(DomainError, match='status "Placed, awaits the supplier"'):
         services.deliver(db, user(db, "leverandoer1@demo.dk"), order)
 
 
@@ -355,7 +356,7 @@ def test_a_rejected_invoice_returns_the_order_to_delivered_and_stays_in_the_hist
 def test_a_paid_invoice_cannot_be_rejected(db):
     order = invoiced(db, framework(db))
     services.approve_invoice(db, user(db, ODENSE), order)
-    with pytest.raises(DomainError, match="while the order is invoice approved"):
+    with pytest.raises(DomainError, match='status "Invoice approved"'):
         services.reject_invoice(db, user(db, ODENSE), order, "For sent")
 
 
@@ -381,3 +382,128 @@ def test_an_exhausted_lot_takes_no_order_from_anyone(db):
     offer = services.offer_for(db, user(db, ODENSE).organisation, lot)
     assert offer.exhausted
     assert not offer.orderable(offer.agreements[0], TODAY)
+
+
+# --- who may take which move, from which state ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("field", "message"),
+    [("reference", "The invoice number looks like"), ("reason", "The reason looks like")],
+)
+def test_a_cpr_number_in_an_invoice_is_refused(db, field, message):
+    order = delivered(db, framework(db))
+    values = {"amount": Decimal("2100.00"), "reference": "F-1", "reason": "Ekstra"}
+    values[field] = "Borger 010190-1234"
+    with pytest.raises(DomainError, match=message):
+        services.send_invoice(db, user(db, "leverandoer1@demo.dk"), order, InvoiceInput(**values))
+    assert order.state == CallOffState.DELIVERED
+
+
+@pytest.mark.parametrize("move", ["decline", "deliver", "send_invoice"])
+def test_another_supplier_cannot_move_the_order(db, move):
+    order = place(db, framework(db))
+    if move != "decline":
+        services.accept(db, user(db, "leverandoer1@demo.dk"), order)
+    if move == "send_invoice":
+        services.deliver(db, user(db, "leverandoer1@demo.dk"), order)
+    args = {
+        "decline": ("Nej",),
+        "deliver": (),
+        "send_invoice": (InvoiceInput(Decimal("2000.00"), "F-1"),),
+    }[move]
+    before = order.state
+    with pytest.raises(NotAllowed, match="Only the supplier of the order"):
+        getattr(services, move)(db, user(db, "leverandoer2@demo.dk"), order, *args)
+    assert order.state == before
+
+
+@pytest.mark.parametrize("move", ["approve_invoice", "reject_invoice"])
+def test_another_jobcentre_cannot_settle_the_invoice(db, move):
+    order = invoiced(db, framework(db, "HS", scope=Scope.NATIONAL))
+    args = ("Nej",) if move == "reject_invoice" else ()
+    with pytest.raises(NotAllowed, match="Only the jobcentre that placed the order"):
+        getattr(services, move)(db, user(db, AALBORG), order, *args)
+    assert order.state == CallOffState.INVOICED
+
+
+def test_an_accepted_order_cannot_be_declined_nor_an_uninvoiced_one_approved(db):
+    order = place(db, framework(db))
+    services.accept(db, user(db, "leverandoer1@demo.dk"), order)
+    with pytest.raises(DomainError, match='status "Accepted by the supplier"'):
+        services.decline(db, user(db, "leverandoer1@demo.dk"), order, "For sent")
+    with pytest.raises(DomainError, match='status "Accepted by the supplier"'):
+        services.approve_invoice(db, user(db, ODENSE), order)
+
+
+def test_each_party_is_offered_exactly_its_next_moves(db):
+    order = place(db, framework(db))
+    supplier, jobcentre = user(db, "leverandoer1@demo.dk"), user(db, ODENSE)
+    assert services.next_steps(supplier, order) == [CallOffStep.ACCEPTED, CallOffStep.DECLINED]
+    assert services.next_steps(jobcentre, order) == [CallOffStep.CANCELLED]
+    assert services.next_steps(user(db, "leverandoer2@demo.dk"), order) == []
+    assert services.next_steps(user(db, "region.syddanmark@demo.dk"), order) == []
+    invoiced_order = invoiced(db, framework(db))
+    assert services.next_steps(jobcentre, invoiced_order) == [
+        CallOffStep.PAID,
+        CallOffStep.INVOICE_REJECTED,
+    ]
+
+
+@pytest.mark.parametrize(
+    ("move", "action"),
+    [
+        ("decline", "calloff.declined"),
+        ("cancel", "calloff.cancelled"),
+        ("reject_invoice", "calloff.invoice_rejected"),
+    ],
+)
+def test_closing_moves_are_audited_with_their_reason(db, move, action):
+    lot = framework(db)
+    if move == "reject_invoice":
+        order, actor = invoiced(db, lot, amount="2100.00", reason="Ekstra"), user(db, ODENSE)
+    else:
+        order = place(db, lot)
+        actor = user(db, "leverandoer1@demo.dk" if move == "decline" else ODENSE)
+    getattr(services, move)(db, actor, order, "Begrundelsen")
+    entry = db.scalars(
+        select(AuditEntry).where(AuditEntry.action == action, AuditEntry.object_id == order.id)
+    ).one()
+    assert entry.changes["text"] == "Begrundelsen"
+    if move == "reject_invoice":
+        assert entry.changes["amount"] == "2100.00" and entry.changes["invoice"] == "F-1001"
+
+
+def test_the_invoice_amount_is_in_the_audit_trail_when_sent_and_approved(db):
+    order = invoiced(db, framework(db), amount="1999.99")
+    services.approve_invoice(db, user(db, ODENSE), order)
+    amounts = db.scalars(
+        select(AuditEntry.changes).where(
+            AuditEntry.object_id == order.id,
+            AuditEntry.action.in_(["calloff.invoiced", "calloff.paid"]),
+        )
+    ).all()
+    assert [c["amount"] for c in amounts] == ["1999.99", "1999.99"]
+
+
+def test_when_the_orderer_has_left_everyone_at_the_jobcentre_hears(db):
+    order = place(db, framework(db))
+    user(db, ODENSE).active = False
+    services.accept(db, user(db, "leverandoer1@demo.dk"), order)
+    told = set(
+        db.scalars(select(Notification.user_id).where(Notification.subject.contains(order.number)))
+    )
+    assert user(db, "leder.odense@demo.dk").id in told
+    assert user(db, ODENSE).id not in told
+
+
+def test_my_frameworks_leave_out_frameworks_that_are_not_active_and_filter_by_group(db):
+    active = framework(db)
+    cancelled = framework(db, state=TenderState.CANCELLED)
+    jobcentre = user(db, ODENSE).organisation
+    lots = {o.lot.id for o in services.frameworks_for(db, jobcentre)}
+    assert active.id in lots and cancelled.id not in lots
+    group_id = active.tender.target_groups[0].id
+    other = next(g.id for g in db.scalars(select(TargetGroup)) if g.id != group_id)
+    assert active.id in {o.lot.id for o in services.frameworks_for(db, jobcentre, group_id)}
+    assert active.id not in {o.lot.id for o in services.frameworks_for(db, jobcentre, other)}

@@ -191,7 +191,7 @@ def test_a_move_the_state_does_not_allow_gets_a_message(client, db):
     login(client, "leverandoer1@demo.dk")
     response = client.post(f"/orders/{order_id}/deliver")
     assert response.status_code == 409
-    assert "mens bestillingen er afgivet" in text(response)
+    assert "når bestillingen har status „Afgivet, afventer leverandøren“" in text(response)
 
 
 @pytest.mark.parametrize("email", ["leverandoer2@demo.dk", AALBORG, "region.midtjylland@demo.dk"])
@@ -312,3 +312,63 @@ def test_the_order_list_asks_the_same_number_of_queries_for_more_orders(client, 
         place(db, framework(db, "SD"), email=email)
     db.commit()
     assert queries_for(client, app, "/orders") == few
+
+
+def test_an_over_long_case_reference_gets_a_message(client, db):
+    lot = framework(db)
+    lot_id, data = lot.id, order_form(db, lot, case_reference="S" * 41)
+    db.commit()
+    login(client, ODENSE)
+    response = client.post(f"/frameworks/lots/{lot_id}/order", data=data)
+    assert response.status_code == 422
+    assert "40 tegn" in text(response)
+    assert orders_on(db, lot) == 0
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/frameworks?target_group=99999999999999999999999",
+        "/frameworks?target_group=%C2%B2",
+        "/orders?q=%00",
+        "/orders?q=B-%00-1&state=nonsense&page=99999999999999999999",
+    ],
+)
+def test_odd_query_strings_are_ignored_not_a_crash(client, url):
+    login(client, ODENSE)
+    assert client.get(url).status_code == 200
+
+
+def test_a_lot_appears_under_each_of_its_target_groups_and_the_filter_narrows(client, db):
+    from app.targetgroups.models import TargetGroup
+
+    lot = framework(db)
+    handicap = db.scalars(
+        select(TargetGroup).where(TargetGroup.name == "Personer med handicap")
+    ).one()
+    lot.tender.target_groups.append(handicap)
+    title, handicap_id = lot.tender.title, handicap.id
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get("/frameworks"))
+    assert page.count(f"{title}, delaftale 1") == 2
+    narrowed = text(client.get(f"/frameworks?target_group={handicap_id}"))
+    assert narrowed.count(f"{title}, delaftale 1") == 1
+    assert (
+        "<h2>Personer med handicap</h2>" in narrowed
+        and "<h2>Ledige akademikere</h2>" not in narrowed
+    )
+
+
+def test_a_page_for_a_move_the_order_is_not_ready_for_sends_back_with_the_reason(client, db):
+    order = place(db, framework(db))
+    order_id = order.id
+    db.commit()
+    login(client, "leverandoer1@demo.dk")
+    response = client.get(f"/orders/{order_id}/invoice", follow_redirects=True)
+    assert response.request.path == f"/orders/{order_id}"
+    assert "når bestillingen har status „Afgivet, afventer leverandøren“" in text(response)
+    client.post("/logout")
+    login(client, ODENSE)
+    response = client.get(f"/orders/{order_id}/reject-invoice", follow_redirects=True)
+    assert response.request.path == f"/orders/{order_id}"
