@@ -22,7 +22,7 @@ def migration_url(tmp_path_factory):
     if not url:
         return f"sqlite:///{tmp_path_factory.mktemp('migrations') / 'migrations.sqlite'}"
     engine = make_engine(url)
-    name = "rammeudbud_migration_check"
+    name = url.rsplit("/", 1)[1] + "_migration_check"  # beside the suite's own database
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
         connection.execute(text(f"CREATE DATABASE {name}"))

@@ -140,7 +140,7 @@ def test_concurrent_appends_never_fork_the_chain(app):
     if not url:
         pytest.skip("concurrency is tested on PostgreSQL")
     admin_engine = make_engine(url)
-    name = "rammeudbud_concurrency"
+    name = url.rsplit("/", 1)[1] + "_concurrency"  # beside the suite's own database
     with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
         connection.execute(text(f"CREATE DATABASE {name}"))

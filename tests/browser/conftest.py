@@ -64,7 +64,7 @@ def _browser_database(tmp_path_factory) -> str:
         return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
     from app.db import make_engine
 
-    name = "rammeudbud_browser"
+    name = url.rsplit("/", 1)[1] + "_browser"  # beside the suite's own database
     engine = make_engine(url)
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))

@@ -45,7 +45,7 @@ def engine(app, tmp_path_factory):  # the app configures the audit chain's key
     """A database of the suite's kind, but the race's own, with a connection per order."""
     url = os.environ.get("TEST_DATABASE_URL", "")
     if _postgres():
-        name = "rammeudbud_calloff_race"
+        name = url.rsplit("/", 1)[1] + "_calloff_race"  # beside the suite's own database
         admin = make_engine(url)
         with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
@@ -68,7 +68,7 @@ class Race:
     lot_id: int
     starts_on: date
     supplier_user_id: int
-    placed: list[int] = field(default_factory=list)
+    placed: list[int] = field(default_factory=list)  # what passed: quantities or order ids
     refused: list[tuple[int, str]] = field(default_factory=list)
     errors: list[BaseException] = field(default_factory=list)
 
@@ -161,35 +161,46 @@ def _order(race: Race, quantity: int) -> OrderInput:
     return OrderInput(case_reference="RACE-1", quantity=quantity, starts_on=race.starts_on)
 
 
-def _run(engine, race: Race) -> None:
-    """Every order in its own thread and connection, released at once by a barrier."""
-    barrier = threading.Barrier(len(QUANTITIES))
+def _all_at_once(engine, race: Race, items: list, act) -> None:
+    """`act(session, item)` for every item, each in its own thread and connection, released at
+    once by a barrier; what passed, what was refused and any other error land in `race`."""
+    barrier = threading.Barrier(len(items))
 
-    def one(quantity: int) -> None:
+    def one(item) -> None:
         with Session(engine) as session:
             try:
                 # As a page would: read first, then write in a transaction of its own
                 # (on SQLite a writing transaction takes the write lock when it begins).
                 set_write_intent(False)
-                actor = session.get(User, race.jobcentre_user_id)
-                agreement = session.get(Agreement, race.agreement_id)
+                session.get(User, race.jobcentre_user_id)
                 session.commit()
                 set_write_intent(True)
                 barrier.wait(timeout=30)
-                services.place_order(session, actor, agreement, _order(race, quantity))
+                act(session, item)
                 session.commit()
-                race.placed.append(quantity)
+                race.placed.append(item)
             except DomainError as err:
                 session.rollback()
-                race.refused.append((quantity, str(err)))
+                race.refused.append((item, str(err)))
             except BaseException as err:  # anything else is a failure of the test
                 race.errors.append(err)
 
-    threads = [threading.Thread(target=one, args=(q,)) for q in QUANTITIES]
+    threads = [threading.Thread(target=one, args=(item,)) for item in items]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=60)
+
+
+def _run(engine, race: Race) -> None:
+    """Every order of QUANTITIES at once."""
+
+    def order(session, quantity: int) -> None:
+        actor = session.get(User, race.jobcentre_user_id)
+        agreement = session.get(Agreement, race.agreement_id)
+        services.place_order(session, actor, agreement, _order(race, quantity))
+
+    _all_at_once(engine, race, QUANTITIES, order)
 
 
 def _stored(engine, race: Race) -> tuple[int, Decimal]:
@@ -259,36 +270,17 @@ def test_parallel_invoices_above_their_totals_never_pass_the_maximum(engine):
             services.deliver(session, seller, order)
         session.commit()
         order_ids = [order.id for order in orders]
-    barrier = threading.Barrier(len(order_ids))
-    sent, refused, errors = [], [], []
 
-    def invoice(order_id: int) -> None:
-        with Session(engine) as session:
-            try:
-                set_write_intent(False)
-                actor = session.get(User, race.supplier_user_id)
-                order = session.get(CallOff, order_id)
-                session.commit()
-                set_write_intent(True)
-                barrier.wait(timeout=30)
-                services.send_invoice(
-                    session, actor, order, InvoiceInput(Decimal("1500.00"), "F-1", "Ekstra")
-                )
-                session.commit()
-                sent.append(order_id)
-            except DomainError as err:
-                session.rollback()
-                refused.append(str(err))
-            except BaseException as err:
-                errors.append(err)
+    def invoice(session, order_id: int) -> None:
+        actor = session.get(User, race.supplier_user_id)
+        order = session.get(CallOff, order_id)
+        services.send_invoice(
+            session, actor, order, InvoiceInput(Decimal("1500.00"), "F-1", "Ekstra")
+        )
 
-    threads = [threading.Thread(target=invoice, args=(i,)) for i in order_ids]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    _all_at_once(engine, race, order_ids, invoice)
     _rows, committed = _stored(engine, race)
-    assert errors == []
-    assert (len(sent), len(refused)) == (4, 4)
+    assert race.errors == []
+    assert (len(race.placed), len(race.refused)) == (4, 4)
     assert committed == MAXIMUM
-    assert all("does not fit within the lot's maximum" in message for message in refused)
+    assert all("does not fit within the lot's maximum" in m for _id, m in race.refused)
