@@ -92,9 +92,11 @@ def _register_blueprints(app: Flask) -> None:
     from app.calloffs.views import calloffs_bp
     from app.councils.views import councils_bp
     from app.evaluation.views import evaluation_bp
+    from app.exemptions.views import exemptions_bp
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
+    from app.purchases.views import purchases_bp
     from app.suppliers.views import suppliers_bp
     from app.targetgroups.views import targetgroups_bp
     from app.tenders.views import tenders_bp
@@ -112,3 +114,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(calloffs_bp)
+    app.register_blueprint(exemptions_bp)
+    app.register_blueprint(purchases_bp)

@@ -23,9 +23,11 @@ from app.evaluation.models import (
     QualityScore,
     Rejection,
 )
+from app.exemptions.models import Exemption
 from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
+from app.purchases.models import OutsidePurchase, PurchaseImport
 from app.suppliers.models import Supplier, SupplierDocument
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
@@ -60,6 +62,7 @@ __all__ = [
     "Council",
     "CouncilDecision",
     "CouncilMeeting",
+    "Exemption",
     "LoginThrottle",
     "Lot",
     "MeetingDocument",
@@ -70,6 +73,8 @@ __all__ = [
     "Opening",
     "Organisation",
     "OutboxMessage",
+    "OutsidePurchase",
+    "PurchaseImport",
     "QualityScore",
     "Rejection",
     "StoredFile",

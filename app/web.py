@@ -55,6 +55,8 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.REGION_STAFF: [
         ("tenders.manage_index", _l("Tenders")),
         ("calloffs.index", _l("Orders")),
+        ("purchases.breaches", _l("Breaches")),
+        ("exemptions.index", _l("Exemptions")),
         ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
@@ -63,6 +65,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.REGIONAL_DIRECTOR: [
         ("tenders.manage_index", _l("Tenders")),
         ("calloffs.index", _l("Orders")),
+        ("purchases.breaches", _l("Breaches")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),
     ],
@@ -80,6 +83,8 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         role: [
             ("calloffs.frameworks", _l("Frameworks")),
             ("calloffs.index", _l("Orders")),
+            ("purchases.index", _l("Other purchases")),
+            ("exemptions.index", _l("Exemptions")),
             ("organisations.my_jobcentre", _l("Our jobcentre")),
         ]
         for role in JOBCENTRE_ROLES

@@ -23,6 +23,7 @@ READERS = {
 
 JOBCENTRE = {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER}
 ORDER_READERS = {*JOBCENTRE, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
+OBLIGATION_READERS = {*JOBCENTRE, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
 
 #: endpoint → (method, url template, who may use it). Placeholders are filled per test.
 TABLE: dict[str, tuple[str, str, object]] = {
@@ -211,6 +212,27 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "calloffs.supplier_reason": ("GET", "/orders/{order_id}/decline", {Role.SUPPLIER}),
     "calloffs.jobcentre_reason": ("GET", "/orders/{order_id}/cancel", JOBCENTRE),
     "calloffs.invoice": ("GET", "/orders/{order_id}/invoice", {Role.SUPPLIER}),
+    "exemptions.index": ("GET", "/exemptions/", OBLIGATION_READERS),
+    "exemptions.new": ("GET", "/exemptions/new", JOBCENTRE),
+    "exemptions.detail": ("GET", "/exemptions/{exemption_id}", OBLIGATION_READERS),
+    "exemptions.decide": ("POST", "/exemptions/{exemption_id}/decision", {Role.REGION_STAFF}),
+    "exemptions.letter_pdf": (
+        "GET",
+        "/exemptions/{exemption_id}/letter.pdf",
+        OBLIGATION_READERS,
+    ),
+    "purchases.index": ("GET", "/purchases/", OBLIGATION_READERS),
+    "purchases.new": ("GET", "/purchases/new", JOBCENTRE),
+    "purchases.detail": ("GET", "/purchases/{purchase_id}", OBLIGATION_READERS),
+    "purchases.explain": ("POST", "/purchases/{purchase_id}/reason", JOBCENTRE),
+    "purchases.follow_up": ("POST", "/purchases/{purchase_id}/follow-up", {Role.REGION_STAFF}),
+    "purchases.breaches": (
+        "GET",
+        "/purchases/breaches",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
+    "purchases.import_ledger": ("GET", "/purchases/import", {*JOBCENTRE, Role.REGION_STAFF}),
+    "purchases.import_summary": ("GET", "/purchases/imports/{import_id}", OBLIGATION_READERS),
 }
 
 #: One demo login per role.
@@ -286,6 +308,11 @@ def _url(db, template: str, **overrides) -> str:
         "lot_id": db.scalars(
             select(Lot.id).join(Tender).where(Tender.scope == Scope.NATIONAL).order_by(Lot.id)
         ).first(),
+        # Demo objects of Jobcenter Aalborg (Nordjylland) where there are some; otherwise none
+        # (0): the allowed roles then get 404, the others 403.
+        "exemption_id": _first_of(db, "exemptions", aalborg.id),
+        "purchase_id": _first_of(db, "outside_purchases", aalborg.id),
+        "import_id": _first_of(db, "purchase_imports", aalborg.id),
         "order_id": db.scalars(
             select(CallOff.id)
             .join(Supplier)
@@ -299,6 +326,16 @@ def _url(db, template: str, **overrides) -> str:
     }
     values.update(overrides)
     return template.format(**values)
+
+
+def _first_of(db, table: str, jobcentre_id: int) -> int:
+    from sqlalchemy import text
+
+    found = db.scalar(
+        text(f"SELECT min(id) FROM {table} WHERE jobcentre_id = :j"),  # noqa: S608 - our names
+        {"j": jobcentre_id},
+    )
+    return found or 0
 
 
 def _expected(who: object, allowed: object, method: str) -> str:

@@ -1,1 +1,1 @@
-"""Call-off orders under framework agreements (issue 7; the CPR guard comes first)."""
+"""Call-off orders under framework agreements: choosing a supplier, the order life, the maximum."""

@@ -40,6 +40,7 @@ def framework(
     starts_on: date = TODAY - timedelta(days=30),
     ends_on: date = TODAY + timedelta(days=700),
     state: TenderState = TenderState.ACTIVE,
+    target_group: str = "Ledige akademikere",
 ) -> Lot:
     """An active framework with one lot and one agreement per price, ranked in that order."""
     number = (db.scalar(select(func.count()).select_from(Tender)) or 0) + 1
@@ -55,7 +56,7 @@ def framework(
         bid_deadline=NOW - timedelta(days=90),
         call_off_rule=rule,
         published_at=NOW - timedelta(days=120),
-        target_groups=[group(db, "Ledige akademikere")],
+        target_groups=[group(db, target_group)],
     )
     lot = Lot(number=1, title="Forløb", maximum_value=Decimal(maximum), suppliers_to_award=3)
     tender.lots.append(lot)

@@ -1,0 +1,218 @@
+"""The rules of exemptions: who may ask, for what and for which period; the owning region
+decides, with reasons; an approval reclassifies the jobcentre's purchases in its period."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy.orm import Session, aliased
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.cpr import refuse_cpr
+from app.calloffs.services import covers
+from app.errors import DomainError, NotAllowed
+from app.exemptions.models import Exemption, ExemptionReason, ExemptionState
+from app.i18n import format_date
+from app.i18n import gettext as _
+from app.notifications.services import notify
+from app.organisations.models import Organisation
+from app.tenders.models import Lot, Tender, TenderState
+
+OPEN_OR_GRANTED = (ExemptionState.REQUESTED, ExemptionState.APPROVED)
+
+
+@dataclass(frozen=True)
+class ExemptionInput:
+    tender_id: int | None  # the whole tender; or None, and a lot
+    lot_id: int | None
+    reason: ExemptionReason
+    justification: str
+    starts_on: date
+    ends_on: date
+
+
+def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
+    """The active tenders a jobcentre may ask to be exempted from (those that cover it)."""
+    tenders = db.scalars(
+        select(Tender).where(Tender.state == TenderState.ACTIVE).order_by(Tender.reference)
+    ).all()
+    return [tender for tender in tenders if covers(tender, jobcentre)]
+
+
+def _region_staff(db: Session, region_id: int) -> list[User]:
+    return list(
+        db.scalars(
+            select(User).where(
+                User.organisation_id == region_id, User.role == Role.REGION_STAFF, User.active
+            )
+        )
+    )
+
+
+def _link(exemption: Exemption) -> str:
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        return url_for("exemptions.detail", exemption_id=exemption.id)
+    return f"/exemptions/{exemption.id}"
+
+
+def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exemption:
+    """A jobcentre asks to be exempted from a lot or a whole tender for a period."""
+    if actor.role not in JOBCENTRE_ROLES:
+        raise NotAllowed(_("Only jobcentre staff can ask for an exemption."))
+    jobcentre = actor.organisation
+    lot = db.get(Lot, data.lot_id) if data.lot_id is not None else None
+    tender = lot.tender if lot is not None else db.get(Tender, data.tender_id or 0)
+    if tender is None or tender.state != TenderState.ACTIVE or not covers(tender, jobcentre):
+        raise DomainError(_("Choose an active framework that covers the jobcentre."))
+    justification = data.justification.strip()
+    if not justification:
+        raise DomainError(_("Explain why the jobcentre should be exempted."))
+    refuse_cpr(justification, _("The justification"))
+    if data.starts_on > data.ends_on:
+        raise DomainError(_("The period must end on or after the day it starts."))
+    if data.starts_on < tender.agreement_start or data.ends_on > tender.agreement_end:
+        raise DomainError(
+            _(
+                "The period must lie within the framework's agreement period, %(start)s to "
+                "%(end)s.",
+                start=format_date(tender.agreement_start),
+                end=format_date(tender.agreement_end),
+            )
+        )
+    overlapping = db.scalar(
+        select(Exemption.id).where(
+            Exemption.jobcentre_id == jobcentre.id,
+            Exemption.tender_id == tender.id,
+            Exemption.state.in_(OPEN_OR_GRANTED),
+            # A whole-tender exemption overlaps every lot of the tender, and each lot the whole.
+            true()
+            if data.lot_id is None
+            else or_(Exemption.lot_id.is_(None), Exemption.lot_id == data.lot_id),
+            Exemption.starts_on <= data.ends_on,
+            Exemption.ends_on >= data.starts_on,
+        )
+    )
+    if overlapping is not None:
+        raise DomainError(
+            _("The jobcentre has already asked for, or has, an exemption that overlaps.")
+        )
+    exemption = Exemption(
+        jobcentre_id=jobcentre.id,
+        tender_id=tender.id,
+        lot_id=data.lot_id,
+        reason=data.reason,
+        justification=justification,
+        starts_on=data.starts_on,
+        ends_on=data.ends_on,
+        state=ExemptionState.REQUESTED,
+        requested_by_id=actor.id,
+        requested_at=clock.now(),
+    )
+    db.add(exemption)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "exemption.requested",
+        exemption,
+        {
+            "tender": tender.reference,
+            "lot": lot.number if lot else None,
+            "period": [data.starts_on, data.ends_on],
+            "reason": data.reason.value,
+        },
+    )
+    notify(
+        db,
+        _region_staff(db, tender.region_id),
+        _(
+            "%(jobcentre)s asks to be exempted from %(ref)s",
+            jobcentre=jobcentre.name,
+            ref=tender.reference,
+        ),
+        link=_link(exemption),
+    )
+    return exemption
+
+
+def _decide(
+    db: Session, actor: User, exemption: Exemption, state: ExemptionState, reason: str
+) -> Exemption:
+    if actor.role != Role.REGION_STAFF or actor.organisation_id != exemption.tender.region_id:
+        raise NotAllowed(
+            _(
+                "Only region staff of %(region)s can decide on this exemption.",
+                region=exemption.tender.region.name,
+            )
+        )
+    if exemption.state != ExemptionState.REQUESTED:
+        raise DomainError(_("The exemption is already decided."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reasons for the decision."))
+    refuse_cpr(reason, _("The reasons"))
+    exemption.state = state
+    exemption.decided_by_id = actor.id
+    exemption.decided_at = clock.now()
+    exemption.decision_reason = reason
+    audit.record(db, actor, f"exemption.{state.value}", exemption, {"reasons": reason})
+    notify(
+        db,
+        [exemption.requested_by],
+        _(
+            "Your request for exemption from %(ref)s is %(state)s",
+            ref=exemption.tender.reference,
+            state=state.label.lower(),
+        ),
+        link=_link(exemption),
+    )
+    return exemption
+
+
+def approve(db: Session, actor: User, exemption: Exemption, reason: str) -> Exemption:
+    """The region approves; the jobcentre's purchases in the period are classified anew."""
+    from app.purchases.services import reclassify
+
+    exemption = _decide(db, actor, exemption, ExemptionState.APPROVED, reason)
+    db.flush()
+    reclassify(db, actor, exemption.jobcentre_id, exemption.starts_on, exemption.ends_on)
+    return exemption
+
+
+def refuse(db: Session, actor: User, exemption: Exemption, reason: str) -> Exemption:
+    return _decide(db, actor, exemption, ExemptionState.REFUSED, reason)
+
+
+def visible_exemptions(user: User) -> Select:
+    """The exemptions the user may see, as one statement (the rule of is_visible_to)."""
+    stmt = select(Exemption)
+    if user.role in JOBCENTRE_ROLES:
+        return stmt.where(Exemption.jobcentre_id == user.organisation_id)
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        jobcentre = aliased(Organisation)
+        return (
+            stmt.join(Tender, Exemption.tender_id == Tender.id)
+            .join(jobcentre, Exemption.jobcentre_id == jobcentre.id)
+            .where(
+                or_(
+                    Tender.region_id == user.organisation_id,
+                    jobcentre.region_id == user.organisation_id,
+                )
+            )
+        )
+    return stmt.where(false())
+
+
+def may_decide(user: User, exemption: Exemption) -> bool:
+    return (
+        user.role == Role.REGION_STAFF
+        and user.organisation_id == exemption.tender.region_id
+        and exemption.state == ExemptionState.REQUESTED
+    )

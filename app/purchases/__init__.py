@@ -1,0 +1,1 @@
+"""Purchases outside the platform, registered or imported, classified against the frameworks."""

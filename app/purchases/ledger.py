@@ -1,0 +1,265 @@
+"""Importing a jobcentre's purchase ledger (CSV or XLSX): every line checked first, then all or
+nothing, each new line classified like a registered purchase, a line seen before skipped.
+
+The layout (a header row, columns in any order; Danish names, or the English ones):
+    dato (date) · cvr · leverandør (supplier) · beløb (amount) · målgruppe (target group)
+    · beskrivelse (description, optional) · bilag (voucher, optional)
+Dates as 24-11-2026, 24.11.2026 or 2026-11-24; amounts as 1.234,50 or 1234.50.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.errors import DomainError, NotAllowed
+from app.fields import parse_kroner
+from app.files.services import check_upload
+from app.i18n import gettext as _
+from app.organisations.models import Organisation
+from app.purchases.models import Classification, OutsidePurchase, PurchaseImport, Source
+from app.purchases.services import (
+    PurchaseInput,
+    Verdict,
+    check_purchase,
+    classify,
+    line_key,
+    store_purchase,
+    tell_owning_regions,
+)
+from app.targetgroups.models import TargetGroup
+
+MAX_LINES = 20_000
+COLUMNS = {
+    "purchased_on": ("dato", "date"),
+    "supplier_cvr": ("cvr", "cvr-nummer", "cvr nummer"),
+    "supplier_name": ("leverandør", "leverandoer", "supplier"),
+    "amount": ("beløb", "beloeb", "amount"),
+    "target_group": ("målgruppe", "maalgruppe", "target group"),
+    "description": ("beskrivelse", "tekst", "description"),
+    "voucher": ("bilag", "bilagsnummer", "voucher"),
+}
+REQUIRED = ("purchased_on", "supplier_cvr", "supplier_name", "amount", "target_group")
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+class LedgerRejected(DomainError):
+    """The file, or lines of it, cannot be imported; nothing of it is stored."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(
+            _("Nothing was imported: %(n)d line(s) of the file need correcting.", n=len(problems))
+        )
+        self.problems = problems
+
+
+# --- reading the file -------------------------------------------------------------------------
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _rows(name: str, data: bytes) -> Iterator[list[str]]:
+    extension = name.rsplit(".", 1)[1].lower()
+    if extension == "csv":
+        text = data.decode("utf-8").lstrip("\ufeff")
+        first = text.split("\n", 1)[0]
+        delimiter = max(";,\t", key=first.count)
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            yield [cell.strip() for cell in row]
+    elif extension == "xlsx":
+        from openpyxl import load_workbook
+
+        try:
+            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        except Exception:  # openpyxl raises many kinds for a damaged file
+            raise DomainError(
+                _("The spreadsheet cannot be read; save it again as .xlsx.")
+            ) from None
+        try:
+            for row in book.worksheets[0].iter_rows(values_only=True):
+                yield [_cell(value) for value in row]
+        finally:
+            book.close()
+    else:
+        raise DomainError(_("Upload the ledger as a CSV or an XLSX file."))
+
+
+def _columns(header: list[str]) -> dict[str, int]:
+    names = [cell.strip().lower() for cell in header]
+    found = {}
+    for key, aliases in COLUMNS.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                found[key] = index
+                break
+    missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
+    if missing:
+        raise LedgerRejected(
+            [(1, _("The header lacks the column(s): %(names)s.", names=", ".join(missing)))]
+        )
+    return found
+
+
+def _date(text: str) -> date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError(_("%(value)s is not a date (write 24-11-2026).", value=text))
+
+
+def _amount(text: str) -> Decimal:
+    try:
+        amount = parse_kroner(text)
+    except ValueError:
+        raise DomainError(_("%(value)s is not an amount (write 1.234,50).", value=text)) from None
+    if amount != amount.quantize(Decimal("0.01")):
+        raise DomainError(_("An amount has at most two decimals (whole øre)."))
+    return amount.quantize(Decimal("0.01"))
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int
+    data: PurchaseInput
+
+
+def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
+    """Every line of the file as a purchase; all problems at once, by line number."""
+    name, _type = check_upload(name, data)
+    rows = list(_rows(name, data))
+    if not rows:
+        raise DomainError(_("The file is empty."))
+    if len(rows) > MAX_LINES + 1:
+        raise DomainError(_("A file holds at most %(n)d lines; split it.", n=MAX_LINES))
+    columns = _columns(rows[0])
+    groups = {g.name.lower(): g.id for g in db.scalars(select(TargetGroup))}
+    lines, problems = [], []
+    for number, row in enumerate(rows[1:], start=2):
+        if not any(row):
+            continue  # a blank line between entries
+        value = {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
+        try:
+            group_id = groups.get(value["target_group"].lower())
+            if group_id is None:
+                raise DomainError(
+                    _("%(value)s is not a known target group.", value=value["target_group"])
+                )
+            purchase = PurchaseInput(
+                target_group_id=group_id,
+                supplier_name=value["supplier_name"],
+                supplier_cvr=value["supplier_cvr"].replace(" ", ""),
+                amount=_amount(value["amount"]),
+                purchased_on=_date(value["purchased_on"]),
+                description=value.get("description", ""),
+                voucher=value.get("voucher", "")[:40],
+            )
+            check_purchase(db, purchase)
+        except DomainError as err:
+            problems.append((number, str(err)))
+            continue
+        lines.append(Line(number, purchase))
+    if problems:
+        raise LedgerRejected(problems)
+    if not lines:
+        raise DomainError(_("The file holds no purchases."))
+    return lines
+
+
+# --- importing --------------------------------------------------------------------------------
+
+
+def _may_import(actor: User, jobcentre: Organisation) -> None:
+    own_jobcentre = actor.role in JOBCENTRE_ROLES and actor.organisation_id == jobcentre.id
+    own_region = actor.role == Role.REGION_STAFF and actor.organisation_id == jobcentre.region_id
+    if not (own_jobcentre or own_region):
+        raise NotAllowed(_("Only the jobcentre or its region can import its ledger."))
+
+
+def _known_keys(db: Session, jobcentre_id: int, keys: list[str]) -> set[str]:
+    known: set[str] = set()
+    for start in range(0, len(keys), 500):  # a bounded number of parameters per statement
+        chunk = keys[start : start + 500]
+        known.update(
+            db.scalars(
+                select(OutsidePurchase.line_key).where(
+                    OutsidePurchase.jobcentre_id == jobcentre_id,
+                    OutsidePurchase.line_key.in_(chunk),
+                )
+            )
+        )
+    return known
+
+
+def import_ledger(
+    db: Session, actor: User, jobcentre: Organisation, name: str, data: bytes
+) -> PurchaseImport:
+    """Check every line, then store the new ones classified; a line known before is skipped."""
+    _may_import(actor, jobcentre)
+    lines = read_ledger(db, name, data)
+    keyed = {}
+    for line in lines:
+        keyed.setdefault(line_key(jobcentre.id, line.data), line)  # the same line twice: once
+    known = _known_keys(db, jobcentre.id, list(keyed))
+    record = PurchaseImport(
+        jobcentre_id=jobcentre.id,
+        filename=check_upload(name, data)[0],
+        sha256=hashlib.sha256(data).hexdigest(),
+        lines=len(lines),
+        added=len(keyed) - len(known),
+        already_known=len(lines) - (len(keyed) - len(known)),
+        imported_by_id=actor.id,
+        imported_at=clock.now(),
+    )
+    db.add(record)
+    db.flush()
+    verdicts: dict[tuple[int, date], Verdict] = {}
+    breaches = []
+    breached_lots = {}
+    for key, line in keyed.items():
+        if key in known:
+            continue
+        day_group = (line.data.target_group_id, line.data.purchased_on)
+        if day_group not in verdicts:
+            verdicts[day_group] = classify(db, jobcentre, *day_group)
+        verdict = verdicts[day_group]
+        purchase = store_purchase(
+            db, actor, jobcentre, line.data, verdict, Source.IMPORTED, key, record.id
+        )
+        if verdict.classification == Classification.BREACH:
+            breaches.append(purchase)
+            breached_lots.update({lot.id: lot for lot in verdict.lots})
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "purchases.imported",
+        record,
+        {"file": record.filename, "lines": record.lines, "added": record.added},
+    )
+    if breaches:
+        tell_owning_regions(db, jobcentre, breached_lots.values(), breaches)
+    return record

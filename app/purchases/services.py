@@ -1,0 +1,429 @@
+"""The purchase obligation: every purchase outside the platform is stored and classified.
+
+A lot is available to a jobcentre on a day when its tender is active and covers the jobcentre,
+one of its agreements runs that day, and it is not exhausted. A purchase for a target group is
+a *breach* when an available lot covered that group and no approved exemption lifted it; it is
+*exempted* when exemptions lifted every such lot; otherwise *no framework applied*. A breach is
+stored only with an explicit reason (an imported one waits for it), and its owning regions are
+told. Nothing is ever dropped: a refused input stores nothing and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy.orm import Session, aliased
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.cpr import refuse_cpr
+from app.calloffs.models import CallOff
+from app.calloffs.services import committed_amounts
+from app.errors import DomainError, NotAllowed
+from app.evaluation.models import Agreement
+from app.exemptions.models import Exemption, ExemptionState
+from app.i18n import format_money
+from app.i18n import gettext as _
+from app.notifications.services import notify
+from app.organisations.models import Organisation
+from app.purchases.models import (
+    Classification,
+    FollowUp,
+    OutsidePurchase,
+    Source,
+    breached_lots,
+)
+from app.suppliers.models import Supplier
+from app.suppliers.services import is_valid_cvr
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import Lot, Scope, Tender, TenderState, tender_target_groups
+
+ZERO = Decimal("0.00")
+
+
+# --- classification ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Verdict:
+    classification: Classification
+    lots: list[Lot] = field(default_factory=list)  # a breach: the lots that should have served
+    exemption: Exemption | None = None  # exempted: one of the exemptions that lifted the duty
+
+
+def available_lots(db: Session, jobcentre: Organisation, target_group_id: int, day: date):
+    """The lots a jobcentre had to use for a target group on a day (DESIGN.md, "available")."""
+    running = exists().where(
+        Agreement.lot_id == Lot.id, Agreement.starts_on <= day, Agreement.ends_on >= day
+    )
+    lots = db.scalars(
+        select(Lot)
+        .join(Tender, Lot.tender_id == Tender.id)
+        .join(tender_target_groups, tender_target_groups.c.tender_id == Tender.id)
+        .where(
+            Tender.state == TenderState.ACTIVE,
+            or_(Tender.scope == Scope.NATIONAL, Tender.region_id == jobcentre.region_id),
+            tender_target_groups.c.target_group_id == target_group_id,
+            running,
+        )
+        .order_by(Tender.reference, Lot.number)
+    ).all()
+    committed = committed_amounts(db, [lot.id for lot in lots])
+    return [lot for lot in lots if committed[lot.id] < lot.maximum_value]
+
+
+def classify(db: Session, jobcentre: Organisation, target_group_id: int, day: date) -> Verdict:
+    lots = available_lots(db, jobcentre, target_group_id, day)
+    if not lots:
+        return Verdict(Classification.NO_FRAMEWORK)
+    exemptions = db.scalars(
+        select(Exemption).where(
+            Exemption.jobcentre_id == jobcentre.id,
+            Exemption.state == ExemptionState.APPROVED,
+            Exemption.tender_id.in_({lot.tender_id for lot in lots}),
+            Exemption.starts_on <= day,
+            Exemption.ends_on >= day,
+        )
+    ).all()
+    uncovered = [lot for lot in lots if not any(e.covers(lot, day) for e in exemptions)]
+    if uncovered:
+        return Verdict(Classification.BREACH, lots=uncovered)
+    return Verdict(Classification.EXEMPTED, exemption=exemptions[0])
+
+
+# --- registering a purchase -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PurchaseInput:
+    target_group_id: int
+    supplier_name: str
+    supplier_cvr: str
+    amount: Decimal
+    purchased_on: date
+    description: str = ""
+    voucher: str = ""
+    breach_reason: str = ""
+
+
+class BreachNeedsReason(DomainError):
+    """The purchase is a breach: say which frameworks should have been used and ask why not."""
+
+    def __init__(self, lots: list[Lot]) -> None:
+        super().__init__(
+            _(
+                "This purchase breaches the purchase obligation: a framework covered the target "
+                "group on that day. Order there, or give the reason the framework was not used."
+            )
+        )
+        self.lots = lots
+
+
+def check_purchase(db: Session, data: PurchaseInput) -> None:
+    """The rules every purchase meets, registered or imported; raises with a clear message."""
+    if db.get(TargetGroup, data.target_group_id) is None:
+        raise DomainError(_("Choose a target group from the list."))
+    if not data.supplier_name.strip():
+        raise DomainError(_("Give the supplier's name."))
+    if not is_valid_cvr(data.supplier_cvr):
+        raise DomainError(_("The CVR number must be 8 digits and valid."))
+    if data.amount <= ZERO:
+        raise DomainError(_("The amount must be above 0 kr."))
+    if data.purchased_on > clock.today():
+        raise DomainError(_("The purchase date cannot be in the future."))
+    for text, name in (
+        (data.supplier_name, _("The supplier's name")),
+        (data.description, _("The description")),
+        (data.voucher, _("The voucher number")),
+        (data.breach_reason, _("The reason")),
+    ):
+        refuse_cpr(text, name)
+
+
+def _needs_review(db: Session, jobcentre_id: int, cvr: str, amount: Decimal) -> bool:
+    """A framework supplier's CVR, yet no call-off of the jobcentre to it for this amount."""
+    framework_supplier = db.scalar(
+        select(Supplier.id).where(
+            Supplier.cvr == cvr, exists().where(Agreement.supplier_id == Supplier.id)
+        )
+    )
+    if framework_supplier is None:
+        return False
+    matching = db.scalar(
+        select(CallOff.id).where(
+            CallOff.jobcentre_id == jobcentre_id,
+            CallOff.supplier_id == framework_supplier,
+            or_(CallOff.total == amount, CallOff.invoice_amount == amount),
+        )
+    )
+    return matching is None
+
+
+def store_purchase(
+    db: Session,
+    actor: User,
+    jobcentre: Organisation,
+    data: PurchaseInput,
+    verdict: Verdict,
+    source: Source,
+    line_key: str | None = None,
+    import_id: int | None = None,
+) -> OutsidePurchase:
+    purchase = OutsidePurchase(
+        jobcentre_id=jobcentre.id,
+        target_group_id=data.target_group_id,
+        supplier_name=data.supplier_name.strip(),
+        supplier_cvr=data.supplier_cvr,
+        amount=data.amount,
+        purchased_on=data.purchased_on,
+        description=data.description.strip(),
+        voucher=data.voucher.strip(),
+        classification=verdict.classification,
+        exemption_id=verdict.exemption.id if verdict.exemption else None,
+        breach_reason=data.breach_reason.strip(),
+        follow_up=FollowUp.OPEN if verdict.classification == Classification.BREACH else None,
+        needs_review=_needs_review(db, jobcentre.id, data.supplier_cvr, data.amount),
+        source=source,
+        import_id=import_id,
+        line_key=line_key,
+        registered_by_id=actor.id,
+        registered_at=clock.now(),
+    )
+    purchase.lots = list(verdict.lots)
+    db.add(purchase)
+    return purchase
+
+
+def _purchases_jobcentre(actor: User) -> Organisation:
+    if actor.role not in JOBCENTRE_ROLES:
+        raise NotAllowed(_("Only jobcentre staff can register the jobcentre's purchases."))
+    return actor.organisation
+
+
+def register_purchase(db: Session, actor: User, data: PurchaseInput) -> OutsidePurchase:
+    """Store a purchase made outside the platform, classified; a breach needs its reason."""
+    jobcentre = _purchases_jobcentre(actor)
+    check_purchase(db, data)
+    verdict = classify(db, jobcentre, data.target_group_id, data.purchased_on)
+    if verdict.classification == Classification.BREACH and not data.breach_reason.strip():
+        raise BreachNeedsReason(verdict.lots)
+    purchase = store_purchase(db, actor, jobcentre, data, verdict, Source.REGISTERED)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "purchase.registered",
+        purchase,
+        {
+            "classification": verdict.classification.value,
+            "amount": data.amount,
+            "supplier_cvr": data.supplier_cvr,
+            "lots": [lot.id for lot in verdict.lots],
+        },
+    )
+    if verdict.classification == Classification.BREACH:
+        tell_owning_regions(db, jobcentre, verdict.lots, [purchase])
+    return purchase
+
+
+def tell_owning_regions(
+    db: Session, jobcentre: Organisation, lots: Iterable[Lot], breaches: list[OutsidePurchase]
+) -> None:
+    regions = {lot.tender.region_id for lot in lots}
+    staff = db.scalars(
+        select(User).where(
+            User.organisation_id.in_(regions), User.role == Role.REGION_STAFF, User.active
+        )
+    ).all()
+    total = sum((p.amount for p in breaches), ZERO)
+    notify(
+        db,
+        staff,
+        _(
+            "%(jobcentre)s: %(n)d purchase(s) outside your framework, %(total)s",
+            jobcentre=jobcentre.name,
+            n=len(breaches),
+            total=format_money(total),
+        ),
+        _("The purchase obligation was not followed. See the breaches and follow them up."),
+        link=_breaches_link(),
+    )
+
+
+def _breaches_link() -> str:
+    from flask import has_request_context, url_for
+
+    return url_for("purchases.breaches") if has_request_context() else "/purchases/breaches"
+
+
+def may_explain(user: User, purchase: OutsidePurchase) -> bool:
+    """The jobcentre may give the reason an imported breach came without."""
+    return (
+        user.role in JOBCENTRE_ROLES
+        and user.organisation_id == purchase.jobcentre_id
+        and purchase.classification == Classification.BREACH
+        and not purchase.breach_reason
+    )
+
+
+def may_follow_up(user: User, purchase: OutsidePurchase) -> bool:
+    """Region staff of the jobcentre's region follow up its breaches."""
+    return (
+        user.role == Role.REGION_STAFF
+        and user.organisation_id == purchase.jobcentre.region_id
+        and purchase.classification == Classification.BREACH
+    )
+
+
+def give_breach_reason(db: Session, actor: User, purchase: OutsidePurchase, reason: str) -> None:
+    """The jobcentre explains an imported breach that came without its reason."""
+    if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != purchase.jobcentre_id:
+        raise NotAllowed(_("Only the jobcentre that made the purchase can explain it."))
+    if not may_explain(actor, purchase):
+        raise DomainError(_("Only a breach without its reason can be explained."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."))
+    refuse_cpr(reason, _("The reason"))
+    purchase.breach_reason = reason
+    audit.record(db, actor, "purchase.breach_reason", purchase, {"reason": reason})
+
+
+def follow_up_breach(
+    db: Session, actor: User, purchase: OutsidePurchase, outcome: FollowUp, reason: str
+) -> None:
+    """Region staff of the jobcentre's region accept a breach or mark it for follow-up."""
+    if actor.role != Role.REGION_STAFF or actor.organisation_id != purchase.jobcentre.region_id:
+        raise NotAllowed(_("Only region staff of the jobcentre's region follow up its breaches."))
+    if not may_follow_up(actor, purchase):
+        raise DomainError(_("Only a breach is followed up."))
+    if outcome not in (FollowUp.ACCEPTED, FollowUp.NEEDS_FOLLOW_UP):
+        raise DomainError(_("Choose whether the breach is accepted or needs follow-up."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give a reason."))
+    refuse_cpr(reason, _("The reason"))
+    before = purchase.follow_up
+    purchase.follow_up = outcome
+    purchase.follow_up_reason = reason
+    purchase.followed_up_by_id = actor.id
+    purchase.followed_up_at = clock.now()
+    audit.record(
+        db,
+        actor,
+        "purchase.followed_up",
+        purchase,
+        {"follow_up": [before.value if before else None, outcome.value], "reason": reason},
+    )
+
+
+def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: date) -> int:
+    """After an exemption is approved: the jobcentre's breaches in its period that no longer
+    breach become exempted (their reason and lots are kept). Returns how many changed."""
+    jobcentre = db.get(Organisation, jobcentre_id)
+    breaches = db.scalars(
+        select(OutsidePurchase).where(
+            OutsidePurchase.jobcentre_id == jobcentre_id,
+            OutsidePurchase.classification == Classification.BREACH,
+            OutsidePurchase.purchased_on.between(start, end),
+        )
+    ).all()
+    changed = 0
+    for purchase in breaches:
+        verdict = classify(db, jobcentre, purchase.target_group_id, purchase.purchased_on)
+        if verdict.classification != Classification.EXEMPTED:
+            continue
+        purchase.classification = Classification.EXEMPTED
+        purchase.exemption_id = verdict.exemption.id
+        purchase.follow_up = None
+        audit.record(
+            db,
+            actor,
+            "purchase.reclassified",
+            purchase,
+            {"classification": ["breach", "exempted"], "exemption": verdict.exemption.id},
+        )
+        changed += 1
+    return changed
+
+
+# --- who sees which purchases -----------------------------------------------------------------
+
+
+def visible_purchases(user: User) -> Select:
+    """The purchases the user may see (the rule of OutsidePurchase.is_visible_to)."""
+    stmt = select(OutsidePurchase)
+    if user.role in JOBCENTRE_ROLES:
+        return stmt.where(OutsidePurchase.jobcentre_id == user.organisation_id)
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        jobcentre = aliased(Organisation)
+        breached_here = exists().where(
+            breached_lots.c.purchase_id == OutsidePurchase.id,
+            breached_lots.c.lot_id == Lot.id,
+            Lot.tender_id == Tender.id,
+            Tender.region_id == user.organisation_id,
+        )
+        return stmt.join(jobcentre, OutsidePurchase.jobcentre_id == jobcentre.id).where(
+            or_(jobcentre.region_id == user.organisation_id, breached_here)
+        )
+    return stmt.where(false())
+
+
+@dataclass(frozen=True)
+class BreachSummary:
+    jobcentre: str
+    jobcentre_id: int
+    open: int
+    accepted: int
+    follow_up: int
+    amount: Decimal
+
+
+def breaches_by_jobcentre(db: Session, user: User) -> list[BreachSummary]:
+    """Per jobcentre the user may see: its breaches by follow-up state and their sum; one
+    grouped query."""
+    visible = (
+        visible_purchases(user)
+        .where(OutsidePurchase.classification == Classification.BREACH)
+        .subquery()
+    )
+    rows = db.execute(
+        select(
+            Organisation.name,
+            Organisation.id,
+            func.count().filter(visible.c.follow_up == FollowUp.OPEN),
+            func.count().filter(visible.c.follow_up == FollowUp.ACCEPTED),
+            func.count().filter(visible.c.follow_up == FollowUp.NEEDS_FOLLOW_UP),
+            func.sum(visible.c.amount),
+        )
+        .join(visible, visible.c.jobcentre_id == Organisation.id)
+        .group_by(Organisation.id, Organisation.name)
+        .order_by(Organisation.name)
+    ).all()
+    return [
+        BreachSummary(name, jobcentre_id, opened, accepted, followed, total)
+        for name, jobcentre_id, opened, accepted, followed, total in rows
+    ]
+
+
+def line_key(jobcentre_id: int, data: PurchaseInput) -> str:
+    """What makes an imported line the same line again: its date, CVR, amount, voucher and
+    description."""
+    raw = "|".join(
+        [
+            str(jobcentre_id),
+            data.purchased_on.isoformat(),
+            data.supplier_cvr,
+            f"{data.amount:.2f}",
+            data.voucher.strip(),
+            data.description.strip(),
+        ]
+    )
+    return hashlib.sha256(raw.encode()).hexdigest()

@@ -1,0 +1,236 @@
+"""Pages for purchases outside the platform: registering, importing, breaches and follow-up."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from app import clock
+from app.auth.access import allow, load_visible
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.db import db
+from app.errors import DomainError
+from app.forms import ReasonForm
+from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
+from app.organisations.models import Organisation, OrganisationKind
+from app.pagination import contains_pattern, id_arg, paginate
+from app.purchases import ledger, services
+from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
+from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
+from app.targetgroups.models import TargetGroup
+from app.web import run_step
+
+purchases_bp = Blueprint("purchases", __name__, url_prefix="/purchases")
+
+REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+READERS = (*JOBCENTRE_ROLES, *REGION_ROLES)
+
+
+@purchases_bp.get("/")
+@allow(*READERS)
+def index():
+    stmt = services.visible_purchases(current_user)
+    args = {key: request.args.get(key, "").strip() for key in ("q", "class", "follow_up")}
+    if args["class"] in {c.value for c in Classification}:
+        stmt = stmt.where(OutsidePurchase.classification == Classification(args["class"]))
+    if args["follow_up"] in {f.value for f in FollowUp}:
+        stmt = stmt.where(OutsidePurchase.follow_up == FollowUp(args["follow_up"]))
+    if request.args.get("review") == "1":
+        stmt = stmt.where(OutsidePurchase.needs_review)
+    if jobcentre_id := id_arg("jobcentre"):
+        stmt = stmt.where(OutsidePurchase.jobcentre_id == jobcentre_id)
+    if args["q"]:
+        pattern = contains_pattern(args["q"])
+        stmt = stmt.where(
+            or_(
+                OutsidePurchase.supplier_name.ilike(pattern, escape="\\"),
+                OutsidePurchase.supplier_cvr.ilike(pattern, escape="\\"),
+                OutsidePurchase.voucher.ilike(pattern, escape="\\"),
+            )
+        )
+    page = paginate(
+        db.session,
+        stmt.order_by(OutsidePurchase.purchased_on.desc(), OutsidePurchase.id.desc()),
+    )
+    return render_template(
+        "purchases/index.html",
+        page=page,
+        args=args,
+        classes=list(Classification),
+        follow_ups=list(FollowUp),
+        is_jobcentre=current_user.role in JOBCENTRE_ROLES,
+        may_import=current_user.role in (*JOBCENTRE_ROLES, Role.REGION_STAFF),
+    )
+
+
+def _purchase_form() -> PurchaseForm:
+    form = PurchaseForm()
+    form.target_group.choices = [
+        (g.id, g.name) for g in db.session.scalars(select(TargetGroup).order_by(TargetGroup.name))
+    ]
+    if request.method == "GET":
+        form.purchased_on.data = clock.today()
+    return form
+
+
+def _new_page(form: PurchaseForm, lots=(), status: int = 200):
+    return render_template("purchases/new.html", form=form, lots=lots), status
+
+
+@purchases_bp.route("/new", methods=["GET", "POST"])
+@allow(*JOBCENTRE_ROLES)
+def new():
+    form = _purchase_form()
+    if request.method == "GET":
+        return _new_page(form)
+    if not form.validate_on_submit():
+        return _new_page(form, status=422)
+    try:
+        purchase = services.register_purchase(db.session, current_user, form.purchase_input())
+    except services.BreachNeedsReason as breach:
+        db.session.rollback()
+        return _new_page(form, lots=breach.lots, status=409)
+    except DomainError as err:
+        db.session.rollback()
+        flash(str(err), "error")
+        return _new_page(form, status=409)
+    db.session.commit()
+    flash(
+        _("The purchase is registered: %(class)s.", **{"class": purchase.classification.label}),
+        "success",
+    )
+    return redirect(url_for("purchases.detail", purchase_id=purchase.id))
+
+
+def _detail_page(purchase: OutsidePurchase, status: int = 200, **forms):
+    return render_template(
+        "purchases/detail.html",
+        purchase=purchase,
+        reason_form=forms.get("reason_form") or ReasonForm(),
+        follow_up_form=forms.get("follow_up_form") or FollowUpForm(),
+        may_explain=services.may_explain(current_user, purchase),
+        may_follow_up=services.may_follow_up(current_user, purchase),
+    ), status
+
+
+@purchases_bp.get("/<int:purchase_id>")
+@allow(*READERS)
+def detail(purchase_id: int):
+    return _detail_page(load_visible(OutsidePurchase, purchase_id))
+
+
+@purchases_bp.post("/<int:purchase_id>/reason")
+@allow(*JOBCENTRE_ROLES)
+def explain(purchase_id: int):
+    purchase = load_visible(OutsidePurchase, purchase_id)
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        return _detail_page(purchase, 422, reason_form=form)
+    return run_step(
+        lambda: services.give_breach_reason(db.session, current_user, purchase, form.reason.data),
+        done=_l("The reason is recorded."),
+        refused=lambda: _detail_page(load_visible(OutsidePurchase, purchase_id), 409),
+        then=url_for("purchases.detail", purchase_id=purchase_id),
+    )
+
+
+@purchases_bp.post("/<int:purchase_id>/follow-up")
+@allow(Role.REGION_STAFF)
+def follow_up(purchase_id: int):
+    purchase = load_visible(OutsidePurchase, purchase_id)
+    form = FollowUpForm()
+    if not form.validate_on_submit():
+        return _detail_page(purchase, 422, follow_up_form=form)
+    return run_step(
+        lambda: services.follow_up_breach(
+            db.session, current_user, purchase, FollowUp(form.outcome.data), form.reason.data
+        ),
+        done=_l("The follow-up is recorded."),
+        refused=lambda: _detail_page(load_visible(OutsidePurchase, purchase_id), 409),
+        then=url_for("purchases.detail", purchase_id=purchase_id),
+    )
+
+
+@purchases_bp.get("/breaches")
+@allow(*REGION_ROLES)
+def breaches():
+    return render_template(
+        "purchases/breaches.html", rows=services.breaches_by_jobcentre(db.session, current_user)
+    )
+
+
+# --- the ledger import ------------------------------------------------------------------------
+
+
+def _import_form() -> ImportForm:
+    form = ImportForm()
+    if current_user.role == Role.REGION_STAFF:
+        jobcentres = db.session.scalars(
+            select(Organisation)
+            .where(
+                Organisation.kind == OrganisationKind.JOBCENTRE,
+                Organisation.region_id == current_user.organisation_id,
+            )
+            .order_by(Organisation.name)
+        ).all()
+    else:
+        jobcentres = [current_user.organisation]
+    form.jobcentre.choices = [(j.id, j.name) for j in jobcentres]
+    if request.method == "GET":
+        form.jobcentre.data = jobcentres[0].id if jobcentres else None
+    return form
+
+
+def _import_page(form: ImportForm, problems=(), status: int = 200):
+    return render_template(
+        "purchases/import.html", form=form, problems=problems, columns=ledger.COLUMNS
+    ), status
+
+
+@purchases_bp.route("/import", methods=["GET", "POST"])
+@allow(*JOBCENTRE_ROLES, Role.REGION_STAFF)
+def import_ledger():
+    form = _import_form()
+    if request.method == "GET":
+        return _import_page(form)
+    if not form.validate_on_submit():
+        return _import_page(form, status=422)
+    upload = form.file.data
+    jobcentre = db.session.get(Organisation, form.jobcentre.data)
+    try:
+        record = ledger.import_ledger(
+            db.session, current_user, jobcentre, upload.filename or "", upload.read()
+        )
+    except ledger.LedgerRejected as rejected:
+        db.session.rollback()
+        return _import_page(form, problems=rejected.problems, status=422)
+    except DomainError as err:
+        db.session.rollback()
+        return _import_page(form, problems=[(0, str(err))], status=422)
+    db.session.commit()
+    return redirect(url_for("purchases.import_summary", import_id=record.id))
+
+
+@purchases_bp.get("/imports/<int:import_id>")
+@allow(*JOBCENTRE_ROLES, *REGION_ROLES)
+def import_summary(import_id: int):
+    record = load_visible(PurchaseImport, import_id)
+    counts = db.session.execute(
+        select(
+            OutsidePurchase.classification,
+            func.count(),
+            func.sum(OutsidePurchase.amount),
+        )
+        .where(OutsidePurchase.import_id == record.id)
+        .group_by(OutsidePurchase.classification)
+    ).all()
+    flagged = db.session.scalar(
+        select(func.count()).where(
+            OutsidePurchase.import_id == record.id, OutsidePurchase.needs_review
+        )
+    )
+    return render_template(
+        "purchases/import_summary.html", record=record, counts=counts, flagged=flagged
+    )
