@@ -18,7 +18,7 @@ class ExemptionForm(Form):
         validators=[InputRequired()],
     )
     reason = SelectField(
-        _l("Reason"),
+        _l("Kind of special case"),
         choices=[(r.value, r.label) for r in ExemptionReason],
         validators=[InputRequired()],
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, false, or_, select, true
+from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from app import clock
@@ -215,4 +215,22 @@ def may_decide(user: User, exemption: Exemption) -> bool:
         user.role == Role.REGION_STAFF
         and user.organisation_id == exemption.tender.region_id
         and exemption.state == ExemptionState.REQUESTED
+    )
+
+
+def awaiting_decision(db: Session, user: User) -> int:
+    """How many requests wait for the user's region to decide (0 for anyone else)."""
+    if user.role != Role.REGION_STAFF:
+        return 0
+    return (
+        db.scalar(
+            select(func.count())
+            .select_from(Exemption)
+            .join(Tender, Exemption.tender_id == Tender.id)
+            .where(
+                Tender.region_id == user.organisation_id,
+                Exemption.state == ExemptionState.REQUESTED,
+            )
+        )
+        or 0
     )

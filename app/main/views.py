@@ -28,9 +28,12 @@ def index():
 @logged_in
 def start():
     from app.calloffs.services import awaiting
+    from app.exemptions.services import awaiting_decision
 
     return render_template(
-        f"main/start_{current_user.role.value}.html", awaiting=awaiting(db.session, current_user)
+        f"main/start_{current_user.role.value}.html",
+        awaiting=awaiting(db.session, current_user),
+        exemptions_waiting=awaiting_decision(db.session, current_user),
     )
 
 
