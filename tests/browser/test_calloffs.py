@@ -14,6 +14,9 @@ from tests.browser.conftest import check_accessibility, log_in
 NATIONAL = "Landsdækkende rammeaftale for faggrupper med få ledige"
 NEARLY_FULL = "Rammeaftale om forløb for ledige akademikere i Syddanmark, delaftale 1: Nord"
 
+# The manager: the journeys change the password of Odense's staff login.
+ODENSE = "leder.odense@demo.dk"
+
 
 def _log_out(page):
     page.get_by_role("button", name="Log af").click()
@@ -70,7 +73,7 @@ def test_a_jobcentre_orders_and_the_supplier_delivers_and_is_paid(page):
 
 
 def test_an_order_beyond_the_maximum_is_refused_with_the_amount_left(page):
-    log_in(page, "jobcenter.odense@demo.dk")
+    log_in(page, ODENSE)
     page.goto("/frameworks")
     lot = _lot(page, NEARLY_FULL)
     left = lot.get_by_test_id("left").inner_text()
