@@ -10,7 +10,7 @@ orders can never both fit into the same room.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import Select, case, false, func, or_, select
@@ -62,15 +62,19 @@ def committed_amount(db: Session, lot_id: int) -> Decimal:
     )
 
 
-def committed_amounts(db: Session, lot_ids: list[int]) -> dict[int, Decimal]:
-    """The committed amount of each of these lots, in one grouped query."""
+def committed_amounts(
+    db: Session, lot_ids: list[int], placed_before: datetime | None = None
+) -> dict[int, Decimal]:
+    """The committed amount of each of these lots, in one grouped query; with `placed_before`,
+    only of the orders placed before that moment (what a lot had left on an earlier day)."""
     if not lot_ids:
         return {}
-    rows = db.execute(
-        select(CallOff.lot_id, _committed_expression())
-        .where(CallOff.lot_id.in_(lot_ids), CallOff.state.not_in(RELEASED))
-        .group_by(CallOff.lot_id)
-    ).all()
+    stmt = select(CallOff.lot_id, _committed_expression()).where(
+        CallOff.lot_id.in_(lot_ids), CallOff.state.not_in(RELEASED)
+    )
+    if placed_before is not None:
+        stmt = stmt.where(CallOff.placed_at < placed_before)
+    rows = db.execute(stmt.group_by(CallOff.lot_id)).all()
     found = dict(rows)
     return {lot_id: found.get(lot_id, ZERO) for lot_id in lot_ids}
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import Select, false, func, or_, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy.orm import Session, aliased, selectinload
 
 from app import clock
 from app.audit import services as audit
@@ -15,6 +15,7 @@ from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.services import covers
+from app.db import lock_row
 from app.errors import DomainError, NotAllowed
 from app.exemptions.models import Exemption, ExemptionReason, ExemptionState
 from app.i18n import format_date
@@ -39,7 +40,10 @@ class ExemptionInput:
 def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
     """The active tenders a jobcentre may ask to be exempted from (those that cover it)."""
     tenders = db.scalars(
-        select(Tender).where(Tender.state == TenderState.ACTIVE).order_by(Tender.reference)
+        select(Tender)
+        .where(Tender.state == TenderState.ACTIVE)
+        .order_by(Tender.reference)
+        .options(selectinload(Tender.lots))
     ).all()
     return [tender for tender in tenders if covers(tender, jobcentre)]
 
@@ -75,6 +79,8 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
     if not justification:
         raise DomainError(_("Explain why the jobcentre should be exempted."))
     refuse_cpr(justification, _("The justification"))
+    # Two requests at once must not both pass the overlap check: one waits for the other.
+    lock_row(db, Organisation, jobcentre.id)
     if data.starts_on > data.ends_on:
         raise DomainError(_("The period must end on or after the day it starts."))
     if data.starts_on < tender.agreement_start or data.ends_on > tender.agreement_end:
@@ -145,6 +151,7 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
 def _decide(
     db: Session, actor: User, exemption: Exemption, state: ExemptionState, reason: str
 ) -> Exemption:
+    exemption = lock_row(db, Exemption, exemption.id)  # two deciders at once: one decides
     if actor.role != Role.REGION_STAFF or actor.organisation_id != exemption.tender.region_id:
         raise NotAllowed(
             _(

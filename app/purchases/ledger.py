@@ -26,18 +26,20 @@ from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
-from app.files.services import check_upload
+from app.files.services import check_upload, clean_filename
 from app.i18n import gettext as _
+from app.i18n import ngettext
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, PurchaseImport, Source
 from app.purchases.services import (
     PurchaseInput,
     Verdict,
+    call_off_index,
     check_purchase,
     classify,
     line_key,
     store_purchase,
-    tell_owning_regions,
+    tell_regions,
 )
 from app.targetgroups.models import TargetGroup
 
@@ -60,7 +62,11 @@ class LedgerRejected(DomainError):
 
     def __init__(self, problems: list[tuple[int, str]]) -> None:
         super().__init__(
-            _("Nothing was imported: %(n)d line(s) of the file need correcting.", n=len(problems))
+            ngettext(
+                "Nothing was imported: %(num)d line of the file needs correcting.",
+                "Nothing was imported: %(num)d lines of the file need correcting.",
+                len(problems),
+            )
         )
         self.problems = problems
 
@@ -80,28 +86,73 @@ def _cell(value) -> str:
     return str(value).strip()
 
 
+def _text(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), or Windows-1252 as Danish Excel saves CSV."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = _text(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if any("\n" in cell or "\r" in cell for cell in row):
+                # A quotation mark opened a cell that a later one closed: lines were swallowed.
+                raise DomainError(
+                    _(
+                        "Line %(n)d: a cell runs over several lines; check the quotation marks.",
+                        n=reader.line_num,
+                    )
+                )
+            yield [cell.strip() for cell in row]
+    except csv.Error:
+        raise DomainError(
+            _("The CSV file cannot be read: a quotation mark or a cell is out of place.")
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    unreadable = _("The spreadsheet cannot be read; save it again as .xlsx.")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise DomainError(unreadable) from None
+    try:
+        if not book.worksheets:
+            raise DomainError(_("The file is empty."))
+        sheet = book.worksheets[0]
+        # The file's own idea of its size is not trusted: rows are read as they come, only as
+        # wide as the header, and no further than the limit.
+        sheet.reset_dimensions()
+        width = None
+        for row in sheet.iter_rows(values_only=True):
+            cells = [_cell(value) for value in row]
+            if width is None:
+                while cells and not cells[-1]:
+                    cells.pop()
+                width = len(cells)
+            yield cells[:width]
+    except DomainError:
+        raise
+    except Exception:
+        raise DomainError(unreadable) from None
+    finally:
+        book.close()
+
+
 def _rows(name: str, data: bytes) -> Iterator[list[str]]:
     extension = name.rsplit(".", 1)[1].lower()
     if extension == "csv":
-        text = data.decode("utf-8").lstrip("\ufeff")
-        first = text.split("\n", 1)[0]
-        delimiter = max(";,\t", key=first.count)
-        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
-            yield [cell.strip() for cell in row]
+        yield from _csv_rows(data)
     elif extension == "xlsx":
-        from openpyxl import load_workbook
-
-        try:
-            book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        except Exception:  # openpyxl raises many kinds for a damaged file
-            raise DomainError(
-                _("The spreadsheet cannot be read; save it again as .xlsx.")
-            ) from None
-        try:
-            for row in book.worksheets[0].iter_rows(values_only=True):
-                yield [_cell(value) for value in row]
-        finally:
-            book.close()
+        yield from _xlsx_rows(data)
     else:
         raise DomainError(_("Upload the ledger as a CSV or an XLSX file."))
 
@@ -149,12 +200,16 @@ class Line:
 
 def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
     """Every line of the file as a purchase; all problems at once, by line number."""
+    if name.lower().endswith(".csv"):
+        data = _text(data).encode()  # a Windows-1252 file passes the upload check as UTF-8
     name, _type = check_upload(name, data)
-    rows = list(_rows(name, data))
+    rows = []
+    for row in _rows(name, data):
+        rows.append(row)
+        if len(rows) > MAX_LINES + 1:
+            raise DomainError(_("A file holds at most %(n)d lines; split it.", n=MAX_LINES))
     if not rows:
         raise DomainError(_("The file is empty."))
-    if len(rows) > MAX_LINES + 1:
-        raise DomainError(_("A file holds at most %(n)d lines; split it.", n=MAX_LINES))
     columns = _columns(rows[0])
     groups = {g.name.lower(): g.id for g in db.scalars(select(TargetGroup))}
     lines, problems = [], []
@@ -163,6 +218,11 @@ def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
             continue  # a blank line between entries
         value = {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
         try:
+            if len(row) > len(rows[0]):
+                raise DomainError(_("The line has more cells than the header has columns."))
+            empty = [COLUMNS[key][0] for key in REQUIRED if not value[key]]
+            if empty:
+                raise DomainError(_("Empty: %(names)s.", names=", ".join(empty)))
             group_id = groups.get(value["target_group"].lower())
             if group_id is None:
                 raise DomainError(
@@ -175,7 +235,7 @@ def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
                 amount=_amount(value["amount"]),
                 purchased_on=_date(value["purchased_on"]),
                 description=value.get("description", ""),
-                voucher=value.get("voucher", "")[:40],
+                voucher=value.get("voucher", ""),
             )
             check_purchase(db, purchase)
         except DomainError as err:
@@ -223,14 +283,22 @@ def import_ledger(
     keyed = {}
     for line in lines:
         keyed.setdefault(line_key(jobcentre.id, line.data), line)  # the same line twice: once
+    index = call_off_index(db, jobcentre.id)
+    payments = {
+        key
+        for key, line in keyed.items()
+        if index.pays_a_call_off(line.data.supplier_cvr, line.data.amount)
+    }
     known = _known_keys(db, jobcentre.id, list(keyed))
+    new_keys = [key for key in keyed if key not in known and key not in payments]
     record = PurchaseImport(
         jobcentre_id=jobcentre.id,
-        filename=check_upload(name, data)[0],
+        filename=clean_filename(name),
         sha256=hashlib.sha256(data).hexdigest(),
         lines=len(lines),
-        added=len(keyed) - len(known),
-        already_known=len(lines) - (len(keyed) - len(known)),
+        added=len(new_keys),
+        already_known=len(lines) - len(new_keys) - len(payments),
+        call_off_payments=len(payments),
         imported_by_id=actor.id,
         imported_at=clock.now(),
     )
@@ -239,15 +307,21 @@ def import_ledger(
     verdicts: dict[tuple[int, date], Verdict] = {}
     breaches = []
     breached_lots = {}
-    for key, line in keyed.items():
-        if key in known:
-            continue
+    for key in new_keys:
+        line = keyed[key]
         day_group = (line.data.target_group_id, line.data.purchased_on)
         if day_group not in verdicts:
             verdicts[day_group] = classify(db, jobcentre, *day_group)
         verdict = verdicts[day_group]
         purchase = store_purchase(
-            db, actor, jobcentre, line.data, verdict, Source.IMPORTED, key, record.id
+            db,
+            actor,
+            jobcentre,
+            line.data,
+            verdict,
+            Source.IMPORTED,
+            index.needs_review(line.data.supplier_cvr, line.data.amount),
+            record.id,
         )
         if verdict.classification == Classification.BREACH:
             breaches.append(purchase)
@@ -258,8 +332,13 @@ def import_ledger(
         actor,
         "purchases.imported",
         record,
-        {"file": record.filename, "lines": record.lines, "added": record.added},
+        {
+            "file": record.filename,
+            "lines": record.lines,
+            "added": record.added,
+            "call_off_payments": record.call_off_payments,
+        },
     )
     if breaches:
-        tell_owning_regions(db, jobcentre, breached_lots.values(), breaches)
+        tell_regions(db, jobcentre, breached_lots.values(), breaches)
     return record

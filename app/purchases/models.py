@@ -75,6 +75,8 @@ class PurchaseImport(Base):
     lines: Mapped[int]
     added: Mapped[int]
     already_known: Mapped[int]
+    # Lines paying one of the jobcentre's call-offs: spend through a framework, not outside it.
+    call_off_payments: Mapped[int] = mapped_column(default=0)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, exists, false, func, or_, select
@@ -26,6 +26,7 @@ from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.models import CallOff
 from app.calloffs.services import committed_amounts
+from app.clock import COPENHAGEN
 from app.errors import DomainError, NotAllowed
 from app.evaluation.models import Agreement
 from app.exemptions.models import Exemption, ExemptionState
@@ -46,6 +47,7 @@ from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Scope, Tender, TenderState, tender_target_groups
 
 ZERO = Decimal("0.00")
+OLDEST_DAYS = 3653  # a purchase older than ten years is a typing error, not a purchase
 
 
 # --- classification ---------------------------------------------------------------------------
@@ -75,7 +77,9 @@ def available_lots(db: Session, jobcentre: Organisation, target_group_id: int, d
         )
         .order_by(Tender.reference, Lot.number)
     ).all()
-    committed = committed_amounts(db, [lot.id for lot in lots])
+    # Exhausted on that day, not today: only the orders placed by the end of the day count.
+    day_after = datetime.combine(day + timedelta(days=1), time.min, tzinfo=COPENHAGEN)
+    committed = committed_amounts(db, [lot.id for lot in lots], placed_before=day_after)
     return [lot for lot in lots if committed[lot.id] < lot.maximum_value]
 
 
@@ -138,6 +142,16 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
         raise DomainError(_("The amount must be above 0 kr."))
     if data.purchased_on > clock.today():
         raise DomainError(_("The purchase date cannot be in the future."))
+    if data.purchased_on < clock.today() - timedelta(days=OLDEST_DAYS):
+        raise DomainError(_("The purchase date is more than ten years ago."))
+    for text, limit, name in (
+        (data.supplier_name, 200, _("The supplier's name")),
+        (data.description, 2000, _("The description")),
+        (data.voucher, 40, _("The voucher number")),
+        (data.breach_reason, 2000, _("The reason")),
+    ):
+        if len(text.strip()) > limit:
+            raise DomainError(_("%(field)s is longer than %(n)d characters.", field=name, n=limit))
     for text, name in (
         (data.supplier_name, _("The supplier's name")),
         (data.description, _("The description")),
@@ -147,23 +161,41 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
         refuse_cpr(text, name)
 
 
-def _needs_review(db: Session, jobcentre_id: int, cvr: str, amount: Decimal) -> bool:
-    """A framework supplier's CVR, yet no call-off of the jobcentre to it for this amount."""
-    framework_supplier = db.scalar(
-        select(Supplier.id).where(
-            Supplier.cvr == cvr, exists().where(Agreement.supplier_id == Supplier.id)
-        )
+@dataclass(frozen=True)
+class CallOffIndex:
+    """What a jobcentre's call-offs look like to its ledger: the framework suppliers by CVR,
+    and the (supplier, amount) of every order total and invoice. Two queries, then memory."""
+
+    framework_suppliers: dict[str, int]
+    amounts: set[tuple[int, Decimal]]
+
+    def pays_a_call_off(self, cvr: str, amount: Decimal) -> bool:
+        supplier_id = self.framework_suppliers.get(cvr)
+        return supplier_id is not None and (supplier_id, amount) in self.amounts
+
+    def needs_review(self, cvr: str, amount: Decimal) -> bool:
+        """A framework supplier's CVR, yet no call-off of the jobcentre to it for the amount."""
+        return cvr in self.framework_suppliers and not self.pays_a_call_off(cvr, amount)
+
+
+def call_off_index(db: Session, jobcentre_id: int) -> CallOffIndex:
+    suppliers = dict(
+        db.execute(
+            select(Supplier.cvr, Supplier.id).where(
+                exists().where(Agreement.supplier_id == Supplier.id)
+            )
+        ).all()
     )
-    if framework_supplier is None:
-        return False
-    matching = db.scalar(
-        select(CallOff.id).where(
-            CallOff.jobcentre_id == jobcentre_id,
-            CallOff.supplier_id == framework_supplier,
-            or_(CallOff.total == amount, CallOff.invoice_amount == amount),
+    amounts: set[tuple[int, Decimal]] = set()
+    for supplier_id, total, invoiced in db.execute(
+        select(CallOff.supplier_id, CallOff.total, CallOff.invoice_amount).where(
+            CallOff.jobcentre_id == jobcentre_id
         )
-    )
-    return matching is None
+    ):
+        amounts.add((supplier_id, total))
+        if invoiced is not None:
+            amounts.add((supplier_id, invoiced))
+    return CallOffIndex(suppliers, amounts)
 
 
 def store_purchase(
@@ -173,9 +205,10 @@ def store_purchase(
     data: PurchaseInput,
     verdict: Verdict,
     source: Source,
-    line_key: str | None = None,
+    needs_review: bool,
     import_id: int | None = None,
 ) -> OutsidePurchase:
+    breach = verdict.classification == Classification.BREACH
     purchase = OutsidePurchase(
         jobcentre_id=jobcentre.id,
         target_group_id=data.target_group_id,
@@ -187,12 +220,13 @@ def store_purchase(
         voucher=data.voucher.strip(),
         classification=verdict.classification,
         exemption_id=verdict.exemption.id if verdict.exemption else None,
-        breach_reason=data.breach_reason.strip(),
-        follow_up=FollowUp.OPEN if verdict.classification == Classification.BREACH else None,
-        needs_review=_needs_review(db, jobcentre.id, data.supplier_cvr, data.amount),
+        # A reason is kept only where one is asked for: a breach.
+        breach_reason=data.breach_reason.strip() if breach else "",
+        follow_up=FollowUp.OPEN if breach else None,
+        needs_review=needs_review,
         source=source,
         import_id=import_id,
-        line_key=line_key,
+        line_key=line_key(jobcentre.id, data),
         registered_by_id=actor.id,
         registered_at=clock.now(),
     )
@@ -211,10 +245,32 @@ def register_purchase(db: Session, actor: User, data: PurchaseInput) -> OutsideP
     """Store a purchase made outside the platform, classified; a breach needs its reason."""
     jobcentre = _purchases_jobcentre(actor)
     check_purchase(db, data)
+    known = db.scalar(
+        select(OutsidePurchase.id).where(
+            OutsidePurchase.jobcentre_id == jobcentre.id,
+            OutsidePurchase.line_key == line_key(jobcentre.id, data),
+        )
+    )
+    if known is not None:
+        raise DomainError(
+            _(
+                "This purchase is already registered (the same day, target group, CVR, amount, "
+                "voucher and description)."
+            )
+        )
     verdict = classify(db, jobcentre, data.target_group_id, data.purchased_on)
     if verdict.classification == Classification.BREACH and not data.breach_reason.strip():
         raise BreachNeedsReason(verdict.lots)
-    purchase = store_purchase(db, actor, jobcentre, data, verdict, Source.REGISTERED)
+    index = call_off_index(db, jobcentre.id)
+    purchase = store_purchase(
+        db,
+        actor,
+        jobcentre,
+        data,
+        verdict,
+        Source.REGISTERED,
+        index.needs_review(data.supplier_cvr, data.amount),
+    )
     db.flush()
     audit.record(
         db,
@@ -229,14 +285,15 @@ def register_purchase(db: Session, actor: User, data: PurchaseInput) -> OutsideP
         },
     )
     if verdict.classification == Classification.BREACH:
-        tell_owning_regions(db, jobcentre, verdict.lots, [purchase])
+        tell_regions(db, jobcentre, verdict.lots, [purchase])
     return purchase
 
 
-def tell_owning_regions(
+def tell_regions(
     db: Session, jobcentre: Organisation, lots: Iterable[Lot], breaches: list[OutsidePurchase]
 ) -> None:
-    regions = {lot.tender.region_id for lot in lots}
+    # The regions whose frameworks were passed by, and the jobcentre's own, which follows it up.
+    regions = {lot.tender.region_id for lot in lots} | {jobcentre.region_id}
     staff = db.scalars(
         select(User).where(
             User.organisation_id.in_(regions), User.role == Role.REGION_STAFF, User.active
@@ -273,11 +330,16 @@ def may_explain(user: User, purchase: OutsidePurchase) -> bool:
     )
 
 
+def _following_regions(purchase: OutsidePurchase) -> set[int]:
+    """The jobcentre's region, and each region whose framework the breach passed by."""
+    return {purchase.jobcentre.region_id} | {lot.tender.region_id for lot in purchase.lots}
+
+
 def may_follow_up(user: User, purchase: OutsidePurchase) -> bool:
-    """Region staff of the jobcentre's region follow up its breaches."""
+    """Region staff of the jobcentre's region, or of a region whose framework was passed by."""
     return (
         user.role == Role.REGION_STAFF
-        and user.organisation_id == purchase.jobcentre.region_id
+        and user.organisation_id in _following_regions(purchase)
         and purchase.classification == Classification.BREACH
     )
 
@@ -299,9 +361,14 @@ def give_breach_reason(db: Session, actor: User, purchase: OutsidePurchase, reas
 def follow_up_breach(
     db: Session, actor: User, purchase: OutsidePurchase, outcome: FollowUp, reason: str
 ) -> None:
-    """Region staff of the jobcentre's region accept a breach or mark it for follow-up."""
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != purchase.jobcentre.region_id:
-        raise NotAllowed(_("Only region staff of the jobcentre's region follow up its breaches."))
+    """Region staff accept a breach or mark it for follow-up (see may_follow_up)."""
+    if actor.role != Role.REGION_STAFF or actor.organisation_id not in _following_regions(purchase):
+        raise NotAllowed(
+            _(
+                "Only region staff of the jobcentre's region, or of the region whose framework "
+                "was passed by, follow up a breach."
+            )
+        )
     if not may_follow_up(actor, purchase):
         raise DomainError(_("Only a breach is followed up."))
     if outcome not in (FollowUp.ACCEPTED, FollowUp.NEEDS_FOLLOW_UP):
@@ -325,9 +392,10 @@ def follow_up_breach(
 
 
 def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: date) -> int:
-    """After an exemption is approved: the jobcentre's breaches in its period that no longer
-    breach become exempted (their reason and lots are kept). Returns how many changed."""
-    jobcentre = db.get(Organisation, jobcentre_id)
+    """After an exemption is approved: the jobcentre's breaches in its period whose passed-by
+    lots are now all lifted become exempted (their reason and lots are kept; the follow-up,
+    moot, is cleared). Judged on the lots stored with each breach, so a lot exhausted or a
+    tender cancelled since changes nothing. Returns how many changed."""
     breaches = db.scalars(
         select(OutsidePurchase).where(
             OutsidePurchase.jobcentre_id == jobcentre_id,
@@ -335,20 +403,29 @@ def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: da
             OutsidePurchase.purchased_on.between(start, end),
         )
     ).all()
+    granted = db.scalars(
+        select(Exemption).where(
+            Exemption.jobcentre_id == jobcentre_id, Exemption.state == ExemptionState.APPROVED
+        )
+    ).all()
     changed = 0
     for purchase in breaches:
-        verdict = classify(db, jobcentre, purchase.target_group_id, purchase.purchased_on)
-        if verdict.classification != Classification.EXEMPTED:
+        day = purchase.purchased_on
+        lifting = [next((e for e in granted if e.covers(lot, day)), None) for lot in purchase.lots]
+        if not purchase.lots or None in lifting:
             continue
         purchase.classification = Classification.EXEMPTED
-        purchase.exemption_id = verdict.exemption.id
+        purchase.exemption_id = lifting[0].id
         purchase.follow_up = None
+        purchase.follow_up_reason = ""
+        purchase.followed_up_by_id = None
+        purchase.followed_up_at = None
         audit.record(
             db,
             actor,
             "purchase.reclassified",
             purchase,
-            {"classification": ["breach", "exempted"], "exemption": verdict.exemption.id},
+            {"classification": ["breach", "exempted"], "exemption": lifting[0].id},
         )
         changed += 1
     return changed
@@ -413,17 +490,22 @@ def breaches_by_jobcentre(db: Session, user: User) -> list[BreachSummary]:
     ]
 
 
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
 def line_key(jobcentre_id: int, data: PurchaseInput) -> str:
-    """What makes an imported line the same line again: its date, CVR, amount, voucher and
-    description."""
+    """What makes a purchase the same purchase again, registered or imported: its day, target
+    group, CVR, amount, voucher and description (case and spacing aside)."""
     raw = "|".join(
         [
             str(jobcentre_id),
             data.purchased_on.isoformat(),
+            str(data.target_group_id),
             data.supplier_cvr,
             f"{data.amount:.2f}",
-            data.voucher.strip(),
-            data.description.strip(),
+            _normal(data.voucher),
+            _normal(data.description),
         ]
     )
     return hashlib.sha256(raw.encode()).hexdigest()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from app import clock
 from app.auth.access import allow, load_visible
@@ -209,6 +210,10 @@ def import_ledger():
     except DomainError as err:
         db.session.rollback()
         return _import_page(form, problems=[(0, str(err))], status=422)
+    except IntegrityError:  # the same lines, imported at the same moment by someone else
+        db.session.rollback()
+        busy = _("The same lines were imported at this moment by someone else; nothing was added.")
+        return _import_page(form, problems=[(0, busy)], status=409)
     db.session.commit()
     return redirect(url_for("purchases.import_summary", import_id=record.id))
 
