@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -342,3 +342,13 @@ def import_ledger(
     if breaches:
         tell_regions(db, jobcentre, breached_lots.values(), breaches)
     return record
+
+
+def visible_imports(user: User) -> Select:
+    """The imports the user may see (the rule of PurchaseImport.is_visible_to)."""
+    stmt = select(PurchaseImport).join(Organisation, PurchaseImport.jobcentre_id == Organisation.id)
+    if user.role in JOBCENTRE_ROLES:
+        return stmt.where(PurchaseImport.jobcentre_id == user.organisation_id)
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        return stmt.where(Organisation.region_id == user.organisation_id)
+    return stmt.where(false())

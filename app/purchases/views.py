@@ -185,8 +185,13 @@ def _import_form() -> ImportForm:
 
 
 def _import_page(form: ImportForm, problems=(), status: int = 200):
+    recent = db.session.scalars(
+        ledger.visible_imports(current_user)
+        .order_by(PurchaseImport.imported_at.desc(), PurchaseImport.id.desc())
+        .limit(10)
+    ).all()
     return render_template(
-        "purchases/import.html", form=form, problems=problems, columns=ledger.COLUMNS
+        "purchases/import.html", form=form, problems=problems, recent=recent
     ), status
 
 

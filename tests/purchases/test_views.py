@@ -198,3 +198,16 @@ def test_a_decision_without_reasons_gets_a_message(client, db):
 
 def test_the_group_name_used_by_the_ledger_exists(db):
     assert group_id(db, GROUP)
+
+
+def test_the_import_page_lists_the_users_own_recent_imports(client, db):
+    from app.purchases import ledger
+
+    aalborg = user(db, "jobcenter.aalborg@demo.dk")
+    ledger.import_ledger(db, aalborg, aalborg.organisation, "aalborg.csv", csv(line(voucher="A")))
+    odense = user(db, ODENSE)
+    ledger.import_ledger(db, odense, odense.organisation, "odense.csv", csv(line(voucher="O")))
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get("/purchases/import"))
+    assert "odense.csv" in page and "aalborg.csv" not in page
