@@ -97,6 +97,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
     from app.purchases.views import purchases_bp
+    from app.spend.views import spend_bp
     from app.suppliers.views import suppliers_bp
     from app.targetgroups.views import targetgroups_bp
     from app.tenders.views import tenders_bp
@@ -116,3 +117,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(calloffs_bp)
     app.register_blueprint(exemptions_bp)
     app.register_blueprint(purchases_bp)
+    app.register_blueprint(spend_bp)

@@ -28,6 +28,7 @@ from app.files.models import StoredFile
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
+from app.spend.models import LotAlert
 from app.suppliers.models import Supplier, SupplierDocument
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
@@ -65,6 +66,7 @@ __all__ = [
     "Exemption",
     "LoginThrottle",
     "Lot",
+    "LotAlert",
     "MeetingDocument",
     "MinimumRequirement",
     "Municipality",

@@ -55,6 +55,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.REGION_STAFF: [
         ("tenders.manage_index", _l("Tenders")),
         ("calloffs.index", _l("Orders")),
+        ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("exemptions.index", _l("Exemptions")),
         ("suppliers.index", _l("Suppliers")),
@@ -65,6 +66,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.REGIONAL_DIRECTOR: [
         ("tenders.manage_index", _l("Tenders")),
         ("calloffs.index", _l("Orders")),
+        ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),

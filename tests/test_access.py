@@ -232,6 +232,12 @@ TABLE: dict[str, tuple[str, str, object]] = {
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
     "purchases.import_ledger": ("GET", "/purchases/import", {*JOBCENTRE, Role.REGION_STAFF}),
+    "spend.region": ("GET", "/spend/", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
+    "spend.jobcentres_csv": (
+        "GET",
+        "/spend/jobcentres.csv",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "purchases.import_summary": ("GET", "/purchases/imports/{import_id}", OBLIGATION_READERS),
 }
 

@@ -29,6 +29,7 @@ from app.i18n import format_date, format_money
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
+from app.spend.alerts import alert_if_passed
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 
@@ -321,7 +322,8 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     _check_cascade(offer, agreement, order.choice_reason)
     total = agreement.unit_price * order.quantity
     lot = _lock_lot(db, agreement.lot_id)
-    _refuse_beyond_maximum(lot, committed_amount(db, lot.id), total)
+    committed = committed_amount(db, lot.id)
+    _refuse_beyond_maximum(lot, committed, total)
     now = clock.now()
     call_off = CallOff(
         number=_next_number(db, lot),
@@ -346,6 +348,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
         CallOffEvent(step=CallOffStep.PLACED, actor_id=actor.id, occurred_at=now, amount=total)
     )
     db.flush()
+    alert_if_passed(db, lot, committed + total)
     audit.record(
         db,
         actor,
@@ -570,7 +573,9 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
     call_off = _locked(db, call_off, CallOffStep.INVOICED)
     excess = invoice.amount - call_off.committed_amount
     if excess > ZERO:
-        _refuse_beyond_maximum(lot, committed_amount(db, lot.id), excess)
+        committed = committed_amount(db, lot.id)
+        _refuse_beyond_maximum(lot, committed, excess)
+        alert_if_passed(db, lot, committed + excess)
     call_off.invoice_amount = invoice.amount
     call_off.invoice_reference = reference
     call_off.invoice_reason = reason

@@ -245,8 +245,10 @@ def test_without_the_lock_the_same_race_passes_the_maximum(engine, monkeypatch):
 
     monkeypatch.setattr(services, "_lock_lot", unlocked)
     monkeypatch.setattr(services, "committed_amount", read_then_wait)
-    # Order numbers are counted under the lock too; unlocked they would collide first.
+    # Order numbers and the lot's alerts are kept under the lock too; unlocked they would
+    # collide first (unique constraints), hiding what this test shows.
     monkeypatch.setattr(services, "_next_number", lambda db, lot: f"B-RACE-{uuid.uuid4().hex}")
+    monkeypatch.setattr(services, "alert_if_passed", lambda db, lot, committed: [])
     _run(engine, race)
     monkeypatch.undo()
     _rows, committed = _stored(engine, race)
