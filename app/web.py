@@ -73,11 +73,13 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     ],
     Role.MINISTRY: [
         ("tenders.manage_index", _l("Tenders")),
+        ("spend.national", _l("Spend")),
         ("councils.index", _l("Councils")),
         ("organisations.regions", _l("Regions")),
     ],
     Role.INTEGRATION_MINISTRY: [
         ("tenders.manage_index", _l("Tenders")),
+        ("spend.national", _l("Spend")),
         ("councils.index", _l("Councils")),
         ("organisations.regions", _l("Regions")),
     ],
@@ -86,6 +88,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
             ("calloffs.frameworks", _l("Frameworks")),
             ("calloffs.index", _l("Orders")),
             ("purchases.index", _l("Other purchases")),
+            ("spend.jobcentre", _l("Spend")),
             ("exemptions.index", _l("Exemptions")),
             ("organisations.my_jobcentre", _l("Our jobcentre")),
         ]
@@ -93,6 +96,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     },
     Role.SUPPLIER: [
         ("calloffs.index", _l("Orders")),
+        ("spend.supplier", _l("Revenue")),
         ("bids.index", _l("Our bids")),
         ("suppliers.profile", _l("Our company")),
     ],

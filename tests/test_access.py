@@ -233,9 +233,13 @@ TABLE: dict[str, tuple[str, str, object]] = {
     ),
     "purchases.import_ledger": ("GET", "/purchases/import", {*JOBCENTRE, Role.REGION_STAFF}),
     "spend.region": ("GET", "/spend/", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
-    "spend.jobcentres_csv": (
+    "spend.national": ("GET", "/spend/national", {Role.MINISTRY, Role.INTEGRATION_MINISTRY}),
+    "spend.jobcentre": ("GET", "/spend/jobcentre", JOBCENTRE),
+    "spend.supplier": ("GET", "/spend/supplier", {Role.SUPPLIER}),
+    # The region's table; the other dashboards' tables are checked in tests/spend.
+    "spend.export": (
         "GET",
-        "/spend/jobcentres.csv",
+        "/spend/region/jobcentre.csv",
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
     "purchases.import_summary": ("GET", "/purchases/imports/{import_id}", OBLIGATION_READERS),

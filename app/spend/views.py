@@ -1,25 +1,26 @@
-"""The region's spend dashboard: its lots against their maximum, and its jobcentres' spend and
-compliance; the tables as CSV."""
+"""Spend dashboards: the region's (its lots against their maximum, its jobcentres' spend and
+compliance), the ministries' national one, the jobcentre's and the supplier's; every table as
+CSV and XLSX. Each user sees only its own organisation's figures."""
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.auth.access import allow
-from app.auth.roles import Role
+from app.auth.access import allow, refuse
+from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
 from app.i18n import format_points
 from app.i18n import gettext as _
 from app.pagination import id_arg
-from app.spend import figures
+from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart
 from app.spend.figures import Period
+from app.spend.tables import Filters, Table
+from app.suppliers.services import supplier_of
 from app.targetgroups.models import TargetGroup
 
 spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
@@ -34,19 +35,11 @@ def _day(name: str) -> date | None:
         return None
 
 
-def _figures():
-    period = Period(_day("from"), _day("to"))
-    group_id = id_arg("target_group")
-    region_id = current_user.organisation_id
-    lots = figures.lot_use(db.session, region_id, group_id)
-    jobcentres = figures.spend_by_jobcentre(db.session, region_id, period, group_id)
-    return period, group_id, lots, jobcentres
-
-
 @spend_bp.get("/")
 @allow(*REGION_ROLES)
 def region():
-    period, group_id, lots, jobcentres = _figures()
+    period, group_id = Period(_day("from"), _day("to")), id_arg("target_group")
+    lots = figures.lot_use(db.session, current_user.organisation_id, group_id)
     chart = bar_chart(
         [
             Bar(
@@ -61,7 +54,8 @@ def region():
     return render_template(
         "spend/region.html",
         lots=lots,
-        jobcentres=jobcentres,
+        tables=_region_tables(_filters(region_id=current_user.organisation_id)),
+        dashboard="region",
         chart=chart,
         period=period,
         group_id=group_id,
@@ -70,42 +64,125 @@ def region():
     )
 
 
-@spend_bp.get("/jobcentres.csv")
-@allow(*REGION_ROLES)
-def jobcentres_csv():
-    _period, _group_id, _lots, jobcentres = _figures()
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(
-        [
-            _("Jobcentre"),
-            _("Through frameworks (committed)"),
-            _("Approved invoices"),
-            _("Breaches"),
-            _("Exempted"),
-            _("No framework applied"),
-            _("Compliance (%)"),
-        ]
+# --- the tables of each dashboard ---------------------------------------------------------------
+
+
+def _filters(**fixed) -> Filters:
+    return Filters(
+        period=Period(_day("from"), _day("to")),
+        region_id=fixed.get("region_id", id_arg("region")),
+        jobcentre_id=fixed.get("jobcentre_id"),
+        supplier_id=fixed.get("supplier_id"),
+        target_group_id=id_arg("target_group"),
+        tender_id=id_arg("tender"),
     )
-    for r in jobcentres:
-        writer.writerow(
-            [
-                _csv_text(r.jobcentre),
-                r.committed,
-                r.actual,
-                r.breach,
-                r.exempted,
-                r.no_framework,
-                "" if r.compliance is None else r.compliance,
-            ]
+
+
+def _region_tables(filters: Filters) -> list[Table]:
+    session = db.session
+    return [
+        tables.combined(session, "jobcentre", filters, _("Spend and compliance per jobcentre")),
+        tables.orders_table(session, "supplier", filters, _("Orders per supplier")),
+        tables.combined(session, "target_group", filters, _("Spend per target group")),
+        tables.combined(session, "month", filters, _("Spend per month")),
+    ]
+
+
+def _national_tables(filters: Filters) -> list[Table]:
+    session = db.session
+    return [
+        tables.combined(session, "region", filters, _("Spend and compliance per region")),
+        tables.combined(session, "target_group", filters, _("Spend per target group")),
+        tables.combined(session, "month", filters, _("Spend per month")),
+    ]
+
+
+def _jobcentre_tables(filters: Filters) -> list[Table]:
+    session = db.session
+    return [
+        tables.combined(session, "jobcentre", filters, _("Our spend and compliance")),
+        tables.orders_table(session, "lot", filters, _("Orders per framework")),
+        tables.orders_table(session, "supplier", filters, _("Orders per supplier")),
+        tables.combined(session, "month", filters, _("Spend per month")),
+    ]
+
+
+def _supplier_tables(filters: Filters) -> list[Table]:
+    session = db.session
+    return [
+        tables.orders_table(session, "jobcentre", filters, _("Orders and revenue per jobcentre")),
+        tables.orders_table(session, "lot", filters, _("Orders and revenue per framework")),
+        tables.orders_table(session, "month", filters, _("Orders and revenue per month")),
+    ]
+
+
+def _dashboard_tables(name: str) -> list[Table]:
+    """The tables of a dashboard, for the user: each sees only its own organisation's."""
+    if name == "region":
+        return _region_tables(_filters(region_id=current_user.organisation_id))
+    if name == "national":
+        return _national_tables(_filters())
+    if name == "jobcentre":
+        return _jobcentre_tables(_filters(jobcentre_id=current_user.organisation_id))
+    supplier = supplier_of(db.session, current_user.organisation_id)
+    return _supplier_tables(_filters(supplier_id=supplier.id if supplier else -1))
+
+
+WHO = {
+    "region": REGION_ROLES,
+    "national": (Role.MINISTRY, Role.INTEGRATION_MINISTRY),
+    "jobcentre": JOBCENTRE_ROLES,
+    "supplier": (Role.SUPPLIER,),
+}
+
+
+def _tables_page(name: str, heading: str):
+    return render_template(
+        "spend/tables.html",
+        dashboard=name,
+        heading=heading,
+        tables=_dashboard_tables(name),
+        period=Period(_day("from"), _day("to")),
+        group_id=id_arg("target_group"),
+        groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+    )
+
+
+@spend_bp.get("/national")
+@allow(*WHO["national"])
+def national():
+    return _tables_page("national", _("Spend across the country"))
+
+
+@spend_bp.get("/jobcentre")
+@allow(*WHO["jobcentre"])
+def jobcentre():
+    return _tables_page("jobcentre", _("Our spend"))
+
+
+@spend_bp.get("/supplier")
+@allow(*WHO["supplier"])
+def supplier():
+    return _tables_page("supplier", _("Our orders and revenue"))
+
+
+@spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")
+@allow(*{role for roles in WHO.values() for role in roles})
+def export(dashboard: str, name: str, fmt: str):
+    if current_user.role not in WHO[dashboard]:
+        refuse(403)
+    table = next((t for t in _dashboard_tables(dashboard) if t.name == name), None)
+    if table is None:
+        abort(404)
+    filename = f"forbrug-{dashboard}-{name}.{fmt}"
+    if fmt == "csv":
+        return Response(
+            tables.as_csv(table),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": 'attachment; filename="forbrug-jobcentre.csv"'},
+        tables.as_xlsx(table),
+        mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def _csv_text(text: str) -> str:
-    """A cell a spreadsheet will never run as a formula."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -3,6 +3,7 @@ invoice above its total, outside purchases of each class, period boundaries, lot
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,8 +15,9 @@ from app.auth.roles import Role
 from app.calloffs import services as calloffs
 from app.organisations.models import Organisation
 from app.purchases.models import Classification
-from app.spend import figures
+from app.spend import figures, tables
 from app.spend.figures import Period
+from app.spend.tables import Filters
 from tests.calloffs.conftest import TODAY, framework, frozen_clock, invoiced, place  # noqa: F401
 from tests.conftest import user
 from tests.purchases.conftest import approved, register
@@ -42,13 +44,25 @@ def svendborg(db):
     return jobcentre
 
 
-def row(db, jobcentre, **period):
-    region = jobcentre.region_id
-    return next(
-        r
-        for r in figures.spend_by_jobcentre(db, region, Period(**period))
-        if r.jobcentre_id == jobcentre.id
+@dataclass(frozen=True)
+class Row:
+    committed: Decimal
+    actual: Decimal
+    breach: Decimal
+    exempted: Decimal
+    no_framework: Decimal
+    compliance: Decimal | None
+
+
+def row(db, jobcentre, **period) -> Row:
+    """The jobcentre's line of the spend table (zeros when it spent nothing)."""
+    table = tables.combined(
+        db, "jobcentre", Filters(period=Period(**period), jobcentre_id=jobcentre.id), "test"
     )
+    if not table.rows:
+        zero = Decimal("0.00")
+        return Row(zero, zero, zero, zero, zero, None)
+    return Row(*table.rows[0][1:])
 
 
 def test_spend_and_compliance_of_a_jobcentre_by_hand(db, svendborg):

@@ -41,12 +41,12 @@ def test_the_dashboard_shows_the_lots_use_with_a_warning_and_the_jobcentres(clie
     page = text(client.get("/spend/"))
     assert f"{reference} delaftale 1: 90,00 % af maksimum er brugt" in page
     assert "9.000,00 kr." in page and "<svg" in page
-    assert "Jobcenter Odense" in page and "Jobcenter Svendborg" in page
+    assert "Jobcenter Odense" in page  # the region's jobcentres that spent anything
 
 
 def test_the_jobcentres_figures_as_csv(client, db):
     login(client, SD_STAFF)
-    response = client.get("/spend/jobcentres.csv")
+    response = client.get("/spend/region/jobcentre.csv")
     assert response.mimetype == "text/csv"
     body = response.get_data(as_text=True)
     assert body.startswith("\ufeffJobcenter;") and "Jobcenter Odense;" in body

@@ -1,0 +1,283 @@
+"""Spend grouped by one dimension (jobcentre, region, supplier, target group, lot, month), each
+table one grouped query; and the tables as CSV and XLSX with Danish headers and exact amounts.
+
+An order of a framework for two target groups counts under each of them in the target-group
+table (the table answers "what was spent for this group", not a partition). Months are
+calendar months of the order's placing (and of the purchase's date), in UTC on SQLite.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import String, cast, func, literal_column, select
+from sqlalchemy.orm import Session, aliased
+
+from app.calloffs.models import CallOff
+from app.i18n import gettext as _
+from app.organisations.models import Organisation
+from app.purchases.models import Classification, OutsidePurchase
+from app.spend.figures import Period, committed_ore, paid_ore
+from app.suppliers.models import Supplier
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import Lot, Tender, tender_target_groups
+
+ZERO = Decimal("0.00")
+
+
+@dataclass(frozen=True)
+class Filters:
+    period: Period = field(default_factory=Period)
+    region_id: int | None = None  # the ordering (or purchasing) jobcentre's region
+    jobcentre_id: int | None = None
+    supplier_id: int | None = None
+    target_group_id: int | None = None
+    tender_id: int | None = None
+
+
+@dataclass
+class Table:
+    """A table as the pages, the CSV and the XLSX show it."""
+
+    name: str
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    money: set[int] = field(default_factory=set)  # the columns holding amounts
+
+
+def _month(db: Session, column):
+    if db.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Europe/Copenhagen", column), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+def _kroner(ore) -> Decimal:
+    return Decimal(ore or 0) / 100
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+ORDER_DIMENSIONS = ("jobcentre", "region", "supplier", "target_group", "lot", "month")
+
+
+def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, Decimal, Decimal]]:
+    """(label, committed, approved invoices) per value of the dimension, largest first."""
+    jobcentre = aliased(Organisation)
+    stmt = select(func.sum(committed_ore()), func.sum(paid_ore())).select_from(CallOff)
+    stmt = stmt.join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
+    needs_tender = (
+        dimension in ("target_group", "lot") or filters.target_group_id or filters.tender_id
+    )
+    if needs_tender:
+        stmt = stmt.join(Lot, CallOff.lot_id == Lot.id).join(Tender, Lot.tender_id == Tender.id)
+    if dimension == "jobcentre":
+        label = jobcentre.name
+    elif dimension == "region":
+        region = aliased(Organisation)
+        stmt = stmt.join(region, jobcentre.region_id == region.id)
+        label = region.name
+    elif dimension == "supplier":
+        company = aliased(Organisation)
+        stmt = stmt.join(Supplier, CallOff.supplier_id == Supplier.id).join(
+            company, Supplier.organisation_id == company.id
+        )
+        label = company.name
+    elif dimension == "target_group":
+        stmt = stmt.join(tender_target_groups, tender_target_groups.c.tender_id == Tender.id).join(
+            TargetGroup, TargetGroup.id == tender_target_groups.c.target_group_id
+        )
+        label = TargetGroup.name
+    elif dimension == "lot":
+        label = Tender.reference + literal_column("' / '") + Lot.title
+    elif dimension == "month":
+        label = _month(db, CallOff.placed_at)
+    else:
+        raise ValueError(dimension)
+    stmt = stmt.add_columns(label.label("label"))
+    if filters.region_id:
+        stmt = stmt.where(jobcentre.region_id == filters.region_id)
+    if filters.jobcentre_id:
+        stmt = stmt.where(CallOff.jobcentre_id == filters.jobcentre_id)
+    if filters.supplier_id:
+        stmt = stmt.where(CallOff.supplier_id == filters.supplier_id)
+    if filters.tender_id:
+        stmt = stmt.where(Tender.id == filters.tender_id)
+    if filters.target_group_id:
+        stmt = stmt.where(
+            Tender.id.in_(
+                select(tender_target_groups.c.tender_id).where(
+                    tender_target_groups.c.target_group_id == filters.target_group_id
+                )
+            )
+        )
+    stmt = filters.period.orders(stmt).group_by(label)
+    rows = [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
+    order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
+    return sorted(rows, key=order)
+
+
+# --- outside purchases ------------------------------------------------------------------------
+
+OUTSIDE_DIMENSIONS = ("jobcentre", "region", "target_group", "month")
+
+
+def outside_by(
+    db: Session, dimension: str, filters: Filters
+) -> dict[str, dict[Classification, Decimal]]:
+    """Per value of the dimension: the outside purchases by class."""
+    jobcentre = aliased(Organisation)
+    stmt = (
+        select(OutsidePurchase.classification, func.sum(OutsidePurchase.amount))
+        .select_from(OutsidePurchase)
+        .join(jobcentre, OutsidePurchase.jobcentre_id == jobcentre.id)
+    )
+    if dimension == "jobcentre":
+        label = jobcentre.name
+    elif dimension == "region":
+        region = aliased(Organisation)
+        stmt = stmt.join(region, jobcentre.region_id == region.id)
+        label = region.name
+    elif dimension == "target_group":
+        stmt = stmt.join(TargetGroup, OutsidePurchase.target_group_id == TargetGroup.id)
+        label = TargetGroup.name
+    elif dimension == "month":
+        label = func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
+    else:
+        raise ValueError(dimension)
+    stmt = stmt.add_columns(label.label("label"))
+    if filters.region_id:
+        stmt = stmt.where(jobcentre.region_id == filters.region_id)
+    if filters.jobcentre_id:
+        stmt = stmt.where(OutsidePurchase.jobcentre_id == filters.jobcentre_id)
+    if filters.target_group_id:
+        stmt = stmt.where(OutsidePurchase.target_group_id == filters.target_group_id)
+    stmt = filters.period.purchases(stmt).group_by(label, OutsidePurchase.classification)
+    found: dict[str, dict[Classification, Decimal]] = {}
+    for classification, amount, name in db.execute(stmt):
+        found.setdefault(name, {})[classification] = amount
+    return found
+
+
+def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:
+    """Framework spend ÷ (framework spend + breaches), in percent; None with no spend."""
+    whole = committed + breach
+    if whole <= 0:
+        return None
+    return (committed * 100 / whole).quantize(Decimal("0.1"))
+
+
+def combined(db: Session, dimension: str, filters: Filters, title: str) -> Table:
+    """Spend through frameworks and outside them, side by side, with compliance."""
+    through = {name: (c, a) for name, c, a in orders_by(db, dimension, filters)}
+    outside = outside_by(db, dimension, filters) if dimension in OUTSIDE_DIMENSIONS else {}
+    names = sorted(set(through) | set(outside))
+    rows = []
+    for name in names:
+        committed, actual = through.get(name, (ZERO, ZERO))
+        classes = outside.get(name, {})
+        breach = classes.get(Classification.BREACH, ZERO)
+        rows.append(
+            [
+                name,
+                committed,
+                actual,
+                breach,
+                classes.get(Classification.EXEMPTED, ZERO),
+                classes.get(Classification.NO_FRAMEWORK, ZERO),
+                compliance(committed, breach),
+            ]
+        )
+    return Table(
+        name=dimension,
+        title=title,
+        columns=[
+            DIMENSION_LABELS[dimension](),
+            _("Through frameworks (committed)"),
+            _("Approved invoices"),
+            _("Breaches"),
+            _("Exempted"),
+            _("No framework applied"),
+            _("Compliance (%)"),
+        ],
+        rows=rows,
+        money={1, 2, 3, 4, 5},
+    )
+
+
+def orders_table(db: Session, dimension: str, filters: Filters, title: str) -> Table:
+    rows = [
+        [name, committed, actual] for name, committed, actual in orders_by(db, dimension, filters)
+    ]
+    return Table(
+        name=dimension,
+        title=title,
+        columns=[
+            DIMENSION_LABELS[dimension](),
+            _("Ordered (committed)"),
+            _("Approved invoices"),
+        ],
+        rows=rows,
+        money={1, 2},
+    )
+
+
+DIMENSION_LABELS: dict[str, Callable[[], str]] = {
+    "jobcentre": lambda: _("Jobcentre"),
+    "region": lambda: _("Region"),
+    "supplier": lambda: _("Supplier"),
+    "target_group": lambda: _("Target group"),
+    "lot": lambda: _("Framework and lot"),
+    "month": lambda: _("Month"),
+}
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+
+def _csv_cell(value: Any) -> Any:
+    """Amounts exact; a text a spreadsheet will never run as a formula."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def as_csv(table: Table) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(table.columns)
+    for row in table.rows:
+        writer.writerow(
+            [str(v).replace(".", ",") if isinstance(v, Decimal) else _csv_cell(v) for v in row]
+        )
+    return "\ufeff" + out.getvalue()  # Excel reads UTF-8 when the file says so
+
+
+def as_xlsx(table: Table) -> bytes:
+    """A workbook written row by row (constant memory), amounts as numbers in kroner."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(title=table.name[:31])
+    sheet.append(table.columns)
+    for row in table.rows:
+        cells = []
+        for index, value in enumerate(row):
+            if isinstance(value, str):
+                value = _csv_cell(value)
+            cell = WriteOnlyCell(sheet, value=value)
+            if index in table.money:
+                cell.number_format = "#,##0.00"
+            cells.append(cell)
+        sheet.append(cells)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
