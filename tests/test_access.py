@@ -233,6 +233,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
     ),
     "purchases.import_ledger": ("GET", "/purchases/import", {*JOBCENTRE, Role.REGION_STAFF}),
     "spend.region": ("GET", "/spend/", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
+    "spend.report_pdf": (
+        "GET",
+        "/spend/region/report.pdf",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "spend.national": ("GET", "/spend/national", {Role.MINISTRY, Role.INTEGRATION_MINISTRY}),
     "spend.jobcentre": ("GET", "/spend/jobcentre", JOBCENTRE),
     "spend.supplier": ("GET", "/spend/supplier", {Role.SUPPLIER}),

@@ -15,8 +15,11 @@ class Bar:
     note: str  # what is written after the bar
 
 
-def bar_chart(bars: list[Bar], title: str, width: int = 640) -> Markup:
-    """Horizontal bars with the 80% and 100% marks, labelled for screen readers."""
+def bar_chart(
+    bars: list[Bar], title: str, width: int = 640, marks: tuple[int, ...] = (80, 100)
+) -> Markup:
+    """Horizontal bars, labelled for screen readers; with `marks` (a lot's use) the 80% and
+    100% lines are drawn and the bars coloured by them."""
     row, label_width = 28, 220
     plot = width - label_width - 150
     height = row * len(bars) + 30
@@ -28,14 +31,18 @@ def bar_chart(bars: list[Bar], title: str, width: int = 640) -> Markup:
     for index, bar in enumerate(bars):
         y = 10 + index * row
         length = int(plot * min(bar.share, Decimal(100)) / 100)
-        colour = "#b51d09" if bar.share >= 100 else "#d9a000" if bar.share >= 80 else "#0059b3"
+        colour = "#0059b3"
+        if marks and bar.share >= 100:
+            colour = "#b51d09"
+        elif marks and bar.share >= 80:
+            colour = "#d9a000"
         parts.append(
             f'<text x="0" y="{y + 14}" font-size="12">{escape(bar.label[:34])}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length}" height="18" fill="{colour}"/>'
             f'<text x="{label_width + length + 6}" y="{y + 14}" font-size="12">'
             f"{escape(bar.note)}</text>"
         )
-    for mark in (80, 100):
+    for mark in marks:
         x = label_width + plot * mark // 100
         parts.append(
             f'<line x1="{x}" y1="4" x2="{x}" y2="{height - 16}" stroke="#333" '
@@ -44,3 +51,18 @@ def bar_chart(bars: list[Bar], title: str, width: int = 640) -> Markup:
         )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704 - every text above is escaped, the rest numbers
+
+
+def table_chart(table, title: str) -> Markup:
+    """The first amount column of a spend table as bars, the largest the longest."""
+    column = min(table.money) if table.money else None
+    if column is None or not table.rows:
+        return Markup("")
+    largest = max((row[column] for row in table.rows), default=Decimal(0)) or Decimal(1)
+    from app.i18n import format_money
+
+    bars = [
+        Bar(str(row[0]), row[column] * 100 / largest, format_money(row[column]))
+        for row in table.rows[:15]
+    ]
+    return bar_chart(bars, title, marks=())

@@ -23,6 +23,8 @@ from app.spend.alerts import passed_thresholds
 from app.tenders.models import Lot, Tender, TenderState, tender_target_groups
 
 ZERO = Decimal("0.00")
+#: A framework ending within this many days gets the suggestion to prepare a new tender.
+ENDING_SOON_DAYS = 180
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class LotUse:
         if self.lot.maximum_value <= 0:
             return Decimal(100)
         return (self.committed * 100 / self.lot.maximum_value).quantize(Decimal("0.1"))
+
+    def ends_within(self, today: date, days: int = ENDING_SOON_DAYS) -> bool:
+        """Whether the framework's agreements end within `days` (time to tender anew)."""
+        return self.lot.tender.agreement_end <= today + timedelta(days=days)
 
     @property
     def warning(self) -> int | None:

@@ -10,18 +10,23 @@ from flask import Blueprint, Response, abort, render_template, request
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import clock
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
+from app.documents.pdf import render_pdf
 from app.i18n import format_points
 from app.i18n import gettext as _
+from app.organisations.models import Organisation, OrganisationKind
 from app.pagination import id_arg
+from app.purchases.services import breaches_by_jobcentre
 from app.spend import figures, tables
-from app.spend.charts import Bar, bar_chart
+from app.spend.charts import Bar, bar_chart, table_chart
 from app.spend.figures import Period
 from app.spend.tables import Filters, Table
 from app.suppliers.services import supplier_of
 from app.targetgroups.models import TargetGroup
+from app.tenders.models import Tender, TenderState
 
 spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 
@@ -35,12 +40,8 @@ def _day(name: str) -> date | None:
         return None
 
 
-@spend_bp.get("/")
-@allow(*REGION_ROLES)
-def region():
-    period, group_id = Period(_day("from"), _day("to")), id_arg("target_group")
-    lots = figures.lot_use(db.session, current_user.organisation_id, group_id)
-    chart = bar_chart(
+def _lot_chart(lots):
+    return bar_chart(
         [
             Bar(
                 f"{use.lot.tender.reference} / {use.lot.number}",
@@ -51,16 +52,26 @@ def region():
         ],
         _("Use of each lot's maximum"),
     )
+
+
+@spend_bp.get("/")
+@allow(*REGION_ROLES)
+def region():
+    lots = figures.lot_use(db.session, current_user.organisation_id, id_arg("target_group"))
+    found = _region_tables(_filters(region_id=current_user.organisation_id))
+    breaches = breaches_by_jobcentre(db.session, current_user)
     return render_template(
         "spend/region.html",
+        **_filter_choices(),
         lots=lots,
-        tables=_region_tables(_filters(region_id=current_user.organisation_id)),
+        tables=found,
+        # The lots have their own chart, with the 80% and 100% marks.
+        charts={t.name: table_chart(t, t.title) for t in found if t.name != "lots"}
+        | {"lots": _lot_chart(lots)},
+        open_breaches=sum(row.open for row in breaches),
         dashboard="region",
-        chart=chart,
-        period=period,
-        group_id=group_id,
-        groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
         near=[use for use in lots if use.warning],
+        ending=[use for use in lots if use.ends_within(clock.today())],
     )
 
 
@@ -78,9 +89,30 @@ def _filters(**fixed) -> Filters:
     )
 
 
+def _lots_table(lots) -> Table:
+    return Table(
+        name="lots",
+        title=_("The region's lots against their maximum"),
+        columns=[_("Lot"), _("Committed"), _("Maximum"), _("Used (%)")],
+        rows=[
+            [
+                f"{use.lot.tender.reference} {use.lot.tender.title}, "
+                + _("lot %(n)d: %(title)s", n=use.lot.number, title=use.lot.title),
+                use.committed,
+                use.lot.maximum_value,
+                use.share,
+            ]
+            for use in lots
+        ],
+        money={1, 2},
+    )
+
+
 def _region_tables(filters: Filters) -> list[Table]:
     session = db.session
+    lots = figures.lot_use(session, filters.region_id, filters.target_group_id)
     return [
+        _lots_table(lots),
         tables.combined(session, "jobcentre", filters, _("Spend and compliance per jobcentre")),
         tables.orders_table(session, "supplier", filters, _("Orders per supplier")),
         tables.combined(session, "target_group", filters, _("Spend per target group")),
@@ -136,15 +168,36 @@ WHO = {
 }
 
 
+def _filter_choices(national: bool = False) -> dict:
+    """What the filter form offers: target groups, active frameworks, and (nationally) regions."""
+    session = db.session
+    return {
+        "period": Period(_day("from"), _day("to")),
+        "group_id": id_arg("target_group"),
+        "groups": session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+        "tender_id": id_arg("tender"),
+        "tenders": session.scalars(
+            select(Tender).where(Tender.state == TenderState.ACTIVE).order_by(Tender.reference)
+        ).all(),
+        "region_id": id_arg("region"),
+        "regions": session.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.REGION)
+            .order_by(Organisation.name)
+        ).all()
+        if national
+        else [],
+    }
+
+
 def _tables_page(name: str, heading: str):
     return render_template(
         "spend/tables.html",
+        **_filter_choices(national=name == "national"),
         dashboard=name,
         heading=heading,
-        tables=_dashboard_tables(name),
-        period=Period(_day("from"), _day("to")),
-        group_id=id_arg("target_group"),
-        groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+        tables=(found := _dashboard_tables(name)),
+        charts={t.name: table_chart(t, t.title) for t in found},
     )
 
 
@@ -164,6 +217,41 @@ def jobcentre():
 @allow(*WHO["supplier"])
 def supplier():
     return _tables_page("supplier", _("Our orders and revenue"))
+
+
+HEADINGS = {
+    "region": lambda: _("Spend and use of the frameworks"),
+    "national": lambda: _("Spend across the country"),
+    "jobcentre": lambda: _("Our spend"),
+    "supplier": lambda: _("Our orders and revenue"),
+}
+
+
+@spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/report.pdf")
+@allow(*{role for roles in WHO.values() for role in roles})
+def report_pdf(dashboard: str):
+    """The dashboard as a PDF report: its filters, charts and tables, Danish formatting."""
+    if current_user.role not in WHO[dashboard]:
+        refuse(403)
+    report_tables = _dashboard_tables(dashboard)
+    lot_chart = {}
+    if dashboard == "region":
+        lots = figures.lot_use(db.session, current_user.organisation_id, id_arg("target_group"))
+        lot_chart = {"lots": _lot_chart(lots)}
+    pdf = render_pdf(
+        "spend/pdf/report.html",
+        heading=HEADINGS[dashboard](),
+        organisation=current_user.organisation,
+        period=Period(_day("from"), _day("to")),
+        tables=report_tables,
+        charts={t.name: table_chart(t, t.title) for t in report_tables} | lot_chart,
+        printed_at=clock.now(),
+    )
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="forbrug-{dashboard}.pdf"'},
+    )
 
 
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")

@@ -163,3 +163,43 @@ def test_the_ministry_sees_every_region(client, db):
     page = unescape(client.get("/spend/national").get_data(as_text=True))
     regions = db.scalars(select(Organisation.name).where(Organisation.code.is_not(None))).all()
     assert any(name in page for name in regions)
+
+
+@pytest.mark.parametrize(
+    ("email", "url"),
+    [
+        ("region.syddanmark@demo.dk", "/spend/region/report.pdf"),
+        ("ministeriet@demo.dk", "/spend/national/report.pdf"),
+        (ODENSE, "/spend/jobcentre/report.pdf"),
+        ("leverandoer1@demo.dk", "/spend/supplier/report.pdf"),
+    ],
+)
+def test_each_dashboard_as_a_pdf_report(client, db, email, url):
+    login(client, email)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data.startswith(b"%PDF")
+
+
+def test_another_roles_report_is_refused(client, db):
+    login(client, "leverandoer1@demo.dk")
+    assert client.get("/spend/national/report.pdf").status_code == 403
+
+
+def test_the_national_dashboard_filters_by_region_and_framework(client, db):
+    lot = framework(db, "HS", scope=Scope.NATIONAL, prices=("1234.00",))
+    place(db, lot, email=AALBORG, quantity=1)
+    tender_id = lot.tender_id
+    nordjylland = db.scalars(select(Organisation.id).where(Organisation.code == "NJ")).one()
+    syddanmark = db.scalars(select(Organisation.id).where(Organisation.code == "SD")).one()
+    db.commit()
+    login(client, "ministeriet@demo.dk")
+    shown = unescape(
+        client.get(f"/spend/national?tender={tender_id}&region={nordjylland}").get_data(
+            as_text=True
+        )
+    )
+    assert "1.234,00" in shown
+    hidden = unescape(
+        client.get(f"/spend/national?tender={tender_id}&region={syddanmark}").get_data(as_text=True)
+    )
+    assert "1.234,00" not in hidden

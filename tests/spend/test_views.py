@@ -66,3 +66,34 @@ def test_the_dashboard_asks_the_same_number_of_queries_with_more_data(client, db
 def test_a_jobcentre_cannot_see_the_region_dashboard(client, db):
     login(client, ODENSE)
     assert client.get("/spend/").status_code == 403
+
+
+def test_a_framework_ending_within_half_a_year_suggests_a_new_tender(client, db):
+    from datetime import timedelta
+
+    from tests.calloffs.conftest import TODAY
+
+    soon = framework(db, ends_on=TODAY + timedelta(days=180))  # the agreement period's end
+    later = framework(db, ends_on=TODAY + timedelta(days=181))
+    references = (soon.tender.reference, later.tender.reference)
+    db.commit()
+    login(client, SD_STAFF)
+    page = text(client.get("/spend/"))
+    assert f"{references[0]} delaftale 1 udløber" in page
+    assert f"{references[1]} delaftale 1 udløber" not in page
+
+
+def test_the_dashboard_counts_the_open_breaches_and_exports_the_lots(client, db):
+    from decimal import Decimal
+
+    from tests.purchases.conftest import framework as group_framework
+    from tests.purchases.conftest import register
+
+    group_framework(db)
+    register(db, breach_reason="Akut", amount=Decimal("10.00"))
+    db.commit()
+    login(client, SD_STAFF)
+    page = text(client.get("/spend/"))
+    assert "brud på købspligten afventer regionens opfølgning" in page
+    response = client.get("/spend/region/lots.csv")
+    assert response.status_code == 200 and "Brugt (%)" in response.get_data(as_text=True)
