@@ -213,3 +213,14 @@ def end_sessions(db: Session, user: User) -> None:
     """Logging out: every cookie issued for the user so far stops working."""
     user.session_version += 1
     audit.record(db, user, "user.logged_out", user)
+
+
+def region_staff(db: Session, *region_ids: int) -> list[User]:
+    """The active region staff of these regions: whom a region's message goes to."""
+    return list(
+        db.scalars(
+            select(User).where(
+                User.organisation_id.in_(region_ids), User.role == Role.REGION_STAFF, User.active
+            )
+        )
+    )

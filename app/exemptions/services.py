@@ -13,6 +13,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.auth.services import region_staff
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.services import covers
 from app.db import lock_row
@@ -46,16 +47,6 @@ def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
         .options(selectinload(Tender.lots))
     ).all()
     return [tender for tender in tenders if covers(tender, jobcentre)]
-
-
-def _region_staff(db: Session, region_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User).where(
-                User.organisation_id == region_id, User.role == Role.REGION_STAFF, User.active
-            )
-        )
-    )
 
 
 def _link(exemption: Exemption) -> str:
@@ -137,7 +128,7 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
     )
     notify(
         db,
-        _region_staff(db, tender.region_id),
+        region_staff(db, tender.region_id),
         _(
             "%(jobcentre)s asks to be exempted from %(ref)s",
             jobcentre=jobcentre.name,

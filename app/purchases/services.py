@@ -23,6 +23,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.auth.services import region_staff
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.models import CallOff
 from app.calloffs.services import committed_amounts
@@ -294,11 +295,7 @@ def tell_regions(
 ) -> None:
     # The regions whose frameworks were passed by, and the jobcentre's own, which follows it up.
     regions = {lot.tender.region_id for lot in lots} | {jobcentre.region_id}
-    staff = db.scalars(
-        select(User).where(
-            User.organisation_id.in_(regions), User.role == Role.REGION_STAFF, User.active
-        )
-    ).all()
+    staff = region_staff(db, *regions)
     total = sum((p.amount for p in breaches), ZERO)
     notify(
         db,

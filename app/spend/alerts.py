@@ -8,8 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.auth.models import User
-from app.auth.roles import Role
+from app.auth.services import region_staff
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.notifications.services import notify
@@ -36,13 +35,7 @@ def alert_if_passed(db: Session, lot: Lot, committed: Decimal) -> list[int]:
         return []
     for threshold in new:
         db.add(LotAlert(lot_id=lot.id, threshold=threshold, sent_at=clock.now()))
-    staff = db.scalars(
-        select(User).where(
-            User.organisation_id == lot.tender.region_id,
-            User.role == Role.REGION_STAFF,
-            User.active,
-        )
-    ).all()
+    staff = region_staff(db, lot.tender.region_id)
     highest = max(new)
     notify(
         db,

@@ -219,6 +219,13 @@ def supplier():
     return _tables_page("supplier", _("Our orders and revenue"))
 
 
+def _own_dashboard_tables(dashboard: str) -> list[Table]:
+    """The tables of a dashboard of the user's own kind; another role's answers 403."""
+    if current_user.role not in WHO[dashboard]:
+        refuse(403)
+    return _dashboard_tables(dashboard)
+
+
 HEADINGS = {
     "region": lambda: _("Spend and use of the frameworks"),
     "national": lambda: _("Spend across the country"),
@@ -231,9 +238,7 @@ HEADINGS = {
 @allow(*{role for roles in WHO.values() for role in roles})
 def report_pdf(dashboard: str):
     """The dashboard as a PDF report: its filters, charts and tables, Danish formatting."""
-    if current_user.role not in WHO[dashboard]:
-        refuse(403)
-    report_tables = _dashboard_tables(dashboard)
+    report_tables = _own_dashboard_tables(dashboard)
     lot_chart = {}
     if dashboard == "region":
         lots = figures.lot_use(db.session, current_user.organisation_id, id_arg("target_group"))
@@ -257,9 +262,7 @@ def report_pdf(dashboard: str):
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")
 @allow(*{role for roles in WHO.values() for role in roles})
 def export(dashboard: str, name: str, fmt: str):
-    if current_user.role not in WHO[dashboard]:
-        refuse(403)
-    table = next((t for t in _dashboard_tables(dashboard) if t.name == name), None)
+    table = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
     if table is None:
         abort(404)
     filename = f"forbrug-{dashboard}-{name}.{fmt}"

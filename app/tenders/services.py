@@ -19,6 +19,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
+from app.auth.services import region_staff
 from app.councils.models import ContractNeed, CouncilDecision
 from app.errors import DomainError, NotAllowed
 from app.files.services import store_upload
@@ -375,16 +376,6 @@ def remove_document(db: Session, actor: User, tender: Tender, document: TenderDo
 # --- the approval gates ----------------------------------------------------------------------
 
 
-def _region_staff(db: Session, region_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User).where(
-                User.organisation_id == region_id, User.role == Role.REGION_STAFF, User.active
-            )
-        )
-    )
-
-
 def _users_with_role(db: Session, role: Role) -> list[User]:
     return list(db.scalars(select(User).where(User.role == role, User.active)))
 
@@ -508,7 +499,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
     if not _missing_regions(db, tender, ApprovalKind.DIRECTOR):
         notify(
             db,
-            _region_staff(db, tender.region_id),
+            region_staff(db, tender.region_id),
             _(
                 "All four regional directors agree to %(ref)s; it can be submitted",
                 ref=tender.reference,
@@ -612,7 +603,7 @@ def approve(db: Session, actor: User, tender: Tender) -> None:
     audit.record(db, actor, "tender.approved", tender, {"version": tender.content_version})
     notify(
         db,
-        _region_staff(db, tender.region_id),
+        region_staff(db, tender.region_id),
         _("Tender %(ref)s is approved and can be published", ref=tender.reference),
         tender.title,
         _link(tender),
@@ -636,7 +627,7 @@ def return_to_draft(db: Session, actor: User, tender: Tender, reason: str) -> No
     audit.record(db, actor, "tender.returned", tender, {"reason": reason.strip()})
     notify(
         db,
-        _region_staff(db, tender.region_id),
+        region_staff(db, tender.region_id),
         _("Tender %(ref)s was returned", ref=tender.reference),
         reason.strip(),
         _link(tender),
@@ -690,7 +681,7 @@ def _notify_published_change(db: Session, tender: Tender, what: str) -> None:
 
     subject = _("Tender %(ref)s was amended", ref=tender.reference)
     notify(
-        db, _region_staff(db, tender.region_id), subject, what, f"/tenders/{tender.id}", email=False
+        db, region_staff(db, tender.region_id), subject, what, f"/tenders/{tender.id}", email=False
     )
     notify_followers(db, tender, subject, what)
 

@@ -22,6 +22,7 @@ from tests.calloffs.conftest import (
     place,
 )
 from tests.conftest import login
+from tests.query_count import queries_for
 
 
 def text(response) -> str:
@@ -272,23 +273,6 @@ def test_the_start_page_says_what_waits_for_whom(client, db):
 
 def lot_supplier_id(db, lot) -> int:
     return agreement(db, lot, 1).supplier_id
-
-
-def queries_for(client, app, url: str) -> int:
-    from sqlalchemy import event
-
-    engine = app.extensions["database"].engine
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_frameworks_page_asks_the_same_number_of_queries_for_more_lots(client, db, app):

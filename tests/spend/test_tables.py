@@ -9,7 +9,7 @@ from html import unescape
 
 import pytest
 from openpyxl import load_workbook
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.calloffs import services as calloffs
 from app.organisations.models import Organisation
@@ -27,6 +27,7 @@ from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
     place,
 )
 from tests.conftest import login, user
+from tests.query_count import queries_for
 
 
 def by_label(rows) -> dict:
@@ -92,21 +93,6 @@ def test_the_xlsx_holds_numbers_in_kroner():
         sheet["B2"].value == pytest.approx(1234567.89) and sheet["B2"].number_format == "#,##0.00"
     )
     assert sheet["A2"].value == "'=HYPERLINK(1)"
-
-
-def queries_for(client, app, url: str) -> int:
-    engine = app.extensions["database"].engine
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 @pytest.mark.parametrize(

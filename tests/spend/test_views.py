@@ -5,31 +5,15 @@ from __future__ import annotations
 
 from html import unescape
 
-from sqlalchemy import event
-
 from tests.calloffs.conftest import ODENSE, framework, frozen_clock, place  # noqa: F401
 from tests.conftest import login
+from tests.query_count import queries_for
 
 SD_STAFF = "region.syddanmark@demo.dk"
 
 
 def text(response) -> str:
     return unescape(response.get_data(as_text=True))
-
-
-def queries_for(client, app, url: str) -> int:
-    engine = app.extensions["database"].engine
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements)
 
 
 def test_the_dashboard_shows_the_lots_use_with_a_warning_and_the_jobcentres(client, db):
