@@ -109,6 +109,16 @@ def write_intent() -> Iterator[None]:
         _write_intent.reset(token)
 
 
+def _copenhagen_month(stored: str | None) -> str | None:
+    """'2026-10-31 23:30:00.000000' (UTC, as SQLite keeps it) → '2026-11' in Copenhagen."""
+    if stored is None:
+        return None
+    from zoneinfo import ZoneInfo
+
+    moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
+    return moment.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m")
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -121,6 +131,11 @@ def _configure_sqlite(engine: Engine) -> None:
             cursor.execute("PRAGMA journal_mode = WAL")
             cursor.execute("PRAGMA synchronous = NORMAL")
         cursor.close()
+
+        # SQLite keeps UTC text and knows no time zones: months are Copenhagen's via Python.
+        dbapi_connection.create_function(
+            "copenhagen_month", 1, _copenhagen_month, deterministic=True
+        )
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

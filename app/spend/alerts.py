@@ -51,5 +51,12 @@ def alert_if_passed(db: Session, lot: Lot, committed: Decimal) -> list[int]:
             committed=format_money(committed),
             maximum=format_money(lot.maximum_value),
         ),
+        link=_dashboard_link(),
     )
     return new
+
+
+def _dashboard_link() -> str:
+    from flask import has_request_context, url_for
+
+    return url_for("spend.region") if has_request_context() else "/spend/"

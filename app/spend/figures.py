@@ -115,4 +115,4 @@ def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> 
             )
         )
     # Summed øre come back as a plain integer: turned into kroner here, once.
-    return [LotUse(lot, Decimal(ore) / 100) for lot, ore in db.execute(stmt).all()]
+    return [LotUse(lot, (Decimal(ore) / 100).quantize(ZERO)) for lot, ore in db.execute(stmt).all()]

@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import String, cast, func, literal_column, select
+from sqlalchemy import String, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.calloffs.models import CallOff
+from app.exemptions.models import Exemption
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
-from app.purchases.models import Classification, OutsidePurchase
+from app.purchases.models import Classification, OutsidePurchase, breached_lots
 from app.spend.figures import Period, committed_ore, paid_ore
 from app.suppliers.models import Supplier
 from app.targetgroups.models import TargetGroup
@@ -52,13 +53,14 @@ class Table:
 
 
 def _month(db: Session, column):
+    """The Copenhagen calendar month of a stored UTC moment, as 'YYYY-MM'."""
     if db.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("Europe/Copenhagen", column), "YYYY-MM")
-    return func.strftime("%Y-%m", column)
+    return func.copenhagen_month(column)  # registered on every SQLite connection (app.db)
 
 
 def _kroner(ore) -> Decimal:
-    return Decimal(ore or 0) / 100
+    return (Decimal(ore or 0) / 100).quantize(ZERO)
 
 
 # --- orders -----------------------------------------------------------------------------------
@@ -92,9 +94,17 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
         stmt = stmt.join(tender_target_groups, tender_target_groups.c.tender_id == Tender.id).join(
             TargetGroup, TargetGroup.id == tender_target_groups.c.target_group_id
         )
+        if filters.target_group_id:  # only the chosen group's row, not the others it shares
+            stmt = stmt.where(TargetGroup.id == filters.target_group_id)
         label = TargetGroup.name
     elif dimension == "lot":
-        label = Tender.reference + literal_column("' / '") + Lot.title
+        label = (
+            Tender.reference
+            + literal_column("' / '")
+            + cast(Lot.number, String)
+            + literal_column("' '")
+            + Lot.title
+        )
     elif dimension == "month":
         label = _month(db, CallOff.placed_at)
     else:
@@ -130,7 +140,11 @@ OUTSIDE_DIMENSIONS = ("jobcentre", "region", "target_group", "month")
 def outside_by(
     db: Session, dimension: str, filters: Filters
 ) -> dict[str, dict[Classification, Decimal]]:
-    """Per value of the dimension: the outside purchases by class."""
+    """Per value of the dimension: the outside purchases by class. With a supplier chosen there
+    are none (outside purchases are from others); with a framework chosen, only the breaches
+    that passed it by and the purchases its exemptions covered."""
+    if filters.supplier_id:
+        return {}
     jobcentre = aliased(Organisation)
     stmt = (
         select(OutsidePurchase.classification, func.sum(OutsidePurchase.amount))
@@ -147,7 +161,10 @@ def outside_by(
         stmt = stmt.join(TargetGroup, OutsidePurchase.target_group_id == TargetGroup.id)
         label = TargetGroup.name
     elif dimension == "month":
-        label = func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
+        if db.get_bind().dialect.name == "postgresql":
+            label = func.to_char(OutsidePurchase.purchased_on, "YYYY-MM")
+        else:
+            label = func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
     else:
         raise ValueError(dimension)
     stmt = stmt.add_columns(label.label("label"))
@@ -157,6 +174,19 @@ def outside_by(
         stmt = stmt.where(OutsidePurchase.jobcentre_id == filters.jobcentre_id)
     if filters.target_group_id:
         stmt = stmt.where(OutsidePurchase.target_group_id == filters.target_group_id)
+    if filters.tender_id:
+        stmt = stmt.where(
+            or_(
+                exists().where(
+                    breached_lots.c.purchase_id == OutsidePurchase.id,
+                    breached_lots.c.lot_id == Lot.id,
+                    Lot.tender_id == filters.tender_id,
+                ),
+                OutsidePurchase.exemption_id.in_(
+                    select(Exemption.id).where(Exemption.tender_id == filters.tender_id)
+                ),
+            )
+        )
     stmt = filters.period.purchases(stmt).group_by(label, OutsidePurchase.classification)
     found: dict[str, dict[Classification, Decimal]] = {}
     for classification, amount, name in db.execute(stmt):

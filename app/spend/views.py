@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -33,11 +34,16 @@ spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 
 
+#: A period filter outside these years is a typing error; it is ignored, not a crash.
+YEARS = range(2000, 2101)
+
+
 def _day(name: str) -> date | None:
     try:
-        return date.fromisoformat(request.args.get(name, ""))
+        day = date.fromisoformat(request.args.get(name, ""))
     except ValueError:
         return None
+    return day if day.year in YEARS else None
 
 
 def _lot_chart(lots):
@@ -238,6 +244,11 @@ HEADINGS = {
 @allow(*{role for roles in WHO.values() for role in roles})
 def report_pdf(dashboard: str):
     """The dashboard as a PDF report: its filters, charts and tables, Danish formatting."""
+    with force_locale("da"):  # the report is Danish, whatever language the page is read in
+        return _report_pdf(dashboard)
+
+
+def _report_pdf(dashboard: str):
     report_tables = _own_dashboard_tables(dashboard)
     lot_chart = {}
     if dashboard == "region":
@@ -262,6 +273,11 @@ def report_pdf(dashboard: str):
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")
 @allow(*{role for roles in WHO.values() for role in roles})
 def export(dashboard: str, name: str, fmt: str):
+    with force_locale("da"):  # Danish headers, whatever language the page is read in
+        return _export(dashboard, name, fmt)
+
+
+def _export(dashboard: str, name: str, fmt: str):
     table = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
     if table is None:
         abort(404)
