@@ -10,7 +10,7 @@ orders can never both fit into the same room.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, case, false, func, or_, select
@@ -297,11 +297,37 @@ def _refuse_beyond_maximum(lot: Lot, committed: Decimal, amount: Decimal) -> Non
     if amount > left:
         raise DomainError(
             _(
-                "%(amount)s does not fit within the lot's maximum: %(left)s is left of "
-                "%(maximum)s.",
+                "%(amount)s does not fit within the lot's maximum: %(left)s is left of %(maximum)s",
                 amount=format_money(amount),
                 left=format_money(left),
                 maximum=format_money(lot.maximum_value),
+            )
+        )
+
+
+#: An identical order within this time is a form sent twice (Back, then Send), not a new need.
+REPEAT_WINDOW = timedelta(minutes=10)
+
+
+def _refuse_a_repeat(db: Session, jobcentre, agreement: Agreement, order: OrderInput) -> None:
+    """Checked under the lot's lock, so that a double click cannot place two orders."""
+    repeat = db.scalar(
+        select(CallOff.number).where(
+            CallOff.jobcentre_id == jobcentre.id,
+            CallOff.agreement_id == agreement.id,
+            CallOff.case_reference == order.case_reference.strip(),
+            CallOff.quantity == order.quantity,
+            CallOff.starts_on == order.starts_on,
+            CallOff.state.not_in(RELEASED),
+            CallOff.placed_at >= clock.now() - REPEAT_WINDOW,
+        )
+    )
+    if repeat is not None:
+        raise DomainError(
+            _(
+                "The same order was placed a moment ago as %(number)s; it was not placed twice. "
+                "Open it under Orders.",
+                number=repeat,
             )
         )
 
@@ -322,6 +348,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     _check_cascade(offer, agreement, order.choice_reason)
     total = agreement.unit_price * order.quantity
     lot = _lock_lot(db, agreement.lot_id)
+    _refuse_a_repeat(db, jobcentre, agreement, order)
     committed = committed_amount(db, lot.id)
     _refuse_beyond_maximum(lot, committed, total)
     now = clock.now()
@@ -367,9 +394,11 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
         _supplier_users(db, agreement.supplier_id),
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
-            "%(jobcentre)s has ordered %(quantity)d × %(lot)s (%(total)s). Accept or decline it.",
+            "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s. "
+            "Accept or decline it.",
             jobcentre=jobcentre.name,
             quantity=order.quantity,
+            n=lot.number,
             lot=lot.title,
             total=format_money(total),
         ),

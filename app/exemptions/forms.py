@@ -19,7 +19,7 @@ class ExemptionForm(Form):
     )
     reason = SelectField(
         _l("Kind of special case"),
-        choices=[(r.value, r.label) for r in ExemptionReason],
+        choices=lambda: [(r.value, r.label) for r in ExemptionReason],
         validators=[InputRequired()],
     )
     justification = TextAreaField(
@@ -46,7 +46,7 @@ class ExemptionForm(Form):
 class DecisionForm(Form):
     decision = RadioField(
         _l("Decision"),
-        choices=[("approve", _l("Approve the exemption")), ("refuse", _l("Refuse it"))],
+        choices=[("approve", _l("Approve the exemption")), ("refuse", _l("Refuse the exemption"))],
         validators=[InputRequired()],
     )
     reason = TextAreaField(

@@ -41,6 +41,7 @@ from app.purchases.services import (
     store_purchase,
     tell_regions,
 )
+from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
 
 MAX_LINES = 20_000
@@ -198,6 +199,44 @@ class Line:
     data: PurchaseInput
 
 
+def _parse_line(db: Session, row, header, value, groups) -> tuple[PurchaseInput | None, list]:
+    """A line as a purchase, or every problem of it at once (not one per upload)."""
+    if len(row) > len(header):
+        return None, [_("The line has more cells than the header has columns.")]
+    empty = [COLUMNS[key][0] for key in REQUIRED if not value[key]]
+    if empty:
+        return None, [_("Empty: %(names)s.", names=", ".join(empty))]
+    messages = []
+    group_id = groups.get(value["target_group"].lower())
+    if group_id is None:
+        messages.append(_("%(value)s is not a known target group.", value=value["target_group"]))
+    cvr = value["supplier_cvr"].replace(" ", "")
+    if not is_valid_cvr(cvr):
+        messages.append(_("The CVR number must be 8 digits and valid."))
+    parsed = {}
+    for key, parse in (("amount", _amount), ("purchased_on", _date)):
+        try:
+            parsed[key] = parse(value[key])
+        except DomainError as err:
+            messages.append(str(err))
+    if messages:
+        return None, messages
+    purchase = PurchaseInput(
+        target_group_id=group_id,
+        supplier_name=value["supplier_name"],
+        supplier_cvr=cvr,
+        amount=parsed["amount"],
+        purchased_on=parsed["purchased_on"],
+        description=value.get("description", ""),
+        voucher=value.get("voucher", ""),
+    )
+    try:
+        check_purchase(db, purchase)
+    except DomainError as err:
+        return None, [str(err)]
+    return purchase, []
+
+
 def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
     """Every line of the file as a purchase; all problems at once, by line number."""
     if name.lower().endswith(".csv"):
@@ -217,29 +256,9 @@ def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
         if not any(row):
             continue  # a blank line between entries
         value = {key: (row[i] if i < len(row) else "") for key, i in columns.items()}
-        try:
-            if len(row) > len(rows[0]):
-                raise DomainError(_("The line has more cells than the header has columns."))
-            empty = [COLUMNS[key][0] for key in REQUIRED if not value[key]]
-            if empty:
-                raise DomainError(_("Empty: %(names)s.", names=", ".join(empty)))
-            group_id = groups.get(value["target_group"].lower())
-            if group_id is None:
-                raise DomainError(
-                    _("%(value)s is not a known target group.", value=value["target_group"])
-                )
-            purchase = PurchaseInput(
-                target_group_id=group_id,
-                supplier_name=value["supplier_name"],
-                supplier_cvr=value["supplier_cvr"].replace(" ", ""),
-                amount=_amount(value["amount"]),
-                purchased_on=_date(value["purchased_on"]),
-                description=value.get("description", ""),
-                voucher=value.get("voucher", ""),
-            )
-            check_purchase(db, purchase)
-        except DomainError as err:
-            problems.append((number, str(err)))
+        purchase, messages = _parse_line(db, row, rows[0], value, groups)
+        if messages:
+            problems.append((number, " ".join(messages)))
             continue
         lines.append(Line(number, purchase))
     if problems:

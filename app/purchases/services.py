@@ -311,6 +311,14 @@ def tell_regions(
     )
 
 
+def _purchase_link(purchase: OutsidePurchase) -> str:
+    from flask import has_request_context, url_for
+
+    if has_request_context():
+        return url_for("purchases.detail", purchase_id=purchase.id)
+    return f"/purchases/{purchase.id}"
+
+
 def _breaches_link() -> str:
     from flask import has_request_context, url_for
 
@@ -385,6 +393,17 @@ def follow_up_breach(
         "purchase.followed_up",
         purchase,
         {"follow_up": [before.value if before else None, outcome.value], "reason": reason},
+    )
+    notify(
+        db,
+        [purchase.registered_by],
+        _(
+            "The region's follow-up of a purchase from %(supplier)s: %(outcome)s",
+            supplier=purchase.supplier_name,
+            outcome=outcome.label.lower(),
+        ),
+        reason,
+        link=_purchase_link(purchase),
     )
 
 

@@ -77,6 +77,8 @@ def _purchase_form() -> PurchaseForm:
 
 
 def _new_page(form: PurchaseForm, lots=(), status: int = 200):
+    # Once a framework is shown to have covered the purchase, the reason is no longer optional.
+    form.breach_reason.flags.required = bool(lots)
     return render_template("purchases/new.html", form=form, lots=lots), status
 
 
@@ -92,6 +94,8 @@ def new():
         purchase = services.register_purchase(db.session, current_user, form.purchase_input())
     except services.BreachNeedsReason as breach:
         db.session.rollback()
+        if request.form.get("breach_shown"):  # the warning was seen and no reason given
+            form.breach_reason.errors.append(_("Give the reason the framework was not used."))
         return _new_page(form, lots=breach.lots, status=409)
     except DomainError as err:
         db.session.rollback()

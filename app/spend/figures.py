@@ -78,7 +78,7 @@ class LotUse:
     def share(self) -> Decimal:
         if self.lot.maximum_value <= 0:
             return Decimal(100)
-        return (self.committed * 100 / self.lot.maximum_value).quantize(Decimal("0.1"))
+        return (self.committed * 100 / self.lot.maximum_value).quantize(Decimal("0.01"))
 
     def ends_within(self, today: date, days: int = ENDING_SOON_DAYS) -> bool:
         """Whether the framework's agreements end within `days` (time to tender anew)."""

@@ -199,7 +199,7 @@ def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:
     whole = committed + breach
     if whole <= 0:
         return None
-    return (committed * 100 / whole).quantize(Decimal("0.1"))
+    return (committed * 100 / whole).quantize(Decimal("0.01"))
 
 
 def combined(db: Session, dimension: str, filters: Filters, title: str) -> Table:

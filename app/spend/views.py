@@ -232,6 +232,21 @@ def _own_dashboard_tables(dashboard: str) -> list[Table]:
     return _dashboard_tables(dashboard)
 
 
+def _chosen_filters() -> list[str]:
+    """The filters in force, named, so that a filtered report does not pass for a whole one."""
+    chosen = []
+    if (group_id := id_arg("target_group")) and (group := db.session.get(TargetGroup, group_id)):
+        chosen.append(_("Target group: %(name)s", name=group.name))
+    if (tender_id := id_arg("tender")) and (tender := db.session.get(Tender, tender_id)):
+        chosen.append(_("Framework: %(ref)s %(title)s", ref=tender.reference, title=tender.title))
+    region_id = id_arg("region")
+    if current_user.role in WHO["national"] and region_id:
+        region = db.session.get(Organisation, region_id)
+        if region is not None:
+            chosen.append(_("Region: %(name)s", name=region.name))
+    return chosen
+
+
 HEADINGS = {
     "region": lambda: _("Spend and use of the frameworks"),
     "national": lambda: _("Spend across the country"),
@@ -259,6 +274,7 @@ def _report_pdf(dashboard: str):
         heading=HEADINGS[dashboard](),
         organisation=current_user.organisation,
         period=Period(_day("from"), _day("to")),
+        chosen=_chosen_filters(),
         tables=report_tables,
         charts={t.name: table_chart(t, t.title) for t in report_tables} | lot_chart,
         printed_at=clock.now(),

@@ -3,6 +3,7 @@ tested elsewhere), and orders on it, under the tender factories' frozen clock.""
 
 from __future__ import annotations
 
+import itertools
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -94,9 +95,13 @@ def agreement(db, lot: Lot, rank: int = 1) -> Agreement:
     ).one()
 
 
+_cases = itertools.count(1)
+
+
 def order_input(**changes) -> OrderInput:
+    """An order for a case of its own (the same order twice in a row is refused as a repeat)."""
     values = {
-        "case_reference": "SAG-2026-0042",
+        "case_reference": f"SAG-2026-{next(_cases):04d}",
         "quantity": 2,
         "starts_on": TODAY + timedelta(days=7),
     }

@@ -158,7 +158,10 @@ def _nearly_full_lot(engine, already: int = ALREADY) -> Race:
 
 
 def _order(race: Race, quantity: int) -> OrderInput:
-    return OrderInput(case_reference="RACE-1", quantity=quantity, starts_on=race.starts_on)
+    # Each order for a case of its own: the same order twice in a row is refused as a repeat.
+    return OrderInput(
+        case_reference=f"RACE-{uuid.uuid4().hex[:8]}", quantity=quantity, starts_on=race.starts_on
+    )
 
 
 def _all_at_once(engine, race: Race, items: list, act) -> None:

@@ -507,3 +507,12 @@ def test_my_frameworks_leave_out_frameworks_that_are_not_active_and_filter_by_gr
     other = next(g.id for g in db.scalars(select(TargetGroup)) if g.id != group_id)
     assert active.id in {o.lot.id for o in services.frameworks_for(db, jobcentre, group_id)}
     assert active.id not in {o.lot.id for o in services.frameworks_for(db, jobcentre, other)}
+
+
+def test_the_same_order_sent_twice_is_placed_once(db):
+    lot = framework(db)
+    first = place(db, lot, case_reference="SAG-DOBBELT")
+    with pytest.raises(DomainError, match=f"placed a moment ago as {first.number}"):
+        place(db, lot, case_reference="SAG-DOBBELT")
+    services.cancel(db, user(db, ODENSE), first, "Forkert antal")
+    assert place(db, lot, case_reference="SAG-DOBBELT").state == CallOffState.PLACED

@@ -263,3 +263,23 @@ def test_a_cell_that_swallows_the_next_lines_is_reported(db):
     data = csv(line(text='"Kursus', voucher="B1"), line(text='stor"', voucher="B2"))
     with pytest.raises(DomainError, match="runs over several lines"):
         run(db, data)
+
+
+def test_every_problem_of_a_line_is_named_at_once(db):
+    with pytest.raises(ledger.LedgerRejected) as rejected:
+        run(db, csv(line(amount="abc", cvr="1234", group="Ingen")))
+    message = rejected.value.problems[0][1]
+    assert "Ingen is not a known target group" in message
+    assert "CVR number must be 8 digits" in message and "abc is not an amount" in message
+
+
+def test_the_jobcentre_hears_of_the_regions_follow_up(db):
+    framework(db)
+    breach = register(db, breach_reason="Akut")
+    services.follow_up_breach(
+        db, user(db, SD_STAFF), breach, FollowUp.NEEDS_FOLLOW_UP, "Dokumentér"
+    )
+    told = db.scalars(
+        select(Notification.subject).where(Notification.user_id == user(db, ODENSE).id)
+    ).all()
+    assert any("follow-up" in s or "opfølgning" in s for s in told)

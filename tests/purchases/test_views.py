@@ -211,3 +211,19 @@ def test_the_import_page_lists_the_users_own_recent_imports(client, db):
     login(client, ODENSE)
     page = text(client.get("/purchases/import"))
     assert "odense.csv" in page and "aalborg.csv" not in page
+
+
+def test_a_breach_without_its_reason_after_the_warning_gets_a_field_error(client, db):
+    framework(db)
+    data = form(db)
+    db.commit()
+    login(client, ODENSE)
+    response = client.post("/purchases/new", data={**data, "breach_shown": "1"})
+    assert response.status_code == 409
+    assert "Angiv grunden til, at rammeaftalen ikke blev brugt." in text(response)
+    assert "(frivilligt)" not in text(response).split('for="breach_reason"')[1][:200]
+
+
+def test_the_exemption_form_offers_its_choices_in_danish(client, db):
+    login(client, ODENSE)
+    assert "Borgernes særlige behov" in text(client.get("/exemptions/new"))
