@@ -15,6 +15,11 @@ class Bar:
     note: str  # what is written after the bar
 
 
+def _shorten(label: str, most: int = 34) -> str:
+    """A label that fits beside its bar; a cut one ends in an ellipsis (the table has it all)."""
+    return label if len(label) <= most else label[: most - 1] + "…"
+
+
 def bar_chart(
     bars: list[Bar], title: str, width: int = 640, marks: tuple[int, ...] = (80, 100)
 ) -> Markup:
@@ -37,7 +42,7 @@ def bar_chart(
         elif marks and bar.share >= 80:
             colour = "#d9a000"
         parts.append(
-            f'<text x="0" y="{y + 14}" font-size="12">{escape(bar.label[:34])}</text>'
+            f'<text x="0" y="{y + 14}" font-size="12">{escape(_shorten(bar.label))}</text>'
             f'<rect x="{label_width}" y="{y}" width="{length}" height="18" fill="{colour}"/>'
             f'<text x="{label_width + length + 6}" y="{y + 14}" font-size="12">'
             f"{escape(bar.note)}</text>"
