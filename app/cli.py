@@ -68,7 +68,12 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Only when the database has no users yet.")
-    def demo_data(if_empty: bool) -> None:
+    @click.option(
+        "--scale",
+        type=click.Choice(["medium", "large"]),
+        help="Add a national data set for measuring (large: a million orders).",
+    )
+    def demo_data(if_empty: bool, scale: str | None) -> None:
         """Create the demo organisations and logins (demo mode only; idempotent)."""
         from app import demo
 
@@ -83,6 +88,12 @@ def register_cli(app: Flask) -> None:
             return
         demo.create_demo_data(session)
         session.commit()
+        if scale:
+            from app.demo_scale import SCALES, create_scale_data
+
+            added = create_scale_data(session, SCALES[scale])
+            session.commit()
+            click.echo(f"Scaled data ({scale}): {added or 'already there'}")
         click.echo(f"Demo data is ready. Demo logins (password: {demo.DEMO_PASSWORD}):")
         for login in demo.demo_logins():
             click.echo(f"  {login.email:32} {login.role.value:22} {login.organisation}")
