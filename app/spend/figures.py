@@ -91,6 +91,13 @@ class LotUse:
         return max(passed) if passed else None
 
 
+def tenders_for_group(target_group_id: int):
+    """The ids of the tenders for a target group, as a subquery for `Tender.id.in_(...)`."""
+    return select(tender_target_groups.c.tender_id).where(
+        tender_target_groups.c.target_group_id == target_group_id
+    )
+
+
 def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> list[LotUse]:
     """Each lot of the region's active frameworks with its committed amount; one query."""
     committed = (
@@ -107,12 +114,6 @@ def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> 
         .options(contains_eager(Lot.tender))
     )
     if target_group_id:
-        stmt = stmt.where(
-            Tender.id.in_(
-                select(tender_target_groups.c.tender_id).where(
-                    tender_target_groups.c.target_group_id == target_group_id
-                )
-            )
-        )
+        stmt = stmt.where(Tender.id.in_(tenders_for_group(target_group_id)))
     # Summed øre come back as a plain integer: turned into kroner here, once.
     return [LotUse(lot, (Decimal(ore) / 100).quantize(ZERO)) for lot, ore in db.execute(stmt).all()]

@@ -23,7 +23,7 @@ from app.exemptions.models import Exemption
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
-from app.spend.figures import Period, committed_ore, paid_ore
+from app.spend.figures import Period, committed_ore, paid_ore, tenders_for_group
 from app.suppliers.models import Supplier
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Tender, tender_target_groups
@@ -63,6 +63,17 @@ def _kroner(ore) -> Decimal:
     return (Decimal(ore or 0) / 100).quantize(ZERO)
 
 
+PLACES = ("jobcentre", "region")
+
+
+def _by_place(stmt, dimension: str, jobcentre):
+    """Group by the buying jobcentre, or by its region (`jobcentre` is the joined alias)."""
+    if dimension == "jobcentre":
+        return stmt, jobcentre.name
+    region = aliased(Organisation)
+    return stmt.join(region, jobcentre.region_id == region.id), region.name
+
+
 # --- orders -----------------------------------------------------------------------------------
 
 ORDER_DIMENSIONS = ("jobcentre", "region", "supplier", "target_group", "lot", "month")
@@ -78,12 +89,8 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
     )
     if needs_tender:
         stmt = stmt.join(Lot, CallOff.lot_id == Lot.id).join(Tender, Lot.tender_id == Tender.id)
-    if dimension == "jobcentre":
-        label = jobcentre.name
-    elif dimension == "region":
-        region = aliased(Organisation)
-        stmt = stmt.join(region, jobcentre.region_id == region.id)
-        label = region.name
+    if dimension in PLACES:
+        stmt, label = _by_place(stmt, dimension, jobcentre)
     elif dimension == "supplier":
         company = aliased(Organisation)
         stmt = stmt.join(Supplier, CallOff.supplier_id == Supplier.id).join(
@@ -119,13 +126,7 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
     if filters.tender_id:
         stmt = stmt.where(Tender.id == filters.tender_id)
     if filters.target_group_id:
-        stmt = stmt.where(
-            Tender.id.in_(
-                select(tender_target_groups.c.tender_id).where(
-                    tender_target_groups.c.target_group_id == filters.target_group_id
-                )
-            )
-        )
+        stmt = stmt.where(Tender.id.in_(tenders_for_group(filters.target_group_id)))
     stmt = filters.period.orders(stmt).group_by(label)
     rows = [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
     order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
@@ -151,12 +152,8 @@ def outside_by(
         .select_from(OutsidePurchase)
         .join(jobcentre, OutsidePurchase.jobcentre_id == jobcentre.id)
     )
-    if dimension == "jobcentre":
-        label = jobcentre.name
-    elif dimension == "region":
-        region = aliased(Organisation)
-        stmt = stmt.join(region, jobcentre.region_id == region.id)
-        label = region.name
+    if dimension in PLACES:
+        stmt, label = _by_place(stmt, dimension, jobcentre)
     elif dimension == "target_group":
         stmt = stmt.join(TargetGroup, OutsidePurchase.target_group_id == TargetGroup.id)
         label = TargetGroup.name

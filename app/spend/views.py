@@ -63,8 +63,9 @@ def _lot_chart(lots):
 @spend_bp.get("/")
 @allow(*REGION_ROLES)
 def region():
-    lots = figures.lot_use(db.session, current_user.organisation_id, id_arg("target_group"))
-    found = _region_tables(_filters(region_id=current_user.organisation_id))
+    filters = _filters(region_id=current_user.organisation_id)
+    lots = _region_lots(filters)
+    found = _region_tables(filters, lots)
     breaches = breaches_by_jobcentre(db.session, current_user)
     return render_template(
         "spend/region.html",
@@ -114,9 +115,12 @@ def _lots_table(lots) -> Table:
     )
 
 
-def _region_tables(filters: Filters) -> list[Table]:
+def _region_lots(filters: Filters) -> list:
+    return figures.lot_use(db.session, filters.region_id, filters.target_group_id)
+
+
+def _region_tables(filters: Filters, lots: list) -> list[Table]:
     session = db.session
-    lots = figures.lot_use(session, filters.region_id, filters.target_group_id)
     return [
         _lots_table(lots),
         tables.combined(session, "jobcentre", filters, _("Spend and compliance per jobcentre")),
@@ -157,7 +161,8 @@ def _supplier_tables(filters: Filters) -> list[Table]:
 def _dashboard_tables(name: str) -> list[Table]:
     """The tables of a dashboard, for the user: each sees only its own organisation's."""
     if name == "region":
-        return _region_tables(_filters(region_id=current_user.organisation_id))
+        filters = _filters(region_id=current_user.organisation_id)
+        return _region_tables(filters, _region_lots(filters))
     if name == "national":
         return _national_tables(_filters())
     if name == "jobcentre":
@@ -225,10 +230,14 @@ def supplier():
     return _tables_page("supplier", _("Our orders and revenue"))
 
 
-def _own_dashboard_tables(dashboard: str) -> list[Table]:
-    """The tables of a dashboard of the user's own kind; another role's answers 403."""
+def _require_own(dashboard: str) -> None:
+    """Only a dashboard of the user's own kind; another role's answers 403."""
     if current_user.role not in WHO[dashboard]:
         refuse(403)
+
+
+def _own_dashboard_tables(dashboard: str) -> list[Table]:
+    _require_own(dashboard)
     return _dashboard_tables(dashboard)
 
 
@@ -264,11 +273,15 @@ def report_pdf(dashboard: str):
 
 
 def _report_pdf(dashboard: str):
-    report_tables = _own_dashboard_tables(dashboard)
+    _require_own(dashboard)
     lot_chart = {}
-    if dashboard == "region":
-        lots = figures.lot_use(db.session, current_user.organisation_id, id_arg("target_group"))
+    if dashboard == "region":  # the lots once, for their table and their chart
+        filters = _filters(region_id=current_user.organisation_id)
+        lots = _region_lots(filters)
+        report_tables = _region_tables(filters, lots)
         lot_chart = {"lots": _lot_chart(lots)}
+    else:
+        report_tables = _dashboard_tables(dashboard)
     pdf = render_pdf(
         "spend/pdf/report.html",
         heading=HEADINGS[dashboard](),
