@@ -26,6 +26,7 @@ from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation, OrganisationKind
 from app.purchases.models import Classification, OutsidePurchase, Source
+from app.spend import totals
 from app.suppliers.models import Supplier, SupplierState
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Scope, Tender, TenderState, tender_target_groups
@@ -307,6 +308,8 @@ def create_scale_data(db: Session, scale: Scale, seed: int = 7) -> dict[str, int
 
     lot_of = {lot.id: lot for lot in lots}
     added_orders = _insert(db, CallOff, orders())
+    # Bulk inserts pass by the services, so the summary figures are computed once from the orders.
+    totals.rebuild(db)
 
     # Outside purchases of every class, over the same four years.
     # Exempted purchases need an exemption behind them; the generated ones are of the other two.

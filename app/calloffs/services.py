@@ -1,7 +1,8 @@
 """The rules of call-offs: who may order what from whom, the order's life, and the lot's maximum.
 
 A lot's committed amount is the sum of its orders that are not declined or cancelled, each at
-its total or at its invoice when that is higher. An order or an invoice that would take the
+its total or at its invoice when that is higher; it is kept as a running figure (`spend.totals`)
+in the transaction of every change to an order. An order or an invoice that would take the
 committed amount above the lot's maximum is refused, and the check runs with the lot's row
 locked (FOR UPDATE on PostgreSQL; SQLite's writing transactions begin IMMEDIATE), so that two
 orders can never both fit into the same room.
@@ -29,7 +30,9 @@ from app.i18n import format_date, format_money
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
+from app.spend import totals
 from app.spend.alerts import alert_if_passed
+from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 
@@ -55,21 +58,25 @@ def _committed_expression():
 
 
 def committed_amount(db: Session, lot_id: int) -> Decimal:
-    """The lot's committed amount, summed in SQL."""
-    return db.scalar(
-        select(_committed_expression()).where(
-            CallOff.lot_id == lot_id, CallOff.state.not_in(RELEASED)
-        )
-    )
+    """The lot's committed amount, as kept in its running figures."""
+    return totals.lot_figures(db, lot_id)[0]
 
 
 def committed_amounts(
     db: Session, lot_ids: list[int], placed_before: datetime | None = None
 ) -> dict[int, Decimal]:
-    """The committed amount of each of these lots, in one grouped query; with `placed_before`,
-    only of the orders placed before that moment (what a lot had left on an earlier day)."""
+    """The committed amount of each of these lots, in one query: as kept in their running
+    figures; with `placed_before`, summed over the orders placed before that moment (what a lot
+    had left on an earlier day)."""
     if not lot_ids:
         return {}
+    if placed_before is None:
+        kept = dict(
+            db.execute(
+                select(LotTotal.lot_id, LotTotal.committed).where(LotTotal.lot_id.in_(lot_ids))
+            ).all()
+        )
+        return {lot_id: kept.get(lot_id, ZERO) for lot_id in lot_ids}
     stmt = select(CallOff.lot_id, _committed_expression()).where(
         CallOff.lot_id.in_(lot_ids), CallOff.state.not_in(RELEASED)
     )
@@ -286,10 +293,9 @@ def _check_cascade(offer: LotOffer, agreement: Agreement, reason: str) -> None:
         )
 
 
-def _next_number(db: Session, lot: Lot) -> str:
+def _next_number(lot: Lot, placed_so_far: int) -> str:
     """B-<tender>-<lot>-<n>: counted per lot, under the lot's lock, so never taken twice."""
-    count = db.scalar(select(func.count()).where(CallOff.lot_id == lot.id)) or 0
-    return f"B-{lot.tender.reference}-{lot.number}-{count + 1:05d}"
+    return f"B-{lot.tender.reference}-{lot.number}-{placed_so_far + 1:05d}"
 
 
 def _refuse_beyond_maximum(lot: Lot, committed: Decimal, amount: Decimal) -> None:
@@ -349,11 +355,11 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     total = agreement.unit_price * order.quantity
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
-    committed = committed_amount(db, lot.id)
+    committed, placed_so_far = totals.lot_figures(db, lot.id)
     _refuse_beyond_maximum(lot, committed, total)
     now = clock.now()
     call_off = CallOff(
-        number=_next_number(db, lot),
+        number=_next_number(lot, placed_so_far),
         agreement_id=agreement.id,
         lot_id=lot.id,
         supplier_id=agreement.supplier_id,
@@ -375,6 +381,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
         CallOffEvent(step=CallOffStep.PLACED, actor_id=actor.id, occurred_at=now, amount=total)
     )
     db.flush()
+    totals.record_new(db, call_off)
     alert_if_passed(db, lot, committed + total)
     audit.record(
         db,
@@ -519,8 +526,10 @@ def _move(
     (with the invoice's amount and number when the step concerns the invoice)."""
     call_off = _locked(db, call_off, step)
     before, to = call_off.state, MOVES[step][1]
+    share = totals.share(call_off)
     now = clock.now()
     call_off.state = to
+    totals.record_change(db, call_off, share)
     call_off.updated_at = now
     amount = call_off.invoice_amount if with_invoice else None
     call_off.events.append(
@@ -605,10 +614,12 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
         committed = committed_amount(db, lot.id)
         _refuse_beyond_maximum(lot, committed, excess)
         alert_if_passed(db, lot, committed + excess)
+    share = totals.share(call_off)
     call_off.invoice_amount = invoice.amount
     call_off.invoice_reference = reference
     call_off.invoice_reason = reason
     call_off.invoiced_at = clock.now()
+    totals.record_change(db, call_off, share)
     call_off = _move(db, actor, call_off, CallOffStep.INVOICED, text=reason, with_invoice=True)
     _tell_jobcentre(
         db,
@@ -640,10 +651,12 @@ def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> 
     call_off = _move(
         db, actor, call_off, CallOffStep.INVOICE_REJECTED, text=reason, with_invoice=True
     )
+    share = totals.share(call_off)
     call_off.invoice_amount = None
     call_off.invoice_reference = ""
     call_off.invoice_reason = ""
     call_off.invoiced_at = None
+    totals.record_change(db, call_off, share)
     _tell_supplier(
         db, call_off, _("The invoice for order %(number)s is rejected", number=call_off.number)
     )

@@ -20,6 +20,7 @@ from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.clock import COPENHAGEN
 from app.purchases.models import OutsidePurchase
 from app.spend.alerts import passed_thresholds
+from app.spend.models import LotTotal
 from app.tenders.models import Lot, Tender, TenderState, tender_target_groups
 
 ZERO = Decimal("0.00")
@@ -42,12 +43,35 @@ class Period:
             stmt = stmt.where(CallOff.placed_at < after)
         return stmt
 
+    @property
+    def whole_months(self) -> bool:
+        """Whether the period starts on a first and ends on a last day of a month (or is open),
+        so that monthly figures answer it exactly."""
+        starts = self.start is None or self.start.day == 1
+        ends = self.end is None or (self.end + timedelta(days=1)).day == 1
+        return starts and ends
+
+    @property
+    def months(self) -> tuple[str | None, str | None]:
+        """The first and last month, 'YYYY-MM', of a period of whole months."""
+        return (
+            self.start.strftime("%Y-%m") if self.start else None,
+            self.end.strftime("%Y-%m") if self.end else None,
+        )
+
     def purchases(self, stmt):
         if self.start:
             stmt = stmt.where(OutsidePurchase.purchased_on >= self.start)
         if self.end:
             stmt = stmt.where(OutsidePurchase.purchased_on <= self.end)
         return stmt
+
+
+def copenhagen_month(db: Session, column):
+    """The Copenhagen calendar month of a stored UTC moment, as 'YYYY-MM'."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.to_char(func.timezone("Europe/Copenhagen", column), "YYYY-MM")
+    return func.copenhagen_month(column)  # registered on every SQLite connection (app.db)
 
 
 def _ore(column):
@@ -99,16 +123,12 @@ def tenders_for_group(target_group_id: int):
 
 
 def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> list[LotUse]:
-    """Each lot of the region's active frameworks with its committed amount; one query."""
-    committed = (
-        select(CallOff.lot_id, func.sum(committed_ore()).label("committed"))
-        .group_by(CallOff.lot_id)
-        .subquery()
-    )
+    """Each lot of the region's active frameworks with its committed amount (as kept in its
+    running figures); one query."""
     stmt = (
-        select(Lot, func.coalesce(committed.c.committed, 0))
+        select(Lot, func.coalesce(_ore(LotTotal.committed), 0))
         .join(Tender, Lot.tender_id == Tender.id)
-        .outerjoin(committed, committed.c.lot_id == Lot.id)
+        .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
         .where(Tender.region_id == region_id, Tender.state == TenderState.ACTIVE)
         .order_by(Tender.reference, Lot.number)
         .options(contains_eager(Lot.tender))

@@ -23,7 +23,14 @@ from app.exemptions.models import Exemption
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
-from app.spend.figures import Period, committed_ore, paid_ore, tenders_for_group
+from app.spend.figures import (
+    Period,
+    committed_ore,
+    copenhagen_month,
+    paid_ore,
+    tenders_for_group,
+)
+from app.spend.models import GroupMonth, JobcentreMonth, SupplierMonth
 from app.suppliers.models import Supplier
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Tender, tender_target_groups
@@ -52,13 +59,6 @@ class Table:
     money: set[int] = field(default_factory=set)  # the columns holding amounts
 
 
-def _month(db: Session, column):
-    """The Copenhagen calendar month of a stored UTC moment, as 'YYYY-MM'."""
-    if db.get_bind().dialect.name == "postgresql":
-        return func.to_char(func.timezone("Europe/Copenhagen", column), "YYYY-MM")
-    return func.copenhagen_month(column)  # registered on every SQLite connection (app.db)
-
-
 def _kroner(ore) -> Decimal:
     return (Decimal(ore or 0) / 100).quantize(ZERO)
 
@@ -80,7 +80,97 @@ ORDER_DIMENSIONS = ("jobcentre", "region", "supplier", "target_group", "lot", "m
 
 
 def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, Decimal, Decimal]]:
-    """(label, committed, approved invoices) per value of the dimension, largest first."""
+    """(label, committed, approved invoices) per value of the dimension, largest first: from
+    the summary figures where one holds the dimension and the filters, else from the orders."""
+    summary = _summary_for(dimension, filters)
+    if summary is None:
+        rows = _orders_by_order(db, dimension, filters)
+    else:
+        rows = _orders_by_summary(db, summary, dimension, filters)
+    order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
+    return sorted(rows, key=order)
+
+
+#: Each summary table, the dimensions it can group by and the filters it can honour (besides
+#: a period of whole months); the first that serves a table is used.
+SUMMARIES = (
+    (JobcentreMonth, {"jobcentre", "region", "month"}, {"region_id", "jobcentre_id"}),
+    (
+        GroupMonth,
+        {"jobcentre", "region", "month", "target_group"},
+        {"region_id", "jobcentre_id", "target_group_id"},
+    ),
+    (SupplierMonth, {"supplier", "region", "month"}, {"region_id", "supplier_id"}),
+)
+FILTER_FIELDS = ("region_id", "jobcentre_id", "supplier_id", "target_group_id", "tender_id")
+
+
+def _summary_for(dimension: str, filters: Filters):
+    if not filters.period.whole_months:
+        return None
+    chosen = {name for name in FILTER_FIELDS if getattr(filters, name)}
+    for model, dimensions, honoured in SUMMARIES:
+        if dimension in dimensions and chosen <= honoured:
+            return model
+    return None
+
+
+def _orders_by_summary(db: Session, summary, dimension: str, filters: Filters) -> list:
+    stmt = select(func.sum(summary.committed), func.sum(summary.paid)).select_from(summary)
+    jobcentre = aliased(Organisation)
+    if dimension == "jobcentre":
+        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id)
+        label = jobcentre.name
+    elif dimension == "region":
+        region = aliased(Organisation)
+        if summary is SupplierMonth:
+            stmt = stmt.join(region, summary.region_id == region.id)
+        else:
+            stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id).join(
+                region, jobcentre.region_id == region.id
+            )
+        label = region.name
+    elif dimension == "supplier":
+        stmt, label = _by_supplier(stmt, summary.supplier_id)
+    elif dimension == "target_group":
+        stmt = stmt.join(TargetGroup, summary.target_group_id == TargetGroup.id)
+        label = TargetGroup.name
+    else:
+        label = summary.month
+    stmt = stmt.add_columns(label.label("label"))
+    if filters.region_id:
+        if summary is SupplierMonth:
+            stmt = stmt.where(summary.region_id == filters.region_id)
+        else:
+            stmt = stmt.where(
+                summary.jobcentre_id.in_(
+                    select(Organisation.id).where(Organisation.region_id == filters.region_id)
+                )
+            )
+    if filters.jobcentre_id:
+        stmt = stmt.where(summary.jobcentre_id == filters.jobcentre_id)
+    if filters.supplier_id:
+        stmt = stmt.where(summary.supplier_id == filters.supplier_id)
+    if filters.target_group_id:
+        stmt = stmt.where(summary.target_group_id == filters.target_group_id)
+    first, last = filters.period.months
+    if first:
+        stmt = stmt.where(summary.month >= first)
+    if last:
+        stmt = stmt.where(summary.month <= last)
+    stmt = stmt.group_by(label)
+    return [(name, committed or ZERO, paid or ZERO) for committed, paid, name in db.execute(stmt)]
+
+
+def _by_supplier(stmt, supplier_id):
+    company = aliased(Organisation)
+    stmt = stmt.join(Supplier, supplier_id == Supplier.id).join(
+        company, Supplier.organisation_id == company.id
+    )
+    return stmt, company.name
+
+
+def _orders_by_order(db: Session, dimension: str, filters: Filters) -> list:
     jobcentre = aliased(Organisation)
     stmt = select(func.sum(committed_ore()), func.sum(paid_ore())).select_from(CallOff)
     stmt = stmt.join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
@@ -92,11 +182,7 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
     if dimension in PLACES:
         stmt, label = _by_place(stmt, dimension, jobcentre)
     elif dimension == "supplier":
-        company = aliased(Organisation)
-        stmt = stmt.join(Supplier, CallOff.supplier_id == Supplier.id).join(
-            company, Supplier.organisation_id == company.id
-        )
-        label = company.name
+        stmt, label = _by_supplier(stmt, CallOff.supplier_id)
     elif dimension == "target_group":
         stmt = stmt.join(tender_target_groups, tender_target_groups.c.tender_id == Tender.id).join(
             TargetGroup, TargetGroup.id == tender_target_groups.c.target_group_id
@@ -113,7 +199,7 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
             + Lot.title
         )
     elif dimension == "month":
-        label = _month(db, CallOff.placed_at)
+        label = copenhagen_month(db, CallOff.placed_at)
     else:
         raise ValueError(dimension)
     stmt = stmt.add_columns(label.label("label"))
@@ -128,9 +214,7 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
     if filters.target_group_id:
         stmt = stmt.where(Tender.id.in_(tenders_for_group(filters.target_group_id)))
     stmt = filters.period.orders(stmt).group_by(label)
-    rows = [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
-    order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
-    return sorted(rows, key=order)
+    return [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
 
 
 # --- outside purchases ------------------------------------------------------------------------

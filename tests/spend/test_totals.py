@@ -1,0 +1,200 @@
+"""The summary figures: kept in the order's transaction through every move, always equal to the
+figures computed from the orders, and answering each dashboard table as the orders would."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+from itertools import product
+
+import pytest
+from sqlalchemy import func, select, update
+
+from app import clock
+from app.calloffs import services as calloffs
+from app.calloffs.models import CallOff
+from app.calloffs.services import InvoiceInput
+from app.organisations.models import Organisation
+from app.spend import tables, totals
+from app.spend.figures import Period
+from app.spend.models import GroupMonth, JobcentreMonth, LotTotal, SupplierMonth
+from app.spend.tables import Filters
+from app.tenders.models import Scope
+from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
+    AALBORG,
+    ODENSE,
+    TODAY,
+    delivered,
+    framework,
+    frozen_clock,
+    invoiced,
+    place,
+    supplier_user,
+)
+from tests.conftest import user
+from tests.tenders.conftest import group
+
+
+def every_move(db):
+    """Orders from two regions under a national framework for two target groups and a regional
+    one, taken through every move the services offer."""
+    national = framework(db, "HS", scope=Scope.NATIONAL, maximum="500000.00")
+    national.tender.target_groups.append(group(db, "Personer med handicap"))
+    regional = framework(db, "SD", prices=("800.00", "900.00"))
+    declined = place(db, national, email=AALBORG, quantity=3)
+    calloffs.decline(db, user(db, supplier_user(db, declined)), declined, "Ingen kapacitet")
+    cancelled = place(db, regional, rank=2)
+    calloffs.cancel(db, user(db, ODENSE), cancelled, "Borgeren er i job")
+    paid = invoiced(db, national, amount="2500.00", reason="Ekstra timer", email=AALBORG)
+    calloffs.approve_invoice(db, user(db, AALBORG), paid)
+    rejected = invoiced(db, regional, amount="1700.00", reason="Forlænget forløb")
+    calloffs.reject_invoice(db, user(db, ODENSE), rejected, "Forkert beløb")
+    supplier = user(db, supplier_user(db, rejected))
+    calloffs.send_invoice(db, supplier, rejected, InvoiceInput(Decimal("1500.00"), "F-2", ""))
+    delivered(db, national, rank=2)
+    place(db, regional, quantity=1)
+    return national, regional
+
+
+def test_the_kept_figures_equal_the_orders_through_every_move(db):
+    national, regional = every_move(db)
+    assert totals.differences(db) == []
+    # And by hand: the national lot holds the paid invoice above its total (2.500) and the
+    # delivered order at rank 2 (2 × 1.200); the declined order counts nothing.
+    kept = db.get(LotTotal, national.id)
+    assert (kept.committed, kept.paid, kept.orders) == (
+        Decimal("4900.00"),
+        Decimal("2500.00"),
+        3,
+    )
+    # The regional lot: the re-invoiced order (1.600 committed after the 1.700 was rejected:
+    # its total, as 1.500 is below it) and one order of 800; the cancelled one counts nothing.
+    kept = db.get(LotTotal, regional.id)
+    assert (kept.committed, kept.paid, kept.orders) == (Decimal("2400.00"), Decimal("0.00"), 3)
+    odense = user(db, ODENSE).organisation_id
+    month = TODAY.strftime("%Y-%m")
+    assert db.get(JobcentreMonth, (month, odense)).committed == Decimal("4800.00")
+    handicap = group(db, "Personer med handicap").id
+    aalborg = user(db, AALBORG).organisation_id
+    assert db.get(GroupMonth, (month, aalborg, handicap)).paid == Decimal("2500.00")
+
+
+def test_a_change_past_the_services_is_found_and_a_rebuild_repairs_it(db):
+    lot = framework(db)
+    order = place(db, lot, quantity=2)
+    db.execute(update(CallOff).where(CallOff.id == order.id).values(quantity=3, total=3000))
+    found = totals.differences(db)
+    assert len(found) == 4  # the lot, the jobcentre's month, its group's, the supplier's
+    assert any(line.startswith("spend_lot_totals") for line in found)
+    totals.rebuild(db)
+    assert totals.differences(db) == []
+    assert db.get(LotTotal, lot.id).committed == Decimal("3000.00")
+
+
+def test_an_order_late_on_the_last_evening_of_a_month_counts_in_copenhagens_next_month(db):
+    lot = framework(db, starts_on=date(2026, 9, 1))
+    # 31 October 23:30 UTC is 1 November 00:30 in Copenhagen.
+    with clock.frozen_at(datetime(2026, 10, 31, 23, 30, tzinfo=UTC)):
+        place(db, lot, starts_on=date(2026, 11, 5))
+    odense = user(db, ODENSE).organisation_id
+    assert db.get(JobcentreMonth, ("2026-11", odense)) is not None
+    assert db.get(JobcentreMonth, ("2026-10", odense)) is None
+    assert totals.differences(db) == []
+
+
+def test_a_period_of_whole_months_is_read_from_the_summaries_and_any_other_from_the_orders(db):
+    assert Period(date(2026, 11, 1), date(2026, 11, 30)).whole_months
+    assert Period(date(2026, 2, 1), date(2028, 2, 29)).whole_months
+    assert Period().whole_months
+    assert not Period(date(2026, 11, 2), None).whole_months
+    assert not Period(None, date(2026, 11, 29)).whole_months
+    lot = framework(db, starts_on=date(2026, 9, 1))
+    with clock.frozen_at(datetime(2026, 11, 1, 9, 0, tzinfo=UTC)):
+        place(db, lot, quantity=1, starts_on=date(2026, 11, 5))  # 1.000 on the first
+    place(db, lot, quantity=2)  # 2.000 on the 24th
+    odense = user(db, ODENSE).organisation_id
+    whole = Filters(period=Period(date(2026, 11, 1), date(2026, 11, 30)), jobcentre_id=odense)
+    assert tables._summary_for("month", whole) is JobcentreMonth
+    assert tables.orders_by(db, "month", whole) == [("2026-11", *by_hand(db, odense))]
+    from_the_second = Filters(period=Period(date(2026, 11, 2), None), jobcentre_id=odense)
+    assert tables._summary_for("month", from_the_second) is None
+    assert tables.orders_by(db, "month", from_the_second) == [
+        ("2026-11", *by_hand(db, odense, from_day=date(2026, 11, 2)))
+    ]
+    whole_committed = by_hand(db, odense)[0]
+    assert whole_committed - by_hand(db, odense, date(2026, 11, 2))[0] >= Decimal("1000.00")
+
+
+def by_hand(db, jobcentre_id: int, from_day: date = date(2026, 11, 1)) -> tuple:
+    """The jobcentre's committed and paid in November 2026 from `from_day`, order by order."""
+    committed = paid = Decimal("0.00")
+    for order in db.scalars(select(CallOff).where(CallOff.jobcentre_id == jobcentre_id)):
+        placed = order.placed_at.astimezone(clock.COPENHAGEN).date()
+        if from_day <= placed <= date(2026, 11, 30):
+            share = totals.share(order)
+            committed, paid = committed + share.committed, paid + share.paid
+    return committed, paid
+
+
+def _served_cases(db):
+    """Every dimension and filter a summary serves, with the figures of `every_move`."""
+    odense = user(db, ODENSE).organisation_id
+    region = db.get(Organisation, odense).region_id
+    handicap = group(db, "Personer med handicap").id
+    supplier = db.scalar(select(CallOff.supplier_id).where(CallOff.jobcentre_id == odense))
+    periods = [Period(), Period(date(2026, 11, 1), None), Period(None, date(2026, 10, 31))]
+    filters = [
+        {},
+        {"region_id": region},
+        {"jobcentre_id": odense},
+        {"target_group_id": handicap},
+        {"region_id": region, "target_group_id": handicap},
+        {"supplier_id": supplier},
+        {"region_id": region, "supplier_id": supplier},
+    ]
+    for dimension, chosen, period in product(tables.ORDER_DIMENSIONS, filters, periods):
+        found = Filters(period=period, **chosen)
+        summary = tables._summary_for(dimension, found)
+        if summary is not None:
+            yield dimension, found, summary
+
+
+def test_each_summary_answers_every_table_it_serves_exactly_as_the_orders_do(db):
+    every_move(db)
+    served = list(_served_cases(db))
+    assert {summary for _d, _f, summary in served} == {JobcentreMonth, GroupMonth, SupplierMonth}
+    for dimension, filters, summary in served:
+        from_summary = sorted(tables._orders_by_summary(db, summary, dimension, filters))
+        from_orders = sorted(tables._orders_by_order(db, dimension, filters))
+        assert from_summary == from_orders, (dimension, filters, summary.__name__)
+
+
+@pytest.mark.parametrize(
+    ("dimension", "chosen"),
+    [
+        ("lot", {}),
+        ("supplier", {"target_group_id": 1}),
+        ("jobcentre", {"tender_id": 1}),
+        ("month", {"supplier_id": 1, "jobcentre_id": 1}),
+    ],
+)
+def test_what_no_summary_holds_is_read_from_the_orders(dimension, chosen):
+    assert tables._summary_for(dimension, Filters(**chosen)) is None
+
+
+def test_the_supplier_summary_counts_each_order_of_the_supplier_once(db):
+    every_move(db)
+    supplier = db.scalar(select(CallOff.supplier_id).where(CallOff.number.like("B-RU-TEST-%")))
+    kept = db.scalar(
+        select(func.sum(SupplierMonth.orders)).where(SupplierMonth.supplier_id == supplier)
+    )
+    assert kept == db.scalar(select(func.count()).where(CallOff.supplier_id == supplier))
+
+
+def test_an_order_number_counts_every_order_ever_placed_on_the_lot(db):
+    lot = framework(db)
+    first = place(db, lot)
+    calloffs.cancel(db, user(db, ODENSE), first, "Fejl")
+    second = place(db, lot)
+    assert first.number.endswith("-00001") and second.number.endswith("-00002")
+    assert db.get(LotTotal, lot.id).orders == 2
