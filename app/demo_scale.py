@@ -308,8 +308,6 @@ def create_scale_data(db: Session, scale: Scale, seed: int = 7) -> dict[str, int
 
     lot_of = {lot.id: lot for lot in lots}
     added_orders = _insert(db, CallOff, orders())
-    # Bulk inserts pass by the services, so the summary figures are computed once from the orders.
-    totals.rebuild(db)
 
     # Outside purchases of every class, over the same four years.
     # Exempted purchases need an exemption behind them; the generated ones are of the other two.
@@ -340,6 +338,8 @@ def create_scale_data(db: Session, scale: Scale, seed: int = 7) -> dict[str, int
             }
 
     added_purchases = _insert(db, OutsidePurchase, purchases())
+    # Bulk inserts pass by the services, so the summary figures are computed once from the rows.
+    totals.rebuild(db)
     # Fresh statistics: without them PostgreSQL plans the dashboards' joins for empty tables
     # (a region's dashboard took 52 s instead of 0.9 s at a million orders).
     db.execute(text("ANALYZE"))

@@ -42,6 +42,7 @@ from app.purchases.models import (
     Source,
     breached_lots,
 )
+from app.spend import totals
 from app.suppliers.models import Supplier
 from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
@@ -233,6 +234,7 @@ def store_purchase(
     )
     purchase.lots = list(verdict.lots)
     db.add(purchase)
+    totals.record_purchase(db, purchase, jobcentre.region_id)
     return purchase
 
 
@@ -424,6 +426,7 @@ def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: da
             Exemption.jobcentre_id == jobcentre_id, Exemption.state == ExemptionState.APPROVED
         )
     ).all()
+    region_id = db.get(Organisation, jobcentre_id).region_id
     changed = 0
     for purchase in breaches:
         day = purchase.purchased_on
@@ -431,6 +434,7 @@ def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: da
         if not purchase.lots or None in lifting:
             continue
         purchase.classification = Classification.EXEMPTED
+        totals.record_reclassified(db, purchase, region_id, Classification.BREACH)
         purchase.exemption_id = lifting[0].id
         purchase.follow_up = None
         purchase.follow_up_reason = ""

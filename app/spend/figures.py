@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, String, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session, contains_eager
 
 from app.calloffs.models import RELEASED, CallOff, CallOffState
@@ -72,6 +72,13 @@ def copenhagen_month(db: Session, column):
     if db.get_bind().dialect.name == "postgresql":
         return func.to_char(func.timezone("Europe/Copenhagen", column), "YYYY-MM")
     return func.copenhagen_month(column)  # registered on every SQLite connection (app.db)
+
+
+def purchase_month_label(db: Session):
+    """An outside purchase's month (its date is a plain day), as 'YYYY-MM'."""
+    if db.get_bind().dialect.name == "postgresql":
+        return func.to_char(OutsidePurchase.purchased_on, "YYYY-MM")
+    return func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
 
 
 def _ore(column):

@@ -9,7 +9,8 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from app.db import Base, Money, UTCDateTime
+from app.db import Base, Money, UTCDateTime, state_column
+from app.purchases.models import Classification
 
 #: The shares of a lot's maximum (in percent) at which the owning region is told.
 THRESHOLDS = (80, 100)
@@ -74,3 +75,36 @@ class SupplierMonth(_Figures, Base):
     month: Mapped[str] = mapped_column(String(7), primary_key=True)
     region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), primary_key=True)
+
+
+class _Outside:
+    """What a summary row of outside purchases keeps: their amount and number."""
+
+    amount: Mapped[Decimal] = mapped_column(Money, default=Decimal("0.00"))
+    purchases: Mapped[int] = mapped_column(default=0)
+
+
+class OutsideMonth(_Outside, Base):
+    """A jobcentre's outside purchases of one class dated in a month."""
+
+    __tablename__ = "spend_outside_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    classification: Mapped[Classification] = mapped_column(
+        state_column(Classification, "outside_month_classification", 20), primary_key=True
+    )
+
+
+class OutsideGroupMonth(_Outside, Base):
+    """The outside purchases of one class for one target group by a region's jobcentres in a
+    month."""
+
+    __tablename__ = "spend_outside_group_months"
+
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_groups.id"), primary_key=True)
+    classification: Mapped[Classification] = mapped_column(
+        state_column(Classification, "outside_group_month_classification", 20), primary_key=True
+    )

@@ -28,9 +28,16 @@ from app.spend.figures import (
     committed_ore,
     copenhagen_month,
     paid_ore,
+    purchase_month_label,
     tenders_for_group,
 )
-from app.spend.models import GroupMonth, JobcentreMonth, SupplierMonth
+from app.spend.models import (
+    GroupMonth,
+    JobcentreMonth,
+    OutsideGroupMonth,
+    OutsideMonth,
+    SupplierMonth,
+)
 from app.suppliers.models import Supplier
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Tender, tender_target_groups
@@ -227,9 +234,82 @@ def outside_by(
 ) -> dict[str, dict[Classification, Decimal]]:
     """Per value of the dimension: the outside purchases by class. With a supplier chosen there
     are none (outside purchases are from others); with a framework chosen, only the breaches
-    that passed it by and the purchases its exemptions covered."""
+    that passed it by and the purchases its exemptions covered. From the summary figures where
+    one holds the dimension and the filters, else from the purchases."""
     if filters.supplier_id:
         return {}
+    summary = _outside_summary_for(dimension, filters)
+    if summary is None:
+        rows = _outside_by_purchase(db, dimension, filters)
+    else:
+        rows = _outside_by_summary(db, summary, dimension, filters)
+    found: dict[str, dict[Classification, Decimal]] = {}
+    for classification, amount, name in rows:
+        found.setdefault(name, {})[classification] = amount
+    return found
+
+
+OUTSIDE_SUMMARIES = (
+    (OutsideMonth, {"jobcentre", "region", "month"}, {"region_id", "jobcentre_id"}),
+    (OutsideGroupMonth, {"region", "target_group", "month"}, {"region_id", "target_group_id"}),
+)
+
+
+def _outside_summary_for(dimension: str, filters: Filters):
+    if not filters.period.whole_months:
+        return None
+    chosen = {name for name in FILTER_FIELDS if getattr(filters, name)}
+    for model, dimensions, honoured in OUTSIDE_SUMMARIES:
+        if dimension in dimensions and chosen <= honoured:
+            return model
+    return None
+
+
+def _outside_by_summary(db: Session, summary, dimension: str, filters: Filters) -> list:
+    stmt = (
+        select(summary.classification, func.sum(summary.amount))
+        .select_from(summary)
+        .where(summary.purchases > 0)  # not the rows a reclassification emptied
+    )
+    jobcentre, region = aliased(Organisation), aliased(Organisation)
+    if dimension == "jobcentre":
+        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id)
+        label = jobcentre.name
+    elif dimension == "region" and summary is OutsideGroupMonth:
+        stmt = stmt.join(region, summary.region_id == region.id)
+        label = region.name
+    elif dimension == "region":
+        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id).join(
+            region, jobcentre.region_id == region.id
+        )
+        label = region.name
+    elif dimension == "target_group":
+        stmt = stmt.join(TargetGroup, summary.target_group_id == TargetGroup.id)
+        label = TargetGroup.name
+    else:
+        label = summary.month
+    stmt = stmt.add_columns(label.label("label"))
+    if filters.region_id and summary is OutsideGroupMonth:
+        stmt = stmt.where(summary.region_id == filters.region_id)
+    elif filters.region_id:
+        stmt = stmt.where(summary.jobcentre_id.in_(_jobcentres_of(filters.region_id)))
+    if filters.jobcentre_id:
+        stmt = stmt.where(summary.jobcentre_id == filters.jobcentre_id)
+    if filters.target_group_id:
+        stmt = stmt.where(summary.target_group_id == filters.target_group_id)
+    first, last = filters.period.months
+    if first:
+        stmt = stmt.where(summary.month >= first)
+    if last:
+        stmt = stmt.where(summary.month <= last)
+    return list(db.execute(stmt.group_by(label, summary.classification)))
+
+
+def _jobcentres_of(region_id: int):
+    return select(Organisation.id).where(Organisation.region_id == region_id)
+
+
+def _outside_by_purchase(db: Session, dimension: str, filters: Filters) -> list:
     jobcentre = aliased(Organisation)
     stmt = (
         select(OutsidePurchase.classification, func.sum(OutsidePurchase.amount))
@@ -242,10 +322,7 @@ def outside_by(
         stmt = stmt.join(TargetGroup, OutsidePurchase.target_group_id == TargetGroup.id)
         label = TargetGroup.name
     elif dimension == "month":
-        if db.get_bind().dialect.name == "postgresql":
-            label = func.to_char(OutsidePurchase.purchased_on, "YYYY-MM")
-        else:
-            label = func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
+        label = purchase_month_label(db)
     else:
         raise ValueError(dimension)
     stmt = stmt.add_columns(label.label("label"))
@@ -269,10 +346,7 @@ def outside_by(
             )
         )
     stmt = filters.period.purchases(stmt).group_by(label, OutsidePurchase.classification)
-    found: dict[str, dict[Classification, Decimal]] = {}
-    for classification, amount, name in db.execute(stmt):
-        found.setdefault(name, {})[classification] = amount
-    return found
+    return list(db.execute(stmt))
 
 
 def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:

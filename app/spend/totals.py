@@ -1,6 +1,7 @@
-"""The summary figures the dashboards read: kept per lot, and per month by jobcentre, by
-jobcentre and target group, and by region and supplier, in the same transaction as every
-change to an order; rebuilt from the orders in one statement each, and checked against them.
+"""The summary figures the dashboards read, kept in the same transaction as every change to an
+order or an outside purchase: orders per lot, and per month by jobcentre, by jobcentre and
+target group, and by region and supplier; outside purchases per month and class by jobcentre,
+and by region and target group. Rebuilt in one statement each, and checked against the rows.
 
 Every change is an increment (`SET committed = committed + :delta`), never a read followed by
 a write, so two transactions changing the same row cannot lose each other's figures. Rows are
@@ -19,14 +20,21 @@ from sqlalchemy.orm import Session, aliased
 
 from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.clock import COPENHAGEN
+from app.db import Money
 from app.organisations.models import Organisation
-from app.spend.figures import committed_ore, copenhagen_month, paid_ore
-from app.spend.models import GroupMonth, JobcentreMonth, LotTotal, SupplierMonth
+from app.purchases.models import Classification, OutsidePurchase
+from app.spend.figures import committed_ore, copenhagen_month, paid_ore, purchase_month_label
+from app.spend.models import (
+    GroupMonth,
+    JobcentreMonth,
+    LotTotal,
+    OutsideGroupMonth,
+    OutsideMonth,
+    SupplierMonth,
+)
 from app.tenders.models import Lot, tender_target_groups
 
 ZERO = Decimal("0.00")
-#: Every summary table, in the order its rows are touched.
-SUMMARIES = (LotTotal, JobcentreMonth, GroupMonth, SupplierMonth)
 
 
 @dataclass(frozen=True)
@@ -106,6 +114,45 @@ def record_change(db: Session, call_off: CallOff, before: Share) -> None:
     _apply(db, call_off, share(call_off) - before, orders=0)
 
 
+def _increment_purchases(db: Session, model, keys: dict, amount: Decimal, count: int) -> None:
+    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
+    stmt = insert(model).values(**keys, amount=amount, purchases=count)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={
+            "amount": model.amount + stmt.excluded.amount,
+            "purchases": model.purchases + stmt.excluded.purchases,
+        },
+    )
+    db.execute(stmt)
+
+
+def _apply_purchase(
+    db: Session, purchase: OutsidePurchase, region_id: int, classification, sign: int
+) -> None:
+    month = purchase.purchased_on.strftime("%Y-%m")
+    amount, count = purchase.amount * sign, sign
+    keys = {"month": month, "classification": classification}
+    _increment_purchases(
+        db, OutsideMonth, keys | {"jobcentre_id": purchase.jobcentre_id}, amount, count
+    )
+    group = {"region_id": region_id, "target_group_id": purchase.target_group_id}
+    _increment_purchases(db, OutsideGroupMonth, keys | group, amount, count)
+
+
+def record_purchase(db: Session, purchase: OutsidePurchase, region_id: int) -> None:
+    """A new outside purchase by a jobcentre of the region, in the transaction that stores it."""
+    _apply_purchase(db, purchase, region_id, purchase.classification, +1)
+
+
+def record_reclassified(
+    db: Session, purchase: OutsidePurchase, region_id: int, before: Classification
+) -> None:
+    """An outside purchase moved from the class `before` to its present one."""
+    _apply_purchase(db, purchase, region_id, before, -1)
+    _apply_purchase(db, purchase, region_id, purchase.classification, +1)
+
+
 # --- reading ----------------------------------------------------------------------------------
 
 
@@ -120,8 +167,9 @@ def lot_figures(db: Session, lot_id: int) -> tuple[Decimal, int]:
 # --- rebuilding and checking ------------------------------------------------------------------
 
 
-def _from_orders(db: Session) -> dict:
-    """For each summary table, the statement that computes its rows from the orders."""
+def _computed(db: Session) -> dict:
+    """For each summary table, the statement that computes its rows from the orders or the
+    outside purchases."""
     month = copenhagen_month(db, CallOff.placed_at)
     sums = (
         func.sum(committed_ore()).label("committed"),
@@ -129,6 +177,11 @@ def _from_orders(db: Session) -> dict:
         func.count().label("orders"),
     )
     jobcentre = aliased(Organisation)
+    purchase_month = purchase_month_label(db)
+    purchase_sums = (
+        func.sum(type_coerce(OutsidePurchase.amount, BigInteger)).label("amount"),
+        func.count().label("purchases"),
+    )
     return {
         LotTotal: select(CallOff.lot_id.label("lot_id"), *sums).group_by(CallOff.lot_id),
         JobcentreMonth: select(
@@ -151,45 +204,62 @@ def _from_orders(db: Session) -> dict:
         )
         .join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
         .group_by(month, jobcentre.region_id, CallOff.supplier_id),
+        OutsideMonth: select(
+            purchase_month.label("month"),
+            OutsidePurchase.jobcentre_id.label("jobcentre_id"),
+            OutsidePurchase.classification.label("classification"),
+            *purchase_sums,
+        ).group_by(purchase_month, OutsidePurchase.jobcentre_id, OutsidePurchase.classification),
+        OutsideGroupMonth: select(
+            purchase_month.label("month"),
+            jobcentre.region_id.label("region_id"),
+            OutsidePurchase.target_group_id.label("target_group_id"),
+            OutsidePurchase.classification.label("classification"),
+            *purchase_sums,
+        )
+        .join(jobcentre, OutsidePurchase.jobcentre_id == jobcentre.id)
+        .group_by(
+            purchase_month,
+            jobcentre.region_id,
+            OutsidePurchase.target_group_id,
+            OutsidePurchase.classification,
+        ),
     }
 
 
 def rebuild(db: Session) -> None:
-    """Every summary row computed anew from the orders (after a bulk load, or to repair)."""
-    for model, stmt in _from_orders(db).items():
+    """Every summary row computed anew from the orders and the outside purchases (after a
+    bulk load, or to repair)."""
+    for model, stmt in _computed(db).items():
         db.execute(delete(model))
         columns = [c.name for c in stmt.selected_columns]
         db.execute(model.__table__.insert().from_select(columns, stmt))
 
 
-def _rows(db: Session, stmt, keys: list[str]) -> dict[tuple, tuple[int, int, int]]:
-    return {
-        tuple(row[k] for k in keys): (
-            int(row["committed"] or 0),
-            int(row["paid"] or 0),
-            row["orders"],
-        )
-        for row in db.execute(stmt).mappings()
-    }
+def _raw(column):
+    """Money in whole øre, as the computed sums come back; anything else as it is."""
+    return type_coerce(column, BigInteger) if isinstance(column.type, Money) else column
 
 
 def differences(db: Session) -> list[str]:
-    """Where the kept figures differ from the figures computed from the orders; empty when
-    they agree to the øre and to the order."""
+    """Where the kept figures differ from the figures computed from the orders and the
+    purchases; empty when they agree to the øre and to the row."""
     found = []
-    for model, computed in _from_orders(db).items():
+    for model, computed in _computed(db).items():
         table = model.__table__
         keys = [c.name for c in table.primary_key.columns]
-        kept = select(
-            *(table.c[k] for k in keys),
-            # Raw øre on both sides, as the computed sums come back.
-            type_coerce(table.c.committed, BigInteger).label("committed"),
-            type_coerce(table.c.paid, BigInteger).label("paid"),
-            table.c.orders,
+        values = [c.name for c in table.columns if not c.primary_key]
+        kept = select(*(_raw(c).label(c.name) for c in table.columns))
+        expected, actual = (
+            {
+                tuple(str(row[k]) for k in keys): tuple(int(row[v] or 0) for v in values)
+                for row in db.execute(stmt).mappings()
+            }
+            for stmt in (computed, kept)
         )
-        expected, actual = _rows(db, computed, keys), _rows(db, kept, keys)
-        for key in sorted(set(expected) | set(actual), key=str):
-            if expected.get(key) != actual.get(key):
+        nothing = tuple(0 for _ in values)  # a row emptied by a reclassification is no row
+        for key in sorted(set(expected) | set(actual)):
+            if expected.get(key, nothing) != actual.get(key, nothing):
                 found.append(
                     f"{table.name} {key}: kept {actual.get(key)}, computed {expected.get(key)}"
                 )

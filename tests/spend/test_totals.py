@@ -3,7 +3,7 @@ figures computed from the orders, and answering each dashboard table as the orde
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from itertools import product
 
@@ -15,9 +15,17 @@ from app.calloffs import services as calloffs
 from app.calloffs.models import CallOff
 from app.calloffs.services import InvoiceInput
 from app.organisations.models import Organisation
+from app.purchases.models import Classification
 from app.spend import tables, totals
 from app.spend.figures import Period
-from app.spend.models import GroupMonth, JobcentreMonth, LotTotal, SupplierMonth
+from app.spend.models import (
+    GroupMonth,
+    JobcentreMonth,
+    LotTotal,
+    OutsideGroupMonth,
+    OutsideMonth,
+    SupplierMonth,
+)
 from app.spend.tables import Filters
 from app.tenders.models import Scope
 from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
@@ -198,3 +206,55 @@ def test_an_order_number_counts_every_order_ever_placed_on_the_lot(db):
     second = place(db, lot)
     assert first.number.endswith("-00001") and second.number.endswith("-00002")
     assert db.get(LotTotal, lot.id).orders == 2
+
+
+def every_kind_of_purchase(db):
+    """Outside purchases registered, imported and reclassified by an exemption, in two
+    months and by jobcentres of two regions."""
+    from tests.purchases.conftest import approved, register
+    from tests.purchases.conftest import framework as handicap_framework
+    from tests.purchases.test_ledger import csv, line, run
+
+    lot = handicap_framework(db)
+    register(db, purchased_on=TODAY - timedelta(days=2), breach_reason="Akut")  # reclassified
+    register(db, purchased_on=TODAY - timedelta(days=40), breach_reason="Akut")  # October
+    register(db, email=AALBORG, purchased_on=TODAY - timedelta(days=3))  # no framework
+    run(db, csv(line(voucher="B1"), line(group="Flygtninge og indvandrere", voucher="B2")))
+    approved(db, lot=lot, starts_on=TODAY - timedelta(days=5), ends_on=TODAY)
+
+
+def test_the_kept_purchase_figures_equal_the_purchases_when_stored_imported_and_exempted(db):
+    every_kind_of_purchase(db)
+    assert totals.differences(db) == []
+    odense = user(db, ODENSE).organisation_id
+    exempted = db.get(OutsideMonth, (TODAY.strftime("%Y-%m"), odense, Classification.EXEMPTED))
+    # The registered breach of 12.500 and the imported one of 1.234,50 both fell in the period.
+    assert (exempted.amount, exempted.purchases) == (Decimal("13734.50"), 2)
+
+
+def test_each_purchase_summary_answers_every_table_it_serves_exactly_as_the_purchases_do(db):
+    every_kind_of_purchase(db)
+    odense = user(db, ODENSE).organisation_id
+    region = db.get(Organisation, odense).region_id
+    handicap = group(db, "Personer med handicap").id
+    periods = [Period(), Period(date(2026, 11, 1), None), Period(None, date(2026, 10, 31))]
+    filters = [
+        {},
+        {"region_id": region},
+        {"jobcentre_id": odense},
+        {"target_group_id": handicap},
+        {"region_id": region, "target_group_id": handicap},
+    ]
+    served = set()
+    for dimension, chosen, period in product(tables.OUTSIDE_DIMENSIONS, filters, periods):
+        found = Filters(period=period, **chosen)
+        summary = tables._outside_summary_for(dimension, found)
+        if summary is None:
+            continue
+        served.add(summary)
+        from_summary = sorted(tables._outside_by_summary(db, summary, dimension, found))
+        from_purchases = sorted(tables._outside_by_purchase(db, dimension, found))
+        assert from_summary == from_purchases, (dimension, chosen, period, summary.__name__)
+    assert served == {OutsideMonth, OutsideGroupMonth}
+    assert tables._outside_summary_for("jobcentre", Filters(target_group_id=handicap)) is None
+    assert tables._outside_summary_for("month", Filters(tender_id=1)) is None
