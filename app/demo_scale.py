@@ -45,7 +45,9 @@ class Scale:
 
 SCALES = {
     "large": Scale(suppliers=2_000, tenders=500, orders=1_000_000, purchases=100_000),
-    "medium": Scale(suppliers=200, tenders=50, orders=10_000, purchases=1_000),
+    # The same platform with a hundredth of the history: what grows between the two is the
+    # number of orders and purchases, as it does over the years.
+    "medium": Scale(suppliers=2_000, tenders=500, orders=10_000, purchases=1_000),
 }
 
 

@@ -247,6 +247,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/spend/region/jobcentre.csv",
         {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
     ),
+    "spend.table": (
+        "GET",
+        "/spend/national/tables/region",
+        {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
     "purchases.import_summary": ("GET", "/purchases/imports/{import_id}", OBLIGATION_READERS),
 }
 

@@ -19,7 +19,7 @@ from app.documents.pdf import render_pdf
 from app.i18n import format_points
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import id_arg
+from app.pagination import Page, id_arg, requested_page
 from app.purchases.services import breaches_by_jobcentre
 from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart, table_chart
@@ -34,6 +34,13 @@ spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 
 
+#: A dashboard shows the largest rows of a long table and links to all of them.
+SHOWN = 15
+#: Lots near their maximum or ending soon, named one by one on the region's dashboard.
+SHOWN_ALERTS = 5
+#: Rows per page of a whole table.
+TABLE_PAGE = 50
+
 #: A period filter outside these years is a typing error; it is ignored, not a crash.
 YEARS = range(2000, 2101)
 
@@ -47,6 +54,7 @@ def _day(name: str) -> date | None:
 
 
 def _lot_chart(lots):
+    """The most used lots (the table below has them all)."""
     return bar_chart(
         [
             Bar(
@@ -54,10 +62,14 @@ def _lot_chart(lots):
                 use.share,
                 f"{format_points(use.share)} %",
             )
-            for use in lots
+            for use in _most_used(lots)[:SHOWN]
         ],
         _("Use of each lot's maximum"),
     )
+
+
+def _most_used(lots: list) -> list:
+    return sorted(lots, key=lambda use: (-use.share, use.lot.tender.reference, use.lot.number))
 
 
 @spend_bp.get("/")
@@ -77,8 +89,13 @@ def region():
         | {"lots": _lot_chart(lots)},
         open_breaches=sum(row.open for row in breaches),
         dashboard="region",
-        near=[use for use in lots if use.warning],
-        ending=[use for use in lots if use.ends_within(clock.today())],
+        near=[use for use in _most_used(lots) if use.warning],
+        ending=sorted(
+            (use for use in lots if use.ends_within(clock.today())),
+            key=lambda use: use.lot.tender.agreement_end,
+        ),
+        shown=SHOWN,
+        shown_alerts=SHOWN_ALERTS,
     )
 
 
@@ -109,7 +126,7 @@ def _lots_table(lots) -> Table:
                 use.lot.maximum_value,
                 use.share,
             ]
-            for use in lots
+            for use in _most_used(lots)
         ],
         money={1, 2},
     )
@@ -209,6 +226,7 @@ def _tables_page(name: str, heading: str):
         heading=heading,
         tables=(found := _dashboard_tables(name)),
         charts={t.name: table_chart(t, t.title) for t in found},
+        shown=SHOWN,
     )
 
 
@@ -299,6 +317,38 @@ def _report_pdf(dashboard: str):
     )
 
 
+@spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/tables/<name>")
+@allow(*{role for roles in WHO.values() for role in roles})
+def table(dashboard: str, name: str):
+    """One of the dashboard's tables whole, a page at a time, in the dashboard's order."""
+    found = _named_table(dashboard, name)
+    number = requested_page()
+    last = max(1, -(-len(found.rows) // TABLE_PAGE))
+    number = min(number, last)
+    page = Page(
+        items=found.rows[(number - 1) * TABLE_PAGE : number * TABLE_PAGE],
+        total=len(found.rows),
+        number=number,
+        size=TABLE_PAGE,
+    )
+    return render_template(
+        "spend/table.html",
+        **_filter_choices(national=dashboard == "national"),
+        dashboard=dashboard,
+        heading=HEADINGS[dashboard](),
+        table=found,
+        page=page,
+        filter_args={key: value for key, value in request.args.items() if key != "page"},
+    )
+
+
+def _named_table(dashboard: str, name: str) -> Table:
+    found = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
+    if found is None:
+        abort(404)
+    return found
+
+
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")
 @allow(*{role for roles in WHO.values() for role in roles})
 def export(dashboard: str, name: str, fmt: str):
@@ -307,9 +357,7 @@ def export(dashboard: str, name: str, fmt: str):
 
 
 def _export(dashboard: str, name: str, fmt: str):
-    table = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
-    if table is None:
-        abort(404)
+    table = _named_table(dashboard, name)
     filename = f"forbrug-{dashboard}-{name}.{fmt}"
     if fmt == "csv":
         return Response(

@@ -81,3 +81,40 @@ def test_the_dashboard_counts_the_open_breaches_and_exports_the_lots(client, db)
     assert "brud på købspligten afventer regionens opfølgning" in page
     response = client.get("/spend/region/lots.csv")
     assert response.status_code == 200 and "Brugt (%)" in response.get_data(as_text=True)
+
+
+def test_a_long_table_shows_its_largest_rows_and_links_to_all_of_them_a_page_at_a_time(
+    client, db, monkeypatch
+):
+    from app.spend import views
+
+    monkeypatch.setattr(views, "SHOWN", 2)
+    monkeypatch.setattr(views, "TABLE_PAGE", 2)
+    for quantity in (1, 5, 3):
+        place(db, framework(db, maximum="50000.00", prices=("1000.00",)), quantity=quantity)
+    db.commit()
+    login(client, SD_STAFF)
+    page = text(client.get("/spend/?to=2026-11-30"))
+    lots = page.split('data-testid="table-lots"')[1].split("</table>")[0]
+    assert lots.count("<tr>") == 3  # the header and the two most used lots
+    assert "De 2 største af" in page and "/spend/region/tables/lots?to=2026-11-30" in page
+    whole = text(client.get("/spend/region/tables/lots?to=2026-11-30"))
+    rows = whole.split("<tbody>")[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 2 and "5.000,00 kr." in rows  # the most used lot first
+    assert "page=2" in whole and "/spend/region/tables/lots" in whole  # the pager keeps the table
+    second = text(client.get("/spend/region/tables/lots?to=2026-11-30&page=2"))
+    assert "3.000,00 kr." in second.split("<tbody>")[1]
+
+
+def test_an_unknown_table_is_not_found_and_another_roles_table_is_refused(client, db):
+    login(client, SD_STAFF)
+    assert client.get("/spend/region/tables/nothing").status_code == 404
+    assert client.get("/spend/national/tables/region").status_code == 403
+
+
+def test_the_jobcentre_sees_its_whole_table_of_suppliers(client, db):
+    place(db, framework(db), quantity=2)
+    db.commit()
+    login(client, ODENSE)
+    whole = text(client.get("/spend/jobcentre/tables/supplier"))
+    assert "Akademikerhuset ApS" in whole and "Vores forbrug" in whole  # back to the dashboard
