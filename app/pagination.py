@@ -1,4 +1,5 @@
-"""Paging through a query with a stable order: the total counted in SQL, one page loaded."""
+"""Paging through a query with a stable order: by number (the total counted in SQL, one page
+loaded), or for long lists by position (the rows after or before a known row, by index)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.forms import clean_text
@@ -69,3 +70,51 @@ def contains_pattern(text: str) -> str:
     text = clean_text(text)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+@dataclass(frozen=True)
+class Window:
+    """A page of a list walked newest first by position: as fast far back as at the top. The
+    anchors are the ids of the rows to continue after; None where the list ends."""
+
+    items: list[Any]
+    newer: int | None
+    older: int | None
+
+
+def window(db: Session, stmt: Select, moment, ident, size: int | None = None) -> Window:
+    """The `size` rows of `stmt` newest first by (`moment`, `ident`), older than the row named
+    by ?older=<id> or newer than ?newer=<id>; the top of the list without either, or when the
+    named row is not one of `stmt`'s (another user's order finds nothing)."""
+    size = size or current_app.config["PAGE_SIZE"]
+    newest_first = stmt.order_by(moment.desc(), ident.desc())
+    for direction in ("older", "newer"):
+        anchor_id = id_arg(direction)
+        if anchor_id is None:
+            continue
+        anchor = db.execute(
+            stmt.with_only_columns(moment, ident).where(ident == anchor_id).limit(1)
+        ).first()
+        if anchor is None:
+            break
+        position = tuple_(moment, ident)
+        if direction == "older":
+            rows = _rows(db, newest_first.where(position < tuple_(*anchor)), size + 1)
+            more = len(rows) > size
+            rows = rows[:size]
+            return Window(rows, _id(rows[0]) if rows else None, _id(rows[-1]) if more else None)
+        oldest_first = stmt.order_by(moment.asc(), ident.asc())
+        rows = _rows(db, oldest_first.where(position > tuple_(*anchor)), size + 1)
+        more = len(rows) > size
+        rows = list(reversed(rows[:size]))
+        return Window(rows, _id(rows[0]) if more else None, _id(rows[-1]) if rows else None)
+    rows = _rows(db, newest_first, size + 1)
+    return Window(rows[:size], None, _id(rows[size - 1]) if len(rows) > size else None)
+
+
+def _rows(db: Session, stmt: Select, limit: int) -> list[Any]:
+    return list(db.scalars(stmt.limit(limit)).unique())
+
+
+def _id(row: Any) -> int:
+    return row.id

@@ -59,6 +59,8 @@ class CallOff(Base):
         Index("ix_call_offs_lot_state", "lot_id", "state"),
         Index("ix_call_offs_jobcentre_placed", "jobcentre_id", "placed_at"),
         Index("ix_call_offs_supplier_placed", "supplier_id", "placed_at"),
+        # The order lists walk newest first by position (app.pagination.window).
+        Index("ix_call_offs_placed_id", "placed_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -22,7 +22,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import contains_pattern, id_arg, paginate
+from app.pagination import contains_pattern, id_arg, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import run_step
@@ -135,9 +135,11 @@ def index():
                 CallOff.case_reference.ilike(pattern, escape="\\"),
             )
         )
-    page = paginate(db.session, stmt.order_by(CallOff.placed_at.desc(), CallOff.id.desc()))
+    # By position, not by page number: a region holds hundreds of thousands of orders, and
+    # counting them or skipping to page 4,000 would read them all.
+    found = window(db.session, stmt, CallOff.placed_at, CallOff.id)
     return render_template(
-        "calloffs/index.html", page=page, states=list(CallOffState), state=state, query=query
+        "calloffs/index.html", window=found, states=list(CallOffState), state=state, query=query
     )
 
 

@@ -316,6 +316,8 @@ def test_an_over_long_case_reference_gets_a_message(client, db):
         "/frameworks?target_group=%C2%B2",
         "/orders?q=%00",
         "/orders?q=B-%00-1&state=nonsense&page=99999999999999999999",
+        "/orders?older=99999999999999999999&newer=-1",
+        "/orders?older=%C2%B2",
     ],
 )
 def test_odd_query_strings_are_ignored_not_a_crash(client, url):
@@ -356,3 +358,41 @@ def test_a_page_for_a_move_the_order_is_not_ready_for_sends_back_with_the_reason
     login(client, ODENSE)
     response = client.get(f"/orders/{order_id}/reject-invoice", follow_redirects=True)
     assert response.request.path == f"/orders/{order_id}"
+
+
+def test_the_orders_are_walked_newest_first_by_position_with_the_filters_kept(
+    client, db, app, monkeypatch
+):
+    from datetime import UTC, datetime, timedelta
+
+    from app import clock
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    lot = framework(db, maximum="900000.00")
+    numbers = []
+    for hour in range(5):
+        with clock.frozen_at(datetime(2026, 11, 24, 9, tzinfo=UTC) - timedelta(hours=hour)):
+            numbers.append(place(db, lot, case_reference=f"VINDUE-{hour}").number)
+    db.commit()
+    login(client, ODENSE)
+    first = text(client.get("/orders?q=VINDUE"))
+    assert numbers[0] in first and numbers[1] in first and numbers[2] not in first
+    assert "Nyere" not in first
+    older = first.split('rel="next" href="')[1].split('"')[0]
+    assert "q=VINDUE" in older
+    second = text(client.get(older))
+    assert numbers[2] in second and numbers[3] in second and numbers[1] not in second
+    third = text(client.get(second.split('rel="next" href="')[1].split('"')[0]))
+    assert numbers[4] in third and "Ældre" not in third
+    back = text(client.get(third.split('rel="prev" href="')[1].split('"')[0]))
+    assert numbers[2] in back and numbers[3] in back and numbers[4] not in back
+
+
+def test_another_jobcentres_order_as_position_shows_the_top_of_the_own_list(client, db):
+    lot = framework(db, "HS", scope=Scope.NATIONAL)
+    theirs = place(db, lot, email=AALBORG)
+    mine = place(db, lot)
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get(f"/orders?older={theirs.id}"))
+    assert mine.number in page and theirs.number not in page
