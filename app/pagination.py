@@ -64,6 +64,14 @@ def paginate(db: Session, stmt: Select, number: int | None = None, size: int | N
     return Page(items=items, total=total, number=number, size=size)
 
 
+def paginate_list(rows: list[Any], number: int | None = None, size: int | None = None) -> Page:
+    """One page of rows already in memory (a computed table, the lots on offer)."""
+    number = number or requested_page()
+    size = size or current_app.config["PAGE_SIZE"]
+    number = min(number, max(1, -(-len(rows) // size)))
+    return Page(rows[(number - 1) * size : number * size], len(rows), number, size)
+
+
 def contains_pattern(text: str) -> str:
     """A LIKE pattern (escape character backslash) that finds the text literally; control
     characters (which PostgreSQL refuses in a string, NUL above all) are dropped."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -22,7 +23,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import contains_pattern, id_arg, window
+from app.pagination import contains_pattern, id_arg, paginate_list, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import run_step
@@ -42,14 +43,25 @@ def frameworks():
     jobcentre = current_user.organisation
     group_id = id_arg("target_group")
     offers = services.frameworks_for(db.session, jobcentre, group_id)
-    groups: dict[int, tuple[TargetGroup, list[services.LotOffer]]] = {}
-    for offer in offers:
-        for group in offer.lot.tender.target_groups:
-            if group_id is None or group.id == group_id:
-                groups.setdefault(group.id, (group, []))[1].append(offer)
+    # A lot under each of its target groups; sorted by group, then as the service orders them
+    # (framework, lot), and shown a page of lots at a time.
+    under_groups = sorted(
+        (
+            (group, offer)
+            for offer in offers
+            for group in offer.lot.tender.target_groups
+            if group_id is None or group.id == group_id
+        ),
+        key=lambda pair: pair[0].name,
+    )
+    page = paginate_list(under_groups)
     return render_template(
         "calloffs/frameworks.html",
-        groups=sorted(groups.values(), key=lambda item: item[0].name),
+        page=page,
+        groups=[
+            (group, [offer for _group, offer in pairs])
+            for group, pairs in groupby(page.items, key=lambda pair: pair[0])
+        ],
         all_groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
         group_id=group_id,
         today=clock.today(),

@@ -19,7 +19,7 @@ from app.documents.pdf import render_pdf
 from app.i18n import format_points
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import Page, id_arg, requested_page
+from app.pagination import id_arg, paginate_list
 from app.purchases.services import breaches_by_jobcentre
 from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart, table_chart
@@ -322,15 +322,7 @@ def _report_pdf(dashboard: str):
 def table(dashboard: str, name: str):
     """One of the dashboard's tables whole, a page at a time, in the dashboard's order."""
     found = _named_table(dashboard, name)
-    number = requested_page()
-    last = max(1, -(-len(found.rows) // TABLE_PAGE))
-    number = min(number, last)
-    page = Page(
-        items=found.rows[(number - 1) * TABLE_PAGE : number * TABLE_PAGE],
-        total=len(found.rows),
-        number=number,
-        size=TABLE_PAGE,
-    )
+    page = paginate_list(found.rows, size=TABLE_PAGE)
     return render_template(
         "spend/table.html",
         **_filter_choices(national=dashboard == "national"),

@@ -396,3 +396,24 @@ def test_another_jobcentres_order_as_position_shows_the_top_of_the_own_list(clie
     login(client, ODENSE)
     page = text(client.get(f"/orders?older={theirs.id}"))
     assert mine.number in page and theirs.number not in page
+
+
+def test_the_frameworks_are_shown_a_page_of_lots_at_a_time(client, db, app, monkeypatch):
+    from app.targetgroups.models import TargetGroup
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    group = "Faggrupper med få ledige i det enkelte jobcenter"
+    references = [framework(db, target_group=group).tender.reference for _ in range(3)]
+    group_id = db.scalars(select(TargetGroup.id).where(TargetGroup.name == group)).one()
+    db.commit()
+    login(client, ODENSE)
+    url, seen, pages = f"/frameworks?target_group={group_id}", [], 0
+    while url:
+        page = text(client.get(url))
+        pages += 1
+        assert page.count('data-testid="lot-') <= 2
+        seen += [ref for ref in references if ref in page]
+        following = page.split('rel="next" href="')
+        url = following[1].split('"')[0] if len(following) > 1 else None
+        assert url is None or f"target_group={group_id}" in url
+    assert sorted(seen) == sorted(references) and pages >= 2
