@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -64,3 +64,8 @@ def local_text(moment: datetime) -> str:
 def local_date(moment: datetime) -> date:
     """The Copenhagen calendar day of a moment."""
     return moment.astimezone(COPENHAGEN).date()
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of a Copenhagen calendar day, as an aware moment."""
+    return datetime.combine(day, time.min, COPENHAGEN)

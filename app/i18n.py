@@ -77,3 +77,8 @@ def format_size(size: int) -> str:
 def format_points(value) -> str:
     """A score as shown to people: 83,10 in Danish."""
     return format_decimal(Decimal(str(value)), format="#,##0.00", locale=_locale())
+
+
+def format_number(value: int) -> str:
+    """A whole number with the language's grouping: 100.000 in Danish."""
+    return format_decimal(value, locale=_locale())

@@ -1,23 +1,31 @@
 """Measure the pages people use every day on a database holding the (scaled) demo data.
 
-    APP_ENV=demo DATABASE_URL=sqlite:///instance/large.sqlite \\
-        .venv/bin/flask --app wsgi demo-data --scale large
-    APP_ENV=demo DATABASE_URL=sqlite:///instance/large.sqlite \\
-        .venv/bin/python scripts/benchmark.py --runs 20 --markdown benchmark.md
+    export APP_ENV=demo DATABASE_URL=sqlite:////tmp/large.sqlite   # or a PostgreSQL URL
+    .venv/bin/flask --app wsgi db upgrade
+    .venv/bin/flask --app wsgi demo-data --scale large
+    .venv/bin/python scripts/benchmark.py --runs 20 --json large.json --markdown large.md
+    # the same at --scale medium into another database, then the growth between the two:
+    .venv/bin/python scripts/benchmark.py --runs 20 --baseline medium.json
 
-For every page: the median and 95th percentile time through the app (the Flask test client,
-so no network), and the number of SQL statements it sends; for each dashboard, beside it, the
-time of the bare grouped SQL its main table needs; and orders placed per second by concurrent
-clients. A measurement script, not a test: it asserts nothing.
+For every page (dashboards, lists, exports): the median and 95th percentile time through the
+app (the Flask test client, so no network), the SQL statements it sends, and the time of those
+same statements run bare on the database driver, with the page's time as a multiple of it;
+with --baseline, how time and statements grew from the baseline's run. For the largest
+export also the growth of the process's memory. Then orders placed per second by concurrent
+clients (processes, as gunicorn's workers are), all on one lot (they queue for its lock) and
+spread over many lots. A measurement
+script, not a test: it asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import platform
+import resource
 import statistics
 import sys
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -27,17 +35,57 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
-PAGES = [
-    ("region.syddanmark@demo.dk", "/spend/", "dashboard: region"),
-    ("ministeriet@demo.dk", "/spend/national", "dashboard: national"),
-    ("jobcenter.odense@demo.dk", "/spend/jobcentre", "dashboard: jobcentre"),
-    ("leverandoer1@demo.dk", "/spend/supplier", "dashboard: supplier"),
-    ("region.syddanmark@demo.dk", "/orders", "list: orders (region)"),
-    ("jobcenter.odense@demo.dk", "/frameworks", "list: frameworks"),
-    ("region.syddanmark@demo.dk", "/purchases/", "list: purchases (region)"),
-    ("ministeriet@demo.dk", "/spend/national/month.xlsx", "export: national per month (XLSX)"),
-    ("region.syddanmark@demo.dk", "/spend/region/jobcentre.csv", "export: region jobcentres (CSV)"),
-]
+REGION = "region.syddanmark@demo.dk"
+MINISTRY = "ministeriet@demo.dk"
+JOBCENTRE = "jobcenter.odense@demo.dk"
+SUPPLIER = "leverandoer1@demo.dk"
+PASSWORD = "demo12345678"  # noqa: S105 - the published demo password
+
+
+def pages(app) -> list[tuple[str, str, str]]:
+    """(login, url, label) of each page measured; two of them need a position in the data."""
+    far_back, export_from = _positions(app)
+    return [
+        (REGION, "/spend/", "dashboard: region"),
+        (MINISTRY, "/spend/national", "dashboard: national"),
+        (JOBCENTRE, "/spend/jobcentre", "dashboard: jobcentre"),
+        (SUPPLIER, "/spend/supplier", "dashboard: supplier"),
+        (REGION, "/orders", "list: orders (region)"),
+        (REGION, f"/orders?older={far_back}", "list: orders (region), far back"),
+        (JOBCENTRE, "/orders?state=invoiced", "list: orders (jobcentre), invoiced"),
+        (JOBCENTRE, "/frameworks", "list: frameworks"),
+        (REGION, "/purchases/", "list: purchases (region)"),
+        (REGION, "/spend/region/tables/supplier", "list: a dashboard table whole"),
+        (MINISTRY, "/spend/national/month.xlsx", "export: national per month (XLSX)"),
+        (REGION, "/spend/region/jobcentre.csv", "export: region jobcentres (CSV)"),
+        (REGION, f"/orders.xlsx?from={export_from}", "export: orders (XLSX, up to 100,000)"),
+    ]
+
+
+def _positions(app) -> tuple[int, str]:
+    """An order two thirds down the region's list, and the first day from which the region's
+    orders fill one export (the 100,000th newest order's day, plus one)."""
+    from app.auth.models import User
+    from app.calloffs import services
+    from app.calloffs.models import CallOff
+    from app.clock import local_date
+    from app.db import db
+
+    with app.app_context():
+        session = db.session
+        region_user = session.scalar(select(User).where(User.email == REGION))
+        visible = services.visible_orders(region_user).order_by(
+            CallOff.placed_at.desc(), CallOff.id.desc()
+        )
+        count = session.scalar(select(func.count()).select_from(visible.subquery()))
+        far_back = session.scalar(visible.with_only_columns(CallOff.id).offset(count * 2 // 3))
+        edge = session.scalar(
+            visible.with_only_columns(CallOff.placed_at).offset(
+                min(count, services.MAX_EXPORT_ROWS) - 1
+            )
+        )
+        db.session.remove()
+    return far_back or 1, (local_date(edge) + timedelta(days=1)).isoformat()
 
 
 def _percentile(values: list[float], share: float) -> float:
@@ -45,144 +93,199 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_pages(app, runs: int) -> list[tuple[str, float, float, int]]:
+def measure_pages(app, runs: int) -> list[dict]:
     from app.db import db
 
     engine = db.engine
     results = []
-    for email, url, label in PAGES:
+    for email, url, label in pages(app):
         client = app.test_client()
-        client.post("/login", data={"email": email, "password": "demo12345678"})
+        client.post("/login", data={"email": email, "password": PASSWORD})
         client.get(url)  # warm the caches once
         times, statements = [], []
 
-        def count(*_args, statements=statements):
-            statements.append(1)
+        def keep(_conn, _cursor, statement, parameters, _context, executemany, into=statements):
+            into.append((statement, parameters, executemany))
 
+        rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         for _ in range(runs):
             statements.clear()
-            event.listen(engine, "before_cursor_execute", count)
+            event.listen(engine, "before_cursor_execute", keep)
             started = time.perf_counter()
             response = client.get(url)
+            response.get_data()
             elapsed = time.perf_counter() - started
-            event.remove(engine, "before_cursor_execute", count)
+            event.remove(engine, "before_cursor_execute", keep)
             if response.status_code != 200:
                 raise SystemExit(f"{url} answered {response.status_code}")
             times.append(elapsed * 1000)
-        results.append((label, statistics.median(times), _percentile(times, 0.95), len(statements)))
-    return results
-
-
-def measure_bare_sql(app, runs: int) -> list[tuple[str, float]]:
-    """The grouped SQL behind each dashboard's main table, on its own."""
-    from app.db import db
-    from app.organisations.models import Organisation
-    from app.spend import tables
-    from app.spend.tables import Filters
-
-    with app.app_context():
-        session = db.session
-        region = session.scalar(select(Organisation.id).where(Organisation.code == "SD"))
-        odense = session.scalar(
-            select(Organisation.id).where(Organisation.name == "Jobcenter Odense")
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - rss_before
+        results.append(
+            {
+                "label": label,
+                "median": statistics.median(times),
+                "p95": _percentile(times, 0.95),
+                "statements": len(statements),
+                "bare": _bare(engine, statements, runs),
+                "rows": _rows_in(response) if "xlsx" in url and "orders" in url else None,
+                "memory_mb": grown / 1024,
+            }
         )
-        cases = [
-            (
-                "dashboard: region",
-                lambda: tables.orders_by(session, "jobcentre", Filters(region_id=region)),
-            ),
-            ("dashboard: national", lambda: tables.orders_by(session, "region", Filters())),
-            (
-                "dashboard: jobcentre",
-                lambda: tables.orders_by(session, "lot", Filters(jobcentre_id=odense)),
-            ),
-            (
-                "dashboard: supplier",
-                lambda: tables.orders_by(session, "jobcentre", Filters(supplier_id=1)),
-            ),
-        ]
-        results = []
-        for label, run in cases:
-            run()
-            times = []
-            for _ in range(runs):
-                started = time.perf_counter()
-                run()
-                times.append((time.perf_counter() - started) * 1000)
-            results.append((label, statistics.median(times)))
-        db.session.remove()
     return results
 
 
-def measure_orders_per_second(app, clients: int, per_client: int) -> float:
-    """Orders placed by concurrent clients, each with its own connection, on a big lot."""
+def _bare(engine, statements, runs: int) -> float:
+    """The median time of the page's own SQL, sent again straight to the driver."""
+    times = []
+    connection = engine.raw_connection()
+    try:
+        for _ in range(max(3, runs // 2)):
+            cursor = connection.cursor()
+            started = time.perf_counter()
+            for statement, parameters, executemany in statements:
+                if executemany:
+                    continue  # writes (a login's session) are not the page's reading
+                cursor.execute(statement, parameters)
+                if cursor.description is not None:
+                    cursor.fetchall()
+            times.append((time.perf_counter() - started) * 1000)
+            cursor.close()
+            connection.rollback()
+    finally:
+        connection.close()
+    return statistics.median(times)
+
+
+def _rows_in(response) -> int:
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(BytesIO(response.data), read_only=True).active
+    return sum(1 for _ in sheet.iter_rows(min_row=2, values_only=True))
+
+
+def _order_targets(app, lots: int) -> tuple[list[int], int]:
+    """The rank-1 agreements of the largest lots of national frameworks, and the ordering user."""
     from app import clock
     from app.auth.models import User
-    from app.calloffs import services
-    from app.calloffs.models import CallOff
-    from app.calloffs.services import OrderInput
-    from app.db import db, set_write_intent
+    from app.db import db
     from app.evaluation.models import Agreement
     from app.tenders.models import Lot, Tender, TenderState
 
     with app.app_context():
         session = db.session
         today = clock.today()
-        agreement_id = session.scalar(
+        agreement_ids = session.scalars(
             select(Agreement.id)
             .join(Lot, Agreement.lot_id == Lot.id)
             .join(Tender, Lot.tender_id == Tender.id)
             .where(
                 Tender.state == TenderState.ACTIVE,
                 Tender.scope == "national",
+                Agreement.rank == 1,
                 Agreement.starts_on <= today,
                 Agreement.ends_on >= today + timedelta(days=30),
             )
-            .order_by(Lot.maximum_value.desc())
-        )
+            .order_by(Lot.maximum_value.desc(), Lot.id)
+            .limit(lots)
+        ).all()
         user_id = session.scalar(select(User.id).where(User.email == "jobcenter.aalborg@demo.dk"))
         db.session.remove()
-    barrier = threading.Barrier(clients)
-    errors = []
+    return list(agreement_ids), user_id
 
-    def client(number: int) -> None:
-        with app.app_context():
-            try:
-                with Session(db.engine) as session:
-                    set_write_intent(False)
-                    actor = session.get(User, user_id)
-                    agreement = session.get(Agreement, agreement_id)
+
+def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) -> None:
+    """One client in a process of its own (as a gunicorn worker is): its own app and pool."""
+    from app import clock, create_app
+    from app.auth.models import User
+    from app.calloffs import services
+    from app.calloffs.services import OrderInput
+    from app.db import db, set_write_intent
+    from app.evaluation.models import Agreement
+
+    app = create_app()
+    with app.app_context():
+        try:
+            with Session(db.engine) as session:
+                set_write_intent(False)
+                actor = session.get(User, user_id)
+                agreement = session.get(Agreement, agreement_ids[number % len(agreement_ids)])
+                session.commit()
+                set_write_intent(True)
+                start = clock.today() + timedelta(days=1)
+                barrier.wait()
+                for i in range(per_client):
+                    order = OrderInput(f"{tag}-{number}-{i}", 1, start)
+                    services.place_order(session, actor, agreement, order)
                     session.commit()
-                    set_write_intent(True)
-                    barrier.wait()
-                    for i in range(per_client):
-                        services.place_order(
-                            session,
-                            actor,
-                            agreement,
-                            OrderInput(
-                                f"BENCH-{os.getpid()}-{number}-{i}", 1, today + timedelta(days=1)
-                            ),
-                        )
-                        session.commit()
-            except Exception as err:
-                errors.append(err)
+        except Exception as err:  # reported, not raised: the other clients go on
+            failures.put(repr(err))
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+
+def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> float:
+    """Orders placed by concurrent clients, each a process with its own connection, on the
+    largest lots of national frameworks (on one lot every client queues for its lock)."""
+    import multiprocessing
+
+    from app.calloffs.models import CallOff
+    from app.db import db
+
+    agreement_ids, user_id = _order_targets(app, lots)
+    with app.app_context():
+        db.engine.dispose()  # no pooled connection is carried into the forked clients
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(clients + 1)
+    failures = context.Queue()
+    tag = f"BENCH-{os.getpid()}-{time.monotonic_ns()}"
+    workers = [
+        context.Process(
+            target=_client,
+            args=(n, agreement_ids, user_id, per_client, tag, barrier, failures),
+        )
+        for n in range(clients)
+    ]
+    for worker in workers:
+        worker.start()
+    barrier.wait()  # every client is logged in and ready: the clock starts now
     started = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    for worker in workers:
+        worker.join()
     elapsed = time.perf_counter() - started
-    if errors:
-        print(f"  ({len(errors)} clients failed: {errors[0]!r})")
+    if not failures.empty():
+        print(f"  (a client failed: {failures.get()})")
     with app.app_context():
         placed = db.session.scalar(
-            select(func.count()).where(CallOff.case_reference.like(f"BENCH-{os.getpid()}-%"))
+            select(func.count()).where(CallOff.case_reference.like(f"{tag}-%"))
         )
         db.session.remove()
     return placed / elapsed
+
+
+def _growth(now: float, before: float | None) -> str:
+    return f"{now / before:.2f}×" if before else ""
+
+
+def table(results: list[dict], baseline: dict | None) -> list[str]:
+    header = "| page | median ms | p95 ms | SQL statements | bare SQL ms | page ÷ SQL |"
+    rule = "|---|---:|---:|---:|---:|---:|"
+    if baseline:
+        header += " time growth | statements growth |"
+        rule += "---:|---:|"
+    lines = [header, rule]
+    for r in results:
+        line = (
+            f"| {r['label']} | {r['median']:.1f} | {r['p95']:.1f} | {r['statements']} "
+            f"| {r['bare']:.1f} | {r['median'] / max(r['bare'], 0.01):.1f}× |"
+        )
+        if baseline:
+            before = baseline.get(r["label"], {})
+            line += (
+                f" {_growth(r['median'], before.get('median'))} "
+                f"| {_growth(r['statements'], before.get('statements'))} |"
+            )
+        lines.append(line)
+    return lines
 
 
 def main() -> None:
@@ -192,7 +295,10 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--orders-per-client", type=int, default=50)
-    parser.add_argument("--markdown", type=Path)
+    parser.add_argument("--lots", type=int, default=16, help="lots to spread the orders over")
+    parser.add_argument("--markdown", type=Path, help="write the table to this file")
+    parser.add_argument("--json", type=Path, help="write the figures, for a later --baseline")
+    parser.add_argument("--baseline", type=Path, help="an earlier --json, to show the growth")
     args = parser.parse_args()
 
     from app import create_app
@@ -203,26 +309,42 @@ def main() -> None:
     with app.app_context():
         orders = db.session.scalar(select(func.count()).select_from(CallOff))
         dialect = db.engine.dialect.name
+        version = db.session.connection().connection.dbapi_connection
+        server = getattr(version, "info", None)
+        server = f" {server.server_version}" if server is not None else ""
         db.session.remove()
-    pages = measure_pages(app, args.runs)
-    bare = dict(measure_bare_sql(app, args.runs))
-    rate = measure_orders_per_second(app, args.clients, args.orders_per_client)
+    baseline = None
+    if args.baseline:
+        baseline = {r["label"]: r for r in json.loads(args.baseline.read_text())["pages"]}
+    results = measure_pages(app, args.runs)
+    one_lot = measure_orders_per_second(app, args.clients, args.orders_per_client, lots=1)
+    spread = measure_orders_per_second(app, args.clients, args.orders_per_client, args.lots)
 
+    export = next((r for r in results if r["rows"] is not None), None)
     lines = [
-        f"Database: {dialect}, {orders:,} orders; {args.runs} runs per page.",
+        f"Database: {dialect}{server}, {orders:,} orders; {args.runs} runs per page; "
+        f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
         "",
-        "| page | median ms | p95 ms | SQL statements | bare SQL ms |",
-        "|---|---:|---:|---:|---:|",
+        *table(results, baseline),
+        "",
     ]
-    for label, median, p95, statements in pages:
-        sql = f"{bare[label]:.1f}" if label in bare else ""
-        lines.append(f"| {label} | {median:.1f} | {p95:.1f} | {statements} | {sql} |")
-    lines.append("")
-    lines.append(f"Orders placed per second ({args.clients} concurrent clients): {rate:.0f}")
+    if export:
+        lines.append(
+            f"The orders export held {export['rows']:,} rows; the process grew by "
+            f"{export['memory_mb']:.0f} MB while writing it {args.runs} times."
+        )
+    lines.append(
+        f"Orders placed per second by {args.clients} concurrent clients: {one_lot:.0f} on one "
+        f"lot, {spread:.0f} spread over {args.lots} lots."
+    )
     text = "\n".join(lines)
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n")
+    if args.json:
+        args.json.write_text(
+            json.dumps({"orders": orders, "pages": results, "rates": [one_lot, spread]}, indent=1)
+        )
 
 
 if __name__ == "__main__":

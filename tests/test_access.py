@@ -205,6 +205,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "calloffs.new": ("GET", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
     "calloffs.create": ("POST", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
     "calloffs.index": ("GET", "/orders", ORDER_READERS),
+    "calloffs.export": ("GET", "/orders.xlsx", ORDER_READERS),
     "calloffs.detail": ("GET", "/orders/{order_id}", ORDER_READERS),
     "calloffs.order_pdf": ("GET", "/orders/{order_id}/order.pdf", ORDER_READERS),
     "calloffs.supplier_click": ("POST", "/orders/{order_id}/accept", {Role.SUPPLIER}),

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import or_, select
+from sqlalchemy import func, select
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -18,12 +20,13 @@ from app.calloffs.forms import InvoiceForm, OrderForm
 from app.calloffs.models import CallOff, CallOffState, CallOffStep
 from app.db import db
 from app.documents.pdf import render_pdf
+from app.documents.spreadsheets import Sheet, xlsx_download
 from app.errors import DomainError
 from app.forms import ConfirmForm, ReasonForm
-from app.i18n import format_money
+from app.i18n import format_money, format_number
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import contains_pattern, id_arg, paginate_list, window
+from app.pagination import id_arg, paginate_list, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import run_step
@@ -131,28 +134,89 @@ def create(lot_id: int):
 # --- orders -----------------------------------------------------------------------------------
 
 
+def _day_arg(name: str) -> date | None:
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return day if 2000 <= day.year <= 2100 else None
+
+
+def _search() -> services.OrderSearch:
+    """The list's search from the query string; anything malformed narrows nothing."""
+    state = request.args.get("state", "")
+    return services.OrderSearch(
+        text=request.args.get("q", "").strip(),
+        state=CallOffState(state) if state in {s.value for s in CallOffState} else None,
+        placed_from=_day_arg("from"),
+        placed_to=_day_arg("to"),
+    )
+
+
 @calloffs_bp.get("/orders")
 @allow(*ORDER_READERS)
 def index():
-    stmt = services.visible_orders(current_user)
-    state = request.args.get("state", "")
-    if state in {s.value for s in CallOffState}:
-        stmt = stmt.where(CallOff.state == CallOffState(state))
-    query = request.args.get("q", "").strip()
-    if query:
-        pattern = contains_pattern(query)
-        stmt = stmt.where(
-            or_(
-                CallOff.number.ilike(pattern, escape="\\"),
-                CallOff.case_reference.ilike(pattern, escape="\\"),
-            )
-        )
+    search = _search()
+    stmt = services.search_orders(current_user, search)
     # By position, not by page number: a region holds hundreds of thousands of orders, and
     # counting them or skipping to page 4,000 would read them all.
     found = window(db.session, stmt, CallOff.placed_at, CallOff.id)
     return render_template(
-        "calloffs/index.html", window=found, states=list(CallOffState), state=state, query=query
+        "calloffs/index.html",
+        window=found,
+        states=list(CallOffState),
+        search=search,
+        # The export takes the search, not the position in the list.
+        export_url=url_for(
+            "calloffs.export",
+            **{k: v for k, v in request.args.items() if k not in ("older", "newer")},
+        ),
+        max_export=format_number(services.MAX_EXPORT_ROWS),
     )
+
+
+EXPORT_COLUMNS = (
+    _l("Order number"),
+    _l("Placed"),
+    _l("Jobcentre"),
+    _l("Supplier"),
+    _l("Framework and lot"),
+    _l("Case reference"),
+    _l("Quantity"),
+    _l("Unit price"),
+    _l("Total"),
+    _l("Invoice"),
+    _l("Status"),
+)
+
+
+@calloffs_bp.get("/orders.xlsx")
+@allow(*ORDER_READERS)
+def export():
+    """The searched orders as a spreadsheet, in Danish; refused above the most one holds."""
+    search = _search()
+    stmt = services.search_orders(current_user, search)
+    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    if count > services.MAX_EXPORT_ROWS:
+        flash(
+            _(
+                "%(count)s orders match; an export holds at most %(most)s. "
+                "Choose a shorter period.",
+                count=format_number(count),
+                most=format_number(services.MAX_EXPORT_ROWS),
+            ),
+            "error",
+        )
+        return redirect(url_for("calloffs.index", **request.args))
+    with force_locale("da"):
+        sheet = Sheet(
+            title="Ordrer",
+            columns=[str(column) for column in EXPORT_COLUMNS],
+            money={7, 8, 9},
+            moments={1},
+        )
+        rows = services.export_rows(db.session, current_user, search)
+        return xlsx_download("ordrer.xlsx", sheet, rows)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ A period counts orders by the day they were placed and outside purchases by thei
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import BigInteger, String, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session, contains_eager
 
 from app.calloffs.models import RELEASED, CallOff, CallOffState
-from app.clock import COPENHAGEN
+from app.clock import start_of_day
 from app.purchases.models import OutsidePurchase
 from app.spend.alerts import passed_thresholds
 from app.spend.models import LotTotal
@@ -35,12 +35,9 @@ class Period:
 
     def orders(self, stmt):
         if self.start:
-            stmt = stmt.where(
-                CallOff.placed_at >= datetime.combine(self.start, time.min, COPENHAGEN)
-            )
+            stmt = stmt.where(CallOff.placed_at >= start_of_day(self.start))
         if self.end:
-            after = datetime.combine(self.end + timedelta(days=1), time.min, COPENHAGEN)
-            stmt = stmt.where(CallOff.placed_at < after)
+            stmt = stmt.where(CallOff.placed_at < start_of_day(self.end + timedelta(days=1)))
         return stmt
 
     @property

@@ -3,6 +3,7 @@ bad input gets a message and changes nothing, other organisations' orders do not
 
 from __future__ import annotations
 
+from datetime import timedelta
 from html import unescape
 
 import pytest
@@ -417,3 +418,62 @@ def test_the_frameworks_are_shown_a_page_of_lots_at_a_time(client, db, app, monk
         url = following[1].split('"')[0] if len(following) > 1 else None
         assert url is None or f"target_group={group_id}" in url
     assert sorted(seen) == sorted(references) and pages >= 2
+
+
+def test_the_orders_found_export_as_a_danish_spreadsheet_of_the_users_own_orders(client, db):
+    import io
+
+    from openpyxl import load_workbook
+
+    lot = framework(db, "HS", scope=Scope.NATIONAL)
+    mine = place(db, lot, case_reference="=HYPERLINK(1)", quantity=3)
+    theirs = place(db, lot, email=AALBORG)
+    db.commit()
+    login(client, ODENSE)
+    response = client.get("/orders.xlsx?q=HYPERLINK&older=1")
+    assert response.status_code == 200
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Bestillingsnummer", "Afgivet", "Jobcenter")
+    assert [row[0] for row in rows[1:]] == [mine.number]  # not Aalborg's, only the search's
+    _number, placed, jobcentre, _supplier, _lot, case, quantity, price, total = rows[1][:9]
+    assert case == "=HYPERLINK(1)" and sheet.cell(2, 6).data_type == "s"  # text, no formula
+    assert (jobcentre, quantity, price, total) == ("Jobcenter Odense", 3, 1000, 3000)
+    assert placed.hour == 11  # 10:00 UTC is 11:00 in Copenhagen in November
+    assert rows[1][10] == "Afgivet, afventer leverandøren"
+    assert theirs.number not in {row[0] for row in rows}
+
+
+def test_an_export_beyond_the_most_one_holds_is_refused_with_a_way_forward(client, db, monkeypatch):
+    from app.calloffs import services as calloff_services
+
+    monkeypatch.setattr(calloff_services, "MAX_EXPORT_ROWS", 1)
+    lot = framework(db)
+    place(db, lot, case_reference="LOFT-1")
+    place(db, lot, case_reference="LOFT-2")
+    db.commit()
+    login(client, ODENSE)
+    response = client.get("/orders.xlsx?q=LOFT")
+    assert response.status_code == 302 and "q=LOFT" in response.location
+    page = text(client.get(response.location))
+    assert (
+        "2 ordrer passer på søgningen; en eksport rummer højst 1. Vælg en kortere periode." in page
+    )
+
+
+def test_the_order_list_is_narrowed_by_the_day_placed(client, db):
+    from datetime import UTC, datetime
+
+    from app import clock
+
+    lot = framework(db, maximum="900000.00")
+    with clock.frozen_at(datetime(2026, 11, 22, 22, 30, tzinfo=UTC)):  # 23:30 on the 22nd
+        early = place(db, lot, case_reference="DAG-1", starts_on=TODAY + timedelta(days=7))
+    late = place(db, lot, case_reference="DAG-2")
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get("/orders?q=DAG&from=2026-11-23"))
+    assert late.number in page and early.number not in page
+    page = text(client.get("/orders?q=DAG&to=2026-11-22"))
+    assert early.number in page and late.number not in page
