@@ -175,16 +175,25 @@ def frameworks_for(
     ]
 
 
-def offer_for(db: Session, jobcentre: Organisation, lot: Lot) -> LotOffer:
-    """One lot as the jobcentre sees it; refused when the lot is not open to the jobcentre."""
+def _require_open(jobcentre: Organisation, lot: Lot) -> None:
     if lot.tender.state != TenderState.ACTIVE:
         raise DomainError(_("This lot is not part of an active framework."))
     if not covers(lot.tender, jobcentre):
         raise NotAllowed(_("This framework does not cover %(name)s.", name=jobcentre.name))
-    agreements = db.scalars(
-        select(Agreement).where(Agreement.lot_id == lot.id).order_by(Agreement.rank)
-    ).all()
-    return LotOffer(lot=lot, agreements=list(agreements), committed=committed_amount(db, lot.id))
+
+
+def _agreements(db: Session, lot: Lot) -> list[Agreement]:
+    return list(
+        db.scalars(select(Agreement).where(Agreement.lot_id == lot.id).order_by(Agreement.rank))
+    )
+
+
+def offer_for(db: Session, jobcentre: Organisation, lot: Lot) -> LotOffer:
+    """One lot as the jobcentre sees it; refused when the lot is not open to the jobcentre."""
+    _require_open(jobcentre, lot)
+    return LotOffer(
+        lot=lot, agreements=_agreements(db, lot), committed=committed_amount(db, lot.id)
+    )
 
 
 # --- who sees which orders --------------------------------------------------------------------
@@ -377,10 +386,12 @@ def _check_period(agreement: Agreement, starts_on: date) -> None:
         )
 
 
-def _check_cascade(offer: LotOffer, agreement: Agreement, reason: str) -> None:
-    if not offer.cascade or reason.strip():
+def _check_cascade(db: Session, lot: Lot, committed: Decimal, agreement: Agreement, reason: str):
+    """Under a cascade, a lower-ranked supplier than the first that can take the order needs a
+    reason; judged under the lot's lock, on what the lot has left."""
+    if lot.tender.call_off_rule != CallOffRule.CASCADE or reason.strip():
         return
-    first = offer.first_in_line(clock.today())
+    first = LotOffer(lot, _agreements(db, lot), committed).first_in_line(clock.today())
     if first is not None and agreement.rank > first.rank:
         raise DomainError(
             _(
@@ -441,7 +452,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     """A jobcentre's order under one agreement at the agreement's unit price; the lot's
     maximum is never exceeded."""
     jobcentre = _jobcentre_of(actor)
-    offer = offer_for(db, jobcentre, agreement.lot)
+    _require_open(jobcentre, agreement.lot)
     if not 1 <= order.quantity <= MAX_QUANTITY:
         raise DomainError(_("The quantity must be between 1 and %(max)d.", max=MAX_QUANTITY))
     _check_order_text(order)
@@ -450,11 +461,11 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
             _("%(name)s is suspended and cannot take orders.", name=agreement.supplier.name)
         )
     _check_period(agreement, order.starts_on)
-    _check_cascade(offer, agreement, order.choice_reason)
     total = agreement.unit_price * order.quantity
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
     committed, placed_so_far = totals.lot_figures(db, lot.id)
+    _check_cascade(db, lot, committed, agreement, order.choice_reason)
     _refuse_beyond_maximum(lot, committed, total)
     now = clock.now()
     call_off = CallOff(

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, delete, func, select, type_coerce
+from sqlalchemy import BigInteger, delete, func, literal, select, type_coerce
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -68,34 +68,58 @@ def month_of(call_off: CallOff) -> str:
     return call_off.placed_at.astimezone(COPENHAGEN).strftime("%Y-%m")
 
 
-def _increment(db: Session, model, keys: dict, change: Share, orders: int) -> None:
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**keys, committed=change.committed, paid=change.paid, orders=orders)
-    stmt = stmt.on_conflict_do_update(
-        index_elements=list(keys),
+def _upsert(db: Session, model):
+    return (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(
+        model
+    )
+
+
+def _adding(model, stmt, keys: list[str]):
+    """On a row that exists, add to it instead of inserting."""
+    return stmt.on_conflict_do_update(
+        index_elements=keys,
         set_={
             "committed": model.committed + stmt.excluded.committed,
             "paid": model.paid + stmt.excluded.paid,
             "orders": model.orders + stmt.excluded.orders,
         },
     )
-    db.execute(stmt)
+
+
+def _increment(db: Session, model, keys: dict, change: Share, orders: int) -> None:
+    stmt = _upsert(db, model).values(
+        **keys, committed=change.committed, paid=change.paid, orders=orders
+    )
+    db.execute(_adding(model, stmt, list(keys)))
+
+
+def _increment_groups(db: Session, keys: dict, tender_id: int, change: Share, orders: int):
+    """One row per target group of the tender, in one statement (the groups read in it)."""
+    groups = tender_target_groups.c
+    rows = (
+        select(
+            *(literal(value).label(name) for name, value in keys.items()),
+            groups.target_group_id,
+            literal(change.committed, Money).label("committed"),
+            literal(change.paid, Money).label("paid"),
+            literal(orders).label("orders"),
+        )
+        .where(groups.tender_id == tender_id)
+        .order_by(groups.target_group_id)
+    )
+    columns = [*keys, "target_group_id", "committed", "paid", "orders"]
+    stmt = _upsert(db, GroupMonth).from_select(columns, rows)
+    db.execute(_adding(GroupMonth, stmt, [*keys, "target_group_id"]))
 
 
 def _apply(db: Session, call_off: CallOff, change: Share, orders: int) -> None:
     if not change and not orders:
         return
     month = month_of(call_off)
-    groups = db.scalars(
-        select(tender_target_groups.c.target_group_id)
-        .where(tender_target_groups.c.tender_id == call_off.lot.tender_id)
-        .order_by(tender_target_groups.c.target_group_id)
-    ).all()
     _increment(db, LotTotal, {"lot_id": call_off.lot_id}, change, orders)
     jobcentre = {"month": month, "jobcentre_id": call_off.jobcentre_id}
     _increment(db, JobcentreMonth, jobcentre, change, orders)
-    for group_id in groups:
-        _increment(db, GroupMonth, jobcentre | {"target_group_id": group_id}, change, orders)
+    _increment_groups(db, jobcentre, call_off.lot.tender_id, change, orders)
     supplier = {
         "month": month,
         "region_id": call_off.jobcentre.region_id,
@@ -115,8 +139,7 @@ def record_change(db: Session, call_off: CallOff, before: Share) -> None:
 
 
 def _increment_purchases(db: Session, model, keys: dict, amount: Decimal, count: int) -> None:
-    insert = postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert
-    stmt = insert(model).values(**keys, amount=amount, purchases=count)
+    stmt = _upsert(db, model).values(**keys, amount=amount, purchases=count)
     stmt = stmt.on_conflict_do_update(
         index_elements=list(keys),
         set_={

@@ -27,6 +27,7 @@ from app.db import make_engine, set_write_intent
 from app.errors import DomainError
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation, OrganisationKind
+from app.spend import totals
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import Lot, Scope, Tender, TenderState
 
@@ -207,7 +208,10 @@ def _run(engine, race: Race) -> None:
 
 
 def _stored(engine, race: Race) -> tuple[int, Decimal]:
+    """The lot's orders and its committed amount, after checking that the summary figures
+    kept by every transaction of the race equal the figures computed from the orders."""
     with Session(engine) as session:
+        assert totals.differences(session) == []
         rows = session.scalar(select(func.count()).where(CallOff.lot_id == race.lot_id))
         return rows, services.committed_amount(session, race.lot_id)
 
@@ -234,23 +238,23 @@ def test_without_the_lock_the_same_race_passes_the_maximum(engine, monkeypatch):
         pytest.skip("the row lock is PostgreSQL's; SQLite serializes every writer")
     race = _nearly_full_lot(engine)
     everyone_has_read = threading.Barrier(len(QUANTITIES))
-    read_committed = services.committed_amount
+    read_figures = totals.lot_figures
 
     def unlocked(db, lot_id):
         return db.get(Lot, lot_id)
 
     def read_then_wait(db, lot_id):
-        amount = read_committed(db, lot_id)
+        figures = read_figures(db, lot_id)
         # Let every order read the same room before any of them takes it.
         with contextlib.suppress(threading.BrokenBarrierError):
             everyone_has_read.wait(timeout=10)
-        return amount
+        return figures
 
     monkeypatch.setattr(services, "_lock_lot", unlocked)
-    monkeypatch.setattr(services, "committed_amount", read_then_wait)
+    monkeypatch.setattr(totals, "lot_figures", read_then_wait)
     # Order numbers and the lot's alerts are kept under the lock too; unlocked they would
     # collide first (unique constraints), hiding what this test shows.
-    monkeypatch.setattr(services, "_next_number", lambda db, lot: f"B-RACE-{uuid.uuid4().hex}")
+    monkeypatch.setattr(services, "_next_number", lambda lot, n: f"B-RACE-{uuid.uuid4().hex}")
     monkeypatch.setattr(services, "alert_if_passed", lambda db, lot, committed: [])
     _run(engine, race)
     monkeypatch.undo()
@@ -289,3 +293,35 @@ def test_parallel_invoices_above_their_totals_never_pass_the_maximum(engine):
     assert (len(race.placed), len(race.refused)) == (4, 4)
     assert committed == MAXIMUM
     assert all("does not fit within the lot's maximum" in m for _id, m in race.refused)
+
+
+def test_parallel_moves_on_one_jobcentres_orders_keep_the_summary_figures_exact(engine):
+    """Sixteen orders of one jobcentre in one month, each moved at once: half approved after
+    delivery and invoice, half cancelled. Every move adds to the same summary rows."""
+    race = _nearly_full_lot(engine, already=1)
+    with Session(engine) as session:
+        orderer = session.get(User, race.jobcentre_user_id)
+        seller = session.get(User, race.supplier_user_id)
+        agreement = session.get(Agreement, race.agreement_id)
+        orders = [
+            services.place_order(session, orderer, agreement, _order(race, 1)) for _ in range(16)
+        ]
+        for order in orders[:8]:
+            services.accept(session, seller, order)
+            services.deliver(session, seller, order)
+            services.send_invoice(session, seller, order, InvoiceInput(PRICE, "F-1", ""))
+        session.commit()
+        order_ids = [order.id for order in orders]
+
+    def move(session, order_id: int) -> None:
+        actor = session.get(User, race.jobcentre_user_id)
+        order = session.get(CallOff, order_id)
+        if order_id in order_ids[:8]:
+            services.approve_invoice(session, actor, order)
+        else:
+            services.cancel(session, actor, order, "Borgeren fik job")
+
+    _all_at_once(engine, race, order_ids, move)
+    _rows, committed = _stored(engine, race)  # checks every summary figure against the orders
+    assert race.errors == [] and len(race.placed) == 16
+    assert committed == PRICE * 9  # the first order and the eight approved
