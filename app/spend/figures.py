@@ -78,8 +78,8 @@ def purchase_month_label(db: Session):
     return func.substr(cast(OutsidePurchase.purchased_on, String), 1, 7)
 
 
-def _ore(column):
-    """A money column as the whole øre it is stored in, for sums over CASE expressions."""
+def as_ore(column):
+    """A money column as the whole øre it is stored in, for sums (and CASE expressions)."""
     return type_coerce(column, BigInteger)
 
 
@@ -87,14 +87,14 @@ def committed_ore():
     """One order's committed amount, in øre."""
     return case(
         (CallOff.state.in_(RELEASED), 0),
-        (CallOff.invoice_amount > CallOff.total, _ore(CallOff.invoice_amount)),
-        else_=_ore(CallOff.total),
+        (CallOff.invoice_amount > CallOff.total, as_ore(CallOff.invoice_amount)),
+        else_=as_ore(CallOff.total),
     )
 
 
 def paid_ore():
     """One order's approved invoice, in øre."""
-    return case((CallOff.state == CallOffState.PAID, _ore(CallOff.invoice_amount)), else_=0)
+    return case((CallOff.state == CallOffState.PAID, as_ore(CallOff.invoice_amount)), else_=0)
 
 
 @dataclass(frozen=True)
@@ -130,7 +130,7 @@ def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> 
     """Each lot of the region's active frameworks with its committed amount (as kept in its
     running figures); one query."""
     stmt = (
-        select(Lot, func.coalesce(_ore(LotTotal.committed), 0))
+        select(Lot, func.coalesce(as_ore(LotTotal.committed), 0))
         .join(Tender, Lot.tender_id == Tender.id)
         .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
         .where(Tender.region_id == region_id, Tender.state == TenderState.ACTIVE)

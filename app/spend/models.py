@@ -46,6 +46,17 @@ class LotTotal(_Figures, Base):
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
 
 
+class JobcentreLotTotal(_Figures, Base):
+    """A jobcentre's orders on one lot from one supplier, over all time."""
+
+    __tablename__ = "spend_jobcentre_lot_totals"
+    __table_args__ = (Index("ix_spend_jobcentre_lot_totals_supplier_id", "supplier_id"),)
+
+    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), primary_key=True)
+    lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), primary_key=True)
+
+
 class JobcentreMonth(_Figures, Base):
     """A jobcentre's orders placed in a Copenhagen month ('YYYY-MM')."""
 

@@ -25,6 +25,7 @@ from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
 from app.spend.figures import (
     Period,
+    as_ore,
     committed_ore,
     copenhagen_month,
     paid_ore,
@@ -33,6 +34,7 @@ from app.spend.figures import (
 )
 from app.spend.models import (
     GroupMonth,
+    JobcentreLotTotal,
     JobcentreMonth,
     OutsideGroupMonth,
     OutsideMonth,
@@ -92,32 +94,42 @@ def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, 
     summary = _summary_for(dimension, filters)
     if summary is None:
         rows = _orders_by_order(db, dimension, filters)
+    elif summary is JobcentreLotTotal:  # the orders' own columns, summed already
+        rows = _orders_by_order(db, dimension, filters, summary)
     else:
         rows = _orders_by_summary(db, summary, dimension, filters)
     order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
     return sorted(rows, key=order)
 
 
-#: Each summary table, the dimensions it can group by and the filters it can honour (besides
-#: a period of whole months); the first that serves a table is used.
+FILTER_FIELDS = ("region_id", "jobcentre_id", "supplier_id", "target_group_id", "tender_id")
+#: Each summary table, the dimensions it can group by and the filters it can honour; monthly
+#: ones answer a period of whole months, the others only all time. The first that serves a
+#: table is used.
 SUMMARIES = (
-    (JobcentreMonth, {"jobcentre", "region", "month"}, {"region_id", "jobcentre_id"}),
+    (JobcentreMonth, {"jobcentre", "region", "month"}, {"region_id", "jobcentre_id"}, True),
     (
         GroupMonth,
         {"jobcentre", "region", "month", "target_group"},
         {"region_id", "jobcentre_id", "target_group_id"},
+        True,
     ),
-    (SupplierMonth, {"supplier", "region", "month"}, {"region_id", "supplier_id"}),
+    (SupplierMonth, {"supplier", "region", "month"}, {"region_id", "supplier_id"}, True),
+    (
+        JobcentreLotTotal,
+        {"jobcentre", "region", "supplier", "lot", "target_group"},
+        set(FILTER_FIELDS),
+        False,
+    ),
 )
-FILTER_FIELDS = ("region_id", "jobcentre_id", "supplier_id", "target_group_id", "tender_id")
 
 
 def _summary_for(dimension: str, filters: Filters):
-    if not filters.period.whole_months:
-        return None
     chosen = {name for name in FILTER_FIELDS if getattr(filters, name)}
-    for model, dimensions, honoured in SUMMARIES:
-        if dimension in dimensions and chosen <= honoured:
+    all_time = filters.period.start is None and filters.period.end is None
+    for model, dimensions, honoured, monthly in SUMMARIES:
+        answers = filters.period.whole_months if monthly else all_time
+        if answers and dimension in dimensions and chosen <= honoured:
             return model
     return None
 
@@ -177,19 +189,27 @@ def _by_supplier(stmt, supplier_id):
     return stmt, company.name
 
 
-def _orders_by_order(db: Session, dimension: str, filters: Filters) -> list:
+def _orders_by_order(db: Session, dimension: str, filters: Filters, bought=None) -> list:
+    """Grouped from the orders, or with `bought` (JobcentreLotTotal, all time) from their sums
+    per jobcentre, lot and supplier: the same columns, so the same statement."""
     jobcentre = aliased(Organisation)
-    stmt = select(func.sum(committed_ore()), func.sum(paid_ore())).select_from(CallOff)
-    stmt = stmt.join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
+    if bought is None:
+        source = CallOff
+        sums = (func.sum(committed_ore()), func.sum(paid_ore()))
+    else:
+        source = bought
+        sums = (func.sum(as_ore(bought.committed)), func.sum(as_ore(bought.paid)))
+    stmt = select(*sums).select_from(source)
+    stmt = stmt.join(jobcentre, source.jobcentre_id == jobcentre.id)
     needs_tender = (
         dimension in ("target_group", "lot") or filters.target_group_id or filters.tender_id
     )
     if needs_tender:
-        stmt = stmt.join(Lot, CallOff.lot_id == Lot.id).join(Tender, Lot.tender_id == Tender.id)
+        stmt = stmt.join(Lot, source.lot_id == Lot.id).join(Tender, Lot.tender_id == Tender.id)
     if dimension in PLACES:
         stmt, label = _by_place(stmt, dimension, jobcentre)
     elif dimension == "supplier":
-        stmt, label = _by_supplier(stmt, CallOff.supplier_id)
+        stmt, label = _by_supplier(stmt, source.supplier_id)
     elif dimension == "target_group":
         stmt = stmt.join(tender_target_groups, tender_target_groups.c.tender_id == Tender.id).join(
             TargetGroup, TargetGroup.id == tender_target_groups.c.target_group_id
@@ -213,14 +233,16 @@ def _orders_by_order(db: Session, dimension: str, filters: Filters) -> list:
     if filters.region_id:
         stmt = stmt.where(jobcentre.region_id == filters.region_id)
     if filters.jobcentre_id:
-        stmt = stmt.where(CallOff.jobcentre_id == filters.jobcentre_id)
+        stmt = stmt.where(source.jobcentre_id == filters.jobcentre_id)
     if filters.supplier_id:
-        stmt = stmt.where(CallOff.supplier_id == filters.supplier_id)
+        stmt = stmt.where(source.supplier_id == filters.supplier_id)
     if filters.tender_id:
         stmt = stmt.where(Tender.id == filters.tender_id)
     if filters.target_group_id:
         stmt = stmt.where(Tender.id.in_(tenders_for_group(filters.target_group_id)))
-    stmt = filters.period.orders(stmt).group_by(label)
+    if bought is None:
+        stmt = filters.period.orders(stmt)
+    stmt = stmt.group_by(label)
     return [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
 
 

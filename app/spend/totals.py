@@ -1,12 +1,13 @@
 """The summary figures the dashboards read, kept in the same transaction as every change to an
-order or an outside purchase: orders per lot, and per month by jobcentre, by jobcentre and
-target group, and by region and supplier; outside purchases per month and class by jobcentre,
-and by region and target group. Rebuilt in one statement each, and checked against the rows.
+order or an outside purchase. Orders: per lot; per jobcentre, lot and supplier; and per month
+by jobcentre, by jobcentre and target group, and by region and supplier. Outside purchases: per
+month and class by jobcentre, and by region and target group. Each can be rebuilt in one
+statement, and checked against the rows it sums.
 
 Every change is an increment (`SET committed = committed + :delta`), never a read followed by
 a write, so two transactions changing the same row cannot lose each other's figures. Rows are
-touched in one fixed order (lot, jobcentre, groups by id, supplier) so that two transactions
-never wait for each other in a circle.
+touched in one fixed order (lot, jobcentre's lot, jobcentre's month, groups by id, supplier)
+so that two transactions never wait for each other in a circle.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, delete, func, literal, select, type_coerce
+from sqlalchemy import delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -23,9 +24,16 @@ from app.clock import COPENHAGEN
 from app.db import Money
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase
-from app.spend.figures import committed_ore, copenhagen_month, paid_ore, purchase_month_label
+from app.spend.figures import (
+    as_ore,
+    committed_ore,
+    copenhagen_month,
+    paid_ore,
+    purchase_month_label,
+)
 from app.spend.models import (
     GroupMonth,
+    JobcentreLotTotal,
     JobcentreMonth,
     LotTotal,
     OutsideGroupMonth,
@@ -117,6 +125,12 @@ def _apply(db: Session, call_off: CallOff, change: Share, orders: int) -> None:
         return
     month = month_of(call_off)
     _increment(db, LotTotal, {"lot_id": call_off.lot_id}, change, orders)
+    bought = {
+        "jobcentre_id": call_off.jobcentre_id,
+        "lot_id": call_off.lot_id,
+        "supplier_id": call_off.supplier_id,
+    }
+    _increment(db, JobcentreLotTotal, bought, change, orders)
     jobcentre = {"month": month, "jobcentre_id": call_off.jobcentre_id}
     _increment(db, JobcentreMonth, jobcentre, change, orders)
     _increment_groups(db, jobcentre, call_off.lot.tender_id, change, orders)
@@ -202,11 +216,17 @@ def _computed(db: Session) -> dict:
     jobcentre = aliased(Organisation)
     purchase_month = purchase_month_label(db)
     purchase_sums = (
-        func.sum(type_coerce(OutsidePurchase.amount, BigInteger)).label("amount"),
+        func.sum(as_ore(OutsidePurchase.amount)).label("amount"),
         func.count().label("purchases"),
     )
     return {
         LotTotal: select(CallOff.lot_id.label("lot_id"), *sums).group_by(CallOff.lot_id),
+        JobcentreLotTotal: select(
+            CallOff.jobcentre_id.label("jobcentre_id"),
+            CallOff.lot_id.label("lot_id"),
+            CallOff.supplier_id.label("supplier_id"),
+            *sums,
+        ).group_by(CallOff.jobcentre_id, CallOff.lot_id, CallOff.supplier_id),
         JobcentreMonth: select(
             month.label("month"), CallOff.jobcentre_id.label("jobcentre_id"), *sums
         ).group_by(month, CallOff.jobcentre_id),
@@ -261,7 +281,7 @@ def rebuild(db: Session) -> None:
 
 def _raw(column):
     """Money in whole øre, as the computed sums come back; anything else as it is."""
-    return type_coerce(column, BigInteger) if isinstance(column.type, Money) else column
+    return as_ore(column) if isinstance(column.type, Money) else column
 
 
 def differences(db: Session) -> list[str]:

@@ -20,6 +20,7 @@ from app.spend import tables, totals
 from app.spend.figures import Period
 from app.spend.models import (
     GroupMonth,
+    JobcentreLotTotal,
     JobcentreMonth,
     LotTotal,
     OutsideGroupMonth,
@@ -27,7 +28,7 @@ from app.spend.models import (
     SupplierMonth,
 )
 from app.spend.tables import Filters
-from app.tenders.models import Scope
+from app.tenders.models import Lot, Scope
 from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
     AALBORG,
     ODENSE,
@@ -92,7 +93,7 @@ def test_a_change_past_the_services_is_found_and_a_rebuild_repairs_it(db):
     order = place(db, lot, quantity=2)
     db.execute(update(CallOff).where(CallOff.id == order.id).values(quantity=3, total=3000))
     found = totals.differences(db)
-    assert len(found) == 4  # the lot, the jobcentre's month, its group's, the supplier's
+    assert len(found) == 5  # the lot, the jobcentre's lot, its month, its group's, the supplier's
     assert any(line.startswith("spend_lot_totals") for line in found)
     totals.rebuild(db)
     assert totals.differences(db) == []
@@ -160,6 +161,16 @@ def _served_cases(db):
         {"supplier_id": supplier},
         {"region_id": region, "supplier_id": supplier},
     ]
+    tender = db.scalar(
+        select(Lot.tender_id)
+        .join(CallOff, CallOff.lot_id == Lot.id)
+        .where(CallOff.number.like("B-RU-TEST-%"))
+    )
+    filters += [
+        {"tender_id": tender},
+        {"jobcentre_id": odense, "supplier_id": supplier},
+        {"region_id": region, "tender_id": tender, "target_group_id": handicap},
+    ]
     for dimension, chosen, period in product(tables.ORDER_DIMENSIONS, filters, periods):
         found = Filters(period=period, **chosen)
         summary = tables._summary_for(dimension, found)
@@ -170,9 +181,17 @@ def _served_cases(db):
 def test_each_summary_answers_every_table_it_serves_exactly_as_the_orders_do(db):
     every_move(db)
     served = list(_served_cases(db))
-    assert {summary for _d, _f, summary in served} == {JobcentreMonth, GroupMonth, SupplierMonth}
+    assert {summary for _d, _f, summary in served} == {
+        JobcentreMonth,
+        GroupMonth,
+        SupplierMonth,
+        JobcentreLotTotal,
+    }
     for dimension, filters, summary in served:
-        from_summary = sorted(tables._orders_by_summary(db, summary, dimension, filters))
+        if summary is JobcentreLotTotal:
+            from_summary = sorted(tables._orders_by_order(db, dimension, filters, summary))
+        else:
+            from_summary = sorted(tables._orders_by_summary(db, summary, dimension, filters))
         from_orders = sorted(tables._orders_by_order(db, dimension, filters))
         assert from_summary == from_orders, (dimension, filters, summary.__name__)
 
@@ -180,14 +199,20 @@ def test_each_summary_answers_every_table_it_serves_exactly_as_the_orders_do(db)
 @pytest.mark.parametrize(
     ("dimension", "chosen"),
     [
-        ("lot", {}),
-        ("supplier", {"target_group_id": 1}),
-        ("jobcentre", {"tender_id": 1}),
+        ("lot", {"period": Period(date(2026, 11, 1), None)}),
+        ("supplier", {"target_group_id": 1, "period": Period(None, date(2026, 11, 30))}),
+        ("jobcentre", {"tender_id": 1, "period": Period(date(2026, 1, 1), date(2026, 1, 31))}),
         ("month", {"supplier_id": 1, "jobcentre_id": 1}),
+        ("month", {"tender_id": 1}),
     ],
 )
 def test_what_no_summary_holds_is_read_from_the_orders(dimension, chosen):
     assert tables._summary_for(dimension, Filters(**chosen)) is None
+
+
+def test_all_time_by_lot_or_framework_is_read_from_the_jobcentres_lot_totals():
+    assert tables._summary_for("lot", Filters()) is JobcentreLotTotal
+    assert tables._summary_for("jobcentre", Filters(tender_id=1)) is JobcentreLotTotal
 
 
 def test_the_supplier_summary_counts_each_order_of_the_supplier_once(db):
