@@ -101,6 +101,8 @@ class OutsidePurchase(Base):
         UniqueConstraint("jobcentre_id", "line_key"),
         Index("ix_outside_purchases_jobcentre_day", "jobcentre_id", "purchased_on"),
         Index("ix_outside_purchases_class", "classification", "follow_up"),
+        # The list walks newest first by position (app.pagination.window).
+        Index("ix_outside_purchases_day_id", "purchased_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

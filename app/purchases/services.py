@@ -483,6 +483,15 @@ class BreachSummary:
     amount: Decimal
 
 
+def open_breaches(db: Session, user: User) -> int:
+    """How many breaches the user may see still await a follow-up; one count."""
+    visible = visible_purchases(user).where(
+        OutsidePurchase.classification == Classification.BREACH,
+        OutsidePurchase.follow_up == FollowUp.OPEN,
+    )
+    return db.scalar(select(func.count()).select_from(visible.subquery())) or 0
+
+
 def breaches_by_jobcentre(db: Session, user: User) -> list[BreachSummary]:
     """Per jobcentre the user may see: its breaches by follow-up state and their sum; one
     grouped query."""

@@ -16,7 +16,7 @@ from app.forms import ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, paginate
+from app.pagination import contains_pattern, id_arg, window
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
@@ -51,13 +51,11 @@ def index():
                 OutsidePurchase.voucher.ilike(pattern, escape="\\"),
             )
         )
-    page = paginate(
-        db.session,
-        stmt.order_by(OutsidePurchase.purchased_on.desc(), OutsidePurchase.id.desc()),
-    )
+    # Newest first by position, as the orders: a region's list grows by the year.
+    found = window(db.session, stmt, OutsidePurchase.purchased_on, OutsidePurchase.id)
     return render_template(
         "purchases/index.html",
-        page=page,
+        window=found,
         args=args,
         classes=list(Classification),
         follow_ups=list(FollowUp),

@@ -20,7 +20,7 @@ from app.i18n import format_points
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
 from app.pagination import id_arg, paginate_list
-from app.purchases.services import breaches_by_jobcentre
+from app.purchases.services import open_breaches
 from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart, table_chart
 from app.spend.figures import Period
@@ -78,7 +78,6 @@ def region():
     filters = _filters(region_id=current_user.organisation_id)
     lots = _region_lots(filters)
     found = _region_tables(filters, lots)
-    breaches = breaches_by_jobcentre(db.session, current_user)
     return render_template(
         "spend/region.html",
         **_filter_choices(),
@@ -87,7 +86,7 @@ def region():
         # The lots have their own chart, with the 80% and 100% marks.
         charts={t.name: table_chart(t, t.title) for t in found if t.name != "lots"}
         | {"lots": _lot_chart(lots)},
-        open_breaches=sum(row.open for row in breaches),
+        open_breaches=open_breaches(db.session, current_user),
         dashboard="region",
         near=[use for use in _most_used(lots) if use.warning],
         ending=sorted(
