@@ -262,6 +262,34 @@ def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> 
     return placed / elapsed
 
 
+def check_the_figures(app) -> tuple[int, int]:
+    """After the orders: the lots whose committed amount (summed from their orders) passed the
+    maximum, and the summary figures that differ from the orders and purchases."""
+    from app.calloffs.models import RELEASED, CallOff
+    from app.db import db
+    from app.spend import totals
+    from app.spend.figures import committed_ore
+    from app.tenders.models import Lot
+
+    with app.app_context():
+        session = db.session
+        committed = (
+            select(CallOff.lot_id, func.sum(committed_ore()).label("ore"))
+            .where(CallOff.state.not_in(RELEASED))
+            .group_by(CallOff.lot_id)
+            .subquery()
+        )
+        over = session.scalar(
+            select(func.count())
+            .select_from(Lot)
+            .join(committed, committed.c.lot_id == Lot.id)
+            .where(committed.c.ore > Lot.maximum_value)  # both in øre, compared in SQL
+        )
+        differing = len(totals.differences(session))
+        db.session.remove()
+    return over, differing
+
+
 def _growth(now: float, before: float | None) -> str:
     return f"{now / before:.2f}×" if before else ""
 
@@ -311,7 +339,10 @@ def main() -> None:
         dialect = db.engine.dialect.name
         version = db.session.connection().connection.dbapi_connection
         server = getattr(version, "info", None)
-        server = f" {server.server_version}" if server is not None else ""
+        if server is not None:  # 150020 is PostgreSQL 15.20
+            server = f" {server.server_version // 10000}.{server.server_version % 10000}"
+        else:
+            server = ""
         db.session.remove()
     baseline = None
     if args.baseline:
@@ -319,6 +350,7 @@ def main() -> None:
     results = measure_pages(app, args.runs)
     one_lot = measure_orders_per_second(app, args.clients, args.orders_per_client, lots=1)
     spread = measure_orders_per_second(app, args.clients, args.orders_per_client, args.lots)
+    over, differing = check_the_figures(app)
 
     export = next((r for r in results if r["rows"] is not None), None)
     lines = [
@@ -335,7 +367,8 @@ def main() -> None:
         )
     lines.append(
         f"Orders placed per second by {args.clients} concurrent clients: {one_lot:.0f} on one "
-        f"lot, {spread:.0f} spread over {args.lots} lots."
+        f"lot, {spread:.0f} spread over {args.lots} lots. Afterwards {over} lots were beyond "
+        f"their maximum and {differing} summary figures differed from the orders and purchases."
     )
     text = "\n".join(lines)
     print(text)

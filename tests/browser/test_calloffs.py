@@ -86,3 +86,26 @@ def test_an_order_beyond_the_maximum_is_refused_with_the_amount_left(page):
     check_accessibility(page)
     page.goto("/orders?q=OD-BROWSER-9")
     expect(page.locator("main")).to_contain_text("Ingen bestillinger matcher søgningen")
+
+
+def test_a_region_narrows_its_orders_by_period_and_takes_them_as_a_spreadsheet(page, tmp_path):
+    from openpyxl import load_workbook
+
+    log_in(page, "region.syddanmark@demo.dk")
+    page.get_by_role("link", name="Bestillinger").first.click()
+    page.get_by_label("Afgivet fra").fill("2026-01-01")
+    page.get_by_role("button", name="Søg").click()
+    check_accessibility(page)
+    expect(page.get_by_label("Afgivet fra")).to_have_value("2026-01-01")
+    rows = page.locator("tbody tr")
+    expect(rows.first).to_be_visible()
+    shown = [row.locator("td").first.inner_text().split("\n")[0] for row in rows.all()]
+    with page.expect_download() as download:
+        page.get_by_role("link", name="De fundne ordrer som XLSX").click()
+    assert download.value.suggested_filename == "ordrer.xlsx"
+    saved = tmp_path / "ordrer.xlsx"
+    download.value.save_as(saved)
+    sheet = load_workbook(saved).active
+    numbers = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert sheet.cell(1, 1).value == "Bestillingsnummer"
+    assert numbers[: len(shown)] == shown  # the same orders, newest first
