@@ -136,49 +136,45 @@ def _summary_for(dimension: str, filters: Filters):
 
 def _orders_by_summary(db: Session, summary, dimension: str, filters: Filters) -> list:
     stmt = select(func.sum(summary.committed), func.sum(summary.paid)).select_from(summary)
-    jobcentre = aliased(Organisation)
-    if dimension == "jobcentre":
-        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id)
-        label = jobcentre.name
-    elif dimension == "region":
-        region = aliased(Organisation)
-        if summary is SupplierMonth:
-            stmt = stmt.join(region, summary.region_id == region.id)
-        else:
-            stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id).join(
-                region, jobcentre.region_id == region.id
-            )
-        label = region.name
-    elif dimension == "supplier":
+    if dimension == "supplier":
         stmt, label = _by_supplier(stmt, summary.supplier_id)
-    elif dimension == "target_group":
-        stmt = stmt.join(TargetGroup, summary.target_group_id == TargetGroup.id)
-        label = TargetGroup.name
     else:
-        label = summary.month
-    stmt = stmt.add_columns(label.label("label"))
-    if filters.region_id:
-        if summary is SupplierMonth:
-            stmt = stmt.where(summary.region_id == filters.region_id)
-        else:
-            stmt = stmt.where(
-                summary.jobcentre_id.in_(
-                    select(Organisation.id).where(Organisation.region_id == filters.region_id)
-                )
-            )
-    if filters.jobcentre_id:
-        stmt = stmt.where(summary.jobcentre_id == filters.jobcentre_id)
-    if filters.supplier_id:
-        stmt = stmt.where(summary.supplier_id == filters.supplier_id)
-    if filters.target_group_id:
-        stmt = stmt.where(summary.target_group_id == filters.target_group_id)
+        stmt, label = _summary_label(stmt, summary, dimension)
+    stmt = _narrowed(stmt.add_columns(label.label("label")), summary, filters)
+    stmt = stmt.group_by(label)
+    return [(name, committed or ZERO, paid or ZERO) for committed, paid, name in db.execute(stmt)]
+
+
+def _summary_label(stmt, summary, dimension: str):
+    """A summary's rows joined to what names them: jobcentre, region, target group, month."""
+    jobcentre, region = aliased(Organisation), aliased(Organisation)
+    if dimension == "jobcentre":
+        return stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id), jobcentre.name
+    if dimension == "region" and hasattr(summary, "region_id"):
+        return stmt.join(region, summary.region_id == region.id), region.name
+    if dimension == "region":
+        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id)
+        return stmt.join(region, jobcentre.region_id == region.id), region.name
+    if dimension == "target_group":
+        return stmt.join(TargetGroup, summary.target_group_id == TargetGroup.id), TargetGroup.name
+    return stmt, summary.month
+
+
+def _narrowed(stmt, summary, filters: Filters):
+    """A summary's rows narrowed by the filters it honours and the months of the period."""
+    if filters.region_id and hasattr(summary, "region_id"):
+        stmt = stmt.where(summary.region_id == filters.region_id)
+    elif filters.region_id:
+        stmt = stmt.where(summary.jobcentre_id.in_(_jobcentres_of(filters.region_id)))
+    for name in ("jobcentre_id", "supplier_id", "target_group_id"):
+        if getattr(filters, name):
+            stmt = stmt.where(getattr(summary, name) == getattr(filters, name))
     first, last = filters.period.months
     if first:
         stmt = stmt.where(summary.month >= first)
     if last:
         stmt = stmt.where(summary.month <= last)
-    stmt = stmt.group_by(label)
-    return [(name, committed or ZERO, paid or ZERO) for committed, paid, name in db.execute(stmt)]
+    return stmt
 
 
 def _by_supplier(stmt, supplier_id):
@@ -293,37 +289,8 @@ def _outside_by_summary(db: Session, summary, dimension: str, filters: Filters) 
         .select_from(summary)
         .where(summary.purchases > 0)  # not the rows a reclassification emptied
     )
-    jobcentre, region = aliased(Organisation), aliased(Organisation)
-    if dimension == "jobcentre":
-        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id)
-        label = jobcentre.name
-    elif dimension == "region" and summary is OutsideGroupMonth:
-        stmt = stmt.join(region, summary.region_id == region.id)
-        label = region.name
-    elif dimension == "region":
-        stmt = stmt.join(jobcentre, summary.jobcentre_id == jobcentre.id).join(
-            region, jobcentre.region_id == region.id
-        )
-        label = region.name
-    elif dimension == "target_group":
-        stmt = stmt.join(TargetGroup, summary.target_group_id == TargetGroup.id)
-        label = TargetGroup.name
-    else:
-        label = summary.month
-    stmt = stmt.add_columns(label.label("label"))
-    if filters.region_id and summary is OutsideGroupMonth:
-        stmt = stmt.where(summary.region_id == filters.region_id)
-    elif filters.region_id:
-        stmt = stmt.where(summary.jobcentre_id.in_(_jobcentres_of(filters.region_id)))
-    if filters.jobcentre_id:
-        stmt = stmt.where(summary.jobcentre_id == filters.jobcentre_id)
-    if filters.target_group_id:
-        stmt = stmt.where(summary.target_group_id == filters.target_group_id)
-    first, last = filters.period.months
-    if first:
-        stmt = stmt.where(summary.month >= first)
-    if last:
-        stmt = stmt.where(summary.month <= last)
+    stmt, label = _summary_label(stmt, summary, dimension)
+    stmt = _narrowed(stmt.add_columns(label.label("label")), summary, filters)
     return list(db.execute(stmt.group_by(label, summary.classification)))
 
 

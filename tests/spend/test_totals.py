@@ -145,12 +145,11 @@ def by_hand(db, jobcentre_id: int, from_day: date = date(2026, 11, 1)) -> tuple:
     return committed, paid
 
 
-def _served_cases(db):
-    """Every dimension and filter a summary serves, with the figures of `every_move`."""
+def _places_and_periods(db):
+    """Odense, its region, a target group, three periods, and the filters they make."""
     odense = user(db, ODENSE).organisation_id
     region = db.get(Organisation, odense).region_id
     handicap = group(db, "Personer med handicap").id
-    supplier = db.scalar(select(CallOff.supplier_id).where(CallOff.jobcentre_id == odense))
     periods = [Period(), Period(date(2026, 11, 1), None), Period(None, date(2026, 10, 31))]
     filters = [
         {},
@@ -158,6 +157,15 @@ def _served_cases(db):
         {"jobcentre_id": odense},
         {"target_group_id": handicap},
         {"region_id": region, "target_group_id": handicap},
+    ]
+    return odense, region, handicap, periods, filters
+
+
+def _served_cases(db):
+    """Every dimension and filter a summary serves, with the figures of `every_move`."""
+    odense, region, handicap, periods, filters = _places_and_periods(db)
+    supplier = db.scalar(select(CallOff.supplier_id).where(CallOff.jobcentre_id == odense))
+    filters += [
         {"supplier_id": supplier},
         {"region_id": region, "supplier_id": supplier},
     ]
@@ -259,17 +267,7 @@ def test_the_kept_purchase_figures_equal_the_purchases_when_stored_imported_and_
 
 def test_each_purchase_summary_answers_every_table_it_serves_exactly_as_the_purchases_do(db):
     every_kind_of_purchase(db)
-    odense = user(db, ODENSE).organisation_id
-    region = db.get(Organisation, odense).region_id
-    handicap = group(db, "Personer med handicap").id
-    periods = [Period(), Period(date(2026, 11, 1), None), Period(None, date(2026, 10, 31))]
-    filters = [
-        {},
-        {"region_id": region},
-        {"jobcentre_id": odense},
-        {"target_group_id": handicap},
-        {"region_id": region, "target_group_id": handicap},
-    ]
+    _odense, _region, handicap, periods, filters = _places_and_periods(db)
     served = set()
     for dimension, chosen, period in product(tables.OUTSIDE_DIMENSIONS, filters, periods):
         found = Filters(period=period, **chosen)
