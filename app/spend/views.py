@@ -16,6 +16,7 @@ from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
 from app.documents.pdf import render_pdf
+from app.evaluation.models import Agreement
 from app.i18n import format_points
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
@@ -27,7 +28,7 @@ from app.spend.figures import Period
 from app.spend.tables import Filters, Table
 from app.suppliers.services import supplier_of
 from app.targetgroups.models import TargetGroup
-from app.tenders.models import Tender, TenderState
+from app.tenders.models import Scope, Tender, TenderState
 
 spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 
@@ -80,7 +81,7 @@ def region():
     found = _region_tables(filters, lots)
     return render_template(
         "spend/region.html",
-        **_filter_choices(),
+        **_filter_choices("region"),
         lots=lots,
         tables=found,
         # The lots have their own chart, with the 80% and 100% marks.
@@ -195,16 +196,22 @@ WHO = {
 }
 
 
-def _filter_choices(national: bool = False) -> dict:
-    """What the filter form offers: target groups, active frameworks, and (nationally) regions."""
+def _filter_choices(dashboard: str) -> dict:
+    """What the filter form offers: target groups, the active frameworks that concern the
+    dashboard's organisation, and (nationally) regions."""
     session = db.session
     return {
         "period": Period(_day("from"), _day("to")),
         "group_id": id_arg("target_group"),
         "groups": session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
         "tender_id": id_arg("tender"),
-        "tenders": session.scalars(
-            select(Tender).where(Tender.state == TenderState.ACTIVE).order_by(Tender.reference)
+        "tenders": session.execute(
+            _concerned(
+                dashboard,
+                select(Tender.id, Tender.reference, Tender.title).where(
+                    Tender.state == TenderState.ACTIVE
+                ),
+            ).order_by(Tender.reference)
         ).all(),
         "region_id": id_arg("region"),
         "regions": session.scalars(
@@ -212,15 +219,38 @@ def _filter_choices(national: bool = False) -> dict:
             .where(Organisation.kind == OrganisationKind.REGION)
             .order_by(Organisation.name)
         ).all()
-        if national
+        if dashboard == "national"
         else [],
     }
+
+
+def _concerned(dashboard: str, stmt):
+    """The frameworks a dashboard's organisation has to do with: a region's own and the
+    national ones, those covering a jobcentre, those a supplier holds agreements under; all
+    of them nationally."""
+    organisation = current_user.organisation
+    if dashboard == "region":
+        return stmt.where((Tender.region_id == organisation.id) | (Tender.scope == Scope.NATIONAL))
+    if dashboard == "jobcentre":
+        return stmt.where(
+            (Tender.region_id == organisation.region_id) | (Tender.scope == Scope.NATIONAL)
+        )
+    if dashboard == "supplier":
+        supplier = supplier_of(db.session, organisation.id)
+        return stmt.where(
+            Tender.id.in_(
+                select(Agreement.tender_id).where(
+                    Agreement.supplier_id == (supplier.id if supplier else -1)
+                )
+            )
+        )
+    return stmt
 
 
 def _tables_page(name: str, heading: str):
     return render_template(
         "spend/tables.html",
-        **_filter_choices(national=name == "national"),
+        **_filter_choices(name),
         dashboard=name,
         heading=heading,
         tables=(found := _dashboard_tables(name)),
@@ -324,7 +354,7 @@ def table(dashboard: str, name: str):
     page = paginate_list(found.rows, size=TABLE_PAGE)
     return render_template(
         "spend/table.html",
-        **_filter_choices(national=dashboard == "national"),
+        **_filter_choices(dashboard),
         dashboard=dashboard,
         heading=HEADINGS[dashboard](),
         table=found,

@@ -121,3 +121,19 @@ def test_the_jobcentre_sees_its_whole_table_of_suppliers(client, db):
     login(client, ODENSE)
     whole = text(client.get("/spend/jobcentre/tables/supplier"))
     assert "Akademikerhuset ApS" in whole and "Vores forbrug" in whole  # back to the dashboard
+
+
+def test_the_framework_filter_offers_the_frameworks_that_concern_the_dashboard(client, db, app):
+    from app.tenders.models import Scope
+
+    own = framework(db, "SD").tender.reference
+    national = framework(db, "HS", scope=Scope.NATIONAL).tender.reference
+    other = framework(db, "NJ").tender.reference
+    db.commit()
+    login(client, SD_STAFF)
+    choices = text(client.get("/spend/")).split('id="tender"')[1].split("</select>")[0]
+    assert own in choices and national in choices and other not in choices
+    ministry = app.test_client()
+    login(ministry, "ministeriet@demo.dk")
+    choices = text(ministry.get("/spend/national")).split('id="tender"')[1].split("</select>")[0]
+    assert own in choices and national in choices and other in choices
