@@ -31,27 +31,36 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-class Money(TypeDecorator):
-    """Kroner as `Decimal` in code, whole øre in an integer column; never a float."""
+class Hundredths(TypeDecorator):
+    """A `Decimal` with at most two decimals in code, whole hundredths in an integer column;
+    never a float (a share in percent, a number of weeks)."""
 
     impl = BigInteger
     cache_ok = True
+    too_precise = "{} has more than two decimals"
 
     def process_bind_param(self, value: Any, dialect: Any) -> int | None:
         if value is None:
             return None
         if isinstance(value, float):
-            raise TypeError("Money must be a Decimal or an int, never a float")
-        amount = Decimal(value)
-        ore = amount * ORE_PER_KRONE
-        if ore != ore.to_integral_value():
-            raise ValueError(f"{amount} kr. is not a whole number of øre")
-        return int(ore)
+            raise TypeError(f"{type(self).__name__} must be a Decimal or an int, never a float")
+        number = Decimal(value)
+        hundredths = number * ORE_PER_KRONE
+        if hundredths != hundredths.to_integral_value():
+            raise ValueError(self.too_precise.format(number))
+        return int(hundredths)
 
     def process_result_value(self, value: Any, dialect: Any) -> Decimal | None:
         if value is None:
             return None
         return (Decimal(value) / ORE_PER_KRONE).quantize(ONE_ORE, rounding=ROUND_HALF_UP)
+
+
+class Money(Hundredths):
+    """Kroner as `Decimal` in code, whole øre in an integer column; never a float."""
+
+    cache_ok = True
+    too_precise = "{} kr. is not a whole number of øre"
 
 
 class UTCDateTime(TypeDecorator):

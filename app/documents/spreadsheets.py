@@ -1,13 +1,16 @@
-"""Large spreadsheets written row by row to a temporary file (XlsxWriter's constant-memory
-mode): memory stays the same for a hundred or a hundred thousand rows."""
+"""Spreadsheets: uploaded CSV and XLSX files read as rows of text, never trusting the file's own
+idea of its size; and large spreadsheets written row by row to a temporary file (XlsxWriter's
+constant-memory mode), so that memory stays the same for a hundred or a hundred thousand rows."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -15,6 +18,159 @@ import xlsxwriter
 from flask import Response, send_file
 
 from app.clock import COPENHAGEN
+from app.errors import DomainError
+from app.files.services import check_upload
+from app.i18n import gettext as _
+from app.i18n import ngettext
+
+
+class LinesRejected(DomainError):
+    """The file, or lines of it, cannot be imported; nothing of it is stored. `problems` are
+    (line number, what is wrong) pairs, every problem of every line at once."""
+
+    def __init__(self, problems: list[tuple[int, str]]) -> None:
+        super().__init__(
+            ngettext(
+                "Nothing was imported: %(num)d line of the file needs correcting.",
+                "Nothing was imported: %(num)d lines of the file need correcting.",
+                len(problems),
+            )
+        )
+        self.problems = problems
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(Decimal(repr(value)))
+    return str(value).strip()
+
+
+def _text(data: bytes) -> str:
+    """UTF-8 (with or without a byte-order mark), or Windows-1252 as Danish Excel saves CSV."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _csv_rows(data: bytes) -> Iterator[list[str]]:
+    text = _text(data)
+    first = text.split("\n", 1)[0]
+    delimiter = max(";,\t", key=first.count)
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
+    try:
+        for row in reader:
+            if any("\n" in cell or "\r" in cell for cell in row):
+                # A quotation mark opened a cell that a later one closed: lines were swallowed.
+                raise DomainError(
+                    _(
+                        "Line %(n)d: a cell runs over several lines; check the quotation marks.",
+                        n=reader.line_num,
+                    )
+                )
+            yield [cell.strip() for cell in row]
+    except csv.Error:
+        raise DomainError(
+            _("The CSV file cannot be read: a quotation mark or a cell is out of place.")
+        ) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    from openpyxl import load_workbook
+
+    unreadable = _("The spreadsheet cannot be read; save it again as .xlsx.")
+    try:
+        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for a damaged file
+        raise DomainError(unreadable) from None
+    try:
+        if not book.worksheets:
+            raise DomainError(_("The file is empty."))
+        sheet = book.worksheets[0]
+        # The file's own idea of its size is not trusted: rows are read as they come, only as
+        # wide as the header, and no further than the limit.
+        sheet.reset_dimensions()
+        width = None
+        for row in sheet.iter_rows(values_only=True):
+            cells = [_cell(value) for value in row]
+            if width is None:
+                while cells and not cells[-1]:
+                    cells.pop()
+                width = len(cells)
+            yield cells[:width]
+    except DomainError:
+        raise
+    except Exception:
+        raise DomainError(unreadable) from None
+    finally:
+        book.close()
+
+
+def _rows(name: str, data: bytes) -> Iterator[list[str]]:
+    extension = name.rsplit(".", 1)[1].lower()
+    if extension == "csv":
+        yield from _csv_rows(data)
+    elif extension == "xlsx":
+        yield from _xlsx_rows(data)
+    else:
+        raise DomainError(_("Upload a CSV or an XLSX file."))
+
+
+def read_rows(name: str, data: bytes, most: int) -> list[list[str]]:
+    """The rows of an uploaded CSV or XLSX file (its header first), as text, after the upload
+    checks; refused when empty or longer than `most` lines below the header."""
+    if name.lower().endswith(".csv"):
+        data = _text(data).encode()  # a Windows-1252 file passes the upload check as UTF-8
+    name, _type = check_upload(name, data)
+    rows = []
+    for row in _rows(name, data):
+        rows.append(row)
+        if len(rows) > most + 1:
+            raise DomainError(_("A file holds at most %(n)d lines; split it.", n=most))
+    if not rows:
+        raise DomainError(_("The file is empty."))
+    return rows
+
+
+def find_columns(
+    header: list[str], columns: dict[str, tuple[str, ...]], required: tuple[str, ...]
+) -> dict[str, int]:
+    """Where each known column is in the header (by any of its names, in any order); a header
+    without a required column rejects the file on line 1."""
+    names = [cell.strip().lower() for cell in header]
+    found = {}
+    for key, aliases in columns.items():
+        for index, name in enumerate(names):
+            if name in aliases:
+                found[key] = index
+                break
+    missing = [columns[key][0] for key in required if key not in found]
+    if missing:
+        raise LinesRejected(
+            [(1, _("The header lacks the column(s): %(names)s.", names=", ".join(missing)))]
+        )
+    return found
+
+
+DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
+
+
+def parse_day(text: str) -> date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise DomainError(_("%(value)s is not a date (write 24-11-2026).", value=text))
+
+
+# --- writing ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)

@@ -9,12 +9,9 @@ Dates as 24-11-2026, 24.11.2026 or 2026-11-24; amounts as 1.234,50 or 1234.50.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import Select, false, select
@@ -24,11 +21,11 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.documents.spreadsheets import LinesRejected, find_columns, parse_day, read_rows
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
-from app.files.services import check_upload, clean_filename
+from app.files.services import clean_filename
 from app.i18n import gettext as _
-from app.i18n import ngettext
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, PurchaseImport, Source
 from app.purchases.services import (
@@ -55,132 +52,10 @@ COLUMNS = {
     "voucher": ("bilag", "bilagsnummer", "voucher"),
 }
 REQUIRED = ("purchased_on", "supplier_cvr", "supplier_name", "amount", "target_group")
-DATE_FORMATS = ("%d-%m-%Y", "%d.%m.%Y", "%d/%m/%Y", "%Y-%m-%d")
 
 
-class LedgerRejected(DomainError):
+class LedgerRejected(LinesRejected):
     """The file, or lines of it, cannot be imported; nothing of it is stored."""
-
-    def __init__(self, problems: list[tuple[int, str]]) -> None:
-        super().__init__(
-            ngettext(
-                "Nothing was imported: %(num)d line of the file needs correcting.",
-                "Nothing was imported: %(num)d lines of the file need correcting.",
-                len(problems),
-            )
-        )
-        self.problems = problems
-
-
-# --- reading the file -------------------------------------------------------------------------
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.date().isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(Decimal(repr(value)))
-    return str(value).strip()
-
-
-def _text(data: bytes) -> str:
-    """UTF-8 (with or without a byte-order mark), or Windows-1252 as Danish Excel saves CSV."""
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _csv_rows(data: bytes) -> Iterator[list[str]]:
-    text = _text(data)
-    first = text.split("\n", 1)[0]
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter, strict=True)
-    try:
-        for row in reader:
-            if any("\n" in cell or "\r" in cell for cell in row):
-                # A quotation mark opened a cell that a later one closed: lines were swallowed.
-                raise DomainError(
-                    _(
-                        "Line %(n)d: a cell runs over several lines; check the quotation marks.",
-                        n=reader.line_num,
-                    )
-                )
-            yield [cell.strip() for cell in row]
-    except csv.Error:
-        raise DomainError(
-            _("The CSV file cannot be read: a quotation mark or a cell is out of place.")
-        ) from None
-
-
-def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
-    from openpyxl import load_workbook
-
-    unreadable = _("The spreadsheet cannot be read; save it again as .xlsx.")
-    try:
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for a damaged file
-        raise DomainError(unreadable) from None
-    try:
-        if not book.worksheets:
-            raise DomainError(_("The file is empty."))
-        sheet = book.worksheets[0]
-        # The file's own idea of its size is not trusted: rows are read as they come, only as
-        # wide as the header, and no further than the limit.
-        sheet.reset_dimensions()
-        width = None
-        for row in sheet.iter_rows(values_only=True):
-            cells = [_cell(value) for value in row]
-            if width is None:
-                while cells and not cells[-1]:
-                    cells.pop()
-                width = len(cells)
-            yield cells[:width]
-    except DomainError:
-        raise
-    except Exception:
-        raise DomainError(unreadable) from None
-    finally:
-        book.close()
-
-
-def _rows(name: str, data: bytes) -> Iterator[list[str]]:
-    extension = name.rsplit(".", 1)[1].lower()
-    if extension == "csv":
-        yield from _csv_rows(data)
-    elif extension == "xlsx":
-        yield from _xlsx_rows(data)
-    else:
-        raise DomainError(_("Upload the ledger as a CSV or an XLSX file."))
-
-
-def _columns(header: list[str]) -> dict[str, int]:
-    names = [cell.strip().lower() for cell in header]
-    found = {}
-    for key, aliases in COLUMNS.items():
-        for index, name in enumerate(names):
-            if name in aliases:
-                found[key] = index
-                break
-    missing = [COLUMNS[key][0] for key in REQUIRED if key not in found]
-    if missing:
-        raise LedgerRejected(
-            [(1, _("The header lacks the column(s): %(names)s.", names=", ".join(missing)))]
-        )
-    return found
-
-
-def _date(text: str) -> date:
-    for fmt in DATE_FORMATS:
-        try:
-            return datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise DomainError(_("%(value)s is not a date (write 24-11-2026).", value=text))
 
 
 def _amount(text: str) -> Decimal:
@@ -214,7 +89,7 @@ def _parse_line(db: Session, row, header, value, groups) -> tuple[PurchaseInput 
     if not is_valid_cvr(cvr):
         messages.append(_("The CVR number must be 8 digits and valid."))
     parsed = {}
-    for key, parse in (("amount", _amount), ("purchased_on", _date)):
+    for key, parse in (("amount", _amount), ("purchased_on", parse_day)):
         try:
             parsed[key] = parse(value[key])
         except DomainError as err:
@@ -239,17 +114,11 @@ def _parse_line(db: Session, row, header, value, groups) -> tuple[PurchaseInput 
 
 def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
     """Every line of the file as a purchase; all problems at once, by line number."""
-    if name.lower().endswith(".csv"):
-        data = _text(data).encode()  # a Windows-1252 file passes the upload check as UTF-8
-    name, _type = check_upload(name, data)
-    rows = []
-    for row in _rows(name, data):
-        rows.append(row)
-        if len(rows) > MAX_LINES + 1:
-            raise DomainError(_("A file holds at most %(n)d lines; split it.", n=MAX_LINES))
-    if not rows:
-        raise DomainError(_("The file is empty."))
-    columns = _columns(rows[0])
+    rows = read_rows(name, data, MAX_LINES)
+    try:
+        columns = find_columns(rows[0], COLUMNS, REQUIRED)
+    except LinesRejected as rejected:
+        raise LedgerRejected(rejected.problems) from None
     groups = {g.name.lower(): g.id for g in db.scalars(select(TargetGroup))}
     lines, problems = [], []
     for number, row in enumerate(rows[1:], start=2):
