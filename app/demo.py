@@ -231,11 +231,13 @@ def create_demo_data(db: Session) -> None:
     _ensure_supplier_profiles(db)
     from app.demo_calloffs import create_demo_calloffs
     from app.demo_obligation import create_demo_obligation
+    from app.demo_results import create_demo_results
     from app.demo_tenders import create_demo_tenders
 
     create_demo_tenders(db)
     create_demo_calloffs(db)
     create_demo_obligation(db)
+    create_demo_results(db)
 
 
 def _ensure_supplier_profiles(db: Session) -> None:

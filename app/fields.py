@@ -34,22 +34,24 @@ def parse_kroner(text: str) -> Decimal:
     return amount
 
 
-class KronerField(StringField):
-    """An amount in kroner (see parse_kroner); whole øre only."""
+class NumberField(StringField):
+    """A number with at most two decimals, written the Danish way (45,3) or plainly (45.3)."""
 
     widget = TextInput()
+    invalid = _l("Write the number like 45,3.")
+    too_precise = _l("A number has at most two decimals.")
 
     def process_formdata(self, valuelist):
         self.data = None
         if not valuelist or not valuelist[0].strip():
             return
         try:
-            amount = parse_kroner(valuelist[0])
+            number = parse_kroner(valuelist[0])
         except ValueError:
-            raise ValueError(_l("Write the amount like 1.234.567,89.")) from None
-        if amount != amount.quantize(Decimal("0.01")):
-            raise ValueError(_l("An amount has at most two decimals (whole øre)."))
-        self.data = amount.quantize(Decimal("0.01"))
+            raise ValueError(self.invalid) from None
+        if number != number.quantize(Decimal("0.01")):
+            raise ValueError(self.too_precise)
+        self.data = number.quantize(Decimal("0.01"))
 
     def _value(self):
         if self.raw_data:
@@ -58,6 +60,13 @@ class KronerField(StringField):
             return ""
         whole, _, ore = f"{self.data:.2f}".partition(".")
         return f"{int(whole):,}".replace(",", ".") + "," + ore
+
+
+class KronerField(NumberField):
+    """An amount in kroner (see parse_kroner); whole øre only."""
+
+    invalid = _l("Write the amount like 1.234.567,89.")
+    too_precise = _l("An amount has at most two decimals (whole øre).")
 
 
 def copenhagen_moment(day: date | None, at: time | None) -> datetime | None:

@@ -25,6 +25,7 @@ from app.evaluation.models import (
 )
 from app.exemptions.models import Exemption
 from app.files.models import StoredFile
+from app.followup.models import Result, ResultImport, Threshold
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -79,6 +80,8 @@ __all__ = [
     "PurchaseImport",
     "QualityScore",
     "Rejection",
+    "Result",
+    "ResultImport",
     "StoredFile",
     "Supplier",
     "SupplierDocument",
@@ -88,6 +91,7 @@ __all__ = [
     "TenderDocument",
     "TenderFollower",
     "TenderQuestion",
+    "Threshold",
     "User",
     "metadata",
 ]

@@ -58,6 +58,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("exemptions.index", _l("Exemptions")),
+        ("followup.index", _l("Results")),
         ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
@@ -68,6 +69,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("calloffs.index", _l("Orders")),
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
+        ("followup.index", _l("Results")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),
     ],
@@ -90,6 +92,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
             ("purchases.index", _l("Other purchases")),
             ("spend.jobcentre", _l("Spend")),
             ("exemptions.index", _l("Exemptions")),
+            ("followup.index", _l("Our results")),
             ("organisations.my_jobcentre", _l("Our jobcentre")),
         ]
         for role in JOBCENTRE_ROLES

@@ -254,6 +254,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
         {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
     "purchases.import_summary": ("GET", "/purchases/imports/{import_id}", OBLIGATION_READERS),
+    # A jobcentre is sent on to its own results; the region's staff and director see them all.
+    "followup.index": ("GET", "/results/", OBLIGATION_READERS),
+    "followup.jobcentre": ("GET", "/results/jobcentres/{organisation_id}", OBLIGATION_READERS),
+    "followup.import_results": ("GET", "/results/import", {Role.REGION_STAFF}),
+    "followup.thresholds": ("GET", "/results/thresholds", {Role.REGION_STAFF}),
 }
 
 #: One demo login per role.

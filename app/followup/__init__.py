@@ -1,0 +1,1 @@
+"""Following up on the jobcentres' results: indicators, thresholds and reactions."""
