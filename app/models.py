@@ -25,7 +25,7 @@ from app.evaluation.models import (
 )
 from app.exemptions.models import Exemption
 from app.files.models import StoredFile
-from app.followup.models import Result, ResultImport, Threshold
+from app.followup.models import Reaction, ReactionEvent, Result, ResultImport, Threshold
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -79,6 +79,8 @@ __all__ = [
     "OutsidePurchase",
     "PurchaseImport",
     "QualityScore",
+    "Reaction",
+    "ReactionEvent",
     "Rejection",
     "Result",
     "ResultImport",

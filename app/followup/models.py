@@ -1,16 +1,26 @@
-"""Jobcentre results: indicators per jobcentre and quarter imported by the regions, and each
-region's thresholds for weak and good results."""
+"""Jobcentre results: indicators per jobcentre and quarter imported by the regions, each region's
+thresholds for weak and good results, and the region's reaction to weak results."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app.db import Base, Hundredths, UTCDateTime, state_column
+from app.councils.models import CouncilDecision
+from app.db import Base, Hundredths, Money, UTCDateTime, state_column
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
@@ -126,3 +136,165 @@ class Threshold(Base):
         if sign * value < sign * self.weak:
             return Standing.WEAK
         return Standing.GOOD if sign * value >= sign * self.good else Standing.USUAL
+
+
+class ReactionState(StrEnum):
+    ASSESSMENT = "assessment"  # opened for a jobcentre with weak results; the region assesses
+    FOLLOWING_CLOSELY = "following_closely"  # the jobcentre has taken the initiatives needed
+    AGREEMENT_DRAFT = "agreement_draft"  # an improvement agreement is being written
+    AWAITING_SIGNATURES = "awaiting_signatures"  # the director and the jobcentre's leadership
+    AGREEMENT_IN_FORCE = "agreement_in_force"  # signed by both; followed up at its date
+    RECOMMENDATION_DRAFT = "recommendation_draft"  # no agreement, or no improvement
+    AT_INTEGRATION_MINISTRY = "at_integration_ministry"  # a part concerns integration
+    AT_MINISTRY = "at_ministry"  # the Ministry of Employment decides
+    ORDERED = "ordered"  # the jobcentre is ordered to use other actors in the named parts
+    CLOSED = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(REACTION_STATE_LABELS[self])
+
+
+REACTION_STATE_LABELS = {
+    ReactionState.ASSESSMENT: _l("Being assessed"),
+    ReactionState.FOLLOWING_CLOSELY: _l("Followed closely"),
+    ReactionState.AGREEMENT_DRAFT: _l("Improvement agreement being written"),
+    ReactionState.AWAITING_SIGNATURES: _l("Improvement agreement awaits signatures"),
+    ReactionState.AGREEMENT_IN_FORCE: _l("Improvement agreement in force"),
+    ReactionState.RECOMMENDATION_DRAFT: _l("Recommendation being written"),
+    ReactionState.AT_INTEGRATION_MINISTRY: _l("At the Ministry of Integration"),
+    ReactionState.AT_MINISTRY: _l("At the Ministry of Employment"),
+    ReactionState.ORDERED: _l("Ordered to use other actors"),
+    ReactionState.CLOSED: _l("Closed"),
+}
+
+#: The states of a case still open: one per jobcentre at a time.
+OPEN_REACTION_STATES = tuple(s for s in ReactionState if s != ReactionState.CLOSED)
+
+reaction_parts = Table(
+    "reaction_parts",
+    Base.metadata,
+    Column("reaction_id", ForeignKey("reactions.id"), primary_key=True),
+    Column("target_group_id", ForeignKey("target_groups.id"), primary_key=True),
+)
+
+
+class Reaction(Base):
+    """The region's reaction to a jobcentre's weak results, from assessment to an order."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (
+        CheckConstraint(
+            "minimum_share IS NULL OR (minimum_share > 0 AND minimum_share <= 10000)",
+            name="minimum_share_a_percentage",
+        ),
+        CheckConstraint(
+            "consultancy_amount IS NULL OR consultancy_amount > 0", name="consultancy_positive"
+        ),
+        Index("ix_reactions_jobcentre_state", "jobcentre_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    state: Mapped[ReactionState] = mapped_column(
+        state_column(ReactionState, "reaction_state", 30), default=ReactionState.ASSESSMENT
+    )
+    reason: Mapped[str] = mapped_column(Text)  # why the case was opened
+    opened_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    assessment: Mapped[str] = mapped_column(Text, default="")
+    next_review_on: Mapped[date | None]
+    # The improvement agreement: how and by when the effort improves, with measurable targets.
+    agreement_text: Mapped[str] = mapped_column(Text, default="")
+    improve_by: Mapped[date | None]
+    follow_up_on: Mapped[date | None]
+    target_in_work: Mapped[Decimal | None] = mapped_column(Hundredths)
+    target_weeks: Mapped[Decimal | None] = mapped_column(Hundredths)
+    consultancy_amount: Mapped[Decimal | None] = mapped_column(Money)
+    consultancy_provider: Mapped[str] = mapped_column(String(200), default="")
+    consultancy_from: Mapped[date | None]
+    consultancy_to: Mapped[date | None]
+    agreement_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_decisions.id"), unique=True
+    )
+    director_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    director_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    manager_signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    manager_signed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The recommendation to the ministry: the parts of the effort, the share for other actors.
+    recommendation_text: Mapped[str] = mapped_column(Text, default="")
+    minimum_share: Mapped[Decimal | None] = mapped_column(Hundredths)  # percent
+    recommendation_decision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("council_decisions.id"), unique=True
+    )
+    integration_agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    integration_agreed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The ministry's decision.
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_text: Mapped[str] = mapped_column(Text, default="")
+    ordered_from: Mapped[date | None]
+    ordered_to: Mapped[date | None]
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    jobcentre: Mapped[Organisation] = relationship(foreign_keys=[jobcentre_id], lazy="joined")
+    region: Mapped[Organisation] = relationship(foreign_keys=[region_id])
+    parts: Mapped[list[TargetGroup]] = relationship(
+        secondary=reaction_parts, order_by="TargetGroup.name"
+    )
+    agreement_decision: Mapped[CouncilDecision | None] = relationship(
+        foreign_keys=[agreement_decision_id]
+    )
+    recommendation_decision: Mapped[CouncilDecision | None] = relationship(
+        foreign_keys=[recommendation_decision_id]
+    )
+    events: Mapped[list[ReactionEvent]] = relationship(
+        back_populates="reaction", order_by="ReactionEvent.id", cascade="all, delete-orphan"
+    )
+
+    @property
+    def concerns_integration(self) -> bool:
+        return any(part.integration_effort for part in self.parts)
+
+    def is_visible_to(self, user) -> bool:
+        """The region's staff and director, the jobcentre, and the ministries once the case
+        has come to them."""
+        from app.auth.roles import JOBCENTRE_ROLES, Role
+
+        if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+            return user.organisation_id == self.region_id
+        if user.role in JOBCENTRE_ROLES:
+            return user.organisation_id == self.jobcentre_id
+        if user.role in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+            return self.sent_to_ministry
+        return False
+
+    @property
+    def sent_to_ministry(self) -> bool:
+        return (
+            self.state
+            in (
+                ReactionState.AT_INTEGRATION_MINISTRY,
+                ReactionState.AT_MINISTRY,
+                ReactionState.ORDERED,
+            )
+            or self.decided_at is not None
+        )
+
+
+class ReactionEvent(Base):
+    """One step of a case, by whom and when, with what was written."""
+
+    __tablename__ = "reaction_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reaction_id: Mapped[int] = mapped_column(ForeignKey("reactions.id"), index=True)
+    step: Mapped[str] = mapped_column(String(40))
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    text: Mapped[str] = mapped_column(Text, default="")
+
+    reaction: Mapped[Reaction] = relationship(back_populates="events")
+    actor = relationship("User", lazy="joined")

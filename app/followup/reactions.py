@@ -1,0 +1,526 @@
+"""The region's reaction to a jobcentre's weak results, one explicit state machine: assessment;
+following closely, or an improvement agreement signed by the regional director and the
+jobcentre's leadership and followed up at its date; if no agreement is reached or results do
+not improve, a recommendation to the ministry; the ministry's order to use other actors.
+
+Every decision to react (the agreement, the recommendation) needs its own council decision of
+the region's council; where a part of the effort concerns integration, the Ministry of
+Integration agrees before the Ministry of Employment decides. Each move is one function that
+re-reads the case under a lock, checks who may take it and from which state, changes it,
+records the step and audits it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import Role
+from app.councils.models import CouncilDecision
+from app.db import lock_row
+from app.errors import DomainError, NotAllowed
+from app.followup import services as results
+from app.followup.models import (
+    OPEN_REACTION_STATES,
+    Reaction,
+    ReactionEvent,
+    ReactionState,
+    Standing,
+)
+from app.i18n import format_date
+from app.i18n import gettext as _
+from app.notifications.services import notify
+from app.organisations.models import Organisation, OrganisationKind
+from app.targetgroups.models import TargetGroup
+
+S = ReactionState
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def _require_region_staff(actor: User, reaction: Reaction) -> None:
+    if actor.role != Role.REGION_STAFF or actor.organisation_id != reaction.region_id:
+        raise NotAllowed(_("Only the staff of the jobcentre's region can do this."))
+
+
+def _users(db: Session, role: Role, organisation_id: int | None = None) -> list[User]:
+    stmt = select(User).where(User.role == role, User.active)
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    return list(db.scalars(stmt))
+
+
+def _link(reaction: Reaction) -> str:
+    return f"/results/cases/{reaction.id}"
+
+
+# --- the moves ----------------------------------------------------------------------------------
+
+
+def _locked(db: Session, reaction: Reaction, *states: ReactionState) -> Reaction:
+    """The case re-read under a lock, refused unless it is in one of `states`."""
+    reaction = lock_row(db, Reaction, reaction.id)
+    if reaction.state not in states:
+        raise DomainError(
+            _('This cannot be done while the case is "%(state)s".', state=reaction.state.label)
+        )
+    return reaction
+
+
+def _step(db: Session, actor: User, reaction: Reaction, step: str, to: ReactionState, text=""):
+    before = reaction.state
+    now = clock.now()
+    reaction.state, reaction.updated_at = to, now
+    if to == S.CLOSED:
+        reaction.closed_at = now
+    reaction.events.append(ReactionEvent(step=step, actor_id=actor.id, occurred_at=now, text=text))
+    audit.record(
+        db,
+        actor,
+        f"reaction.{step}",
+        reaction,
+        {"state": [before.value, to.value], **({"text": text} if text else {})},
+    )
+    return reaction
+
+
+def _text(text: str, what: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise DomainError(_("Write %(what)s.", what=what))
+    return text
+
+
+def open_case(db: Session, actor: User, jobcentre: Organisation, reason: str) -> Reaction:
+    """Region staff open a case for one of the region's jobcentres whose latest results are
+    weak; one open case per jobcentre."""
+    if actor.role != Role.REGION_STAFF or jobcentre.region_id != actor.organisation_id:
+        raise NotAllowed(_("Only the staff of the jobcentre's region can do this."))
+    if jobcentre.kind != OrganisationKind.JOBCENTRE:
+        raise DomainError(_("A case concerns a jobcentre."))
+    reason = _text(reason, _("why the case is opened"))
+    region = lock_row(db, Organisation, actor.organisation_id)  # one opening at a time
+    standing = next(
+        (
+            o.standing
+            for o in results.region_overview(db, region.id)
+            if o.jobcentre.id == jobcentre.id
+        ),
+        None,
+    )
+    if standing != Standing.WEAK:
+        raise DomainError(
+            _(
+                "%(name)s's latest results are not weak by the region's limits; no case is opened.",
+                name=jobcentre.name,
+            )
+        )
+    if db.scalar(
+        select(Reaction.id).where(
+            Reaction.jobcentre_id == jobcentre.id, Reaction.state.in_(OPEN_REACTION_STATES)
+        )
+    ):
+        raise DomainError(_("%(name)s already has an open case.", name=jobcentre.name))
+    now = clock.now()
+    reaction = Reaction(
+        jobcentre_id=jobcentre.id,
+        region_id=region.id,
+        state=S.ASSESSMENT,
+        reason=reason,
+        opened_by_id=actor.id,
+        opened_at=now,
+        updated_at=now,
+    )
+    db.add(reaction)
+    reaction.events.append(
+        ReactionEvent(step="opened", actor_id=actor.id, occurred_at=now, text=reason)
+    )
+    db.flush()
+    audit.record(db, actor, "reaction.opened", reaction, {"jobcentre": jobcentre.id})
+    notify(
+        db,
+        _users(db, Role.JOBCENTRE_MANAGER, jobcentre.id),
+        _("The region follows up on %(name)s's results", name=jobcentre.name),
+        reason,
+        link=_link(reaction),
+    )
+    return reaction
+
+
+def assess(
+    db: Session,
+    actor: User,
+    reaction: Reaction,
+    initiatives_taken: bool,
+    text: str,
+    next_review_on: date | None = None,
+) -> Reaction:
+    """Either the jobcentre has already taken the necessary initiatives (the region follows
+    closely until a next review) or an improvement agreement is needed."""
+    _require_region_staff(actor, reaction)
+    text = _text(text, _("the assessment"))
+    reaction = _locked(db, reaction, S.ASSESSMENT)
+    reaction.assessment = text
+    if initiatives_taken:
+        if next_review_on is None or next_review_on <= clock.today():
+            raise DomainError(_("Give the date of the next review; it lies ahead."))
+        reaction.next_review_on = next_review_on
+        return _step(db, actor, reaction, "assessed_following", S.FOLLOWING_CLOSELY, text)
+    return _step(db, actor, reaction, "assessed_agreement_needed", S.AGREEMENT_DRAFT, text)
+
+
+def review(db: Session, actor: User, reaction: Reaction, improved: bool, text: str) -> Reaction:
+    """At a review of a case followed closely: improved (closed) or an agreement is needed."""
+    _require_region_staff(actor, reaction)
+    text = _text(text, _("the review"))
+    reaction = _locked(db, reaction, S.FOLLOWING_CLOSELY)
+    if improved:
+        return _step(db, actor, reaction, "reviewed_improved", S.CLOSED, text)
+    return _step(db, actor, reaction, "reviewed_agreement_needed", S.AGREEMENT_DRAFT, text)
+
+
+@dataclass(frozen=True)
+class AgreementInput:
+    text: str
+    improve_by: date
+    follow_up_on: date
+    target_in_work: Decimal | None = None
+    target_weeks: Decimal | None = None
+    consultancy_amount: Decimal | None = None
+    consultancy_provider: str = ""
+    consultancy_from: date | None = None
+    consultancy_to: date | None = None
+
+
+def write_agreement(
+    db: Session, actor: User, reaction: Reaction, agreement: AgreementInput
+) -> Reaction:
+    """The improvement agreement's content: how and by when, measurable targets, and optional
+    consultancy the region finances."""
+    _require_region_staff(actor, reaction)
+    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT)
+    text = _text(agreement.text, _("how the effort improves"))
+    today = clock.today()
+    if agreement.improve_by <= today:
+        raise DomainError(_("The date by which the effort improves lies ahead."))
+    if agreement.follow_up_on < agreement.improve_by:
+        raise DomainError(_("The follow-up comes on or after the date of improvement."))
+    if agreement.target_in_work is None and agreement.target_weeks is None:
+        raise DomainError(_("Give at least one measurable target."))
+    for target, indicator in (
+        (agreement.target_in_work, results.Indicator.IN_WORK),
+        (agreement.target_weeks, results.Indicator.WEEKS_UNEMPLOYED),
+    ):
+        if target is not None and not 0 < target <= results.MOST[indicator]:
+            raise DomainError(
+                _("A target must lie between 0 and %(most)s.", most=results.MOST[indicator])
+            )
+    _check_consultancy(agreement)
+    reaction.agreement_text = text
+    reaction.improve_by, reaction.follow_up_on = agreement.improve_by, agreement.follow_up_on
+    reaction.target_in_work, reaction.target_weeks = (
+        agreement.target_in_work,
+        agreement.target_weeks,
+    )
+    reaction.consultancy_amount = agreement.consultancy_amount
+    reaction.consultancy_provider = agreement.consultancy_provider.strip()
+    reaction.consultancy_from, reaction.consultancy_to = (
+        agreement.consultancy_from,
+        agreement.consultancy_to,
+    )
+    reaction.updated_at = clock.now()
+    audit.record(
+        db, actor, "reaction.agreement_written", reaction, {"improve_by": agreement.improve_by}
+    )
+    return reaction
+
+
+def _check_consultancy(agreement: AgreementInput) -> None:
+    given = (
+        agreement.consultancy_amount is not None,
+        bool(agreement.consultancy_provider.strip()),
+        agreement.consultancy_from is not None,
+        agreement.consultancy_to is not None,
+    )
+    if not any(given):
+        return
+    if not all(given):
+        raise DomainError(
+            _("Consultancy support needs its amount, its provider and its period, or none of them.")
+        )
+    if agreement.consultancy_amount <= 0:
+        raise DomainError(_("The consultancy's amount must be above 0 kr."))
+    if agreement.consultancy_to < agreement.consultancy_from:
+        raise DomainError(_("The consultancy's period ends after it begins."))
+
+
+def link_decision(
+    db: Session, actor: User, reaction: Reaction, decision: CouncilDecision
+) -> Reaction:
+    """The council's decision to react, linked to the agreement being written or to the
+    recommendation: the region's own council, not before the case was opened, not in the
+    future, and used for one decision to react only."""
+    _require_region_staff(actor, reaction)
+    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT, S.RECOMMENDATION_DRAFT)
+    if decision.council.region_id != reaction.region_id:
+        raise DomainError(_("The decision must be the region's own council's."))
+    if decision.decided_on > clock.today():
+        raise DomainError(_("A council decision cannot be dated in the future."))
+    if decision.decided_on < clock.local_date(reaction.opened_at):
+        raise DomainError(_("The decision is older than the case; the council must decide on it."))
+    used = db.scalar(
+        select(Reaction.id).where(
+            or_(
+                Reaction.agreement_decision_id == decision.id,
+                Reaction.recommendation_decision_id == decision.id,
+            )
+        )
+    )
+    if used is not None:
+        raise DomainError(_("This council decision is already linked to a decision to react."))
+    if reaction.state == S.AGREEMENT_DRAFT:
+        reaction.agreement_decision_id = decision.id
+    else:
+        reaction.recommendation_decision_id = decision.id
+    reaction.updated_at = clock.now()
+    audit.record(
+        db, actor, "reaction.council_decision_linked", reaction, {"decision_id": decision.id}
+    )
+    return reaction
+
+
+def send_for_signature(db: Session, actor: User, reaction: Reaction) -> Reaction:
+    """A written agreement with its council decision goes to the regional director and the
+    jobcentre's leadership."""
+    _require_region_staff(actor, reaction)
+    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT)
+    if not reaction.agreement_text or reaction.improve_by is None:
+        raise DomainError(_("Write the improvement agreement first."))
+    if reaction.improve_by <= clock.today():
+        raise DomainError(_("The date by which the effort improves lies ahead."))
+    if reaction.agreement_decision_id is None:
+        raise DomainError(
+            _("The council must decide on the improvement agreement first: link its decision.")
+        )
+    reaction.director_signed_by_id = reaction.manager_signed_by_id = None
+    reaction.director_signed_at = reaction.manager_signed_at = None
+    _step(db, actor, reaction, "sent_for_signature", S.AWAITING_SIGNATURES)
+    subject = _(
+        "An improvement agreement with %(name)s awaits your signature",
+        name=reaction.jobcentre.name,
+    )
+    notify(
+        db,
+        _users(db, Role.REGIONAL_DIRECTOR, reaction.region_id)
+        + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+        subject,
+        link=_link(reaction),
+    )
+    return reaction
+
+
+def sign(db: Session, actor: User, reaction: Reaction) -> Reaction:
+    """The regional director or the jobcentre's leadership signs; signed by both, the
+    agreement is in force."""
+    reaction = _locked(db, reaction, S.AWAITING_SIGNATURES)
+    now = clock.now()
+    if actor.role == Role.REGIONAL_DIRECTOR and actor.organisation_id == reaction.region_id:
+        if reaction.director_signed_by_id is not None:
+            raise DomainError(_("The regional director has signed already."))
+        reaction.director_signed_by_id, reaction.director_signed_at = actor.id, now
+    elif actor.role == Role.JOBCENTRE_MANAGER and actor.organisation_id == reaction.jobcentre_id:
+        if reaction.manager_signed_by_id is not None:
+            raise DomainError(_("The jobcentre's leadership has signed already."))
+        reaction.manager_signed_by_id, reaction.manager_signed_at = actor.id, now
+    else:
+        raise NotAllowed(
+            _("Only the region's director and the jobcentre's leadership sign the agreement.")
+        )
+    reaction.events.append(ReactionEvent(step="signed", actor_id=actor.id, occurred_at=now))
+    audit.record(db, actor, "reaction.signed", reaction, {"role": actor.role.value})
+    if reaction.director_signed_by_id and reaction.manager_signed_by_id:
+        _step(db, actor, reaction, "agreement_in_force", S.AGREEMENT_IN_FORCE)
+        notify(
+            db,
+            _users(db, Role.REGION_STAFF, reaction.region_id)
+            + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+            _("The improvement agreement with %(name)s is signed", name=reaction.jobcentre.name),
+            link=_link(reaction),
+        )
+    return reaction
+
+
+def no_agreement(db: Session, actor: User, reaction: Reaction, text: str) -> Reaction:
+    """No agreement was reached: the region goes on to a recommendation."""
+    _require_region_staff(actor, reaction)
+    text = _text(text, _("why no agreement was reached"))
+    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT, S.AWAITING_SIGNATURES)
+    return _step(db, actor, reaction, "no_agreement", S.RECOMMENDATION_DRAFT, text)
+
+
+def follow_up(db: Session, actor: User, reaction: Reaction, improved: bool, text: str) -> Reaction:
+    """At the agreed date: results against the targets improved (closed) or not (on to a
+    recommendation)."""
+    _require_region_staff(actor, reaction)
+    text = _text(text, _("the follow-up"))
+    reaction = _locked(db, reaction, S.AGREEMENT_IN_FORCE)
+    if clock.today() < reaction.follow_up_on:
+        raise DomainError(
+            _("The agreement is followed up on %(day)s.", day=format_date(reaction.follow_up_on))
+        )
+    if improved:
+        return _step(db, actor, reaction, "followed_up_improved", S.CLOSED, text)
+    return _step(db, actor, reaction, "followed_up_not_improved", S.RECOMMENDATION_DRAFT, text)
+
+
+def write_recommendation(
+    db: Session,
+    actor: User,
+    reaction: Reaction,
+    text: str,
+    part_ids: list[int],
+    minimum_share: Decimal,
+) -> Reaction:
+    """The recommendation: the parts of the effort (target groups) the jobcentre should be
+    ordered to let other actors handle, and the least share they must handle."""
+    _require_region_staff(actor, reaction)
+    reaction = _locked(db, reaction, S.RECOMMENDATION_DRAFT)
+    text = _text(text, _("the recommendation"))
+    parts = list(db.scalars(select(TargetGroup).where(TargetGroup.id.in_(part_ids))))
+    if not parts or len(parts) != len(set(part_ids)):
+        raise DomainError(_("Name the parts of the effort the order should cover."))
+    if not Decimal(0) < minimum_share <= Decimal(100):
+        raise DomainError(
+            _("The least share for other actors lies above 0 and at most %(most)d %%.", most=100)
+        )
+    reaction.recommendation_text, reaction.parts, reaction.minimum_share = (
+        text,
+        parts,
+        minimum_share,
+    )
+    reaction.integration_agreed_by_id = reaction.integration_agreed_at = None
+    reaction.updated_at = clock.now()
+    audit.record(
+        db,
+        actor,
+        "reaction.recommendation_written",
+        reaction,
+        {"parts": [p.id for p in parts], "minimum_share": minimum_share},
+    )
+    return reaction
+
+
+def send_recommendation(db: Session, actor: User, reaction: Reaction) -> Reaction:
+    """To the Ministry of Integration first where a part concerns integration, else to the
+    Ministry of Employment; the council must have decided on the recommendation."""
+    _require_region_staff(actor, reaction)
+    reaction = _locked(db, reaction, S.RECOMMENDATION_DRAFT)
+    if not reaction.recommendation_text or not reaction.parts:
+        raise DomainError(_("Write the recommendation first."))
+    if reaction.recommendation_decision_id is None:
+        raise DomainError(
+            _("The council must decide on the recommendation first: link its decision.")
+        )
+    to = S.AT_INTEGRATION_MINISTRY if reaction.concerns_integration else S.AT_MINISTRY
+    _step(db, actor, reaction, "recommended", to)
+    role = Role.INTEGRATION_MINISTRY if to == S.AT_INTEGRATION_MINISTRY else Role.MINISTRY
+    notify(
+        db,
+        _users(db, role),
+        _(
+            "%(region)s recommends ordering %(name)s to use other actors",
+            region=reaction.region.name,
+            name=reaction.jobcentre.name,
+        ),
+        link=_link(reaction),
+    )
+    return reaction
+
+
+def integration_answer(
+    db: Session, actor: User, reaction: Reaction, agreed: bool, text: str
+) -> Reaction:
+    """The Ministry of Integration agrees (on to the Ministry of Employment) or not (back to
+    the region, to recommend without the integration parts or not at all)."""
+    if actor.role != Role.INTEGRATION_MINISTRY:
+        raise NotAllowed(_("Only the Ministry of Integration answers this."))
+    text = _text(text, _("the answer"))
+    reaction = _locked(db, reaction, S.AT_INTEGRATION_MINISTRY)
+    if agreed:
+        reaction.integration_agreed_by_id, reaction.integration_agreed_at = actor.id, clock.now()
+        _step(db, actor, reaction, "integration_agreed", S.AT_MINISTRY, text)
+        notify(
+            db,
+            _users(db, Role.MINISTRY),
+            _(
+                "%(region)s recommends ordering %(name)s to use other actors",
+                region=reaction.region.name,
+                name=reaction.jobcentre.name,
+            ),
+            link=_link(reaction),
+        )
+    else:
+        _step(db, actor, reaction, "integration_refused", S.RECOMMENDATION_DRAFT, text)
+        reaction.recommendation_decision_id = None  # a changed recommendation: decided anew
+    notify(
+        db,
+        _users(db, Role.REGION_STAFF, reaction.region_id),
+        _("The Ministry of Integration has answered on %(name)s", name=reaction.jobcentre.name),
+        text,
+        link=_link(reaction),
+    )
+    return reaction
+
+
+def decide(
+    db: Session,
+    actor: User,
+    reaction: Reaction,
+    order: bool,
+    text: str,
+    ordered_from: date | None = None,
+    ordered_to: date | None = None,
+) -> Reaction:
+    """The Ministry of Employment orders the jobcentre to use other actors in the named parts
+    for a period, or does not."""
+    if actor.role != Role.MINISTRY:
+        raise NotAllowed(_("Only the Ministry of Employment decides on an order."))
+    text = _text(text, _("the decision"))
+    reaction = _locked(db, reaction, S.AT_MINISTRY)
+    if reaction.concerns_integration and reaction.integration_agreed_at is None:
+        raise DomainError(
+            _("A part concerns integration: the Ministry of Integration must agree first.")
+        )
+    reaction.decided_by_id, reaction.decided_at, reaction.decision_text = (
+        actor.id,
+        clock.now(),
+        text,
+    )
+    if order:
+        if ordered_from is None or ordered_to is None or ordered_to < ordered_from:
+            raise DomainError(_("Give the order's period: from a day to a later one."))
+        if ordered_to < clock.today():
+            raise DomainError(_("The order's period must not have ended."))
+        reaction.ordered_from, reaction.ordered_to = ordered_from, ordered_to
+        _step(db, actor, reaction, "ordered", S.ORDERED, text)
+        subject = _("%(name)s is ordered to use other actors", name=reaction.jobcentre.name)
+    else:
+        _step(db, actor, reaction, "not_ordered", S.CLOSED, text)
+        subject = _("The ministry does not order %(name)s", name=reaction.jobcentre.name)
+    notify(
+        db,
+        _users(db, Role.REGION_STAFF, reaction.region_id)
+        + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+        subject,
+        text,
+        link=_link(reaction),
+    )
+    return reaction

@@ -1,0 +1,303 @@
+"""The reaction to weak results, move by move: who may take each, from which state, and what
+each rule refuses; the council before every decision to react, both signatures, the follow-up
+date, and the Ministry of Integration where a part concerns integration."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.councils.models import CouncilDecision
+from app.errors import DomainError, NotAllowed
+from app.followup import reactions
+from app.followup.models import Reaction, ReactionState
+from app.followup.reactions import AgreementInput
+from app.organisations.models import Organisation
+from app.targetgroups.models import TargetGroup
+from tests.conftest import user
+from tests.followup.test_results import SD_STAFF, csv, jobcentre, run
+from tests.tenders.conftest import NOW, frozen_clock  # noqa: F401 - the clock fixture
+
+TODAY = NOW.date()
+DIRECTOR = "direktoer.syddanmark@demo.dk"
+MANAGER = "leder.odense@demo.dk"
+S = ReactionState
+
+
+def weak_odense(db) -> Organisation:
+    """Odense, weak in the current quarter (below the demo limit of 35 %)."""
+    run(db, csv("Odense;2026-Q4;andel i job;30;;"))
+    return jobcentre(db, "Jobcenter Odense")
+
+
+def decision(db, code: str = "SD", decided_on: date = TODAY) -> CouncilDecision:
+    region = db.scalar(select(Organisation).where(Organisation.code == code))
+    found = CouncilDecision(
+        council_id=region.council.id,
+        decided_on=decided_on,
+        concerns="Reaktion over for et jobcenter",
+        text="Rådet tiltræder.",
+    )
+    db.add(found)
+    db.flush()
+    return found
+
+
+def opened(db) -> Reaction:
+    return reactions.open_case(
+        db, user(db, SD_STAFF), weak_odense(db), "Svage resultater i 3 kvartaler"
+    )
+
+
+def at(day: date) -> datetime:
+    """Ten in the morning (UTC) of a day, to freeze the clock at."""
+    return datetime.combine(day, time(10), UTC)
+
+
+def agreement(**changes) -> AgreementInput:
+    values = {
+        "text": "Flere virksomhedsrettede tilbud og tættere kontakt med de ledige.",
+        "improve_by": TODAY + timedelta(days=180),
+        "follow_up_on": TODAY + timedelta(days=200),
+        "target_in_work": Decimal("40"),
+    }
+    return AgreementInput(**{**values, **changes})
+
+
+def in_force(db) -> Reaction:
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.write_agreement(db, staff, reaction, agreement())
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_for_signature(db, staff, reaction)
+    reactions.sign(db, user(db, DIRECTOR), reaction)
+    return reactions.sign(db, user(db, MANAGER), reaction)
+
+
+def test_a_case_is_opened_only_for_a_weak_jobcentre_of_the_region_and_only_once(db):
+    staff = user(db, SD_STAFF)
+    svendborg = jobcentre(db, "Jobcenter Svendborg")
+    with pytest.raises(DomainError, match="not weak by the region's limits"):
+        reactions.open_case(db, staff, svendborg, "Lad os se")
+    reaction = opened(db)
+    assert reaction.state == S.ASSESSMENT
+    with pytest.raises(DomainError, match="already has an open case"):
+        reactions.open_case(db, staff, reaction.jobcentre, "Igen")
+    with pytest.raises(NotAllowed):
+        reactions.open_case(db, user(db, "region.nordjylland@demo.dk"), reaction.jobcentre, "X")
+    with pytest.raises(NotAllowed):
+        reactions.open_case(db, user(db, "jobcenter.odense@demo.dk"), reaction.jobcentre, "X")
+
+
+def test_initiatives_taken_means_following_closely_until_a_review(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    with pytest.raises(DomainError, match="next review"):
+        reactions.assess(db, staff, reaction, True, "Jobcentret har lagt om.", TODAY)
+    reactions.assess(db, staff, reaction, True, "Jobcentret har lagt om.", TODAY + timedelta(1))
+    assert reaction.state == S.FOLLOWING_CLOSELY
+    with pytest.raises(DomainError, match="Write the review"):
+        reactions.review(db, staff, reaction, True, " ")
+    reactions.review(db, staff, reaction, True, "Resultaterne er bedre.")
+    assert reaction.state == S.CLOSED and reaction.closed_at is not None
+
+
+def test_the_agreement_is_refused_until_it_is_whole(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    cases = [
+        ({"improve_by": TODAY}, "lies ahead"),
+        ({"follow_up_on": TODAY + timedelta(days=179)}, "on or after the date of improvement"),
+        ({"target_in_work": None}, "at least one measurable target"),
+        ({"target_in_work": Decimal("101")}, "between 0 and 100"),
+        ({"consultancy_amount": Decimal("50000")}, "amount, its provider and its period"),
+        (
+            {
+                "consultancy_amount": Decimal("50000"),
+                "consultancy_provider": "Rådgivning A/S",
+                "consultancy_from": TODAY + timedelta(days=10),
+                "consultancy_to": TODAY,
+            },
+            "ends after it begins",
+        ),
+    ]
+    for changes, message in cases:
+        with pytest.raises(DomainError, match=message):
+            reactions.write_agreement(db, staff, reaction, agreement(**changes))
+    with pytest.raises(DomainError, match="Write the improvement agreement first"):
+        reactions.send_for_signature(db, staff, reaction)
+
+
+def test_the_council_decides_before_the_agreement_goes_for_signature(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.write_agreement(db, staff, reaction, agreement())
+    with pytest.raises(DomainError, match="council must decide on the improvement agreement"):
+        reactions.send_for_signature(db, staff, reaction)
+    with pytest.raises(DomainError, match="region's own council"):
+        reactions.link_decision(db, staff, reaction, decision(db, "NJ"))
+    with pytest.raises(DomainError, match="in the future"):
+        reactions.link_decision(db, staff, reaction, decision(db, decided_on=TODAY + timedelta(1)))
+    with pytest.raises(DomainError, match="older than the case"):
+        reactions.link_decision(db, staff, reaction, decision(db, decided_on=TODAY - timedelta(1)))
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_for_signature(db, staff, reaction)
+    assert reaction.state == S.AWAITING_SIGNATURES
+
+
+def test_both_the_director_and_the_jobcentres_leadership_sign_once(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.write_agreement(db, staff, reaction, agreement())
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_for_signature(db, staff, reaction)
+    for email in (
+        SD_STAFF,
+        "jobcenter.odense@demo.dk",
+        "leder.aalborg@demo.dk",
+        "direktoer.nordjylland@demo.dk",
+    ):
+        with pytest.raises(NotAllowed):
+            reactions.sign(db, user(db, email), reaction)
+    reactions.sign(db, user(db, DIRECTOR), reaction)
+    assert reaction.state == S.AWAITING_SIGNATURES
+    with pytest.raises(DomainError, match="director has signed already"):
+        reactions.sign(db, user(db, DIRECTOR), reaction)
+    reactions.sign(db, user(db, MANAGER), reaction)
+    assert reaction.state == S.AGREEMENT_IN_FORCE
+
+
+def test_the_follow_up_comes_on_its_date_not_a_day_before(db):
+    from app import clock
+
+    reaction = in_force(db)
+    staff = user(db, SD_STAFF)
+    day_before = reaction.follow_up_on - timedelta(days=1)
+    with clock.frozen_at(at(day_before)), pytest.raises(DomainError, match="is followed up on"):
+        reactions.follow_up(db, staff, reaction, False, "Ingen forbedring.")
+    on_the_day = reaction.follow_up_on
+    with clock.frozen_at(at(on_the_day)):
+        reactions.follow_up(db, staff, reaction, False, "Ingen forbedring.")
+    assert reaction.state == S.RECOMMENDATION_DRAFT
+
+
+def _recommend(db, reaction, group: str) -> Reaction:
+    staff = user(db, SD_STAFF)
+    part = db.scalar(select(TargetGroup.id).where(TargetGroup.name == group))
+    return reactions.write_recommendation(
+        db, staff, reaction, "Andre aktører bør varetage indsatsen.", [part], Decimal("50")
+    )
+
+
+def test_an_integration_part_needs_the_ministry_of_integration_before_the_order(db):
+    from app import clock
+
+    reaction = in_force(db)
+    staff = user(db, SD_STAFF)
+    follow_up_day = reaction.follow_up_on
+    with clock.frozen_at(at(follow_up_day)):
+        reactions.follow_up(db, staff, reaction, False, "Ingen forbedring.")
+        _recommend(db, reaction, "Flygtninge og indvandrere")
+        with pytest.raises(DomainError, match="council must decide on the recommendation"):
+            reactions.send_recommendation(db, staff, reaction)
+        with pytest.raises(DomainError, match="already linked"):
+            reactions.link_decision(db, staff, reaction, reaction.agreement_decision)
+        reactions.link_decision(db, staff, reaction, decision(db, decided_on=follow_up_day))
+        reactions.send_recommendation(db, staff, reaction)
+        assert reaction.state == S.AT_INTEGRATION_MINISTRY
+        ministry = user(db, "ministeriet@demo.dk")
+        with pytest.raises(DomainError, match="cannot be done while"):
+            reactions.decide(
+                db,
+                ministry,
+                reaction,
+                True,
+                "Pålæg.",
+                follow_up_day,
+                follow_up_day + timedelta(365),
+            )
+        with pytest.raises(NotAllowed):
+            reactions.integration_answer(db, ministry, reaction, True, "Ja")
+        reactions.integration_answer(db, user(db, "integration@demo.dk"), reaction, True, "Enig.")
+        assert reaction.state == S.AT_MINISTRY
+        with pytest.raises(DomainError, match="order's period"):
+            reactions.decide(
+                db, ministry, reaction, True, "Pålæg.", follow_up_day, follow_up_day - timedelta(1)
+            )
+        reactions.decide(
+            db, ministry, reaction, True, "Pålæg.", follow_up_day, follow_up_day + timedelta(365)
+        )
+    assert reaction.state == S.ORDERED
+    assert reaction.is_visible_to(ministry)
+    actions = set(
+        db.scalars(
+            select(AuditEntry.action).where(
+                AuditEntry.object_type == "reactions", AuditEntry.object_id == reaction.id
+            )
+        )
+    )
+    assert {
+        "reaction.opened",
+        "reaction.signed",
+        "reaction.integration_agreed",
+        "reaction.ordered",
+    } <= actions
+
+
+def test_the_ministry_cannot_order_an_integration_part_without_the_integration_ministry(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Jobcentret vil ikke indgå en aftale.")
+    _recommend(db, reaction, "Flygtninge og indvandrere")
+    reaction.state = S.AT_MINISTRY  # as if it had skipped the Ministry of Integration
+    with pytest.raises(DomainError, match="Ministry of Integration must agree first"):
+        reactions.decide(db, user(db, "ministeriet@demo.dk"), reaction, False, "Nej.")
+
+
+def test_without_agreement_a_recommendation_goes_straight_to_the_ministry_which_may_say_no(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    with pytest.raises(DomainError, match="why no agreement"):
+        reactions.no_agreement(db, staff, reaction, "")
+    reactions.no_agreement(db, staff, reaction, "Jobcentret vil ikke indgå en aftale.")
+    assert reaction.state == S.RECOMMENDATION_DRAFT
+    with pytest.raises(DomainError, match="above 0 and at most 100"):
+        reactions.write_recommendation(db, staff, reaction, "Tekst", [1], Decimal("0"))
+    with pytest.raises(DomainError, match="Name the parts"):
+        reactions.write_recommendation(db, staff, reaction, "Tekst", [], Decimal("50"))
+    _recommend(db, reaction, "Ledige akademikere")
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_recommendation(db, staff, reaction)
+    assert reaction.state == S.AT_MINISTRY
+    assert not reaction.is_visible_to(user(db, "region.nordjylland@demo.dk"))
+    with pytest.raises(NotAllowed):
+        reactions.decide(db, user(db, "integration@demo.dk"), reaction, False, "Nej.")
+    reactions.decide(
+        db, user(db, "ministeriet@demo.dk"), reaction, False, "Ikke tilstrækkeligt grundlag."
+    )
+    assert reaction.state == S.CLOSED
+
+
+def test_the_ministry_of_integration_may_send_it_back_to_be_decided_anew(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    _recommend(db, reaction, "Flygtninge og indvandrere")
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_recommendation(db, staff, reaction)
+    reactions.integration_answer(db, user(db, "integration@demo.dk"), reaction, False, "Ikke enig.")
+    assert reaction.state == S.RECOMMENDATION_DRAFT
+    assert reaction.recommendation_decision_id is None  # the council decides the new one
+    with pytest.raises(DomainError, match="council must decide on the recommendation"):
+        reactions.send_recommendation(db, staff, reaction)
