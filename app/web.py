@@ -76,12 +76,14 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.MINISTRY: [
         ("tenders.manage_index", _l("Tenders")),
         ("spend.national", _l("Spend")),
+        ("followup.cases", _l("Follow-up cases")),
         ("councils.index", _l("Councils")),
         ("organisations.regions", _l("Regions")),
     ],
     Role.INTEGRATION_MINISTRY: [
         ("tenders.manage_index", _l("Tenders")),
         ("spend.national", _l("Spend")),
+        ("followup.cases", _l("Follow-up cases")),
         ("councils.index", _l("Councils")),
         ("organisations.regions", _l("Regions")),
     ],

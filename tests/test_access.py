@@ -259,6 +259,26 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "followup.jobcentre": ("GET", "/results/jobcentres/{organisation_id}", OBLIGATION_READERS),
     "followup.import_results": ("GET", "/results/import", {Role.REGION_STAFF}),
     "followup.thresholds": ("GET", "/results/thresholds", {Role.REGION_STAFF}),
+    "followup.cases": (
+        "GET",
+        "/results/cases",
+        {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
+    "followup.open_case": (
+        "POST",
+        "/results/jobcentres/{organisation_id}/cases",
+        {Role.REGION_STAFF},
+    ),
+    "followup.case": (
+        "GET",
+        "/results/cases/{case_id}",
+        {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
+    "followup.case_step": (
+        "POST",
+        "/results/cases/{case_id}/assess",
+        {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
 }
 
 #: One demo login per role.
@@ -329,6 +349,7 @@ def _url(db, template: str, **overrides) -> str:
             db, OrganisationKind.REGION, "Beskæftigelsesregion Nordjylland"
         ).id,
         "notification_id": 0,  # nobody's: the allowed roles get 404, the others 403
+        "case_id": 0,  # no follow-up case in the demo data yet: the same
         # A national lot (it covers Aalborg), and an order every tested reader may see: placed
         # by Jobcenter Aalborg (Nordjylland) with Akademikerhuset under the national framework.
         "lot_id": db.scalars(

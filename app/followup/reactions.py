@@ -108,26 +108,14 @@ def open_case(db: Session, actor: User, jobcentre: Organisation, reason: str) ->
         raise DomainError(_("A case concerns a jobcentre."))
     reason = _text(reason, _("why the case is opened"))
     region = lock_row(db, Organisation, actor.organisation_id)  # one opening at a time
-    standing = next(
-        (
-            o.standing
-            for o in results.region_overview(db, region.id)
-            if o.jobcentre.id == jobcentre.id
-        ),
-        None,
-    )
-    if standing != Standing.WEAK:
+    if results.standing_of(db, jobcentre) != Standing.WEAK:
         raise DomainError(
             _(
                 "%(name)s's latest results are not weak by the region's limits; no case is opened.",
                 name=jobcentre.name,
             )
         )
-    if db.scalar(
-        select(Reaction.id).where(
-            Reaction.jobcentre_id == jobcentre.id, Reaction.state.in_(OPEN_REACTION_STATES)
-        )
-    ):
+    if open_case_of(db, jobcentre) is not None:
         raise DomainError(_("%(name)s already has an open case.", name=jobcentre.name))
     now = clock.now()
     reaction = Reaction(
@@ -524,3 +512,93 @@ def decide(
         link=_link(reaction),
     )
     return reaction
+
+
+# --- what a page offers -------------------------------------------------------------------------
+
+#: The region staff's moves in each state.
+REGION_STEPS = {
+    S.ASSESSMENT: ("assess",),
+    S.FOLLOWING_CLOSELY: ("review",),
+    S.AGREEMENT_DRAFT: ("agreement", "decision", "send_for_signature", "no_agreement"),
+    S.AWAITING_SIGNATURES: ("no_agreement",),
+    S.AGREEMENT_IN_FORCE: ("follow_up",),
+    S.RECOMMENDATION_DRAFT: ("recommendation", "decision", "send_recommendation"),
+}
+
+
+def next_steps(user: User, reaction: Reaction) -> list[str]:
+    """The moves the user may take on the case now (what its page offers); the services check
+    them again."""
+    state = reaction.state
+    steps: list[str] = []
+    if user.role == Role.REGION_STAFF and user.organisation_id == reaction.region_id:
+        steps += REGION_STEPS.get(state, ())
+    if state == S.AWAITING_SIGNATURES:
+        director = (
+            user.role == Role.REGIONAL_DIRECTOR and user.organisation_id == reaction.region_id
+        )
+        manager = (
+            user.role == Role.JOBCENTRE_MANAGER and user.organisation_id == reaction.jobcentre_id
+        )
+        if (director and reaction.director_signed_by_id is None) or (
+            manager and reaction.manager_signed_by_id is None
+        ):
+            steps.append("sign")
+    if state == S.AT_INTEGRATION_MINISTRY and user.role == Role.INTEGRATION_MINISTRY:
+        steps.append("integration_answer")
+    if state == S.AT_MINISTRY and user.role == Role.MINISTRY:
+        steps.append("decide")
+    return steps
+
+
+def unused_decisions(db: Session, reaction: Reaction) -> list[CouncilDecision]:
+    """The region's council decisions not yet linked to any decision to react, newest first."""
+    from app.organisations.models import Council
+
+    used = (
+        select(Reaction.agreement_decision_id)
+        .where(Reaction.agreement_decision_id.is_not(None))
+        .union(
+            select(Reaction.recommendation_decision_id).where(
+                Reaction.recommendation_decision_id.is_not(None)
+            )
+        )
+    )
+    return list(
+        db.scalars(
+            select(CouncilDecision)
+            .join(Council, CouncilDecision.council_id == Council.id)
+            .where(Council.region_id == reaction.region_id, CouncilDecision.id.not_in(used))
+            .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
+        )
+    )
+
+
+def open_case_of(db: Session, jobcentre: Organisation) -> Reaction | None:
+    return db.scalar(
+        select(Reaction).where(
+            Reaction.jobcentre_id == jobcentre.id, Reaction.state.in_(OPEN_REACTION_STATES)
+        )
+    )
+
+
+def visible_cases(user: User):
+    """Every case the user may see, as one statement (the rule of Reaction.is_visible_to)."""
+    from sqlalchemy import false
+
+    from app.auth.roles import JOBCENTRE_ROLES
+
+    stmt = select(Reaction)
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        return stmt.where(Reaction.region_id == user.organisation_id)
+    if user.role in JOBCENTRE_ROLES:
+        return stmt.where(Reaction.jobcentre_id == user.organisation_id)
+    if user.role in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+        return stmt.where(
+            or_(
+                Reaction.state.in_((S.AT_INTEGRATION_MINISTRY, S.AT_MINISTRY, S.ORDERED)),
+                Reaction.decided_at.is_not(None),
+            )
+        )
+    return stmt.where(false())

@@ -441,6 +441,12 @@ def region_overview(db: Session, region_id: int) -> list[Overview]:
     return overview
 
 
+def standing_of(db: Session, jobcentre: Organisation) -> Standing | None:
+    """The jobcentre's standing on its latest quarter, as the region's overview shows it."""
+    overview = region_overview(db, jobcentre.region_id)
+    return next((o.standing for o in overview if o.jobcentre.id == jobcentre.id), None)
+
+
 def may_see_results(user: User, jobcentre: Organisation) -> bool:
     """The jobcentre's own staff, and the staff and director of its region."""
     if user.role in JOBCENTRE_ROLES:

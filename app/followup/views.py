@@ -7,17 +7,33 @@ from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
-from app.auth.access import allow, refuse
+from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
 from app.documents.spreadsheets import LinesRejected
 from app.errors import DomainError
-from app.followup import services
-from app.followup.forms import ResultImportForm, ThresholdForm
-from app.followup.models import Indicator, ResultImport
+from app.followup import reactions, services
+from app.followup.forms import (
+    AgreementForm,
+    AssessForm,
+    DecisionForm,
+    FollowUpForm,
+    IntegrationForm,
+    MinistryDecisionForm,
+    OpenCaseForm,
+    RecommendationForm,
+    ResultImportForm,
+    ReviewForm,
+    ThresholdForm,
+)
+from app.followup.models import Indicator, Reaction, ResultImport, Standing
+from app.forms import ConfirmForm, ReasonForm
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
+from app.targetgroups.models import TargetGroup
 from app.web import run_step
 
 followup_bp = Blueprint("followup", __name__, url_prefix="/results")
@@ -52,6 +68,10 @@ def jobcentre(jobcentre_id: int):
     return render_template(
         "followup/jobcentre.html",
         jobcentre=found,
+        open_case=reactions.open_case_of(db.session, found),
+        may_open=current_user.role == Role.REGION_STAFF
+        and services.standing_of(db.session, found) == Standing.WEAK,
+        open_form=OpenCaseForm(formdata=None),
         figures=figures,
         periods=sorted({f.period for f in figures}, reverse=True),
         by_key={(f.period, f.indicator): f for f in figures},
@@ -129,3 +149,227 @@ def thresholds():
         refused=lambda: _thresholds_page(form, 422),
         then=url_for("followup.thresholds"),
     )
+
+
+# --- the reaction to weak results -------------------------------------------------------------
+
+CASE_READERS = (*REGION_ROLES, *JOBCENTRE_ROLES, Role.MINISTRY, Role.INTEGRATION_MINISTRY)
+
+
+@followup_bp.get("/cases")
+@allow(*CASE_READERS)
+def cases():
+    found = db.session.scalars(
+        reactions.visible_cases(current_user).order_by(
+            Reaction.updated_at.desc(), Reaction.id.desc()
+        )
+    ).all()
+    return render_template(
+        "followup/cases.html",
+        cases=found,
+        awaiting={r.id for r in found if reactions.next_steps(current_user, r)},
+    )
+
+
+@followup_bp.post("/jobcentres/<int:jobcentre_id>/cases")
+@allow(Role.REGION_STAFF)
+def open_case(jobcentre_id: int):
+    found = db.session.get(Organisation, jobcentre_id)
+    if found is None or not services.may_see_results(current_user, found):
+        abort(404)
+    form = OpenCaseForm()
+    if not form.validate_on_submit():
+        flash(_("Write why the region reacts."), "error")
+        return redirect(url_for("followup.jobcentre", jobcentre_id=jobcentre_id))
+    return run_step(
+        lambda: reactions.open_case(db.session, current_user, found, form.reason.data),
+        done=_("The case is opened."),
+        refused=lambda: redirect(url_for("followup.jobcentre", jobcentre_id=jobcentre_id)),
+        then=lambda reaction: url_for("followup.case", case_id=reaction.id),
+    )
+
+
+def _forms(reaction: Reaction, posted: dict | None = None) -> dict:
+    """A form for each move the user may take; the one just posted keeps its input."""
+    posted = posted or {}
+    forms = {}
+    for step in reactions.next_steps(current_user, reaction):
+        form = posted.get(step) or STEP_FORMS[step](formdata=None, obj=None)
+        if step == "decision":
+            form.decision.choices = [
+                (d.id, f"{d.decided_on.strftime('%d-%m-%Y')}: {d.concerns}")
+                for d in reactions.unused_decisions(db.session, reaction)
+            ]
+        if step == "recommendation":
+            form.parts.choices = [
+                (g.id, g.name)
+                for g in db.session.scalars(select(TargetGroup).order_by(TargetGroup.name))
+            ]
+        forms[step] = form
+    return forms
+
+
+def _case_page(reaction: Reaction, posted: dict | None = None, status: int = 200):
+    return render_template(
+        "followup/case.html",
+        case=reaction,
+        forms=_forms(reaction, posted),
+        step_titles=STEP_TITLES,
+        step_buttons=STEP_BUTTONS,
+        step_names=EVENT_NAMES,
+    ), status
+
+
+@followup_bp.get("/cases/<int:case_id>")
+@allow(*CASE_READERS)
+def case(case_id: int):
+    return _case_page(load_visible(Reaction, case_id))
+
+
+def _yes(form) -> bool:
+    return form.outcome.data == "yes"
+
+
+def _agreement_input(form: AgreementForm) -> reactions.AgreementInput:
+    return reactions.AgreementInput(
+        text=form.text.data,
+        improve_by=form.improve_by.data,
+        follow_up_on=form.follow_up_on.data,
+        target_in_work=form.target_in_work.data,
+        target_weeks=form.target_weeks.data,
+        consultancy_amount=form.consultancy_amount.data,
+        consultancy_provider=form.consultancy_provider.data or "",
+        consultancy_from=form.consultancy_from.data,
+        consultancy_to=form.consultancy_to.data,
+    )
+
+
+def _decision(form: DecisionForm):
+    from app.councils.models import CouncilDecision
+
+    found = db.session.get(CouncilDecision, form.decision.data)
+    if found is None:
+        raise DomainError(_("Choose one of the council's decisions."))
+    return found
+
+
+#: Each move: its form, what the service is called with, and what the page says after.
+STEP_FORMS = {
+    "assess": AssessForm,
+    "review": ReviewForm,
+    "agreement": AgreementForm,
+    "decision": DecisionForm,
+    "send_for_signature": ConfirmForm,
+    "no_agreement": ReasonForm,
+    "sign": ConfirmForm,
+    "follow_up": FollowUpForm,
+    "recommendation": RecommendationForm,
+    "send_recommendation": ConfirmForm,
+    "integration_answer": IntegrationForm,
+    "decide": MinistryDecisionForm,
+}
+STEP_ACTIONS = {
+    "assess": lambda db_, u, r, f: reactions.assess(
+        db_, u, r, _yes(f), f.text.data, f.next_review_on.data
+    ),
+    "review": lambda db_, u, r, f: reactions.review(db_, u, r, _yes(f), f.text.data),
+    "agreement": lambda db_, u, r, f: reactions.write_agreement(db_, u, r, _agreement_input(f)),
+    "decision": lambda db_, u, r, f: reactions.link_decision(db_, u, r, _decision(f)),
+    "send_for_signature": lambda db_, u, r, f: reactions.send_for_signature(db_, u, r),
+    "no_agreement": lambda db_, u, r, f: reactions.no_agreement(db_, u, r, f.reason.data),
+    "sign": lambda db_, u, r, f: reactions.sign(db_, u, r),
+    "follow_up": lambda db_, u, r, f: reactions.follow_up(db_, u, r, _yes(f), f.text.data),
+    "recommendation": lambda db_, u, r, f: reactions.write_recommendation(
+        db_, u, r, f.text.data, f.parts.data, f.minimum_share.data
+    ),
+    "send_recommendation": lambda db_, u, r, f: reactions.send_recommendation(db_, u, r),
+    "integration_answer": lambda db_, u, r, f: reactions.integration_answer(
+        db_, u, r, _yes(f), f.text.data
+    ),
+    "decide": lambda db_, u, r, f: reactions.decide(
+        db_, u, r, _yes(f), f.text.data, f.ordered_from.data, f.ordered_to.data
+    ),
+}
+STEP_DONE = {
+    "assess": _l("The assessment is recorded."),
+    "review": _l("The review is recorded."),
+    "agreement": _l("The improvement agreement is saved."),
+    "decision": _l("The council's decision is linked."),
+    "send_for_signature": _l("The agreement is sent for signature."),
+    "no_agreement": _l("It is recorded that no agreement was reached."),
+    "sign": _l("Your signature is recorded."),
+    "follow_up": _l("The follow-up is recorded."),
+    "recommendation": _l("The recommendation is saved."),
+    "send_recommendation": _l("The recommendation is sent."),
+    "integration_answer": _l("The answer is recorded."),
+    "decide": _l("The decision is recorded."),
+}
+
+
+@followup_bp.post("/cases/<int:case_id>/<step>")
+@allow(*CASE_READERS)
+def case_step(case_id: int, step: str):
+    reaction = load_visible(Reaction, case_id)
+    if step not in STEP_FORMS:
+        abort(404)
+    if step not in reactions.next_steps(current_user, reaction):
+        refuse(403, reaction)
+    form = STEP_FORMS[step]()
+    if step in ("decision", "recommendation"):
+        form = _forms(reaction, {step: form})[step]  # its choices, then validated
+    if not form.validate_on_submit():
+        return _case_page(reaction, {step: form}, 422)
+    return run_step(
+        lambda: STEP_ACTIONS[step](db.session, current_user, reaction, form),
+        done=str(STEP_DONE[step]),
+        refused=lambda: _case_page(load_visible(Reaction, case_id), {step: form}, 422),
+        then=url_for("followup.case", case_id=case_id),
+    )
+
+
+STEP_TITLES = {
+    "assess": _l("Assess the jobcentre's results"),
+    "review": _l("Review the close follow-up"),
+    "agreement": _l("Write the improvement agreement"),
+    "decision": _l("Link the council's decision"),
+    "send_for_signature": _l("Send the agreement for signature"),
+    "no_agreement": _l("No agreement reached"),
+    "sign": _l("Sign the improvement agreement"),
+    "follow_up": _l("Follow up on the agreement"),
+    "recommendation": _l("Write the recommendation to the ministry"),
+    "send_recommendation": _l("Send the recommendation"),
+    "integration_answer": _l("Answer for the Ministry of Integration"),
+    "decide": _l("Decide on an order"),
+}
+STEP_BUTTONS = {
+    "assess": _l("Record the assessment"),
+    "review": _l("Record the review"),
+    "agreement": _l("Save the agreement"),
+    "decision": _l("Link the decision"),
+    "send_for_signature": _l("Send for signature"),
+    "no_agreement": _l("Record: no agreement"),
+    "sign": _l("Sign"),
+    "follow_up": _l("Record the follow-up"),
+    "recommendation": _l("Save the recommendation"),
+    "send_recommendation": _l("Send to the ministry"),
+    "integration_answer": _l("Record the answer"),
+    "decide": _l("Record the decision"),
+}
+EVENT_NAMES = {
+    "opened": _l("Case opened"),
+    "assessed_following": _l("Assessed: followed closely"),
+    "assessed_agreement_needed": _l("Assessed: an improvement agreement is needed"),
+    "reviewed_improved": _l("Reviewed: improved, closed"),
+    "reviewed_agreement_needed": _l("Reviewed: an improvement agreement is needed"),
+    "sent_for_signature": _l("Agreement sent for signature"),
+    "signed": _l("Signed"),
+    "agreement_in_force": _l("Agreement in force"),
+    "no_agreement": _l("No agreement reached"),
+    "followed_up_improved": _l("Followed up: improved, closed"),
+    "followed_up_not_improved": _l("Followed up: not improved"),
+    "recommended": _l("Recommendation sent"),
+    "integration_agreed": _l("The Ministry of Integration agreed"),
+    "integration_refused": _l("The Ministry of Integration did not agree"),
+    "ordered": _l("Ordered to use other actors"),
+    "not_ordered": _l("No order given"),
+}

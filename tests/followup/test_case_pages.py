@@ -1,0 +1,98 @@
+"""The case pages for each role: region staff open and steer a case, the director and the
+jobcentre's leadership sign, the ministries answer; each sees only the moves that are theirs."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from html import unescape
+
+from sqlalchemy import select
+
+from app.followup.models import Reaction, ReactionState
+from tests.conftest import login, user
+from tests.followup.test_reactions import DIRECTOR, MANAGER, TODAY, decision, weak_odense
+from tests.followup.test_results import SD_STAFF
+
+
+def text(response) -> str:
+    return unescape(response.get_data(as_text=True))
+
+
+def test_a_case_from_opening_to_a_signed_agreement_through_the_pages(client, db, app):
+    odense = weak_odense(db)
+    db.commit()
+    login(client, SD_STAFF)
+    page = text(client.get(f"/results/jobcentres/{odense.id}"))
+    assert 'data-testid="open-case-form"' in page
+    response = client.post(
+        f"/results/jobcentres/{odense.id}/cases", data={"reason": "Svage resultater."}
+    )
+    assert response.status_code == 302
+    case_url = response.location
+    case = db.scalar(select(Reaction).where(Reaction.jobcentre_id == odense.id))
+    page = text(client.get(case_url))
+    assert "Under vurdering" in page and 'data-testid="step-assess"' in page
+    # A form that is not whole is answered with its errors, and nothing moves.
+    incomplete = client.post(f"{case_url}/assess", data={"outcome": "no", "text": ""})
+    assert incomplete.status_code == 422
+    client.post(f"{case_url}/assess", data={"outcome": "no", "text": "Aftale nødvendig."})
+    refused = client.post(f"{case_url}/send_for_signature", data={})
+    assert refused.status_code == 422
+    assert "Skriv først forbedringsaftalen" in text(refused)
+    client.post(
+        f"{case_url}/agreement",
+        data={
+            "text": "Flere virksomhedsrettede tilbud.",
+            "improve_by": (TODAY + timedelta(days=180)).isoformat(),
+            "follow_up_on": (TODAY + timedelta(days=200)).isoformat(),
+            "target_in_work": "40,5",
+        },
+    )
+    chosen = decision(db)
+    db.commit()
+    client.post(f"{case_url}/decision", data={"decision": chosen.id})
+    client.post(f"{case_url}/send_for_signature", data={})
+    db.expire_all()
+    assert db.get(Reaction, case.id).state == ReactionState.AWAITING_SIGNATURES
+
+    director = app.test_client()
+    login(director, DIRECTOR)
+    page = text(director.get(case_url))
+    assert 'data-testid="step-sign"' in page and 'data-testid="step-assess"' not in page
+    assert director.post(f"{case_url}/sign", data={}).status_code == 302
+    assert 'data-testid="step-sign"' not in text(director.get(case_url))  # signed once
+    jobcentre_staff = app.test_client()
+    login(jobcentre_staff, "jobcenter.odense@demo.dk")
+    assert jobcentre_staff.post(f"{case_url}/sign", data={}).status_code == 403
+    manager = app.test_client()
+    login(manager, MANAGER)
+    assert manager.post(f"{case_url}/sign", data={}).status_code == 302
+    page = text(manager.get(case_url))
+    assert "Forbedringsaftale i kraft" in page and "40,50" in page
+    db.expire_all()
+    assert db.get(Reaction, case.id).state == ReactionState.AGREEMENT_IN_FORCE
+
+
+def test_the_ministry_sees_a_case_only_once_it_is_sent_and_another_region_never(client, db):
+    odense = weak_odense(db)
+    from app.followup import reactions
+
+    case = reactions.open_case(db, user(db, SD_STAFF), odense, "Svage resultater.")
+    db.commit()
+    login(client, "ministeriet@demo.dk")
+    assert client.get(f"/results/cases/{case.id}").status_code == 404
+    assert "Jobcenter Odense" not in text(client.get("/results/cases"))
+    other = client.application.test_client()
+    login(other, "region.nordjylland@demo.dk")
+    assert other.get(f"/results/cases/{case.id}").status_code == 404
+    assert other.post(f"/results/cases/{case.id}/assess", data={}).status_code == 404
+
+
+def test_an_unknown_step_is_not_found(client, db):
+    odense = weak_odense(db)
+    from app.followup import reactions
+
+    case = reactions.open_case(db, user(db, SD_STAFF), odense, "Svage resultater.")
+    db.commit()
+    login(client, SD_STAFF)
+    assert client.post(f"/results/cases/{case.id}/nothing", data={}).status_code == 404
