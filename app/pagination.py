@@ -110,12 +110,15 @@ def window(db: Session, stmt: Select, moment, ident, size: int | None = None) ->
             rows = _rows(db, newest_first.where(position < tuple_(*anchor)), size + 1)
             more = len(rows) > size
             rows = rows[:size]
-            return Window(rows, _id(rows[0]) if rows else None, _id(rows[-1]) if more else None)
+            # Nothing older (rows changed since): an empty page that still leads back up.
+            newer = _id(rows[0]) if rows else anchor_id
+            return Window(rows, newer, _id(rows[-1]) if more else None)
         oldest_first = stmt.order_by(moment.asc(), ident.asc())
         rows = _rows(db, oldest_first.where(position > tuple_(*anchor)), size + 1)
-        more = len(rows) > size
+        if len(rows) <= size:
+            break  # not a page's worth newer: that is the top of the list
         rows = list(reversed(rows[:size]))
-        return Window(rows, _id(rows[0]) if more else None, _id(rows[-1]) if rows else None)
+        return Window(rows, _id(rows[0]), _id(rows[-1]))
     rows = _rows(db, newest_first, size + 1)
     return Window(rows[:size], None, _id(rows[size - 1]) if len(rows) > size else None)
 

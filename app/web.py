@@ -108,6 +108,17 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
 }
 
 
+def link_args(*drop: str) -> dict[str, str]:
+    """The query string's arguments to carry on a link (the filters), without `drop` and
+    without any that url_for would read as its own (endpoint, _external, _scheme, ...): a typed
+    query string never makes a link fail."""
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key not in drop and key != "endpoint" and not key.startswith("_")
+    }
+
+
 def unread_messages() -> int:
     """The number shown beside the inbox in the header: one indexed count per page."""
     if not current_user.is_authenticated:
@@ -210,6 +221,7 @@ def register_web(app: Flask) -> None:
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
+    app.jinja_env.globals["link_args"] = link_args
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.add_extension("jinja2.ext.i18n")

@@ -59,11 +59,18 @@ def link(previous_hash: str, entry: AuditEntry) -> str:
     ).hexdigest()
 
 
-def append(db: Session, entry: AuditEntry) -> AuditEntry:
-    """Give the entry its place in the chain, holding the head's lock until the transaction ends."""
-    head = db.execute(
+def lock_head(db: Session) -> AuditChainHead:
+    """The chain's head, locked until the transaction ends. Every writing transaction takes it
+    (at its first audit entry); one that also changes shared rows (the summary figures) takes
+    it before them, so that two transactions never hold one each and wait for the other."""
+    return db.execute(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     ).scalar_one()
+
+
+def append(db: Session, entry: AuditEntry) -> AuditEntry:
+    """Give the entry its place in the chain, holding the head's lock until the transaction ends."""
+    head = lock_head(db)
     entry.seq = head.last_seq + 1
     entry.chain_hash = link(head.last_hash, entry)
     head.last_seq, head.last_hash = entry.seq, entry.chain_hash

@@ -29,7 +29,7 @@ from app.i18n import lazy_gettext as _l
 from app.pagination import id_arg, paginate_list, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
-from app.web import run_step
+from app.web import link_args, run_step
 
 calloffs_bp = Blueprint("calloffs", __name__)
 
@@ -167,10 +167,7 @@ def index():
         states=list(CallOffState),
         search=search,
         # The export takes the search, not the position in the list.
-        export_url=url_for(
-            "calloffs.export",
-            **{k: v for k, v in request.args.items() if k not in ("older", "newer")},
-        ),
+        export_url=url_for("calloffs.export", **link_args("older", "newer")),
         max_export=format_number(services.MAX_EXPORT_ROWS),
     )
 

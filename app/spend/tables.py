@@ -3,7 +3,7 @@ table one grouped query; and the tables as CSV and XLSX with Danish headers and 
 
 An order of a framework for two target groups counts under each of them in the target-group
 table (the table answers "what was spent for this group", not a partition). Months are
-calendar months of the order's placing (and of the purchase's date), in UTC on SQLite.
+calendar months of the order's placing in Copenhagen (and of the purchase's date).
 """
 
 from __future__ import annotations
@@ -367,6 +367,8 @@ def combined(db: Session, dimension: str, filters: Filters, title: str) -> Table
                 compliance(committed, breach),
             ]
         )
+    if dimension != "month":  # the largest spend first, through frameworks or outside them
+        rows.sort(key=lambda row: (-(row[1] + row[3] + row[4] + row[5]), row[0]))
     return Table(
         name=dimension,
         title=title,

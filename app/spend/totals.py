@@ -5,9 +5,10 @@ month and class by jobcentre, and by region and target group. Each can be rebuil
 statement, and checked against the rows it sums.
 
 Every change is an increment (`SET committed = committed + :delta`), never a read followed by
-a write, so two transactions changing the same row cannot lose each other's figures. Rows are
-touched in one fixed order (lot, jobcentre's lot, jobcentre's month, groups by id, supplier)
-so that two transactions never wait for each other in a circle.
+a write, so two transactions changing the same row cannot lose each other's figures. The audit
+chain's head is locked first, then the rows in one fixed order (lot, jobcentre's lot,
+jobcentre's month, groups by id, supplier), so that two transactions never wait for each
+other in a circle (a service may audit before or after it changes the figures).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from sqlalchemy import delete, func, literal, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
+from app.audit import chain
 from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.clock import COPENHAGEN
 from app.db import Money
@@ -123,6 +125,7 @@ def _increment_groups(db: Session, keys: dict, tender_id: int, change: Share, or
 def _apply(db: Session, call_off: CallOff, change: Share, orders: int) -> None:
     if not change and not orders:
         return
+    chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
     month = month_of(call_off)
     _increment(db, LotTotal, {"lot_id": call_off.lot_id}, change, orders)
     bought = {
@@ -167,6 +170,7 @@ def _increment_purchases(db: Session, model, keys: dict, amount: Decimal, count:
 def _apply_purchase(
     db: Session, purchase: OutsidePurchase, region_id: int, classification, sign: int
 ) -> None:
+    chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
     month = purchase.purchased_on.strftime("%Y-%m")
     amount, count = purchase.amount * sign, sign
     keys = {"month": month, "classification": classification}

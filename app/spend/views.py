@@ -359,7 +359,6 @@ def table(dashboard: str, name: str):
         heading=HEADINGS[dashboard](),
         table=found,
         page=page,
-        filter_args={key: value for key, value in request.args.items() if key != "page"},
     )
 
 

@@ -325,3 +325,25 @@ def test_parallel_moves_on_one_jobcentres_orders_keep_the_summary_figures_exact(
     _rows, committed = _stored(engine, race)  # checks every summary figure against the orders
     assert race.errors == [] and len(race.placed) == 16
     assert committed == PRICE * 9  # the first order and the eight approved
+
+
+def test_a_change_to_the_summary_figures_holds_the_audit_chain_head_first(engine):
+    """Services audit before or after they change the figures; were the figures' rows locked
+    before the chain's head in one transaction and after it in another, the two could each
+    hold what the other waits for. So the head is taken first: while one transaction has
+    changed figures, another cannot take the head."""
+    if not _postgres():
+        pytest.skip("SQLite serializes every writer")
+    from sqlalchemy.exc import OperationalError
+
+    from app.audit import chain
+
+    race = _nearly_full_lot(engine, already=1)
+    with Session(engine) as first, Session(engine) as second:
+        order = first.scalars(select(CallOff).where(CallOff.lot_id == race.lot_id)).one()
+        totals.record_change(first, order, totals.Share(Decimal("-1.00"), Decimal("0.00")))
+        second.execute(text("SET LOCAL lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            chain.lock_head(second)
+        second.rollback()
+        first.rollback()

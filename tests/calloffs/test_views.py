@@ -318,6 +318,7 @@ def test_an_over_long_case_reference_gets_a_message(client, db):
         "/orders?q=%00",
         "/orders?q=B-%00-1&state=nonsense&page=99999999999999999999",
         "/orders?older=99999999999999999999&newer=-1",
+        "/orders?_scheme=ftp&_external=1&endpoint=x",
         "/orders?older=%C2%B2",
     ],
 )
@@ -477,3 +478,38 @@ def test_the_order_list_is_narrowed_by_the_day_placed(client, db):
     assert late.number in page and early.number not in page
     page = text(client.get("/orders?q=DAG&to=2026-11-22"))
     assert early.number in page and late.number not in page
+
+
+def test_a_position_whose_newer_rows_left_the_search_leads_to_the_top_not_an_empty_page(
+    client, db, app, monkeypatch
+):
+    from datetime import UTC, datetime
+
+    from app import clock
+    from app.calloffs import services as calloff_services
+    from tests.calloffs.conftest import supplier_user
+    from tests.conftest import user
+
+    monkeypatch.setitem(app.config, "PAGE_SIZE", 2)
+    lot = framework(db, maximum="900000.00")
+    orders = []
+    for hour in range(4):  # newest first: 0, 1, 2, 3
+        with clock.frozen_at(datetime(2026, 11, 24, 9, tzinfo=UTC) - timedelta(hours=hour)):
+            orders.append(place(db, lot, case_reference=f"STRAND-{hour}"))
+    ids = [order.id for order in orders]
+    numbers = [order.number for order in orders]
+    accepting = supplier_user(db, orders[0])
+    db.commit()
+    login(client, ODENSE)
+    first = text(client.get("/orders?q=STRAND&state=placed"))
+    older = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = text(client.get(older))
+    newer = second.split('rel="prev" href="')[1].split('"')[0].replace("&amp;", "&")
+    supplier = user(db, accepting)
+    for order_id in ids[:2]:  # the two newest are accepted: they leave the search
+        calloff_services.accept(db, supplier, db.get(CallOff, order_id))
+    db.commit()
+    back = text(client.get(newer))
+    assert numbers[2] in back and numbers[3] in back
+    last = text(client.get(f"/orders?q=STRAND&state=placed&older={ids[3]}"))
+    assert "Ingen bestillinger matcher søgningen" in last and "Nyeste" in last

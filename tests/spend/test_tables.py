@@ -189,3 +189,14 @@ def test_the_national_dashboard_filters_by_region_and_framework(client, db):
         client.get(f"/spend/national?tender={tender_id}&region={syddanmark}").get_data(as_text=True)
     )
     assert "1.234,00" not in hidden
+
+
+def test_a_combined_table_lists_the_largest_spend_first_so_a_dashboard_shows_the_largest(db):
+    lot = framework(db, "HS", scope=Scope.NATIONAL, maximum="900000.00")
+    place(db, lot, email=ODENSE, quantity=50)  # Syddanmark: far the largest
+    table = tables.combined(db, "region", Filters(), "Per region")
+    totals_in_order = [row[1] + row[3] + row[4] + row[5] for row in table.rows]
+    assert totals_in_order == sorted(totals_in_order, reverse=True)
+    assert table.rows[0][0] == "Beskæftigelsesregion Syddanmark"
+    months = tables.combined(db, "month", Filters(), "Per month")
+    assert [row[0] for row in months.rows] == sorted(row[0] for row in months.rows)

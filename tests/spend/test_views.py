@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from html import unescape
 
+import pytest
+
 from tests.calloffs.conftest import ODENSE, framework, frozen_clock, place  # noqa: F401
 from tests.conftest import login
 from tests.query_count import queries_for
@@ -137,3 +139,16 @@ def test_the_framework_filter_offers_the_frameworks_that_concern_the_dashboard(c
     login(ministry, "ministeriet@demo.dk")
     choices = text(ministry.get("/spend/national")).split('id="tender"')[1].split("</select>")[0]
     assert own in choices and national in choices and other in choices
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/spend/?name=x&fmt=y&dashboard=z",
+        "/spend/?_scheme=ftp&_anchor=x",
+        "/spend/region/tables/lots?fmt=x&name=y&page=2",
+    ],
+)
+def test_query_keys_that_links_use_themselves_are_ignored_not_a_crash(client, db, url):
+    login(client, SD_STAFF)
+    assert client.get(url).status_code == 200
