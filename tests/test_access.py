@@ -274,6 +274,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/results/cases/{case_id}",
         {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
+    "followup.agreement_pdf": (
+        "GET",
+        "/results/cases/{case_id}/agreement.pdf",
+        {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
     "followup.case_step": (
         "POST",
         "/results/cases/{case_id}/assess",

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
+from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import LinesRejected
 from app.errors import DomainError
 from app.followup import reactions, services
@@ -373,3 +385,21 @@ EVENT_NAMES = {
     "ordered": _l("Ordered to use other actors"),
     "not_ordered": _l("No order given"),
 }
+
+
+@followup_bp.get("/cases/<int:case_id>/agreement.pdf")
+@allow(*CASE_READERS)
+def agreement_pdf(case_id: int):
+    """The improvement agreement as a document, in Danish, with its signatures so far."""
+    reaction = load_visible(Reaction, case_id)
+    if not reaction.agreement_text:
+        abort(404)  # no agreement written, no document
+    with force_locale("da"):
+        pdf = render_pdf("followup/pdf/agreement.html", case=reaction, printed_at=clock.now())
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={
+            "Content-Disposition": f'attachment; filename="forbedringsaftale-{reaction.id}.pdf"'
+        },
+    )

@@ -69,6 +69,9 @@ def test_a_case_from_opening_to_a_signed_agreement_through_the_pages(client, db,
     assert manager.post(f"{case_url}/sign", data={}).status_code == 302
     page = text(manager.get(case_url))
     assert "Forbedringsaftale i kraft" in page and "40,50" in page
+    pdf = manager.get(f"{case_url}/agreement.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    assert pdf.data.startswith(b"%PDF")
     db.expire_all()
     assert db.get(Reaction, case.id).state == ReactionState.AGREEMENT_IN_FORCE
 
@@ -96,3 +99,12 @@ def test_an_unknown_step_is_not_found(client, db):
     db.commit()
     login(client, SD_STAFF)
     assert client.post(f"/results/cases/{case.id}/nothing", data={}).status_code == 404
+
+
+def test_there_is_no_agreement_document_before_an_agreement_is_written(client, db):
+    from app.followup import reactions
+
+    case = reactions.open_case(db, user(db, SD_STAFF), weak_odense(db), "Svage resultater.")
+    db.commit()
+    login(client, SD_STAFF)
+    assert client.get(f"/results/cases/{case.id}/agreement.pdf").status_code == 404
