@@ -125,7 +125,7 @@ def demo_logins() -> list[DemoLogin]:
                 OrganisationKind.JOBCENTRE,
             )
         )
-    for short, town in [("aalborg", "Aalborg"), ("odense", "Odense")]:
+    for short, town in [("aalborg", "Aalborg"), ("odense", "Odense"), ("esbjerg", "Esbjerg")]:
         logins.append(
             DemoLogin(
                 f"leder.{short}@demo.dk",
@@ -231,13 +231,14 @@ def create_demo_data(db: Session) -> None:
     _ensure_supplier_profiles(db)
     from app.demo_calloffs import create_demo_calloffs
     from app.demo_obligation import create_demo_obligation
-    from app.demo_results import create_demo_results
+    from app.demo_results import create_demo_cases, create_demo_results
     from app.demo_tenders import create_demo_tenders
 
     create_demo_tenders(db)
     create_demo_calloffs(db)
     create_demo_obligation(db)
     create_demo_results(db)
+    create_demo_cases(db)
 
 
 def _ensure_supplier_profiles(db: Session) -> None:

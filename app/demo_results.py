@@ -5,7 +5,7 @@ few good ones."""
 from __future__ import annotations
 
 import hashlib
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -86,4 +86,106 @@ def create_demo_results(db: Session) -> None:
         results.import_results(db, staff, "resultater-demo.csv", "\n".join(lines).encode())
         for indicator, (weak, good) in LIMITS.items():
             results.set_threshold(db, staff, indicator, weak, good)
+    db.flush()
+
+
+def create_demo_cases(db: Session) -> None:
+    """A case in each of the main states, through the services: Esbjerg under a signed
+    improvement agreement, Hjørring with a recommendation at the ministry, Randers ordered to
+    use other actors (an integration part, agreed by the Ministry of Integration), Holbæk being
+    assessed. Idempotent: nothing when any case exists."""
+    from app.councils import services as councils
+    from app.followup import reactions
+    from app.followup.models import Reaction
+    from app.targetgroups.models import TargetGroup
+
+    if db.scalar(select(func.count()).select_from(Reaction)):
+        return
+    today = clock.today()
+
+    def staff_of(code: str):
+        return users.find_by_email(db, STAFF[code])
+
+    def jobcentre(name: str) -> Organisation | None:
+        return db.scalar(select(Organisation).where(Organisation.name == name))
+
+    def council_decision(code: str, concerns: str):
+        region = db.scalar(select(Organisation).where(Organisation.code == code))
+        return councils.add_decision(
+            db, None, region.council, decided_on=today, concerns=concerns, text="Rådet tiltræder."
+        )
+
+    def group(name: str) -> int:
+        return db.scalar(select(TargetGroup.id).where(TargetGroup.name == name))
+
+    def recommend(case, code: str, part: str):
+        reactions.assess(db, staff_of(code), case, False, "Resultaterne er faldet i et år.")
+        reactions.no_agreement(db, staff_of(code), case, "Jobcentret ønskede ikke en aftale.")
+        reactions.write_recommendation(
+            db,
+            staff_of(code),
+            case,
+            "Andre aktører bør varetage indsatsen for målgruppen.",
+            [group(part)],
+            Decimal("40"),
+        )
+        reactions.link_decision(
+            db, staff_of(code), case, council_decision(code, "Indstilling om pålæg")
+        )
+        reactions.send_recommendation(db, staff_of(code), case)
+
+    opened = {}
+    for code, name in (
+        ("SD", "Jobcenter Esbjerg"),
+        ("NJ", "Jobcenter Hjørring"),
+        ("MJ", "Jobcenter Randers"),
+        ("HS", "Jobcenter Holbæk"),
+    ):
+        found, staff = jobcentre(name), staff_of(code)
+        if found is None or staff is None:
+            return
+        opened[code] = reactions.open_case(
+            db, staff, found, "Svage resultater: andelen i job ligger under regionens grænse."
+        )
+    esbjerg = opened["SD"]
+    reactions.assess(db, staff_of("SD"), esbjerg, False, "Der er brug for en aftale.")
+    reactions.write_agreement(
+        db,
+        staff_of("SD"),
+        esbjerg,
+        reactions.AgreementInput(
+            text="Flere virksomhedsrettede forløb og opfølgning hver fjortende dag.",
+            improve_by=today + timedelta(days=120),
+            follow_up_on=today + timedelta(days=150),
+            target_in_work=Decimal("38"),
+            target_weeks=Decimal("19"),
+            consultancy_amount=Decimal("150000"),
+            consultancy_provider="Beskæftigelsesrådgivning ApS",
+            consultancy_from=today,
+            consultancy_to=today + timedelta(days=120),
+        ),
+    )
+    reactions.link_decision(
+        db, staff_of("SD"), esbjerg, council_decision("SD", "Forbedringsaftale med Esbjerg")
+    )
+    reactions.send_for_signature(db, staff_of("SD"), esbjerg)
+    for email in ("direktoer.syddanmark@demo.dk", "leder.esbjerg@demo.dk"):
+        signer = users.find_by_email(db, email)
+        if signer is not None:
+            reactions.sign(db, signer, esbjerg)
+    recommend(opened["NJ"], "NJ", "Ledige akademikere")
+    randers = opened["MJ"]
+    recommend(randers, "MJ", "Flygtninge og indvandrere")
+    reactions.integration_answer(
+        db, users.find_by_email(db, "integration@demo.dk"), randers, True, "Enig i indstillingen."
+    )
+    reactions.decide(
+        db,
+        users.find_by_email(db, "ministeriet@demo.dk"),
+        randers,
+        True,
+        "Jobcentret pålægges at benytte andre aktører.",
+        today,
+        today + timedelta(days=365),
+    )
     db.flush()

@@ -25,7 +25,7 @@ def test_demo_data_is_idempotent(db):
 def test_every_demo_login_the_issue_names_exists(db):
     emails = set(db.scalars(select(User.email)))
     assert {login.email for login in demo_logins()} <= emails
-    assert len(demo_logins()) == 24
+    assert len(demo_logins()) == 25
 
 
 def test_demo_data_is_refused_outside_demo_mode(app):

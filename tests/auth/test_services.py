@@ -192,7 +192,7 @@ def test_reactivating_an_active_user_is_refused(db, admin):
 
 
 def test_user_count_of_the_demo_data(db):
-    assert len(db.scalars(select(User)).all()) == 26  # 24 demo logins, 2 demo supplier states
+    assert len(db.scalars(select(User)).all()) == 27  # 25 demo logins, 2 demo supplier states
 
 
 def test_an_admin_cannot_create_supplier_users_or_set_their_passwords(db, admin):

@@ -301,3 +301,14 @@ def test_the_ministry_of_integration_may_send_it_back_to_be_decided_anew(db):
     assert reaction.recommendation_decision_id is None  # the council decides the new one
     with pytest.raises(DomainError, match="council must decide on the recommendation"):
         reactions.send_recommendation(db, staff, reaction)
+
+
+def test_the_demo_has_a_case_in_each_main_state_and_none_for_a_good_jobcentre(db):
+    from app.demo_results import GOOD
+
+    states = {r.jobcentre.name: r.state for r in db.scalars(select(Reaction)) if r.jobcentre}
+    assert states["Jobcenter Esbjerg"] == S.AGREEMENT_IN_FORCE
+    assert states["Jobcenter Hjørring"] == S.AT_MINISTRY
+    assert states["Jobcenter Randers"] == S.ORDERED
+    assert states["Jobcenter Holbæk"] == S.ASSESSMENT
+    assert not any(name in states for name in GOOD)
