@@ -25,7 +25,14 @@ from app.evaluation.models import (
 )
 from app.exemptions.models import Exemption
 from app.files.models import StoredFile
-from app.followup.models import Reaction, ReactionEvent, Result, ResultImport, Threshold
+from app.followup.models import (
+    Reaction,
+    ReactionEvent,
+    Result,
+    ResultImport,
+    Threshold,
+    VolumeReport,
+)
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -95,5 +102,6 @@ __all__ = [
     "TenderQuestion",
     "Threshold",
     "User",
+    "VolumeReport",
     "metadata",
 ]

@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
+    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.fields import KronerField, NumberField
 from app.followup.models import Indicator
@@ -129,3 +130,18 @@ class MinistryDecisionForm(Form):
     text = TextAreaField(_l("Reasons"), validators=[DataRequired(), Length(max=5000)])
     ordered_from = DateField(_l("Order from"), validators=[Optional()])
     ordered_to = DateField(_l("Order until"), validators=[Optional()])
+
+
+class VolumeForm(Form):
+    part = SelectField(_l("Part of the effort"), coerce=int, validators=[InputRequired()])
+    period = StringField(
+        _l("Quarter"), description=_l("For example 2026-Q3"), validators=[DataRequired()]
+    )
+    handled_itself = IntegerField(
+        _l("Handled by the jobcentre itself"), validators=[InputRequired(), NumberRange(min=0)]
+    )
+    handled_by_others = IntegerField(
+        _l("Handled by other actors outside the platform"),
+        description=_l("The jobcentre's orders on the platform are counted by themselves."),
+        validators=[InputRequired(), NumberRange(min=0)],
+    )

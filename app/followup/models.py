@@ -298,3 +298,26 @@ class ReactionEvent(Base):
 
     reaction: Mapped[Reaction] = relationship(back_populates="events")
     actor = relationship("User", lazy="joined")
+
+
+class VolumeReport(Base):
+    """Under an order: how much of one part of the effort the jobcentre handled itself in a
+    quarter, and how much through other actors outside the platform (its call-offs on the
+    platform count by themselves)."""
+
+    __tablename__ = "volume_reports"
+    __table_args__ = (
+        UniqueConstraint("reaction_id", "target_group_id", "period"),
+        CheckConstraint("handled_itself >= 0 AND handled_by_others >= 0", name="not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reaction_id: Mapped[int] = mapped_column(ForeignKey("reactions.id"))
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_groups.id"))
+    period: Mapped[str] = mapped_column(String(7))  # a quarter: 2026-Q3
+    handled_itself: Mapped[int]
+    handled_by_others: Mapped[int]  # outside the platform; call-offs are counted apart
+    reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+    target_group: Mapped[TargetGroup] = relationship(lazy="joined")

@@ -16,13 +16,14 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import or_, select
+from sqlalchemy import false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.audit import services as audit
 from app.auth.models import User
-from app.auth.roles import Role
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.models import RELEASED, CallOff
 from app.councils.models import CouncilDecision
 from app.db import lock_row
 from app.errors import DomainError, NotAllowed
@@ -33,12 +34,15 @@ from app.followup.models import (
     ReactionEvent,
     ReactionState,
     Standing,
+    VolumeReport,
 )
 from app.i18n import format_date
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
+from app.spend.figures import copenhagen_month
 from app.targetgroups.models import TargetGroup
+from app.tenders.models import Lot, tender_target_groups
 
 S = ReactionState
 
@@ -534,6 +538,11 @@ def next_steps(user: User, reaction: Reaction) -> list[str]:
     steps: list[str] = []
     if user.role == Role.REGION_STAFF and user.organisation_id == reaction.region_id:
         steps += REGION_STEPS.get(state, ())
+    ordered_jobcentre = (
+        user.role in JOBCENTRE_ROLES and user.organisation_id == reaction.jobcentre_id
+    )
+    if state == S.ORDERED and ordered_jobcentre:
+        steps.append("report")
     if state == S.AWAITING_SIGNATURES:
         director = (
             user.role == Role.REGIONAL_DIRECTOR and user.organisation_id == reaction.region_id
@@ -585,10 +594,6 @@ def open_case_of(db: Session, jobcentre: Organisation) -> Reaction | None:
 
 def visible_cases(user: User):
     """Every case the user may see, as one statement (the rule of Reaction.is_visible_to)."""
-    from sqlalchemy import false
-
-    from app.auth.roles import JOBCENTRE_ROLES
-
     stmt = select(Reaction)
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
         return stmt.where(Reaction.region_id == user.organisation_id)
@@ -602,3 +607,143 @@ def visible_cases(user: User):
             )
         )
     return stmt.where(false())
+
+
+# --- under an order: volumes and the share handled by other actors ------------------------------
+
+
+def _quarters_of(start: date, end: date) -> list[str]:
+    quarters, year, quarter = [], start.year, (start.month - 1) // 3 + 1
+    while (year, quarter) <= (end.year, (end.month - 1) // 3 + 1):
+        quarters.append(f"{year}-Q{quarter}")
+        year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+    return quarters
+
+
+def report_volumes(
+    db: Session,
+    actor: User,
+    reaction: Reaction,
+    part_id: int,
+    period: str,
+    handled_itself: int,
+    handled_by_others: int,
+) -> VolumeReport:
+    """The ordered jobcentre reports a quarter of one part: what it handled itself and what
+    other actors handled outside the platform. A quarter reported again is replaced (the
+    audit trail keeps the earlier figures)."""
+    if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != reaction.jobcentre_id:
+        raise NotAllowed(_("Only the ordered jobcentre reports its volumes."))
+    reaction = _locked(db, reaction, S.ORDERED)
+    if part_id not in {part.id for part in reaction.parts}:
+        raise DomainError(_("Report one of the parts the order covers."))
+    period = results.parse_quarter(period)
+    if period not in _quarters_of(reaction.ordered_from, reaction.ordered_to):
+        raise DomainError(_("The quarter lies outside the order's period."))
+    results.require_begun(period)
+    if handled_itself < 0 or handled_by_others < 0:
+        raise DomainError(_("A volume cannot be negative."))
+    report = db.scalar(
+        select(VolumeReport).where(
+            VolumeReport.reaction_id == reaction.id,
+            VolumeReport.target_group_id == part_id,
+            VolumeReport.period == period,
+        )
+    )
+    before = None if report is None else [report.handled_itself, report.handled_by_others]
+    if report is None:
+        report = VolumeReport(reaction_id=reaction.id, target_group_id=part_id, period=period)
+        db.add(report)
+    report.handled_itself, report.handled_by_others = handled_itself, handled_by_others
+    report.reported_by_id, report.reported_at = actor.id, clock.now()
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "reaction.volumes_reported",
+        reaction,
+        {
+            "part": part_id,
+            "quarter": period,
+            "before": before,
+            "after": [handled_itself, handled_by_others],
+        },
+    )
+    return report
+
+
+@dataclass(frozen=True)
+class ShareRow:
+    """One part in one quarter of an order: what the jobcentre handled itself, what other
+    actors handled (reported, and its call-offs), and the share against the requirement."""
+
+    period: str
+    part: TargetGroup
+    handled_itself: int | None  # None: not reported
+    reported_others: int
+    call_offs: int
+    required: Decimal
+
+    @property
+    def others(self) -> int:
+        return self.reported_others + self.call_offs
+
+    @property
+    def share(self) -> Decimal | None:
+        whole = (self.handled_itself or 0) + self.others
+        if self.handled_itself is None or whole == 0:
+            return None
+        return (Decimal(self.others) * 100 / whole).quantize(Decimal("0.01"))
+
+    @property
+    def meets(self) -> bool | None:
+        return None if self.share is None else self.share >= self.required
+
+
+def order_shares(db: Session, reaction: Reaction) -> list[ShareRow]:
+    """Each part and quarter of the order so far, newest first: the call-offs (their
+    quantities, orders not declined or cancelled) counted in one grouped query."""
+    if reaction.ordered_from is None:
+        return []
+    last = min(reaction.ordered_to, clock.today())
+    quarters = _quarters_of(reaction.ordered_from, last) if last >= reaction.ordered_from else []
+    month = copenhagen_month(db, CallOff.placed_at)
+    rows = db.execute(
+        select(tender_target_groups.c.target_group_id, month, func.sum(CallOff.quantity))
+        .join(Lot, CallOff.lot_id == Lot.id)
+        .join(tender_target_groups, tender_target_groups.c.tender_id == Lot.tender_id)
+        .where(
+            CallOff.jobcentre_id == reaction.jobcentre_id,
+            CallOff.state.not_in(RELEASED),
+            CallOff.placed_at >= clock.start_of_day(results.quarter_start(quarters[0]))
+            if quarters
+            else false(),
+            tender_target_groups.c.target_group_id.in_([p.id for p in reaction.parts]),
+        )
+        .group_by(tender_target_groups.c.target_group_id, month)
+    ).all()
+    call_offs: dict[tuple[int, str], int] = {}
+    for group_id, placed_month, quantity in rows:
+        year, number = placed_month.split("-")
+        key = (group_id, f"{year}-Q{(int(number) - 1) // 3 + 1}")
+        call_offs[key] = call_offs.get(key, 0) + int(quantity)
+    reports = {
+        (r.target_group_id, r.period): r
+        for r in db.scalars(select(VolumeReport).where(VolumeReport.reaction_id == reaction.id))
+    }
+    return [
+        ShareRow(
+            period=quarter,
+            part=part,
+            handled_itself=reports[(part.id, quarter)].handled_itself
+            if (part.id, quarter) in reports
+            else None,
+            reported_others=reports[(part.id, quarter)].handled_by_others
+            if (part.id, quarter) in reports
+            else 0,
+            call_offs=call_offs.get((part.id, quarter), 0),
+            required=reaction.minimum_share,
+        )
+        for quarter in reversed(quarters)
+        for part in reaction.parts
+    ]

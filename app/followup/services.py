@@ -173,7 +173,7 @@ def _line_problems(value: dict, jobcentres: dict, groups: dict) -> list[str]:
     if group and group.lower() not in groups:
         messages.append(_("%(value)s is not a known target group.", value=group))
     for check in (
-        lambda: _begun(parse_quarter(value["period"])),
+        lambda: require_begun(parse_quarter(value["period"])),
         lambda: _value(value["value"], indicator),
     ):
         try:
@@ -183,7 +183,7 @@ def _line_problems(value: dict, jobcentres: dict, groups: dict) -> list[str]:
     return messages
 
 
-def _begun(period: str) -> None:
+def require_begun(period: str) -> None:
     if quarter_start(period) > clock.today():
         raise DomainError(
             _("%(quarter)s has not begun; it can have no results yet.", quarter=period)

@@ -39,6 +39,7 @@ from app.followup.forms import (
     ResultImportForm,
     ReviewForm,
     ThresholdForm,
+    VolumeForm,
 )
 from app.followup.models import Indicator, Reaction, ResultImport, Standing
 from app.forms import ConfirmForm, ReasonForm
@@ -212,6 +213,8 @@ def _forms(reaction: Reaction, posted: dict | None = None) -> dict:
                 (d.id, f"{d.decided_on.strftime('%d-%m-%Y')}: {d.concerns}")
                 for d in reactions.unused_decisions(db.session, reaction)
             ]
+        if step == "report":
+            form.part.choices = [(p.id, p.name) for p in reaction.parts]
         if step == "recommendation":
             form.parts.choices = [
                 (g.id, g.name)
@@ -229,6 +232,8 @@ def _case_page(reaction: Reaction, posted: dict | None = None, status: int = 200
         step_titles=STEP_TITLES,
         step_buttons=STEP_BUTTONS,
         step_names=EVENT_NAMES,
+        shares=reactions.order_shares(db.session, reaction),
+        quarter=services.quarter_label,
     ), status
 
 
@@ -279,6 +284,7 @@ STEP_FORMS = {
     "send_recommendation": ConfirmForm,
     "integration_answer": IntegrationForm,
     "decide": MinistryDecisionForm,
+    "report": VolumeForm,
 }
 STEP_ACTIONS = {
     "assess": lambda db_, u, r, f: reactions.assess(
@@ -301,6 +307,9 @@ STEP_ACTIONS = {
     "decide": lambda db_, u, r, f: reactions.decide(
         db_, u, r, _yes(f), f.text.data, f.ordered_from.data, f.ordered_to.data
     ),
+    "report": lambda db_, u, r, f: reactions.report_volumes(
+        db_, u, r, f.part.data, f.period.data, f.handled_itself.data, f.handled_by_others.data
+    ),
 }
 STEP_DONE = {
     "assess": _l("The assessment is recorded."),
@@ -315,6 +324,7 @@ STEP_DONE = {
     "send_recommendation": _l("The recommendation is sent."),
     "integration_answer": _l("The answer is recorded."),
     "decide": _l("The decision is recorded."),
+    "report": _l("The volumes are reported."),
 }
 
 
@@ -327,7 +337,7 @@ def case_step(case_id: int, step: str):
     if step not in reactions.next_steps(current_user, reaction):
         refuse(403, reaction)
     form = STEP_FORMS[step]()
-    if step in ("decision", "recommendation"):
+    if step in ("decision", "recommendation", "report"):
         form = _forms(reaction, {step: form})[step]  # its choices, then validated
     if not form.validate_on_submit():
         return _case_page(reaction, {step: form}, 422)
@@ -352,6 +362,7 @@ STEP_TITLES = {
     "send_recommendation": _l("Send the recommendation"),
     "integration_answer": _l("Answer for the Ministry of Integration"),
     "decide": _l("Decide on an order"),
+    "report": _l("Report a quarter's volumes"),
 }
 STEP_BUTTONS = {
     "assess": _l("Record the assessment"),
@@ -366,6 +377,7 @@ STEP_BUTTONS = {
     "send_recommendation": _l("Send to the ministry"),
     "integration_answer": _l("Record the answer"),
     "decide": _l("Record the decision"),
+    "report": _l("Report"),
 }
 EVENT_NAMES = {
     "opened": _l("Case opened"),

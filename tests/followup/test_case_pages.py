@@ -108,3 +108,33 @@ def test_there_is_no_agreement_document_before_an_agreement_is_written(client, d
     db.commit()
     login(client, SD_STAFF)
     assert client.get(f"/results/cases/{case.id}/agreement.pdf").status_code == 404
+
+
+def test_the_ordered_jobcentre_reports_on_the_case_page_and_the_region_sees_the_share(
+    client, db, app
+):
+    from tests.followup.test_reactions import ordered
+
+    case = ordered(db)
+    academics = case.parts[0].id
+    case_id = case.id
+    db.commit()
+    login(client, MANAGER)
+    page = text(client.get(f"/results/cases/{case_id}"))
+    assert 'data-testid="step-report"' in page
+    response = client.post(
+        f"/results/cases/{case_id}/report",
+        data={
+            "part": academics,
+            "period": "2026K4",
+            "handled_itself": "9",
+            "handled_by_others": "1",
+        },
+    )
+    assert response.status_code == 302
+    region = app.test_client()
+    login(region, SD_STAFF)
+    page = text(region.get(f"/results/cases/{case_id}"))
+    shares = page.split('data-testid="shares"')[1].split("</table>")[0]
+    assert "4. kvartal 2026" in shares and ">9<" in shares
+    assert 'data-testid="step-report"' not in page  # the region does not report

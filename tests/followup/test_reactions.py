@@ -312,3 +312,59 @@ def test_the_demo_has_a_case_in_each_main_state_and_none_for_a_good_jobcentre(db
     assert states["Jobcenter Randers"] == S.ORDERED
     assert states["Jobcenter Holbæk"] == S.ASSESSMENT
     assert not any(name in states for name in GOOD)
+
+
+def ordered(db) -> Reaction:
+    """Odense ordered, from today for a year, to let other actors handle academics (30 %)."""
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    _recommend(db, reaction, "Ledige akademikere")
+    reaction.minimum_share = Decimal("30")
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_recommendation(db, staff, reaction)
+    return reactions.decide(
+        db, user(db, "ministeriet@demo.dk"), reaction, True, "Pålæg.", TODAY, TODAY + timedelta(365)
+    )
+
+
+def test_the_ordered_jobcentre_reports_its_volumes_and_its_call_offs_count_by_themselves(db):
+    from tests.calloffs.conftest import framework, place
+
+    reaction = ordered(db)
+    academics = db.scalar(select(TargetGroup.id).where(TargetGroup.name == "Ledige akademikere"))
+    manager = user(db, MANAGER)
+    quarter = "2026-Q4"
+    with pytest.raises(NotAllowed):
+        reactions.report_volumes(db, user(db, SD_STAFF), reaction, academics, quarter, 10, 1)
+    with pytest.raises(DomainError, match="one of the parts"):
+        reactions.report_volumes(db, manager, reaction, academics + 999, quarter, 10, 1)
+    with pytest.raises(DomainError, match="outside the order's period"):
+        reactions.report_volumes(db, manager, reaction, academics, "2026-Q2", 10, 1)
+    with pytest.raises(DomainError, match="cannot be negative"):
+        reactions.report_volumes(db, manager, reaction, academics, quarter, -1, 1)
+    reactions.report_volumes(db, manager, reaction, academics, quarter, 14, 1)
+    place(db, framework(db, target_group="Ledige akademikere"), quantity=5)  # Odense's order
+    shares = reactions.order_shares(db, reaction)
+    row = next(r for r in shares if r.period == quarter and r.part.id == academics)
+    calls = row.call_offs
+    assert calls >= 5  # the demo's own orders of academics this quarter count too
+    assert (row.handled_itself, row.reported_others) == (14, 1)
+    expected = (Decimal(1 + calls) * 100 / (14 + 1 + calls)).quantize(Decimal("0.01"))
+    assert row.share == expected and row.meets == (expected >= Decimal("30"))
+    reactions.report_volumes(db, manager, reaction, academics, quarter, 1000, 0)  # replaced
+    row = next(r for r in reactions.order_shares(db, reaction) if r.period == quarter)
+    assert row.handled_itself == 1000 and row.meets is False
+    entry = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "reaction.volumes_reported")
+        .order_by(AuditEntry.seq.desc())
+    ).first()
+    assert entry.changes["before"] == [14, 1]
+
+
+def test_a_quarter_not_reported_has_no_share(db):
+    reaction = ordered(db)
+    rows = reactions.order_shares(db, reaction)
+    assert rows and all(r.handled_itself is None and r.share is None for r in rows)
