@@ -64,3 +64,98 @@ def test_a_jobcentre_sees_its_own_results(page):
     expect(page.get_by_role("heading", level=1)).to_have_text("Resultater for Jobcenter Odense")
     expect(page.get_by_test_id("results-weeks_unemployed")).to_contain_text("kvartal")
     check_accessibility(page)
+
+
+def _step(page, name: str):
+    return page.get_by_test_id(f"step-{name}")
+
+
+def _council_decision(page, concerns: str) -> None:
+    page.get_by_role("link", name="Rådet", exact=True).first.click()
+    page.get_by_role("link", name="Registrér en beslutning").first.click()
+    page.get_by_label("Beslutningens dato").fill(date.today().isoformat())
+    page.get_by_label("Hvad beslutningen vedrører").fill(concerns)
+    page.get_by_label("Beslutningen", exact=True).fill("Rådet tiltræder.")
+    page.get_by_role("button", name="Gem").click()
+
+
+def test_a_weak_jobcentre_from_flag_to_an_order_and_a_good_one_without_reaction(page, tmp_path):
+    quarter = _this_quarter()
+    weak = tmp_path / "svendborg.csv"
+    weak.write_text(
+        "jobcenter;periode;indikator;værdi\n"
+        f"Svendborg;{quarter};andel i job;28\nSvendborg;{quarter};ledighedsuger;24\n"
+    )
+    log_in(page, "region.syddanmark@demo.dk")
+    page.goto("/results/import")
+    page.get_by_label("Resultatfil (CSV eller XLSX)").set_input_files(str(weak))
+    page.get_by_role("button", name="Kontrollér og indlæs").click()
+    # A good jobcentre: no reaction is offered.
+    page.get_by_test_id("overview").get_by_role("link", name="Jobcenter Vejle").click()
+    expect(page.get_by_test_id("open-case-form")).to_have_count(0)
+    page.go_back()
+    page.get_by_test_id("overview").get_by_role("link", name="Jobcenter Svendborg").click()
+    form = page.get_by_test_id("open-case-form")
+    form.get_by_label("Hvorfor regionen reagerer").fill("Andelen i job er faldet til 28 %.")
+    form.get_by_role("button", name="Opret en sag").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Under vurdering")
+    check_accessibility(page)
+    case_url = page.url
+
+    assess = _step(page, "assess")
+    assess.get_by_label("Der er brug for en forbedringsaftale").check()
+    assess.get_by_label("Hvad regionen fandt").fill("Ingen initiativer er taget.")
+    assess.get_by_role("button", name="Registrér vurderingen").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Forbedringsaftale under udarbejdelse")
+    refusal = _step(page, "no_agreement")
+    refusal.get_by_label("Begrundelse").fill("Jobcentret ønsker ikke en aftale.")
+    refusal.get_by_role("button", name="Registrér: ingen aftale").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Indstilling under udarbejdelse")
+
+    recommendation = _step(page, "recommendation")
+    recommendation.get_by_label("Indstillingen til ministeriet").fill(
+        "Andre aktører bør varetage indsatsen for flygtninge og indvandrere."
+    )
+    recommendation.get_by_label("Delene af indsatsen (målgrupper)").select_option(
+        label="Flygtninge og indvandrere"
+    )
+    recommendation.get_by_label("Mindste andel, som andre aktører varetager (%)").fill("40")
+    recommendation.get_by_role("button", name="Gem indstillingen").click()
+    _step(page, "send_recommendation").get_by_role("button", name="Send til ministeriet").click()
+    expect(page.locator("main")).to_contain_text("Rådet skal først tage stilling til indstillingen")
+
+    _council_decision(page, "Indstilling om pålæg til Jobcenter Svendborg")
+    page.goto(case_url)
+    link = _step(page, "decision")
+    link.get_by_label("Rådets beslutning").select_option(
+        label=f"{date.today().strftime('%d-%m-%Y')}: Indstilling om pålæg til Jobcenter Svendborg"
+    )
+    link.get_by_role("button", name="Tilknyt beslutningen").click()
+    _step(page, "send_recommendation").get_by_role("button", name="Send til ministeriet").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Hos Integrationsministeriet")
+    page.get_by_role("button", name="Log af").click()
+
+    log_in(page, "integration@demo.dk")
+    page.get_by_role("link", name="Opfølgningssager").first.click()
+    check_accessibility(page)
+    page.get_by_test_id("cases").get_by_role("link", name="Jobcenter Svendborg").click()
+    answer = _step(page, "integration_answer")
+    answer.get_by_label("Integrationsministeriet giver tilslutning").check()
+    answer.get_by_label("Begrundelse").fill("Enig: integrationsindsatsen har brug for det.")
+    answer.get_by_role("button", name="Registrér svaret").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Hos Beskæftigelsesministeriet")
+    page.get_by_role("button", name="Log af").click()
+
+    log_in(page, "ministeriet@demo.dk")
+    page.goto(case_url)
+    decide = _step(page, "decide")
+    decide.get_by_label("Pålæg jobcentret at benytte andre aktører").check()
+    decide.get_by_label("Begrundelse").fill(
+        "Resultaterne er svage, og regionen har været inddraget."
+    )
+    decide.get_by_label("Pålæg fra").fill(date.today().isoformat())
+    decide.get_by_label("Pålæg til og med").fill(date(date.today().year + 1, 12, 31).isoformat())
+    decide.get_by_role("button", name="Registrér afgørelsen").click()
+    expect(page.get_by_test_id("case-state")).to_have_text("Pålagt at benytte andre aktører")
+    expect(page.get_by_test_id("history")).to_contain_text("Integrationsministeriet var enigt")
+    check_accessibility(page)
