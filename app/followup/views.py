@@ -233,8 +233,18 @@ def _case_page(reaction: Reaction, posted: dict | None = None, status: int = 200
         step_buttons=STEP_BUTTONS,
         step_names=EVENT_NAMES,
         shares=reactions.order_shares(db.session, reaction),
+        latest=_latest_results(reaction),
+        indicators=Indicator,
         quarter=services.quarter_label,
     ), status
+
+
+def _latest_results(reaction: Reaction) -> dict:
+    """The jobcentre's latest result per indicator, to hold against the agreement's targets."""
+    latest: dict = {}
+    for figure in services.figures_for(db.session, reaction.jobcentre):  # newest first
+        latest.setdefault(figure.indicator, figure)
+    return latest
 
 
 @followup_bp.get("/cases/<int:case_id>")

@@ -69,6 +69,8 @@ def test_a_case_from_opening_to_a_signed_agreement_through_the_pages(client, db,
     assert manager.post(f"{case_url}/sign", data={}).status_code == 302
     page = text(manager.get(case_url))
     assert "Forbedringsaftale i kraft" in page and "40,50" in page
+    target = page.split('data-testid="target-in_work"')[1].split("</dd>")[0]
+    assert "seneste resultat 30,00 (4. kvartal 2026)" in target  # held against the target
     pdf = manager.get(f"{case_url}/agreement.pdf")
     assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
     assert pdf.data.startswith(b"%PDF")
