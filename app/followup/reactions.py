@@ -747,3 +747,26 @@ def order_shares(db: Session, reaction: Reaction) -> list[ShareRow]:
         for quarter in reversed(quarters)
         for part in reaction.parts
     ]
+
+
+def awaiting_cases(db: Session, user: User) -> int:
+    """How many cases wait for the user's move (the start page's count): the region's staff
+    steer theirs, the director and the jobcentre's leadership sign, the ministries decide."""
+    stmt = visible_cases(user)
+    if user.role == Role.REGION_STAFF:
+        stmt = stmt.where(Reaction.state.in_(tuple(REGION_STEPS)))
+    elif user.role == Role.REGIONAL_DIRECTOR:
+        stmt = stmt.where(
+            Reaction.state == S.AWAITING_SIGNATURES, Reaction.director_signed_by_id.is_(None)
+        )
+    elif user.role == Role.JOBCENTRE_MANAGER:
+        stmt = stmt.where(
+            Reaction.state == S.AWAITING_SIGNATURES, Reaction.manager_signed_by_id.is_(None)
+        )
+    elif user.role == Role.MINISTRY:
+        stmt = stmt.where(Reaction.state == S.AT_MINISTRY)
+    elif user.role == Role.INTEGRATION_MINISTRY:
+        stmt = stmt.where(Reaction.state == S.AT_INTEGRATION_MINISTRY)
+    else:
+        return 0
+    return db.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -29,11 +29,13 @@ def index():
 def start():
     from app.calloffs.services import awaiting
     from app.exemptions.services import awaiting_decision
+    from app.followup.reactions import awaiting_cases
 
     return render_template(
         f"main/start_{current_user.role.value}.html",
         awaiting=awaiting(db.session, current_user),
         exemptions_waiting=awaiting_decision(db.session, current_user),
+        cases_waiting=awaiting_cases(db.session, current_user),
     )
 
 

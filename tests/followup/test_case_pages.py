@@ -10,7 +10,14 @@ from sqlalchemy import select
 
 from app.followup.models import Reaction, ReactionState
 from tests.conftest import login, user
-from tests.followup.test_reactions import DIRECTOR, MANAGER, TODAY, decision, weak_odense
+from tests.followup.test_reactions import (
+    DIRECTOR,
+    MANAGER,
+    TODAY,
+    agreement,
+    decision,
+    weak_odense,
+)
 from tests.followup.test_results import SD_STAFF
 
 
@@ -140,3 +147,21 @@ def test_the_ordered_jobcentre_reports_on_the_case_page_and_the_region_sees_the_
     shares = page.split('data-testid="shares"')[1].split("</table>")[0]
     assert "4. kvartal 2026" in shares and ">9<" in shares
     assert 'data-testid="step-report"' not in page  # the region does not report
+
+
+def test_the_start_page_counts_the_cases_that_wait_for_the_user(client, db, app):
+    from app.followup import reactions
+
+    login(client, "ministeriet@demo.dk")  # the demo's Hjørring waits at the ministry
+    assert "1 sag afventer dig" in text(client.get("/start"))
+    staff = user(db, SD_STAFF)
+    case = reactions.open_case(db, staff, weak_odense(db), "Svage resultater.")
+    reactions.assess(db, staff, case, False, "Aftale nødvendig.")
+    reactions.write_agreement(db, staff, case, agreement())
+    reactions.link_decision(db, staff, case, decision(db))
+    reactions.send_for_signature(db, staff, case)
+    db.commit()
+    director = app.test_client()
+    login(director, DIRECTOR)
+    assert "1 sag afventer dig" in text(director.get("/start"))
+    assert reactions.awaiting_cases(db, user(db, "integration@demo.dk")) == 0
