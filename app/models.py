@@ -27,6 +27,7 @@ from app.exemptions.models import Exemption
 from app.files.models import StoredFile
 from app.followup.models import (
     Reaction,
+    ReactionDecision,
     ReactionEvent,
     Result,
     ResultImport,
@@ -87,6 +88,7 @@ __all__ = [
     "PurchaseImport",
     "QualityScore",
     "Reaction",
+    "ReactionDecision",
     "ReactionEvent",
     "Rejection",
     "Result",

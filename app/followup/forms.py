@@ -138,10 +138,11 @@ class VolumeForm(Form):
         _l("Quarter"), description=_l("For example 2026-Q3"), validators=[DataRequired()]
     )
     handled_itself = IntegerField(
-        _l("Handled by the jobcentre itself"), validators=[InputRequired(), NumberRange(min=0)]
+        _l("Handled by the jobcentre itself"),
+        validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
     )
     handled_by_others = IntegerField(
         _l("Handled by other actors outside the platform"),
         description=_l("The jobcentre's orders on the platform are counted by themselves."),
-        validators=[InputRequired(), NumberRange(min=0)],
+        validators=[InputRequired(), NumberRange(min=0, max=1_000_000)],
     )

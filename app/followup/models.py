@@ -267,21 +267,16 @@ class Reaction(Base):
             return user.organisation_id == self.region_id
         if user.role in JOBCENTRE_ROLES:
             return user.organisation_id == self.jobcentre_id
-        if user.role in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
-            return self.sent_to_ministry
-        return False
-
-    @property
-    def sent_to_ministry(self) -> bool:
-        return (
-            self.state
-            in (
-                ReactionState.AT_INTEGRATION_MINISTRY,
-                ReactionState.AT_MINISTRY,
-                ReactionState.ORDERED,
-            )
-            or self.decided_at is not None
+        reached = self.decided_at is not None or self.state in (
+            ReactionState.AT_INTEGRATION_MINISTRY,
+            ReactionState.AT_MINISTRY,
+            ReactionState.ORDERED,
         )
+        if user.role == Role.MINISTRY:  # its queue begins once the integration ministry agreed
+            return reached and self.state != ReactionState.AT_INTEGRATION_MINISTRY
+        if user.role == Role.INTEGRATION_MINISTRY:  # only what touches the integration effort
+            return reached and self.concerns_integration
+        return False
 
 
 class ReactionEvent(Base):
@@ -321,3 +316,14 @@ class VolumeReport(Base):
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
     target_group: Mapped[TargetGroup] = relationship(lazy="joined")
+
+
+class ReactionDecision(Base):
+    """Every council decision ever linked to a decision to react: one use each, kept even when
+    the content it approved changes or a ministry sends the case back."""
+
+    __tablename__ = "reaction_decisions"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("council_decisions.id"), primary_key=True)
+    reaction_id: Mapped[int] = mapped_column(ForeignKey("reactions.id"), index=True)
+    linked_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -31,6 +31,7 @@ from app.followup import services as results
 from app.followup.models import (
     OPEN_REACTION_STATES,
     Reaction,
+    ReactionDecision,
     ReactionEvent,
     ReactionState,
     Standing,
@@ -175,6 +176,15 @@ def review(db: Session, actor: User, reaction: Reaction, improved: bool, text: s
     text = _text(text, _("the review"))
     reaction = _locked(db, reaction, S.FOLLOWING_CLOSELY)
     if improved:
+        # Closing waits for the review date; going on to an agreement need not.
+        if clock.today() < reaction.next_review_on:
+            raise DomainError(
+                _(
+                    "The case is reviewed on %(day)s; until then it can only go on to an "
+                    "improvement agreement.",
+                    day=format_date(reaction.next_review_on),
+                )
+            )
         return _step(db, actor, reaction, "reviewed_improved", S.CLOSED, text)
     return _step(db, actor, reaction, "reviewed_agreement_needed", S.AGREEMENT_DRAFT, text)
 
@@ -228,6 +238,8 @@ def write_agreement(
         agreement.consultancy_from,
         agreement.consultancy_to,
     )
+    # Changed content is not what the council decided on: it decides anew.
+    reaction.agreement_decision_id = None
     reaction.updated_at = clock.now()
     audit.record(
         db, actor, "reaction.agreement_written", reaction, {"improve_by": agreement.improve_by}
@@ -254,6 +266,24 @@ def _check_consultancy(agreement: AgreementInput) -> None:
         raise DomainError(_("The consultancy's period ends after it begins."))
 
 
+def _used_decisions(db: Session, decision_ids: list[int]):
+    """Which of these council decisions are already spent: on a decision to react (ever) or
+    on a tender's approval."""
+    from app.tenders.models import TenderApproval
+
+    return set(
+        db.scalars(
+            select(ReactionDecision.decision_id).where(
+                ReactionDecision.decision_id.in_(decision_ids)
+            )
+        )
+    ) | set(
+        db.scalars(
+            select(TenderApproval.decision_id).where(TenderApproval.decision_id.in_(decision_ids))
+        )
+    )
+
+
 def link_decision(
     db: Session, actor: User, reaction: Reaction, decision: CouncilDecision
 ) -> Reaction:
@@ -262,22 +292,21 @@ def link_decision(
     future, and used for one decision to react only."""
     _require_region_staff(actor, reaction)
     reaction = _locked(db, reaction, S.AGREEMENT_DRAFT, S.RECOMMENDATION_DRAFT)
+    if reaction.state == S.AGREEMENT_DRAFT and not reaction.agreement_text:
+        raise DomainError(_("Write the improvement agreement first: the council decides on it."))
+    if reaction.state == S.RECOMMENDATION_DRAFT and not reaction.recommendation_text:
+        raise DomainError(_("Write the recommendation first: the council decides on it."))
     if decision.council.region_id != reaction.region_id:
         raise DomainError(_("The decision must be the region's own council's."))
     if decision.decided_on > clock.today():
         raise DomainError(_("A council decision cannot be dated in the future."))
     if decision.decided_on < clock.local_date(reaction.opened_at):
         raise DomainError(_("The decision is older than the case; the council must decide on it."))
-    used = db.scalar(
-        select(Reaction.id).where(
-            or_(
-                Reaction.agreement_decision_id == decision.id,
-                Reaction.recommendation_decision_id == decision.id,
-            )
-        )
-    )
-    if used is not None:
+    if decision.id in _used_decisions(db, [decision.id]):
         raise DomainError(_("This council decision is already linked to a decision to react."))
+    db.add(
+        ReactionDecision(decision_id=decision.id, reaction_id=reaction.id, linked_at=clock.now())
+    )
     if reaction.state == S.AGREEMENT_DRAFT:
         reaction.agreement_decision_id = decision.id
     else:
@@ -399,6 +428,8 @@ def write_recommendation(
         minimum_share,
     )
     reaction.integration_agreed_by_id = reaction.integration_agreed_at = None
+    # Changed content is not what the council decided on: it decides anew.
+    reaction.recommendation_decision_id = None
     reaction.updated_at = clock.now()
     audit.record(
         db,
@@ -499,8 +530,8 @@ def decide(
     if order:
         if ordered_from is None or ordered_to is None or ordered_to < ordered_from:
             raise DomainError(_("Give the order's period: from a day to a later one."))
-        if ordered_to < clock.today():
-            raise DomainError(_("The order's period must not have ended."))
+        if ordered_from < clock.today():
+            raise DomainError(_("An order takes effect from today at the earliest."))
         reaction.ordered_from, reaction.ordered_to = ordered_from, ordered_to
         _step(db, actor, reaction, "ordered", S.ORDERED, text)
         subject = _("%(name)s is ordered to use other actors", name=reaction.jobcentre.name)
@@ -528,6 +559,7 @@ REGION_STEPS = {
     S.AWAITING_SIGNATURES: ("no_agreement",),
     S.AGREEMENT_IN_FORCE: ("follow_up",),
     S.RECOMMENDATION_DRAFT: ("recommendation", "decision", "send_recommendation"),
+    S.ORDERED: ("end_order",),
 }
 
 
@@ -537,7 +569,11 @@ def next_steps(user: User, reaction: Reaction) -> list[str]:
     state = reaction.state
     steps: list[str] = []
     if user.role == Role.REGION_STAFF and user.organisation_id == reaction.region_id:
-        steps += REGION_STEPS.get(state, ())
+        steps += [
+            step
+            for step in REGION_STEPS.get(state, ())
+            if step != "end_order" or reaction.ordered_to < clock.today()
+        ]
     ordered_jobcentre = (
         user.role in JOBCENTRE_ROLES and user.organisation_id == reaction.jobcentre_id
     )
@@ -562,23 +598,19 @@ def next_steps(user: User, reaction: Reaction) -> list[str]:
 
 
 def unused_decisions(db: Session, reaction: Reaction) -> list[CouncilDecision]:
-    """The region's council decisions not yet linked to any decision to react, newest first."""
+    """The region's council decisions not yet spent (on a decision to react or a tender),
+    newest first."""
     from app.organisations.models import Council
+    from app.tenders.models import TenderApproval
 
-    used = (
-        select(Reaction.agreement_decision_id)
-        .where(Reaction.agreement_decision_id.is_not(None))
-        .union(
-            select(Reaction.recommendation_decision_id).where(
-                Reaction.recommendation_decision_id.is_not(None)
-            )
-        )
+    spent = select(ReactionDecision.decision_id).union(
+        select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None))
     )
     return list(
         db.scalars(
             select(CouncilDecision)
             .join(Council, CouncilDecision.council_id == Council.id)
-            .where(Council.region_id == reaction.region_id, CouncilDecision.id.not_in(used))
+            .where(Council.region_id == reaction.region_id, CouncilDecision.id.not_in(spent))
             .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
         )
     )
@@ -599,17 +631,37 @@ def visible_cases(user: User):
         return stmt.where(Reaction.region_id == user.organisation_id)
     if user.role in JOBCENTRE_ROLES:
         return stmt.where(Reaction.jobcentre_id == user.organisation_id)
-    if user.role in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+    if user.role == Role.MINISTRY:
         return stmt.where(
+            or_(Reaction.state.in_((S.AT_MINISTRY, S.ORDERED)), Reaction.decided_at.is_not(None))
+        )
+    if user.role == Role.INTEGRATION_MINISTRY:
+        integration = Reaction.parts.any(TargetGroup.integration_effort.is_(True))
+        return stmt.where(
+            integration,
             or_(
                 Reaction.state.in_((S.AT_INTEGRATION_MINISTRY, S.AT_MINISTRY, S.ORDERED)),
                 Reaction.decided_at.is_not(None),
-            )
+            ),
         )
     return stmt.where(false())
 
 
+def end_order(db: Session, actor: User, reaction: Reaction, text: str) -> Reaction:
+    """After the order's period the region closes the case (the jobcentre may then be followed
+    up anew)."""
+    _require_region_staff(actor, reaction)
+    text = _text(text, _("how the order went"))
+    reaction = _locked(db, reaction, S.ORDERED)
+    if clock.today() <= reaction.ordered_to:
+        raise DomainError(_("The order runs until %(day)s.", day=format_date(reaction.ordered_to)))
+    return _step(db, actor, reaction, "order_ended", S.CLOSED, text)
+
+
 # --- under an order: volumes and the share handled by other actors ------------------------------
+
+#: A sanity bound on a quarter's volume of one part; a real one is far below it.
+MAX_VOLUME = 1_000_000
 
 
 def _quarters_of(start: date, end: date) -> list[str]:
@@ -641,8 +693,8 @@ def report_volumes(
     if period not in _quarters_of(reaction.ordered_from, reaction.ordered_to):
         raise DomainError(_("The quarter lies outside the order's period."))
     results.require_begun(period)
-    if handled_itself < 0 or handled_by_others < 0:
-        raise DomainError(_("A volume cannot be negative."))
+    if not (0 <= handled_itself <= MAX_VOLUME and 0 <= handled_by_others <= MAX_VOLUME):
+        raise DomainError(_("A volume lies between 0 and %(most)d.", most=MAX_VOLUME))
     report = db.scalar(
         select(VolumeReport).where(
             VolumeReport.reaction_id == reaction.id,

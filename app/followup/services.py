@@ -22,6 +22,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.db import lock_row
 from app.documents.spreadsheets import LinesRejected, find_columns, read_rows
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
@@ -51,7 +52,7 @@ INDICATOR_NAMES = {
     "weeks_unemployed": Indicator.WEEKS_UNEMPLOYED,
     "weeks unemployed": Indicator.WEEKS_UNEMPLOYED,
 }
-QUARTER = re.compile(r"^(\d{4})\s*[-_ ]?\s*[QqKk]([1-4])$")
+QUARTER = re.compile(r"^((?:19|20)[0-9]{2})\s*[-_ ]?\s*[QqKk]([1-4])$", re.ASCII)
 #: A share is at most 100 %; a length of unemployment at most ten years of weeks.
 MOST = {Indicator.IN_WORK: Decimal(100), Indicator.WEEKS_UNEMPLOYED: Decimal(520)}
 
@@ -199,7 +200,7 @@ def _region_staff_of(actor: User) -> Organisation:
 def import_results(db: Session, actor: User, name: str, data: bytes) -> ResultImport:
     """Check every line, then store them: a result already known for the same jobcentre,
     quarter, indicator and target group is replaced (the audit trail keeps the old value)."""
-    region = _region_staff_of(actor)
+    region = lock_row(db, Organisation, _region_staff_of(actor).id)  # one import at a time
     lines = read_results(db, region.id, name, data)
     record = ResultImport(
         region_id=region.id,

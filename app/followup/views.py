@@ -295,6 +295,7 @@ STEP_FORMS = {
     "integration_answer": IntegrationForm,
     "decide": MinistryDecisionForm,
     "report": VolumeForm,
+    "end_order": ReasonForm,
 }
 STEP_ACTIONS = {
     "assess": lambda db_, u, r, f: reactions.assess(
@@ -317,6 +318,7 @@ STEP_ACTIONS = {
     "decide": lambda db_, u, r, f: reactions.decide(
         db_, u, r, _yes(f), f.text.data, f.ordered_from.data, f.ordered_to.data
     ),
+    "end_order": lambda db_, u, r, f: reactions.end_order(db_, u, r, f.reason.data),
     "report": lambda db_, u, r, f: reactions.report_volumes(
         db_, u, r, f.part.data, f.period.data, f.handled_itself.data, f.handled_by_others.data
     ),
@@ -335,6 +337,7 @@ STEP_DONE = {
     "integration_answer": _l("The answer is recorded."),
     "decide": _l("The decision is recorded."),
     "report": _l("The volumes are reported."),
+    "end_order": _l("The case is closed."),
 }
 
 
@@ -373,6 +376,7 @@ STEP_TITLES = {
     "integration_answer": _l("Answer for the Ministry of Integration"),
     "decide": _l("Decide on an order"),
     "report": _l("Report a quarter's volumes"),
+    "end_order": _l("Close the case: the order has ended"),
 }
 STEP_BUTTONS = {
     "assess": _l("Record the assessment"),
@@ -388,6 +392,7 @@ STEP_BUTTONS = {
     "integration_answer": _l("Record the answer"),
     "decide": _l("Record the decision"),
     "report": _l("Report"),
+    "end_order": _l("Close the case"),
 }
 EVENT_NAMES = {
     "opened": _l("Case opened"),
@@ -406,6 +411,7 @@ EVENT_NAMES = {
     "integration_refused": _l("The Ministry of Integration did not agree"),
     "ordered": _l("Ordered to use other actors"),
     "not_ordered": _l("No order given"),
+    "order_ended": _l("The order ended; closed"),
 }
 
 

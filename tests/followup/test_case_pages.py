@@ -165,3 +165,30 @@ def test_the_start_page_counts_the_cases_that_wait_for_the_user(client, db, app)
     login(director, DIRECTOR)
     assert "1 sag afventer dig" in text(director.get("/start"))
     assert reactions.awaiting_cases(db, user(db, "integration@demo.dk")) == 0
+
+
+def test_out_of_range_numbers_and_years_are_a_message_not_a_crash(client, db):
+    import io
+
+    from tests.followup.test_reactions import ordered
+    from tests.followup.test_results import csv
+
+    case = ordered(db)
+    academics, case_id = case.parts[0].id, case.id
+    db.commit()
+    login(client, MANAGER)
+    response = client.post(
+        f"/results/cases/{case_id}/report",
+        data={
+            "part": academics,
+            "period": "2026-Q4",
+            "handled_itself": "3000000000",
+            "handled_by_others": "10000000000000000000000",
+        },
+    )
+    assert response.status_code == 422
+    region = client.application.test_client()
+    login(region, SD_STAFF)
+    data = {"file": (io.BytesIO(csv("Odense;0000-Q1;andel i job;30;;")), "res.csv")}
+    response = region.post("/results/import", data=data, content_type="multipart/form-data")
+    assert response.status_code == 422 and "0000-Q1 er ikke et kvartal" in text(response)

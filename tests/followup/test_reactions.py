@@ -103,8 +103,21 @@ def test_initiatives_taken_means_following_closely_until_a_review(db):
     assert reaction.state == S.FOLLOWING_CLOSELY
     with pytest.raises(DomainError, match="Write the review"):
         reactions.review(db, staff, reaction, True, " ")
-    reactions.review(db, staff, reaction, True, "Resultaterne er bedre.")
+    with pytest.raises(DomainError, match="until then it can only go on"):  # not a day early
+        reactions.review(db, staff, reaction, True, "Resultaterne er bedre.")
+    from app import clock
+
+    with clock.frozen_at(at(TODAY + timedelta(1))):
+        reactions.review(db, staff, reaction, True, "Resultaterne er bedre.")
     assert reaction.state == S.CLOSED and reaction.closed_at is not None
+
+
+def test_a_case_followed_closely_may_go_on_to_an_agreement_before_its_review(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, True, "Initiativer taget.", TODAY + timedelta(90))
+    reactions.review(db, staff, reaction, False, "Det går den gale vej.")
+    assert reaction.state == S.AGREEMENT_DRAFT
 
 
 def test_the_agreement_is_refused_until_it_is_whole(db):
@@ -342,8 +355,10 @@ def test_the_ordered_jobcentre_reports_its_volumes_and_its_call_offs_count_by_th
         reactions.report_volumes(db, manager, reaction, academics + 999, quarter, 10, 1)
     with pytest.raises(DomainError, match="outside the order's period"):
         reactions.report_volumes(db, manager, reaction, academics, "2026-Q2", 10, 1)
-    with pytest.raises(DomainError, match="cannot be negative"):
+    with pytest.raises(DomainError, match="between 0 and 1000000"):
         reactions.report_volumes(db, manager, reaction, academics, quarter, -1, 1)
+    with pytest.raises(DomainError, match="between 0 and 1000000"):
+        reactions.report_volumes(db, manager, reaction, academics, quarter, 1, 3_000_000_000)
     reactions.report_volumes(db, manager, reaction, academics, quarter, 14, 1)
     place(db, framework(db, target_group="Ledige akademikere"), quantity=5)  # Odense's order
     shares = reactions.order_shares(db, reaction)
@@ -368,3 +383,116 @@ def test_a_quarter_not_reported_has_no_share(db):
     reaction = ordered(db)
     rows = reactions.order_shares(db, reaction)
     assert rows and all(r.handled_itself is None and r.share is None for r in rows)
+
+
+def test_the_council_decides_on_written_content_and_a_change_needs_a_new_decision(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    with pytest.raises(DomainError, match="Write the recommendation first: the council"):
+        reactions.link_decision(db, staff, reaction, decision(db))
+    _recommend(db, reaction, "Ledige akademikere")
+    first = decision(db)
+    reactions.link_decision(db, staff, reaction, first)
+    _recommend(db, reaction, "Flygtninge og indvandrere")  # changed after the council decided
+    with pytest.raises(DomainError, match="council must decide on the recommendation"):
+        reactions.send_recommendation(db, staff, reaction)
+    with pytest.raises(DomainError, match="already linked"):
+        reactions.link_decision(db, staff, reaction, first)
+
+
+def test_a_decision_the_integration_ministry_sent_back_cannot_be_used_again(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    _recommend(db, reaction, "Flygtninge og indvandrere")
+    spent = decision(db)
+    reactions.link_decision(db, staff, reaction, spent)
+    reactions.send_recommendation(db, staff, reaction)
+    reactions.integration_answer(db, user(db, "integration@demo.dk"), reaction, False, "Nej.")
+    with pytest.raises(DomainError, match="already linked"):
+        reactions.link_decision(db, staff, reaction, spent)
+    assert spent not in reactions.unused_decisions(db, reaction)
+
+
+def test_a_decision_spent_on_a_tender_cannot_be_a_decision_to_react(db):
+    from app.tenders.models import ApprovalKind, Tender, TenderApproval
+
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.write_agreement(db, staff, reaction, agreement())
+    for_a_tender = decision(db)
+    tender = db.scalars(select(Tender).where(Tender.region_id == reaction.region_id)).first()
+    db.add(
+        TenderApproval(
+            tender_id=tender.id,
+            kind=ApprovalKind.COUNCIL,
+            content_version=1,
+            organisation_id=reaction.region_id,
+            actor_id=staff.id,
+            decision_id=for_a_tender.id,
+        )
+    )
+    db.flush()
+    with pytest.raises(DomainError, match="already linked"):
+        reactions.link_decision(db, staff, reaction, for_a_tender)
+    assert for_a_tender not in reactions.unused_decisions(db, reaction)
+
+
+def test_an_ended_order_is_closed_by_the_region_and_not_before(db):
+    from app import clock
+
+    reaction = ordered(db)
+    staff = user(db, SD_STAFF)
+    assert "end_order" not in reactions.next_steps(staff, reaction)
+    with pytest.raises(DomainError, match="The order runs until"):
+        reactions.end_order(db, staff, reaction, "Slut.")
+    after = reaction.ordered_to + timedelta(days=1)
+    with clock.frozen_at(at(after)):
+        assert "end_order" in reactions.next_steps(staff, reaction)
+        reactions.end_order(db, staff, reaction, "Pålægget er udløbet.")
+    assert reaction.state == S.CLOSED
+
+
+def test_an_order_cannot_take_effect_in_the_past(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    _recommend(db, reaction, "Ledige akademikere")
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_recommendation(db, staff, reaction)
+    with pytest.raises(DomainError, match="from today at the earliest"):
+        reactions.decide(
+            db,
+            user(db, "ministeriet@demo.dk"),
+            reaction,
+            True,
+            "Pålæg.",
+            TODAY - timedelta(days=1),
+            TODAY + timedelta(days=300),
+        )
+
+
+def test_each_ministry_sees_only_its_own_queue(db):
+    reaction = opened(db)
+    staff = user(db, SD_STAFF)
+    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
+    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    _recommend(db, reaction, "Flygtninge og indvandrere")
+    reactions.link_decision(db, staff, reaction, decision(db))
+    reactions.send_recommendation(db, staff, reaction)
+    ministry, integration = user(db, "ministeriet@demo.dk"), user(db, "integration@demo.dk")
+    assert not reaction.is_visible_to(ministry) and reaction.is_visible_to(integration)
+    visible = db.scalars(reactions.visible_cases(ministry)).all()
+    assert reaction not in visible
+    reactions.integration_answer(db, integration, reaction, True, "Enig.")
+    assert reaction.is_visible_to(ministry)
+    hjoerring = db.scalar(
+        select(Reaction).join(Reaction.jobcentre).where(Organisation.name == "Jobcenter Hjørring")
+    )
+    assert not hjoerring.is_visible_to(integration)  # no integration part
+    assert hjoerring not in db.scalars(reactions.visible_cases(integration)).all()

@@ -241,8 +241,9 @@ def test_quarters_are_read_in_the_usual_ways():
     assert services.parse_quarter("2026-Q3") == "2026-Q3"
     assert services.parse_quarter("2026K3") == "2026-Q3"
     assert services.parse_quarter(" 2026 k3 ") == "2026-Q3"
-    with pytest.raises(DomainError):
-        services.parse_quarter("2026-Q0")
+    for wrong in ("2026-Q0", "0000-Q1", "２０２６-Q1", "2126-Q1"):
+        with pytest.raises(DomainError):
+            services.parse_quarter(wrong)
 
 
 def test_the_demo_has_four_quarters_for_every_jobcentre_with_weak_and_good_ones(db):
