@@ -302,10 +302,7 @@ def test_without_agreement_a_recommendation_goes_straight_to_the_ministry_which_
 
 
 def test_the_ministry_of_integration_may_send_it_back_to_be_decided_anew(db):
-    reaction = opened(db)
-    staff = user(db, SD_STAFF)
-    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
-    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    reaction, staff = without_agreement(db)
     _recommend(db, reaction, "Flygtninge og indvandrere")
     reactions.link_decision(db, staff, reaction, decision(db))
     reactions.send_recommendation(db, staff, reaction)
@@ -327,12 +324,18 @@ def test_the_demo_has_a_case_in_each_main_state_and_none_for_a_good_jobcentre(db
     assert not any(name in states for name in GOOD)
 
 
-def ordered(db) -> Reaction:
-    """Odense ordered, from today for a year, to let other actors handle academics (30 %)."""
+def without_agreement(db) -> tuple[Reaction, object]:
+    """A case for Odense where no agreement was reached: a recommendation is next."""
     reaction = opened(db)
     staff = user(db, SD_STAFF)
     reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
     reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    return reaction, staff
+
+
+def ordered(db) -> Reaction:
+    """Odense ordered, from today for a year, to let other actors handle academics (30 %)."""
+    reaction, staff = without_agreement(db)
     _recommend(db, reaction, "Ledige akademikere")
     reaction.minimum_share = Decimal("30")
     reactions.link_decision(db, staff, reaction, decision(db))
@@ -386,10 +389,7 @@ def test_a_quarter_not_reported_has_no_share(db):
 
 
 def test_the_council_decides_on_written_content_and_a_change_needs_a_new_decision(db):
-    reaction = opened(db)
-    staff = user(db, SD_STAFF)
-    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
-    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    reaction, staff = without_agreement(db)
     with pytest.raises(DomainError, match="Write the recommendation first: the council"):
         reactions.link_decision(db, staff, reaction, decision(db))
     _recommend(db, reaction, "Ledige akademikere")
@@ -403,10 +403,7 @@ def test_the_council_decides_on_written_content_and_a_change_needs_a_new_decisio
 
 
 def test_a_decision_the_integration_ministry_sent_back_cannot_be_used_again(db):
-    reaction = opened(db)
-    staff = user(db, SD_STAFF)
-    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
-    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    reaction, staff = without_agreement(db)
     _recommend(db, reaction, "Flygtninge og indvandrere")
     spent = decision(db)
     reactions.link_decision(db, staff, reaction, spent)
@@ -458,10 +455,7 @@ def test_an_ended_order_is_closed_by_the_region_and_not_before(db):
 
 
 def test_an_order_cannot_take_effect_in_the_past(db):
-    reaction = opened(db)
-    staff = user(db, SD_STAFF)
-    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
-    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    reaction, staff = without_agreement(db)
     _recommend(db, reaction, "Ledige akademikere")
     reactions.link_decision(db, staff, reaction, decision(db))
     reactions.send_recommendation(db, staff, reaction)
@@ -478,10 +472,7 @@ def test_an_order_cannot_take_effect_in_the_past(db):
 
 
 def test_each_ministry_sees_only_its_own_queue(db):
-    reaction = opened(db)
-    staff = user(db, SD_STAFF)
-    reactions.assess(db, staff, reaction, False, "Der er brug for en aftale.")
-    reactions.no_agreement(db, staff, reaction, "Ingen aftale.")
+    reaction, staff = without_agreement(db)
     _recommend(db, reaction, "Flygtninge og indvandrere")
     reactions.link_decision(db, staff, reaction, decision(db))
     reactions.send_recommendation(db, staff, reaction)
