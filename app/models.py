@@ -34,6 +34,7 @@ from app.followup.models import (
     Threshold,
     VolumeReport,
 )
+from app.grants.models import Grant, GrantProject, ProjectSpend
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -73,6 +74,8 @@ __all__ = [
     "CouncilDecision",
     "CouncilMeeting",
     "Exemption",
+    "Grant",
+    "GrantProject",
     "LoginThrottle",
     "Lot",
     "LotAlert",
@@ -85,6 +88,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutsidePurchase",
+    "ProjectSpend",
     "PurchaseImport",
     "QualityScore",
     "Reaction",

@@ -24,6 +24,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import RELEASED, CallOff
+from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import lock_row
 from app.errors import DomainError, NotAllowed
@@ -266,24 +267,6 @@ def _check_consultancy(agreement: AgreementInput) -> None:
         raise DomainError(_("The consultancy's period ends after it begins."))
 
 
-def _used_decisions(db: Session, decision_ids: list[int]):
-    """Which of these council decisions are already spent: on a decision to react (ever) or
-    on a tender's approval."""
-    from app.tenders.models import TenderApproval
-
-    return set(
-        db.scalars(
-            select(ReactionDecision.decision_id).where(
-                ReactionDecision.decision_id.in_(decision_ids)
-            )
-        )
-    ) | set(
-        db.scalars(
-            select(TenderApproval.decision_id).where(TenderApproval.decision_id.in_(decision_ids))
-        )
-    )
-
-
 def link_decision(
     db: Session, actor: User, reaction: Reaction, decision: CouncilDecision
 ) -> Reaction:
@@ -302,7 +285,7 @@ def link_decision(
         raise DomainError(_("A council decision cannot be dated in the future."))
     if decision.decided_on < clock.local_date(reaction.opened_at):
         raise DomainError(_("The decision is older than the case; the council must decide on it."))
-    if decision.id in _used_decisions(db, [decision.id]):
+    if uses.is_spent(db, decision.id):
         raise DomainError(_("This council decision is already linked to a decision to react."))
     db.add(
         ReactionDecision(decision_id=decision.id, reaction_id=reaction.id, linked_at=clock.now())
@@ -598,19 +581,18 @@ def next_steps(user: User, reaction: Reaction) -> list[str]:
 
 
 def unused_decisions(db: Session, reaction: Reaction) -> list[CouncilDecision]:
-    """The region's council decisions not yet spent (on a decision to react or a tender),
-    newest first."""
+    """The region's council decisions not yet spent on anything, newest first."""
     from app.organisations.models import Council
-    from app.tenders.models import TenderApproval
 
-    spent = select(ReactionDecision.decision_id).union(
-        select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None))
-    )
+    spent = uses.spent_decisions().subquery()
     return list(
         db.scalars(
             select(CouncilDecision)
             .join(Council, CouncilDecision.council_id == Council.id)
-            .where(Council.region_id == reaction.region_id, CouncilDecision.id.not_in(spent))
+            .where(
+                Council.region_id == reaction.region_id,
+                CouncilDecision.id.not_in(select(spent.c[0])),
+            )
             .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
         )
     )

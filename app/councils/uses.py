@@ -1,0 +1,25 @@
+"""Where a council decision is spent: each decision approves one thing (a tender's version, a
+decision to react towards a jobcentre, a grant's allocation), never two."""
+
+from __future__ import annotations
+
+from sqlalchemy import select, union
+from sqlalchemy.orm import Session
+
+
+def spent_decisions():
+    """The ids of every council decision already spent, as one statement."""
+    from app.followup.models import ReactionDecision
+    from app.grants.models import GrantProject
+    from app.tenders.models import TenderApproval
+
+    return union(
+        select(ReactionDecision.decision_id),
+        select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None)),
+        select(GrantProject.decision_id).where(GrantProject.decision_id.is_not(None)),
+    )
+
+
+def is_spent(db: Session, decision_id: int) -> bool:
+    found = spent_decisions().subquery()
+    return db.scalar(select(found.c[0]).where(found.c[0] == decision_id).limit(1)) is not None

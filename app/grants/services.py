@@ -1,0 +1,313 @@
+"""The rules of the grants: a region registers what the state grants it each year; jobcentres
+(or the region) apply for projects; an allocation needs its own decision of the region's
+council and never takes the allocated sum beyond the grant (checked with the grant's row
+locked); a project reports its spend within its allocation; closing it releases what it did
+not spend."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy.orm import Session
+
+from app import clock
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.councils import uses
+from app.councils.models import CouncilDecision
+from app.db import lock_row
+from app.errors import DomainError, NotAllowed
+from app.grants.models import Grant, GrantKind, GrantProject, ProjectSpend, ProjectState
+from app.i18n import format_money
+from app.i18n import gettext as _
+
+ZERO = Decimal("0.00")
+P = ProjectState
+
+
+def _region_staff(actor: User, region_id: int) -> None:
+    if actor.role != Role.REGION_STAFF or actor.organisation_id != region_id:
+        raise NotAllowed(_("Only the region's staff can do this."))
+
+
+def register_grant(db: Session, actor: User, kind: GrantKind, year: int, amount: Decimal) -> Grant:
+    """What the state grants the actor's region for one purpose in one year; once."""
+    if actor.role != Role.REGION_STAFF:
+        raise NotAllowed(_("Only the region's staff can do this."))
+    if amount <= ZERO:
+        raise DomainError(_("The grant must be above 0 kr."))
+    if not 2000 <= year <= 2100:
+        raise DomainError(_("Give the grant's year."))
+    if db.scalar(
+        select(Grant.id).where(
+            Grant.region_id == actor.organisation_id, Grant.kind == kind, Grant.year == year
+        )
+    ):
+        raise DomainError(
+            _("The grant %(kind)s for %(year)d is registered already.", kind=kind.label, year=year)
+        )
+    grant = Grant(
+        region_id=actor.organisation_id,
+        kind=kind,
+        year=year,
+        amount=amount,
+        registered_by_id=actor.id,
+        registered_at=clock.now(),
+    )
+    db.add(grant)
+    db.flush()
+    audit.record(
+        db, actor, "grant.registered", grant, {"kind": kind.value, "year": year, "amount": amount}
+    )
+    return grant
+
+
+@dataclass(frozen=True)
+class ProjectInput:
+    title: str
+    purpose: str
+    concerns: str  # the target group or the company concerned
+    requested: Decimal
+    starts_on: date
+    ends_on: date
+
+
+def apply(db: Session, actor: User, grant: Grant, project: ProjectInput) -> GrantProject:
+    """A jobcentre of the grant's region, or the region itself, applies for a project."""
+    own_jobcentre = (
+        actor.role in JOBCENTRE_ROLES and actor.organisation.region_id == grant.region_id
+    )
+    own_region = actor.role == Role.REGION_STAFF and actor.organisation_id == grant.region_id
+    if not (own_jobcentre or own_region):
+        raise NotAllowed(_("Only the region and its jobcentres apply for its grants."))
+    for text, what in (
+        (project.title, _("the title")),
+        (project.purpose, _("the purpose")),
+        (project.concerns, _("whom it concerns")),
+    ):
+        if not text.strip():
+            raise DomainError(_("Write %(what)s.", what=what))
+    if project.requested <= ZERO:
+        raise DomainError(_("The amount applied for must be above 0 kr."))
+    if project.ends_on < project.starts_on:
+        raise DomainError(_("The project's period ends after it begins."))
+    if project.starts_on.year != grant.year:
+        raise DomainError(_("The project begins in the grant's year, %(year)d.", year=grant.year))
+    now = clock.now()
+    found = GrantProject(
+        grant_id=grant.id,
+        applicant_id=actor.organisation_id,
+        state=P.APPLIED,
+        title=project.title.strip(),
+        purpose=project.purpose.strip(),
+        concerns=project.concerns.strip(),
+        requested=project.requested,
+        starts_on=project.starts_on,
+        ends_on=project.ends_on,
+        applied_by_id=actor.id,
+        applied_at=now,
+    )
+    db.add(found)
+    db.flush()
+    audit.record(
+        db, actor, "grant.applied", found, {"grant": grant.id, "requested": project.requested}
+    )
+    return found
+
+
+def _spent(db: Session, project_id: int) -> Decimal:
+    return db.scalar(
+        select(func.coalesce(func.sum(ProjectSpend.amount), ZERO)).where(
+            ProjectSpend.project_id == project_id
+        )
+    )
+
+
+@dataclass(frozen=True)
+class GrantFigures:
+    granted: Decimal
+    allocated: Decimal  # to projects still running
+    spent: Decimal  # by all its projects
+    released: Decimal  # allocated to closed projects and not spent
+
+    @property
+    def committed(self) -> Decimal:
+        """What the grant can no longer give: running allocations and closed projects' spend."""
+        return self.allocated + self.closed_spent
+
+    closed_spent: Decimal = ZERO
+
+    @property
+    def unallocated(self) -> Decimal:
+        return self.granted - self.committed
+
+
+def figures(db: Session, grant: Grant) -> GrantFigures:
+    """The grant's sums, in two grouped queries."""
+    spent_by_project = (
+        select(ProjectSpend.project_id, func.sum(ProjectSpend.amount).label("spent"))
+        .group_by(ProjectSpend.project_id)
+        .subquery()
+    )
+    # Raw øre throughout (the money type would turn each sum into kroner on its own).
+    spent = func.coalesce(type_coerce(spent_by_project.c.spent, BigInteger), 0)
+    allocated = type_coerce(GrantProject.allocated, BigInteger)
+    running = GrantProject.state == P.ALLOCATED
+    closed = GrantProject.state == P.CLOSED
+    row = db.execute(
+        select(
+            func.coalesce(func.sum(case((running, allocated), else_=0)), 0),
+            func.coalesce(func.sum(spent), 0),
+            func.coalesce(func.sum(case((closed, allocated - spent), else_=0)), 0),
+            func.coalesce(func.sum(case((closed, spent), else_=0)), 0),
+        )
+        .select_from(GrantProject)
+        .outerjoin(spent_by_project, spent_by_project.c.project_id == GrantProject.id)
+        .where(GrantProject.grant_id == grant.id)
+    ).one()
+    allocated, all_spent, released, closed_spent = (
+        (Decimal(value) / 100).quantize(ZERO) for value in row
+    )
+    return GrantFigures(grant.amount, allocated, all_spent, released, closed_spent)
+
+
+def allocate(
+    db: Session,
+    actor: User,
+    project: GrantProject,
+    amount: Decimal,
+    decision: CouncilDecision,
+    text: str = "",
+) -> GrantProject:
+    """An allocation on the council's decision: the region's own council, not before the
+    application, spent on nothing else; at most what was applied for, and never beyond what
+    the grant has left (the grant's row locked, so two allocations cannot both take it)."""
+    _region_staff(actor, project.grant.region_id)
+    grant = lock_row(db, Grant, project.grant_id)
+    project = lock_row(db, GrantProject, project.id)
+    if project.state != P.APPLIED:
+        raise DomainError(
+            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
+        )
+    if decision.council.region_id != grant.region_id:
+        raise DomainError(_("The decision must be the region's own council's."))
+    if decision.decided_on > clock.today():
+        raise DomainError(_("A council decision cannot be dated in the future."))
+    if decision.decided_on < clock.local_date(project.applied_at):
+        raise DomainError(
+            _("The decision is older than the application; the council must decide on it.")
+        )
+    if uses.is_spent(db, decision.id):
+        raise DomainError(_("This council decision is already used for something else."))
+    if amount <= ZERO or amount > project.requested:
+        raise DomainError(
+            _(
+                "Allocate above 0 kr. and at most the %(requested)s applied for.",
+                requested=format_money(project.requested),
+            )
+        )
+    left = figures(db, grant).unallocated
+    if amount > left:
+        raise DomainError(
+            _(
+                "%(amount)s is beyond the grant: %(left)s of %(granted)s is left.",
+                amount=format_money(amount),
+                left=format_money(left),
+                granted=format_money(grant.amount),
+            )
+        )
+    project.state, project.allocated, project.decision_id = P.ALLOCATED, amount, decision.id
+    project.decided_by_id, project.decided_at, project.decision_text = (
+        actor.id,
+        clock.now(),
+        text.strip(),
+    )
+    audit.record(
+        db, actor, "grant.allocated", project, {"amount": amount, "decision_id": decision.id}
+    )
+    return project
+
+
+def refuse(db: Session, actor: User, project: GrantProject, text: str) -> GrantProject:
+    _region_staff(actor, project.grant.region_id)
+    if not text.strip():
+        raise DomainError(_("Give a reason."))
+    project = lock_row(db, GrantProject, project.id)
+    if project.state != P.APPLIED:
+        raise DomainError(
+            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
+        )
+    project.state, project.decided_by_id, project.decided_at = P.REFUSED, actor.id, clock.now()
+    project.decision_text = text.strip()
+    audit.record(db, actor, "grant.refused", project, {"text": project.decision_text})
+    return project
+
+
+def report_spend(
+    db: Session,
+    actor: User,
+    project: GrantProject,
+    amount: Decimal,
+    spent_on: date,
+    description: str,
+) -> ProjectSpend:
+    """The applicant reports what the project spent, within its allocation and its period."""
+    if actor.organisation_id != project.applicant_id or actor.role not in (
+        *JOBCENTRE_ROLES,
+        Role.REGION_STAFF,
+    ):
+        raise NotAllowed(_("Only the project's applicant reports its spend."))
+    project = lock_row(db, GrantProject, project.id)
+    if project.state != P.ALLOCATED:
+        raise DomainError(
+            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
+        )
+    if not description.strip():
+        raise DomainError(_("Write what the money was spent on."))
+    if amount <= ZERO:
+        raise DomainError(_("The amount must be above 0 kr."))
+    if not project.starts_on <= spent_on <= min(project.ends_on, clock.today()):
+        raise DomainError(_("The spend must lie within the project's period, and not ahead."))
+    spent = _spent(db, project.id)
+    if spent + amount > project.allocated:
+        raise DomainError(
+            _(
+                "%(amount)s is beyond the allocation: %(left)s of %(allocated)s is left.",
+                amount=format_money(amount),
+                left=format_money(project.allocated - spent),
+                allocated=format_money(project.allocated),
+            )
+        )
+    entry = ProjectSpend(
+        project_id=project.id,
+        amount=amount,
+        spent_on=spent_on,
+        description=description.strip(),
+        reported_by_id=actor.id,
+        reported_at=clock.now(),
+    )
+    db.add(entry)
+    db.flush()
+    audit.record(
+        db, actor, "grant.spend_reported", project, {"amount": amount, "spent_on": spent_on}
+    )
+    return entry
+
+
+def close(db: Session, actor: User, project: GrantProject, text: str) -> GrantProject:
+    """The region closes a project: what it did not spend returns to the grant."""
+    _region_staff(actor, project.grant.region_id)
+    lock_row(db, Grant, project.grant_id)  # the grant's sums change
+    project = lock_row(db, GrantProject, project.id)
+    if project.state != P.ALLOCATED:
+        raise DomainError(
+            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
+        )
+    project.state, project.closed_at = P.CLOSED, clock.now()
+    released = project.allocated - _spent(db, project.id)
+    audit.record(db, actor, "grant.closed", project, {"released": released, "text": text.strip()})
+    return project
