@@ -59,6 +59,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("purchases.breaches", _l("Breaches")),
         ("exemptions.index", _l("Exemptions")),
         ("followup.index", _l("Results")),
+        ("grants.index", _l("Grants")),
         ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
@@ -70,6 +71,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("followup.index", _l("Results")),
+        ("grants.index", _l("Grants")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),
     ],
@@ -95,6 +97,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
             ("spend.jobcentre", _l("Spend")),
             ("exemptions.index", _l("Exemptions")),
             ("followup.index", _l("Our results")),
+            ("grants.index", _l("Grants")),
             ("organisations.my_jobcentre", _l("Our jobcentre")),
         ]
         for role in JOBCENTRE_ROLES

@@ -279,6 +279,18 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/results/cases/{case_id}/agreement.pdf",
         {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
+    "grants.index": ("GET", "/grants/", OBLIGATION_READERS),
+    "grants.register": ("POST", "/grants/", {Role.REGION_STAFF}),
+    "grants.grant": ("GET", "/grants/{grant_id}", OBLIGATION_READERS),
+    "grants.apply": (
+        "POST",
+        "/grants/{grant_id}/projects",
+        {Role.REGION_STAFF, *JOBCENTRE},
+    ),
+    "grants.project": ("GET", "/grants/projects/{project_id}", OBLIGATION_READERS),
+    # Closing is the region staff's step; the applicant's spend is tested in tests/grants.
+    "grants.project_step": ("POST", "/grants/projects/{project_id}/close", {Role.REGION_STAFF}),
+    "grants.report": ("GET", "/grants/{grant_id}/report.csv", OBLIGATION_READERS),
     "followup.case_step": (
         "POST",
         "/results/cases/{case_id}/assess",
@@ -306,6 +318,31 @@ def test_every_endpoint_of_the_app_is_in_the_reviewed_table(app):
 def url_for_table(db, template: str, **overrides) -> str:
     """The table's URL with real ids; `overrides` put in other objects (a test's own)."""
     return _url(db, template, **overrides)
+
+
+def _grant_of(db, region_id: int) -> int:
+    from sqlalchemy import select
+
+    from app.grants.models import Grant, GrantKind
+
+    return db.scalar(
+        select(Grant.id).where(
+            Grant.region_id == region_id, Grant.kind == GrantKind.LABOUR_SHORTAGE
+        )
+    )
+
+
+def _project_of(db, applicant_id: int) -> int:
+    from sqlalchemy import select
+
+    from app.grants.models import GrantProject, ProjectState
+
+    return db.scalar(
+        select(GrantProject.id).where(
+            GrantProject.applicant_id == applicant_id,
+            GrantProject.state == ProjectState.ALLOCATED,
+        )
+    )
 
 
 def _url(db, template: str, **overrides) -> str:
@@ -355,6 +392,9 @@ def _url(db, template: str, **overrides) -> str:
         ).id,
         "notification_id": 0,  # nobody's: the allowed roles get 404, the others 403
         "case_id": 0,  # no follow-up case in the demo data yet: the same
+        # Nordjylland's grant against labour shortages and Aalborg's running project under it.
+        "grant_id": _grant_of(db, nordjylland.id),
+        "project_id": _project_of(db, aalborg.id),
         # A national lot (it covers Aalborg), and an order every tested reader may see: placed
         # by Jobcenter Aalborg (Nordjylland) with Akademikerhuset under the national framework.
         "lot_id": db.scalars(

@@ -23,3 +23,19 @@ def spent_decisions():
 def is_spent(db: Session, decision_id: int) -> bool:
     found = spent_decisions().subquery()
     return db.scalar(select(found.c[0]).where(found.c[0] == decision_id).limit(1)) is not None
+
+
+def unused_decisions(db: Session, region_id: int):
+    """The region's council decisions not yet spent on anything, newest first."""
+    from app.councils.models import CouncilDecision
+    from app.organisations.models import Council
+
+    spent = spent_decisions().subquery()
+    return list(
+        db.scalars(
+            select(CouncilDecision)
+            .join(Council, CouncilDecision.council_id == Council.id)
+            .where(Council.region_id == region_id, CouncilDecision.id.not_in(select(spent.c[0])))
+            .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
+        )
+    )

@@ -582,20 +582,7 @@ def next_steps(user: User, reaction: Reaction) -> list[str]:
 
 def unused_decisions(db: Session, reaction: Reaction) -> list[CouncilDecision]:
     """The region's council decisions not yet spent on anything, newest first."""
-    from app.organisations.models import Council
-
-    spent = uses.spent_decisions().subquery()
-    return list(
-        db.scalars(
-            select(CouncilDecision)
-            .join(Council, CouncilDecision.council_id == Council.id)
-            .where(
-                Council.region_id == reaction.region_id,
-                CouncilDecision.id.not_in(select(spent.c[0])),
-            )
-            .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
-        )
-    )
+    return uses.unused_decisions(db, reaction.region_id)
 
 
 def open_case_of(db: Session, jobcentre: Organisation) -> Reaction | None:

@@ -50,6 +50,16 @@ class Grant(Base):
 
     region: Mapped[Organisation] = relationship()
 
+    def is_visible_to(self, user) -> bool:
+        """The region's staff and director, and the region's jobcentres (who apply)."""
+        from app.auth.roles import JOBCENTRE_ROLES, Role
+
+        if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+            return user.organisation_id == self.region_id
+        if user.role in JOBCENTRE_ROLES:
+            return user.organisation.region_id == self.region_id
+        return False
+
 
 class ProjectState(StrEnum):
     APPLIED = "applied"
@@ -104,6 +114,14 @@ class GrantProject(Base):
     grant: Mapped[Grant] = relationship(lazy="joined")
     applicant: Mapped[Organisation] = relationship(lazy="joined")
     decision: Mapped[CouncilDecision | None] = relationship()
+
+    def is_visible_to(self, user) -> bool:
+        """The grant's region, and the organisation that applied."""
+        from app.auth.roles import Role
+
+        if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+            return user.organisation_id == self.grant.region_id
+        return user.organisation_id == self.applicant_id
 
 
 class ProjectSpend(Base):

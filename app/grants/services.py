@@ -311,3 +311,58 @@ def close(db: Session, actor: User, project: GrantProject, text: str) -> GrantPr
     released = project.allocated - _spent(db, project.id)
     audit.record(db, actor, "grant.closed", project, {"released": released, "text": text.strip()})
     return project
+
+
+# --- what people see ----------------------------------------------------------------------------
+
+
+def visible_grants(user: User):
+    """The grants of the user's region (its staff and director, and its jobcentres)."""
+    from sqlalchemy import false
+
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        return select(Grant).where(Grant.region_id == user.organisation_id)
+    if user.role in JOBCENTRE_ROLES:
+        return select(Grant).where(Grant.region_id == user.organisation.region_id)
+    return select(Grant).where(false())
+
+
+@dataclass(frozen=True)
+class ProjectRow:
+    project: GrantProject
+    spent: Decimal
+
+    @property
+    def unused(self) -> Decimal:
+        return (self.project.allocated or ZERO) - self.spent
+
+
+def project_rows(db: Session, grant: Grant, user: User) -> list[ProjectRow]:
+    """The grant's projects the user may see, each with what it spent; one query."""
+    spent = (
+        select(ProjectSpend.project_id, func.sum(ProjectSpend.amount).label("spent"))
+        .group_by(ProjectSpend.project_id)
+        .subquery()
+    )
+    stmt = (
+        select(GrantProject, type_coerce(func.coalesce(spent.c.spent, 0), BigInteger))
+        .outerjoin(spent, spent.c.project_id == GrantProject.id)
+        .where(GrantProject.grant_id == grant.id)
+        .order_by(GrantProject.applied_at.desc(), GrantProject.id.desc())
+    )
+    if user.role not in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        stmt = stmt.where(GrantProject.applicant_id == user.organisation_id)
+    return [
+        ProjectRow(project, (Decimal(ore) / 100).quantize(ZERO))
+        for project, ore in db.execute(stmt)
+    ]
+
+
+def spend_of(db: Session, project: GrantProject) -> list[ProjectSpend]:
+    return list(
+        db.scalars(
+            select(ProjectSpend)
+            .where(ProjectSpend.project_id == project.id)
+            .order_by(ProjectSpend.spent_on, ProjectSpend.id)
+        )
+    )
