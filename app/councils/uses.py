@@ -39,3 +39,20 @@ def unused_decisions(db: Session, region_id: int):
             .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
         )
     )
+
+
+def require_own_and_current(decision, region_id: int, not_before) -> None:
+    """A decision fit to approve something new: the region's own council's, not dated in the
+    future, and not older than what it approves (`not_before`, a day)."""
+    from app import clock
+    from app.errors import DomainError
+    from app.i18n import gettext as _
+
+    if decision.council.region_id != region_id:
+        raise DomainError(_("The decision must be the region's own council's."))
+    if decision.decided_on > clock.today():
+        raise DomainError(_("A council decision cannot be dated in the future."))
+    if decision.decided_on < not_before:
+        raise DomainError(
+            _("The decision is older than what it approves; the council must decide on it.")
+        )

@@ -279,12 +279,7 @@ def link_decision(
         raise DomainError(_("Write the improvement agreement first: the council decides on it."))
     if reaction.state == S.RECOMMENDATION_DRAFT and not reaction.recommendation_text:
         raise DomainError(_("Write the recommendation first: the council decides on it."))
-    if decision.council.region_id != reaction.region_id:
-        raise DomainError(_("The decision must be the region's own council's."))
-    if decision.decided_on > clock.today():
-        raise DomainError(_("A council decision cannot be dated in the future."))
-    if decision.decided_on < clock.local_date(reaction.opened_at):
-        raise DomainError(_("The decision is older than the case; the council must decide on it."))
+    uses.require_own_and_current(decision, reaction.region_id, clock.local_date(reaction.opened_at))
     if uses.is_spent(db, decision.id):
         raise DomainError(_("This council decision is already linked to a decision to react."))
     db.add(

@@ -193,14 +193,7 @@ def allocate(
         raise DomainError(
             _('This cannot be done while the project is "%(state)s".', state=project.state.label)
         )
-    if decision.council.region_id != grant.region_id:
-        raise DomainError(_("The decision must be the region's own council's."))
-    if decision.decided_on > clock.today():
-        raise DomainError(_("A council decision cannot be dated in the future."))
-    if decision.decided_on < clock.local_date(project.applied_at):
-        raise DomainError(
-            _("The decision is older than the application; the council must decide on it.")
-        )
+    uses.require_own_and_current(decision, grant.region_id, clock.local_date(project.applied_at))
     if uses.is_spent(db, decision.id):
         raise DomainError(_("This council decision is already used for something else."))
     if amount <= ZERO or amount > project.requested:

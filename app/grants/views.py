@@ -32,35 +32,7 @@ READERS = (*REGION_ROLES, *JOBCENTRE_ROLES)
 APPLICANTS = (Role.REGION_STAFF, *JOBCENTRE_ROLES)
 
 
-@grants_bp.get("/")
-@allow(*READERS)
-def index():
-    grants = db.session.scalars(
-        services.visible_grants(current_user).order_by(Grant.year.desc(), Grant.kind)
-    ).all()
-    return render_template(
-        "grants/index.html",
-        rows=[(g, services.figures(db.session, g)) for g in grants],
-        form=GrantForm(formdata=None, year=clock.today().year),
-    )
-
-
-@grants_bp.post("/")
-@allow(Role.REGION_STAFF)
-def register():
-    form = GrantForm()
-    if not form.validate_on_submit():
-        return _index_with(form)
-    kind, year, amount = GrantKind(form.kind.data), form.year.data, form.amount.data
-    return run_step(
-        lambda: services.register_grant(db.session, current_user, kind, year, amount),
-        done=_("The grant is registered."),
-        refused=lambda: _index_with(form),
-        then=lambda grant: url_for("grants.grant", grant_id=grant.id),
-    )
-
-
-def _index_with(form: GrantForm):
+def _index_page(form: GrantForm, status: int = 200):
     grants = db.session.scalars(
         services.visible_grants(current_user).order_by(Grant.year.desc(), Grant.kind)
     ).all()
@@ -68,7 +40,28 @@ def _index_with(form: GrantForm):
         "grants/index.html",
         rows=[(g, services.figures(db.session, g)) for g in grants],
         form=form,
-    ), 422
+    ), status
+
+
+@grants_bp.get("/")
+@allow(*READERS)
+def index():
+    return _index_page(GrantForm(formdata=None, year=clock.today().year))
+
+
+@grants_bp.post("/")
+@allow(Role.REGION_STAFF)
+def register():
+    form = GrantForm()
+    if not form.validate_on_submit():
+        return _index_page(form, 422)
+    kind, year, amount = GrantKind(form.kind.data), form.year.data, form.amount.data
+    return run_step(
+        lambda: services.register_grant(db.session, current_user, kind, year, amount),
+        done=_("The grant is registered."),
+        refused=lambda: _index_page(form, 422),
+        then=lambda grant: url_for("grants.grant", grant_id=grant.id),
+    )
 
 
 def _grant_page(grant: Grant, form: ProjectForm | None = None, status: int = 200):

@@ -158,7 +158,7 @@ def test_the_council_decides_before_the_agreement_goes_for_signature(db):
         reactions.link_decision(db, staff, reaction, decision(db, "NJ"))
     with pytest.raises(DomainError, match="in the future"):
         reactions.link_decision(db, staff, reaction, decision(db, decided_on=TODAY + timedelta(1)))
-    with pytest.raises(DomainError, match="older than the case"):
+    with pytest.raises(DomainError, match="older than what it approves"):
         reactions.link_decision(db, staff, reaction, decision(db, decided_on=TODAY - timedelta(1)))
     reactions.link_decision(db, staff, reaction, decision(db))
     reactions.send_for_signature(db, staff, reaction)

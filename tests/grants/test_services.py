@@ -91,7 +91,7 @@ def test_an_allocation_needs_the_councils_own_fresh_decision_used_for_nothing_el
         services.allocate(db, staff, project, amount, decision(db, "NJ"))
     with pytest.raises(DomainError, match="in the future"):
         services.allocate(db, staff, project, amount, decision(db, decided_on=TODAY + timedelta(1)))
-    with pytest.raises(DomainError, match="older than the application"):
+    with pytest.raises(DomainError, match="older than what it approves"):
         services.allocate(db, staff, project, amount, decision(db, decided_on=TODAY - timedelta(1)))
     with pytest.raises(DomainError, match=re.escape("at most the 60.000,00 kr. applied for")):
         services.allocate(db, staff, project, Decimal("60000.01"), decision(db))
