@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from app.exemptions.views import exemptions_bp
     from app.followup.views import followup_bp
     from app.grants.views import grants_bp
+    from app.knowledge.views import knowledge_bp
     from app.main.views import main_bp
     from app.notifications.views import notifications_bp
     from app.organisations.views import organisations_bp
@@ -122,3 +123,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(spend_bp)
     app.register_blueprint(followup_bp)
     app.register_blueprint(grants_bp)
+    app.register_blueprint(knowledge_bp)

@@ -231,6 +231,7 @@ def create_demo_data(db: Session) -> None:
     _ensure_supplier_profiles(db)
     from app.demo_calloffs import create_demo_calloffs
     from app.demo_grants import create_demo_grants
+    from app.demo_knowledge import create_demo_knowledge
     from app.demo_obligation import create_demo_obligation
     from app.demo_results import create_demo_cases, create_demo_results
     from app.demo_tenders import create_demo_tenders
@@ -241,6 +242,7 @@ def create_demo_data(db: Session) -> None:
     create_demo_results(db)
     create_demo_cases(db)
     create_demo_grants(db)
+    create_demo_knowledge(db)
 
 
 def _ensure_supplier_profiles(db: Session) -> None:

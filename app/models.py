@@ -35,6 +35,7 @@ from app.followup.models import (
     VolumeReport,
 )
 from app.grants.models import Grant, GrantProject, ProjectSpend
+from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -76,6 +77,7 @@ __all__ = [
     "Exemption",
     "Grant",
     "GrantProject",
+    "KnowledgeRequest",
     "LoginThrottle",
     "Lot",
     "LotAlert",
@@ -97,6 +99,8 @@ __all__ = [
     "Rejection",
     "Result",
     "ResultImport",
+    "SpecialistDirectory",
+    "SpecialistEntry",
     "StoredFile",
     "Supplier",
     "SupplierDocument",

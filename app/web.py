@@ -60,6 +60,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("exemptions.index", _l("Exemptions")),
         ("followup.index", _l("Results")),
         ("grants.index", _l("Grants")),
+        ("knowledge.index", _l("Specialist knowledge")),
         ("suppliers.index", _l("Suppliers")),
         ("councils.index", _l("Council")),
         ("targetgroups.index", _l("Target groups")),
@@ -98,6 +99,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
             ("exemptions.index", _l("Exemptions")),
             ("followup.index", _l("Our results")),
             ("grants.index", _l("Grants")),
+            ("knowledge.index", _l("Specialist knowledge")),
             ("organisations.my_jobcentre", _l("Our jobcentre")),
         ]
         for role in JOBCENTRE_ROLES

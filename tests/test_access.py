@@ -279,6 +279,12 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/results/cases/{case_id}/agreement.pdf",
         {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
+    "knowledge.index": ("GET", "/knowledge/", OBLIGATION_READERS),
+    "knowledge.add_entry": ("POST", "/knowledge/entries", {Role.REGION_STAFF}),
+    "knowledge.publish": ("POST", "/knowledge/publish", {Role.REGION_STAFF}),
+    "knowledge.entry": ("GET", "/knowledge/entries/{entry_id}", OBLIGATION_READERS),
+    "knowledge.ask": ("POST", "/knowledge/entries/{entry_id}/requests", JOBCENTRE),
+    "knowledge.answer": ("POST", "/knowledge/requests/{request_id}/answer", {Role.REGION_STAFF}),
     "grants.index": ("GET", "/grants/", OBLIGATION_READERS),
     "grants.register": ("POST", "/grants/", {Role.REGION_STAFF}),
     "grants.grant": ("GET", "/grants/{grant_id}", OBLIGATION_READERS),
@@ -345,6 +351,30 @@ def _project_of(db, applicant_id: int) -> int:
     )
 
 
+def _entry_of(db, region_id: int) -> int:
+    from sqlalchemy import select
+
+    from app.knowledge.models import SpecialistEntry
+
+    return db.scalar(
+        select(SpecialistEntry.id)
+        .where(SpecialistEntry.region_id == region_id)
+        .order_by(SpecialistEntry.id)
+    )
+
+
+def _request_of(db, jobcentre_id: int) -> int:
+    from sqlalchemy import select
+
+    from app.knowledge.models import KnowledgeRequest
+
+    return db.scalar(
+        select(KnowledgeRequest.id)
+        .where(KnowledgeRequest.jobcentre_id == jobcentre_id)
+        .order_by(KnowledgeRequest.id)
+    )
+
+
 def _url(db, template: str, **overrides) -> str:
     from sqlalchemy import select
 
@@ -395,6 +425,9 @@ def _url(db, template: str, **overrides) -> str:
         # Nordjylland's grant against labour shortages and Aalborg's running project under it.
         "grant_id": _grant_of(db, nordjylland.id),
         "project_id": _project_of(db, aalborg.id),
+        # Nordjylland's directory: an entry, and Aalborg's request to it.
+        "entry_id": _entry_of(db, nordjylland.id),
+        "request_id": _request_of(db, aalborg.id),
         # A national lot (it covers Aalborg), and an order every tested reader may see: placed
         # by Jobcenter Aalborg (Nordjylland) with Akademikerhuset under the national framework.
         "lot_id": db.scalars(

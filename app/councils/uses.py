@@ -1,5 +1,6 @@
 """Where a council decision is spent: each decision approves one thing (a tender's version, a
-decision to react towards a jobcentre, a grant's allocation), never two."""
+decision to react towards a jobcentre, a grant's allocation, a directory of specialist
+knowledge), never two."""
 
 from __future__ import annotations
 
@@ -11,10 +12,12 @@ def spent_decisions():
     """The ids of every council decision already spent, as one statement."""
     from app.followup.models import ReactionDecision
     from app.grants.models import GrantProject
+    from app.knowledge.models import SpecialistDirectory
     from app.tenders.models import TenderApproval
 
     return union(
         select(ReactionDecision.decision_id),
+        select(SpecialistDirectory.decision_id),
         select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None)),
         select(GrantProject.decision_id).where(GrantProject.decision_id.is_not(None)),
     )
