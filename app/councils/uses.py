@@ -1,6 +1,7 @@
-"""Where a council decision is spent: each decision approves one thing (a tender's version, a
-decision to react towards a jobcentre, a grant's allocation, a directory of specialist
-knowledge), never two."""
+"""Where a council decision is spent: a decision to react towards a jobcentre, a grant's
+allocation or a publication of the specialist-knowledge directory takes a decision no one has
+used (for a tender or any of these). Linking a decision to a tender does not check this yet:
+the tender flow predates the registry, and its decisions may serve several versions."""
 
 from __future__ import annotations
 
@@ -24,6 +25,12 @@ def spent_decisions():
 
 
 def is_spent(db: Session, decision_id: int) -> bool:
+    """Whether the decision is spent; its row is locked first, so that two transactions cannot
+    both find it unspent and spend it."""
+    from app.councils.models import CouncilDecision
+    from app.db import lock_row
+
+    lock_row(db, CouncilDecision, decision_id)
     found = spent_decisions().subquery()
     return db.scalar(select(found.c[0]).where(found.c[0] == decision_id).limit(1)) is not None
 

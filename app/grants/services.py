@@ -24,6 +24,7 @@ from app.errors import DomainError, NotAllowed
 from app.grants.models import Grant, GrantKind, GrantProject, ProjectSpend, ProjectState
 from app.i18n import format_money
 from app.i18n import gettext as _
+from app.organisations.models import Organisation
 
 ZERO = Decimal("0.00")
 P = ProjectState
@@ -38,6 +39,7 @@ def register_grant(db: Session, actor: User, kind: GrantKind, year: int, amount:
     """What the state grants the actor's region for one purpose in one year; once."""
     if actor.role != Role.REGION_STAFF:
         raise NotAllowed(_("Only the region's staff can do this."))
+    lock_row(db, Organisation, actor.organisation_id)  # one registration at a time
     if amount <= ZERO:
         raise DomainError(_("The grant must be above 0 kr."))
     if not 2000 <= year <= 2100:

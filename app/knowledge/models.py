@@ -13,12 +13,13 @@ from app.organisations.models import Organisation
 
 
 class SpecialistDirectory(Base):
-    """The region's directory: jobcentres see it once published on a council decision."""
+    """One publication of the region's directory on a council decision: the jobcentres see the
+    entries added up to the latest publication."""
 
     __tablename__ = "specialist_directories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), unique=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     decision_id: Mapped[int] = mapped_column(ForeignKey("council_decisions.id"), unique=True)
     published_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)

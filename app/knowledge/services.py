@@ -1,6 +1,6 @@
 """The rules of the specialist-knowledge directory: the region keeps its entries and publishes
-the directory on a council decision of its own (spent on nothing else); the region's jobcentres
-search a published directory and ask for help; the region answers, once; everything kept."""
+them on council decisions of its own (each spent on nothing else); the region's jobcentres see
+what was published, search it and ask for help; the region answers, once; everything kept."""
 
 from __future__ import annotations
 
@@ -66,23 +66,33 @@ def add_entry(db: Session, actor: User, entry: EntryInput) -> SpecialistEntry:
 
 
 def directory_of(db: Session, region_id: int) -> SpecialistDirectory | None:
-    return db.scalar(select(SpecialistDirectory).where(SpecialistDirectory.region_id == region_id))
+    """The region's latest publication of its directory, if any."""
+    return db.scalar(
+        select(SpecialistDirectory)
+        .where(SpecialistDirectory.region_id == region_id)
+        .order_by(SpecialistDirectory.published_at.desc(), SpecialistDirectory.id.desc())
+        .limit(1)
+    )
+
+
+def unpublished(db: Session, region_id: int) -> list[SpecialistEntry]:
+    """The entries added since the latest publication: the council has not decided on them."""
+    latest = directory_of(db, region_id)
+    stmt = select(SpecialistEntry).where(SpecialistEntry.region_id == region_id)
+    if latest is not None:
+        stmt = stmt.where(SpecialistEntry.created_at > latest.published_at)
+    return list(db.scalars(stmt.order_by(SpecialistEntry.created_at)))
 
 
 def publish(db: Session, actor: User, decision: CouncilDecision) -> SpecialistDirectory:
-    """The directory is published once, on the region's own council's decision."""
+    """The entries added since the last publication are published on a decision of the
+    region's own council, one not older than they are and spent on nothing else."""
     region_id = _region_staff(actor)
     lock_row(db, Organisation, region_id)  # one publication at a time
-    if directory_of(db, region_id) is not None:
-        raise DomainError(_("The directory is published already."))
-    if not db.scalar(select(SpecialistEntry.id).where(SpecialistEntry.region_id == region_id)):
-        raise DomainError(_("Add the directory's entries first: the council decides on them."))
-    first_entry = db.scalar(
-        select(SpecialistEntry.created_at)
-        .where(SpecialistEntry.region_id == region_id)
-        .order_by(SpecialistEntry.created_at)
-    )
-    uses.require_own_and_current(decision, region_id, clock.local_date(first_entry))
+    new = unpublished(db, region_id)
+    if not new:
+        raise DomainError(_("There is nothing new to publish: add entries first."))
+    uses.require_own_and_current(decision, region_id, clock.local_date(new[-1].created_at))
     if uses.is_spent(db, decision.id):
         raise DomainError(_("This council decision is already used for something else."))
     found = SpecialistDirectory(
@@ -101,11 +111,13 @@ def visible_entries(db: Session, user: User, text: str = "") -> Select:
     """The region's own staff and director see its entries; its jobcentres once the directory
     is published; a search narrows by area, provider and conditions."""
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-        region_id = user.organisation_id
-        stmt = select(SpecialistEntry).where(SpecialistEntry.region_id == region_id)
-    elif user.role in JOBCENTRE_ROLES and directory_of(db, user.organisation.region_id):
-        region_id = user.organisation.region_id
-        stmt = select(SpecialistEntry).where(SpecialistEntry.region_id == region_id)
+        stmt = select(SpecialistEntry).where(SpecialistEntry.region_id == user.organisation_id)
+    elif user.role in JOBCENTRE_ROLES and (latest := directory_of(db, user.organisation.region_id)):
+        # Only what the council decided on: the entries up to the latest publication.
+        stmt = select(SpecialistEntry).where(
+            SpecialistEntry.region_id == user.organisation.region_id,
+            SpecialistEntry.created_at <= latest.published_at,
+        )
     else:
         return select(SpecialistEntry).where(false())
     if text.strip():

@@ -44,6 +44,7 @@ def _index_page(entry_form=None, publish_form=None, status: int = 200):
         entries=db.session.scalars(services.visible_entries(db.session, current_user, query)).all(),
         query=query,
         directory=directory,
+        unpublished=services.unpublished(db.session, _region_id()) if region_staff else [],
         region_staff=region_staff,
         entry_form=entry_form or EntryForm(formdata=None),
         publish_form=publish_form,

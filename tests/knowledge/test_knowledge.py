@@ -46,29 +46,43 @@ def test_the_demo_directory_is_published_and_searched_by_the_regions_jobcentres(
     assert db.scalars(services.visible_entries(db, user(db, "leverandoer1@demo.dk"))).all() == []
 
 
-def test_publishing_needs_entries_and_a_council_decision_spent_on_nothing_else(db):
+def test_a_new_entry_reaches_the_jobcentres_only_on_a_new_council_decision(db):
+    from app import clock
+
     region = db.scalar(select(Organisation).where(Organisation.code == "SD"))
-    staff = user(db, SD_STAFF)
-    with pytest.raises(DomainError, match="published already"):
+    staff, odense = user(db, SD_STAFF), user(db, ODENSE)
+    with pytest.raises(DomainError, match="nothing new to publish"):
         services.publish(
             db,
             staff,
             CouncilDecision(council_id=region.council.id, decided_on=TODAY, concerns="x", text="y"),
         )
-    db.delete(services.directory_of(db, region.id))
-    db.flush()
-    used = db.scalar(select(SpecialistDirectory.decision_id))  # another region's publication
-    with pytest.raises(DomainError):
+    later = services.directory_of(db, region.id).published_at + timedelta(hours=1)
+    with clock.frozen_at(later):
+        entry = services.add_entry(
+            db, staff, services.EntryInput("Ordblindhed", "Ordblindeinstituttet", "ob@example.dk")
+        )
+    assert not services.may_see(db, odense, entry) and services.may_see(db, staff, entry)
+    used = db.scalar(select(SpecialistDirectory.decision_id))  # already spent on a publication
+    with clock.frozen_at(later), pytest.raises(DomainError):
         services.publish(db, staff, db.get(CouncilDecision, used))
-    fresh = CouncilDecision(
+    tomorrow = CouncilDecision(
         council_id=region.council.id, decided_on=TODAY + timedelta(1), concerns="x", text="y"
+    )
+    db.add(tomorrow)
+    db.flush()
+    with clock.frozen_at(later), pytest.raises(DomainError, match="in the future"):
+        services.publish(db, staff, tomorrow)
+    with pytest.raises(NotAllowed):
+        services.publish(db, odense, tomorrow)
+    fresh = CouncilDecision(
+        council_id=region.council.id, decided_on=TODAY, concerns="Ny viden", text="Ja"
     )
     db.add(fresh)
     db.flush()
-    with pytest.raises(DomainError, match="in the future"):
+    with clock.frozen_at(later + timedelta(minutes=1)):
         services.publish(db, staff, fresh)
-    with pytest.raises(NotAllowed):
-        services.publish(db, user(db, ODENSE), fresh)
+        assert services.may_see(db, odense, entry)
 
 
 def test_a_jobcentre_asks_and_the_region_answers_once(db):
