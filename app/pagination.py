@@ -4,6 +4,7 @@ loaded), or for long lists by position (the rows after or before a known row, by
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from flask import current_app, request
@@ -44,6 +45,19 @@ def id_arg(name: str) -> int | None:
         return None
     value = int(raw)
     return value if 1 <= value <= MAX_ID else None
+
+
+#: A date filter outside these years is a typing error; it is ignored, not a crash.
+YEARS = range(2000, 2101)
+
+
+def date_arg(name: str) -> date | None:
+    """A day from the query string (ISO, 2026-11-24); None unless it is one of YEARS."""
+    try:
+        day = date.fromisoformat(request.args.get(name, ""))
+    except ValueError:
+        return None
+    return day if day.year in YEARS else None
 
 
 def requested_page() -> int:

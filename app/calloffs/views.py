@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from itertools import groupby
 from typing import Any
 
@@ -26,7 +25,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money, format_number
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import id_arg, paginate_list, window
+from app.pagination import date_arg, id_arg, paginate_list, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import link_args, run_step
@@ -134,22 +133,14 @@ def create(lot_id: int):
 # --- orders -----------------------------------------------------------------------------------
 
 
-def _day_arg(name: str) -> date | None:
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return day if 2000 <= day.year <= 2100 else None
-
-
 def _search() -> services.OrderSearch:
     """The list's search from the query string; anything malformed narrows nothing."""
     state = request.args.get("state", "")
     return services.OrderSearch(
         text=request.args.get("q", "").strip(),
         state=CallOffState(state) if state in {s.value for s in CallOffState} else None,
-        placed_from=_day_arg("from"),
-        placed_to=_day_arg("to"),
+        placed_from=date_arg("from"),
+        placed_to=date_arg("to"),
     )
 
 

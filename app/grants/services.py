@@ -135,26 +135,30 @@ class GrantFigures:
     allocated: Decimal  # to projects still running
     spent: Decimal  # by all its projects
     released: Decimal  # allocated to closed projects and not spent
+    closed_spent: Decimal  # spent by closed projects
 
     @property
     def committed(self) -> Decimal:
         """What the grant can no longer give: running allocations and closed projects' spend."""
         return self.allocated + self.closed_spent
 
-    closed_spent: Decimal = ZERO
-
     @property
     def unallocated(self) -> Decimal:
         return self.granted - self.committed
 
 
-def figures(db: Session, grant: Grant) -> GrantFigures:
-    """The grant's sums, in two grouped queries."""
-    spent_by_project = (
+def _spent_by_project():
+    """What each project spent, as a subquery (project_id, spent)."""
+    return (
         select(ProjectSpend.project_id, func.sum(ProjectSpend.amount).label("spent"))
         .group_by(ProjectSpend.project_id)
         .subquery()
     )
+
+
+def figures(db: Session, grant: Grant) -> GrantFigures:
+    """The grant's sums, in one grouped query."""
+    spent_by_project = _spent_by_project()
     # Raw øre throughout (the money type would turn each sum into kroner on its own).
     spent = func.coalesce(type_coerce(spent_by_project.c.spent, BigInteger), 0)
     allocated = type_coerce(GrantProject.allocated, BigInteger)
@@ -334,11 +338,7 @@ class ProjectRow:
 
 def project_rows(db: Session, grant: Grant, user: User) -> list[ProjectRow]:
     """The grant's projects the user may see, each with what it spent; one query."""
-    spent = (
-        select(ProjectSpend.project_id, func.sum(ProjectSpend.amount).label("spent"))
-        .group_by(ProjectSpend.project_id)
-        .subquery()
-    )
+    spent = _spent_by_project()
     stmt = (
         select(GrantProject, type_coerce(func.coalesce(spent.c.spent, 0), BigInteger))
         .outerjoin(spent, spent.c.project_id == GrantProject.id)

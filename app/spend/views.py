@@ -4,9 +4,7 @@ CSV and XLSX. Each user sees only its own organisation's figures."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from flask import Blueprint, Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template
 from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import select
@@ -20,7 +18,7 @@ from app.evaluation.models import Agreement
 from app.i18n import format_points
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import id_arg, paginate_list
+from app.pagination import date_arg, id_arg, paginate_list
 from app.purchases.services import open_breaches
 from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart, table_chart
@@ -41,17 +39,6 @@ SHOWN = 15
 SHOWN_ALERTS = 5
 #: Rows per page of a whole table.
 TABLE_PAGE = 50
-
-#: A period filter outside these years is a typing error; it is ignored, not a crash.
-YEARS = range(2000, 2101)
-
-
-def _day(name: str) -> date | None:
-    try:
-        day = date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return None
-    return day if day.year in YEARS else None
 
 
 def _lot_chart(lots):
@@ -104,7 +91,7 @@ def region():
 
 def _filters(**fixed) -> Filters:
     return Filters(
-        period=Period(_day("from"), _day("to")),
+        period=Period(date_arg("from"), date_arg("to")),
         region_id=fixed.get("region_id", id_arg("region")),
         jobcentre_id=fixed.get("jobcentre_id"),
         supplier_id=fixed.get("supplier_id"),
@@ -201,7 +188,7 @@ def _filter_choices(dashboard: str) -> dict:
     dashboard's organisation, and (nationally) regions."""
     session = db.session
     return {
-        "period": Period(_day("from"), _day("to")),
+        "period": Period(date_arg("from"), date_arg("to")),
         "group_id": id_arg("target_group"),
         "groups": session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
         "tender_id": id_arg("tender"),
@@ -333,7 +320,7 @@ def _report_pdf(dashboard: str):
         "spend/pdf/report.html",
         heading=HEADINGS[dashboard](),
         organisation=current_user.organisation,
-        period=Period(_day("from"), _day("to")),
+        period=Period(date_arg("from"), date_arg("to")),
         chosen=_chosen_filters(),
         tables=report_tables,
         charts={t.name: table_chart(t, t.title) for t in report_tables} | lot_chart,
