@@ -47,6 +47,8 @@ STAFF = {
     "SD": "region.syddanmark@demo.dk",
     "HS": "region.hovedstaden@demo.dk",
 }
+#: The Nordjylland tender whose deadline has passed and whose bids are being evaluated.
+CLOSED_TITLE = "Afklaringsforløb for ledige akademikere"
 DIRECTORS = {code: email.replace("region.", "direktoer.") for code, email in STAFF.items()}
 
 
@@ -204,7 +206,7 @@ def create_demo_tenders(db: Session) -> None:
         closed = through(
             "NJ",
             _content(
-                "Indsats for ledige akademikere 2026",
+                CLOSED_TITLE,
                 [academics],
                 needs["NJ"][0],
                 deadline=_cph(past + timedelta(days=30)),
@@ -406,9 +408,7 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
     evaluation.approve_award(db, _user(db, SECOND_STAFF["MJ"]), standstill)
 
     # Under evaluation: the closed Nordjylland tender, opened and partly scored.
-    closed = db.scalars(
-        select(Tender).where(Tender.title == "Indsats for ledige akademikere 2026")
-    ).one()
+    closed = db.scalars(select(Tender).where(Tender.title == CLOSED_TITLE)).one()
     _evaluate(db, closed, "NJ", [7])
 
     # Active frameworks: a regional one in Syddanmark and a national one led by Hovedstaden.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,11 +14,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app import create_app, migrations
+from app import clock, create_app, migrations
 from app.auth.models import User
 from app.db import db as database
 from app.demo import DEMO_PASSWORD, create_demo_data
 from app.organisations.models import Organisation, OrganisationKind
+
+#: The moment the whole suite runs at: a Tuesday, 11:00 in Copenhagen. The demo data is built at
+#: it and every test starts at it; a test that needs another time moves the clock itself.
+NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 
 TEST_SETTINGS = {
     "APP_ENV": "testing",
@@ -66,8 +71,22 @@ def prepared_app(url: str, **settings: object) -> Flask:
     return app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def suite_clock() -> Iterator[None]:
+    """The clock stands still at NOW for the whole run, session fixtures included."""
+    with clock.frozen_at(NOW):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock(suite_clock: None) -> Iterator[None]:
+    """Each test starts at NOW, whatever an earlier test did to the clock."""
+    with clock.frozen_at(NOW):
+        yield
+
+
 @pytest.fixture(scope="session")
-def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+def app(suite_clock: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     app = prepared_app(test_database_url(tmp_path_factory))
     yield app
     database.engine.dispose()

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from app import clock
 from app.errors import DomainError
 from app.i18n import gettext as _
 
@@ -17,10 +18,17 @@ def configure(secret: str) -> None:
     _secret = secret
 
 
+class _ClockSigner(TimestampSigner):
+    """Stamps and ages links by the one clock, so a link expires when the platform says so."""
+
+    def get_timestamp(self) -> int:
+        return int(clock.now().timestamp())
+
+
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     if not _secret:
         raise RuntimeError("tokens are not configured (create_app sets the secret)")
-    return URLSafeTimedSerializer(_secret, salt=f"rammeudbud-{purpose}")
+    return URLSafeTimedSerializer(_secret, salt=f"rammeudbud-{purpose}", signer=_ClockSigner)
 
 
 def make(purpose: str, user_id: int, email: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 from app.bids import services
 from app.bids.services import Attachment, BidContent
 from tests.conftest import user
-from tests.tenders.conftest import frozen_clock, published  # noqa: F401 - the clock fixture
+from tests.tenders.conftest import published
 
 BIDDER = "leverandoer1@demo.dk"
 RIVAL = "leverandoer2@demo.dk"

@@ -16,10 +16,14 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+
+from app.clock import local_date
+from tests.conftest import NOW
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -91,23 +95,37 @@ def live_database_url(tmp_path_factory) -> str:
     return _browser_database(tmp_path_factory)
 
 
+#: The server's clock starts at the suite's moment and runs on from there, so the demo data it
+#: builds and every date a journey types are the same whatever day the suite runs.
+TODAY = local_date(NOW)
+
+
 @pytest.fixture(scope="session")
-def clock_file(tmp_path_factory) -> Path:
-    """Seconds written here move the server's clock (a test hook refused in production)."""
+def start_offset() -> float:
+    """Seconds from the machine's time to NOW: the one reading of the wall clock, to cancel it.
+
+    The server runs in real time (sessions, throttles and receipts need time to pass), shifted
+    so that it starts at NOW."""
+    return (NOW - datetime.now(UTC)).total_seconds()
+
+
+@pytest.fixture(scope="session")
+def clock_file(tmp_path_factory, start_offset) -> Path:
+    """Seconds written here shift the server's clock (a test hook refused in production)."""
     path = tmp_path_factory.mktemp("clock") / "offset"
-    path.write_text("0")
+    path.write_text(str(start_offset))
     return path
 
 
 @pytest.fixture
-def move_clock(clock_file):
+def move_clock(clock_file, start_offset):
     """Move the server's clock forward by days; it is set back after the test."""
 
     def move(days: float) -> None:
-        clock_file.write_text(str(days * 24 * 3600))
+        clock_file.write_text(str(start_offset + days * 24 * 3600))
 
     yield move
-    clock_file.write_text("0")
+    clock_file.write_text(str(start_offset))
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import TODAY, check_accessibility, log_in
 from tests.browser.test_results import _council_decision
 
 MANAGER = "leder.odense@demo.dk"  # the journeys change the password of Odense's staff login
@@ -24,7 +24,6 @@ def _grant(page):
 
 
 def test_a_grant_is_allocated_on_a_council_decision_and_spend_is_reported(page):
-    today = date.today()
     log_in(page, MANAGER)
     _grant(page)
     apply = page.get_by_test_id("apply")
@@ -34,8 +33,8 @@ def test_a_grant_is_allocated_on_a_council_decision_and_spend_is_reported(page):
         "Ledige med interesse for transport"
     )
     apply.get_by_label("Ansøgt beløb (kr.)").fill("120.000,00")
-    apply.get_by_label("Fra").fill(today.isoformat())
-    apply.get_by_label("Til og med").fill(date(today.year, 12, 31).isoformat())
+    apply.get_by_label("Fra").fill(TODAY.isoformat())
+    apply.get_by_label("Til og med").fill(date(TODAY.year, 12, 31).isoformat())
     apply.get_by_role("button", name="Send ansøgningen").click()
     expect(page.get_by_test_id("project-state")).to_have_text("Ansøgt")
     check_accessibility(page)
@@ -48,7 +47,7 @@ def test_a_grant_is_allocated_on_a_council_decision_and_spend_is_reported(page):
     allocate = page.get_by_test_id("step-allocate")
     allocate.get_by_label("Bevilget beløb (kr.)").fill("100.000,00")
     allocate.get_by_label("Rådets beslutning").select_option(
-        label=f"{today.strftime('%d-%m-%Y')}: Bevilling til chauffører"
+        label=f"{TODAY.strftime('%d-%m-%Y')}: Bevilling til chauffører"
     )
     allocate.get_by_role("button", name="Bevilg").click()
     expect(page.get_by_test_id("project-state")).to_have_text("Bevilget")
@@ -60,7 +59,7 @@ def test_a_grant_is_allocated_on_a_council_decision_and_spend_is_reported(page):
     page.goto(project_url)
     spend = page.get_by_test_id("step-spend")
     spend.get_by_label("Brugt beløb (kr.)").fill("45.000,00")
-    spend.get_by_label("Dato").fill(today.isoformat())
+    spend.get_by_label("Dato").fill(TODAY.isoformat())
     spend.get_by_label("Brugt til").fill("Første hold kørekort")
     spend.get_by_role("button", name="Indberet forbruget").click()
     expect(page.get_by_test_id("spent")).to_have_text("45.000,00 kr.")

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import TODAY, check_accessibility, log_in
 
 ACADEMICS = "Ledige akademikere"
 SD_FRAMEWORK = "Rammeaftale om forløb for ledige akademikere i Syddanmark"
@@ -34,7 +34,7 @@ def test_a_breach_is_registered_with_its_reason(page):
     page.get_by_role("link", name="Andre køb").first.click()
     check_accessibility(page)
     page.get_by_role("link", name="Registrér et køb").click()
-    _fill_purchase(page, "Odense Sprogskole ApS", "14.000,00", date.today() - timedelta(days=1))
+    _fill_purchase(page, "Odense Sprogskole ApS", "14.000,00", TODAY - timedelta(days=1))
     page.get_by_role("button", name="Registrér købet").click()
     warning = page.get_by_test_id("breach-warning")
     expect(warning).to_contain_text(SD_FRAMEWORK)
@@ -49,7 +49,7 @@ def test_a_breach_is_registered_with_its_reason(page):
 
 
 def test_a_ledger_with_a_bad_line_stores_nothing_and_a_good_one_is_summed_up(page, tmp_path):
-    day = (date.today() - timedelta(days=2)).strftime("%d-%m-%Y")
+    day = (TODAY - timedelta(days=2)).strftime("%d-%m-%Y")
     header = "dato;cvr;leverandør;beløb;målgruppe;beskrivelse;bilag"
     good = f"{day};55000042;Odense Sprogskole ApS;2.500,00;Personer med handicap;Afklaring;OD-77"
     bad_file = tmp_path / "bogfoering-fejl.csv"
@@ -81,7 +81,6 @@ def test_a_ledger_with_a_bad_line_stores_nothing_and_a_good_one_is_summed_up(pag
 
 
 def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(page):
-    today = date.today()
     log_in(page, ODENSE)
     page.goto("/exemptions/")
     page.get_by_role("link", name="Søg om fritagelse").click()
@@ -95,8 +94,8 @@ def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(pa
     page.get_by_label("Begrundelse", exact=True).fill(
         "Fem borgere har brug for et forløb på engelsk, som rammeaftalen ikke tilbyder."
     )
-    page.get_by_label("Fra", exact=True).fill((today - timedelta(days=7)).isoformat())
-    page.get_by_label("Til", exact=True).fill((today + timedelta(days=60)).isoformat())
+    page.get_by_label("Fra", exact=True).fill((TODAY - timedelta(days=7)).isoformat())
+    page.get_by_label("Til", exact=True).fill((TODAY + timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Send ansøgningen").click()
     expect(page.get_by_test_id("exemption-state")).to_have_text("Ansøgt, afventer regionen")
     url = page.url
@@ -113,6 +112,6 @@ def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(pa
 
     log_in(page, ODENSE)
     page.goto("/purchases/new")
-    _fill_purchase(page, "English Job Coaching ApS", "9.000,00", today - timedelta(days=1))
+    _fill_purchase(page, "English Job Coaching ApS", "9.000,00", TODAY - timedelta(days=1))
     page.get_by_role("button", name="Registrér købet").click()
     expect(page.get_by_test_id("classification")).to_have_text("Fritaget")

@@ -8,12 +8,11 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import TODAY, check_accessibility, log_in
 
 
 def _this_quarter() -> str:
-    today = date.today()
-    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+    return f"{TODAY.year}-Q{(TODAY.month - 1) // 3 + 1}"
 
 
 def test_a_region_imports_results_and_a_weak_jobcentre_stands_out(page, tmp_path):
@@ -73,7 +72,7 @@ def _step(page, name: str):
 def _council_decision(page, concerns: str) -> None:
     page.get_by_role("link", name="Rådet", exact=True).first.click()
     page.get_by_role("link", name="Registrér en beslutning").first.click()
-    page.get_by_label("Beslutningens dato").fill(date.today().isoformat())
+    page.get_by_label("Beslutningens dato").fill(TODAY.isoformat())
     page.get_by_label("Hvad beslutningen vedrører").fill(concerns)
     page.get_by_label("Beslutningen", exact=True).fill("Rådet tiltræder.")
     page.get_by_role("button", name="Gem").click()
@@ -128,7 +127,7 @@ def test_a_weak_jobcentre_from_flag_to_an_order_and_a_good_one_without_reaction(
     page.goto(case_url)
     link = _step(page, "decision")
     link.get_by_label("Rådets beslutning").select_option(
-        label=f"{date.today().strftime('%d-%m-%Y')}: Indstilling om pålæg til Jobcenter Svendborg"
+        label=f"{TODAY.strftime('%d-%m-%Y')}: Indstilling om pålæg til Jobcenter Svendborg"
     )
     link.get_by_role("button", name="Tilknyt beslutningen").click()
     _step(page, "send_recommendation").get_by_role("button", name="Send til ministeriet").click()
@@ -153,8 +152,8 @@ def test_a_weak_jobcentre_from_flag_to_an_order_and_a_good_one_without_reaction(
     decide.get_by_label("Begrundelse").fill(
         "Resultaterne er svage, og regionen har været inddraget."
     )
-    decide.get_by_label("Pålæg fra").fill(date.today().isoformat())
-    decide.get_by_label("Pålæg til og med").fill(date(date.today().year + 1, 12, 31).isoformat())
+    decide.get_by_label("Pålæg fra").fill(TODAY.isoformat())
+    decide.get_by_label("Pålæg til og med").fill(date(TODAY.year + 1, 12, 31).isoformat())
     decide.get_by_role("button", name="Registrér afgørelsen").click()
     expect(page.get_by_test_id("case-state")).to_have_text("Pålagt at benytte andre aktører")
     expect(page.get_by_test_id("history")).to_contain_text("Integrationsministeriet var enigt")

@@ -77,7 +77,7 @@ def test_a_supplier_registers_confirms_asks_bids_replaces_and_withdraws(page, li
 def test_a_bid_after_the_deadline_is_refused(page):
     log_in(page, "leverandoer1@demo.dk")
     page.goto("/tenders?status=closed")
-    page.get_by_role("link", name="Indsats for ledige akademikere 2026").click()
+    page.get_by_role("link", name="Afklaringsforløb for ledige akademikere").click()
     tender_url = page.url
     page.goto(tender_url.rstrip("/") + "/bid")
     expect(page.locator("main")).to_contain_text("Fristen er overskredet")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import TODAY, check_accessibility, log_in
 
 
 def _log_out(page):
@@ -23,10 +23,10 @@ def _create_tender(page, title: str, national: bool = False):
     page.get_by_label("Ledige akademikere").check()
     page.get_by_label("Behov i en årlig kontrakt").select_option(index=1)
     page.get_by_label("Anslået værdi (kr.)").fill("1.000.000,00")
-    start = date.today() + timedelta(days=120)
+    start = TODAY + timedelta(days=120)
     page.get_by_label("Aftaleperioden begynder").fill(start.isoformat())
     page.get_by_label("Aftaleperioden slutter").fill((start + timedelta(days=700)).isoformat())
-    page.get_by_label("Tilbudsfrist, dato").fill((date.today() + timedelta(days=40)).isoformat())
+    page.get_by_label("Tilbudsfrist, dato").fill((TODAY + timedelta(days=40)).isoformat())
     page.get_by_label("Tilbudsfrist, klokkeslæt").fill("12:00")
     page.locator("#lots-0-title").fill("Hele området")
     page.locator("#lots-0-maximum_value").fill("1.500.000")

@@ -16,7 +16,7 @@ from app.evaluation.models import Agreement
 from app.suppliers.models import Supplier
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 from tests.conftest import user
-from tests.tenders.conftest import NOW, frozen_clock, group, region, staff  # noqa: F401
+from tests.tenders.conftest import NOW, group, region, staff
 
 TODAY = NOW.date()
 ODENSE = "jobcenter.odense@demo.dk"  # Syddanmark

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app import migrations
+from app import clock, migrations
 from app.auth.models import User
 from app.auth.roles import Role
 from app.bids.models import Bid, BidState
@@ -76,7 +76,7 @@ class Race:
 
 def _nearly_full_lot(engine, already: int = ALREADY) -> Race:
     """A jobcentre, a supplier and an active lot with `already` units ordered, all committed."""
-    today = max(date.today(), date(2026, 11, 24))
+    today = clock.today()
     tag = uuid.uuid4().hex[:8]
     with Session(engine) as session:
         region = Organisation(kind=OrganisationKind.REGION, name=f"Region {tag}", code=tag[:4])

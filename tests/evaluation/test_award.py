@@ -19,7 +19,7 @@ from app.evaluation.models import Agreement, AwardState
 from app.notifications.models import Notification
 from tests.bids.conftest import RIVAL, submit
 from tests.conftest import user
-from tests.tenders.conftest import frozen_clock, published, region, staff  # noqa: F401
+from tests.tenders.conftest import published, region, staff
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from app.errors import DomainError, NotAllowed
 from app.evaluation import services
 from tests.bids.conftest import RIVAL, submit
 from tests.conftest import login
-from tests.tenders.conftest import frozen_clock, published, staff  # noqa: F401
+from tests.tenders.conftest import published, staff
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from app.evaluation import services
 from app.evaluation.models import SealCheck
 from tests.bids.conftest import RIVAL, submit
 from tests.conftest import login
-from tests.tenders.conftest import frozen_clock, published, staff  # noqa: F401
+from tests.tenders.conftest import published, staff
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 from tests.conftest import user
 from tests.followup.test_results import SD_STAFF, csv, jobcentre, run
-from tests.tenders.conftest import NOW, frozen_clock  # noqa: F401 - the clock fixture
+from tests.tenders.conftest import NOW
 
 TODAY = NOW.date()
 DIRECTOR = "direktoer.syddanmark@demo.dk"

@@ -16,7 +16,6 @@ from app.followup import services
 from app.followup.models import Indicator, Result, Standing, Threshold
 from app.organisations.models import Organisation
 from tests.conftest import user
-from tests.tenders.conftest import frozen_clock  # noqa: F401 - the clock fixture
 
 SD_STAFF = "region.syddanmark@demo.dk"
 HEADER = "jobcenter;periode;indikator;værdi;målgruppe;klynge"

@@ -18,7 +18,7 @@ from app.grants.models import GrantKind, ProjectState
 from app.grants.services import ProjectInput
 from app.organisations.models import Organisation
 from tests.conftest import user
-from tests.tenders.conftest import NOW, frozen_clock  # noqa: F401 - the clock fixture
+from tests.tenders.conftest import NOW
 
 TODAY = NOW.date()
 SD_STAFF = "region.syddanmark@demo.dk"

@@ -15,7 +15,7 @@ from app.knowledge import services
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.organisations.models import Organisation
 from tests.conftest import login, user
-from tests.tenders.conftest import NOW, frozen_clock  # noqa: F401 - the clock fixture
+from tests.tenders.conftest import NOW
 
 TODAY = NOW.date()
 SD_STAFF = "region.syddanmark@demo.dk"

@@ -17,7 +17,7 @@ from app.targetgroups.models import TargetGroup
 from tests.calloffs.conftest import ODENSE, TODAY, place  # noqa: F401
 from tests.calloffs.conftest import framework as any_framework
 from tests.conftest import user
-from tests.tenders.conftest import STAFF, frozen_clock  # noqa: F401 - the clock fixture
+from tests.tenders.conftest import STAFF
 
 # No demo framework covers this group, so the tests' own frameworks are the only ones.
 GROUP = "Personer med handicap"

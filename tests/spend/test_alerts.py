@@ -13,7 +13,6 @@ from app.spend.models import LotAlert
 from tests.calloffs.conftest import (
     delivered,
     framework,
-    frozen_clock,  # noqa: F401 - the clock fixture
     place,
 )
 from tests.conftest import user

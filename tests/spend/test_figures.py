@@ -18,7 +18,7 @@ from app.purchases.models import Classification
 from app.spend import figures, tables
 from app.spend.figures import Period
 from app.spend.tables import Filters
-from tests.calloffs.conftest import TODAY, framework, frozen_clock, invoiced, place  # noqa: F401
+from tests.calloffs.conftest import TODAY, framework, invoiced, place
 from tests.conftest import user
 from tests.purchases.conftest import approved, register
 from tests.purchases.conftest import framework as group_framework

@@ -17,10 +17,9 @@ from app.spend import figures, tables
 from app.spend.charts import Bar, bar_chart
 from app.spend.tables import Filters, Table
 from app.tenders.models import Scope
-from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
+from tests.calloffs.conftest import (
     ODENSE,
     framework,
-    frozen_clock,
     invoiced,
     place,
 )

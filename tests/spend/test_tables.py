@@ -17,12 +17,11 @@ from app.spend import tables
 from app.spend.figures import Period
 from app.spend.tables import Filters, Table
 from app.tenders.models import Scope
-from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
+from tests.calloffs.conftest import (
     AALBORG,
     ODENSE,
     TODAY,
     framework,
-    frozen_clock,
     invoiced,
     place,
 )

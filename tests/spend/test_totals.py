@@ -29,13 +29,12 @@ from app.spend.models import (
 )
 from app.spend.tables import Filters
 from app.tenders.models import Lot, Scope
-from tests.calloffs.conftest import (  # noqa: F401 - the clock fixture
+from tests.calloffs.conftest import (
     AALBORG,
     ODENSE,
     TODAY,
     delivered,
     framework,
-    frozen_clock,
     invoiced,
     place,
     supplier_user,

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from tests.calloffs.conftest import ODENSE, framework, frozen_clock, place  # noqa: F401
+from tests.calloffs.conftest import ODENSE, framework, place
 from tests.conftest import login
 from tests.query_count import queries_for
 

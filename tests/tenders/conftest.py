@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
-import pytest
 from sqlalchemy import select
 
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
@@ -15,9 +14,8 @@ from app.targetgroups.models import TargetGroup
 from app.tenders import services
 from app.tenders.models import Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
-from tests.conftest import user
+from tests.conftest import NOW, user
 
-NOW = datetime(2026, 11, 24, 10, 0, tzinfo=UTC)
 REGION = {
     "NJ": "Beskæftigelsesregion Nordjylland",
     "MJ": "Beskæftigelsesregion Midtjylland",
@@ -30,14 +28,6 @@ STAFF = {
     "SD": "region.syddanmark@demo.dk",
     "HS": "region.hovedstaden@demo.dk",
 }
-
-
-@pytest.fixture(autouse=True)
-def frozen_clock():
-    from app import clock
-
-    with clock.frozen_at(NOW):
-        yield
 
 
 def region(db, code):
