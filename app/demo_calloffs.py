@@ -15,6 +15,7 @@ from app.calloffs import services as calloffs
 from app.calloffs.models import CallOff
 from app.calloffs.services import InvoiceInput, OrderInput
 from app.clock import COPENHAGEN
+from app.demo_tenders import CASCADE_TITLE
 from app.evaluation.models import Agreement
 from app.tenders.models import Lot, Scope, Tender, TenderState
 
@@ -45,7 +46,15 @@ def _supplier_user(db: Session, agreement: Agreement) -> User:
     )
 
 
-def _order(db: Session, jobcentre: str, agreement: Agreement, day: date, quantity: int, case: str):
+def _order(
+    db: Session,
+    jobcentre: str,
+    agreement: Agreement,
+    day: date,
+    quantity: int,
+    case: str,
+    reason: str = "",
+):
     with clock.frozen_at(_at(day)):
         return calloffs.place_order(
             db,
@@ -56,6 +65,7 @@ def _order(db: Session, jobcentre: str, agreement: Agreement, day: date, quantit
                 quantity=quantity,
                 starts_on=day + timedelta(days=14),
                 note="Opstart efter aftale med borgerens sagsbehandler.",
+                choice_reason=reason,
             ),
         )
 
@@ -144,3 +154,20 @@ def create_demo_calloffs(db: Session) -> None:
         )
         if month < 3:
             _walk(db, order, start + timedelta(days=month * 30), "paid")
+
+    # Nordjylland's cascade: Aalborg called off from the first-ranked supplier, and once from
+    # the second with its reason.
+    cascade = db.scalars(select(Tender).where(Tender.title == CASCADE_TITLE)).one_or_none()
+    if cascade is not None:
+        lot = cascade.lots[0]
+        first = _order(db, aalborg, _agreement(db, lot, 1), start + timedelta(days=60), 1, "AAL-K1")
+        _walk(db, first, start + timedelta(days=60), "accepted")
+        _order(
+            db,
+            aalborg,
+            _agreement(db, lot, 2),
+            start + timedelta(days=90),
+            1,
+            "AAL-K2",
+            reason="Borgeren har gået hos leverandøren før; et skift ville bryde forløbet.",
+        )

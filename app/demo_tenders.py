@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -17,7 +18,7 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups import services as target_groups
 from app.targetgroups.models import TargetGroup
 from app.tenders import services as tenders
-from app.tenders.models import Scope, Tender
+from app.tenders.models import CallOffRule, Scope, Tender
 from app.tenders.services import CriterionInput, LotInput, TenderContent
 
 TARGET_GROUPS = [
@@ -49,6 +50,8 @@ STAFF = {
 }
 #: The Nordjylland tender whose deadline has passed and whose bids are being evaluated.
 CLOSED_TITLE = "Afklaringsforløb for ledige akademikere"
+#: Nordjylland's active framework with a ranked cascade.
+CASCADE_TITLE = "Rammeaftale om jobrettede forløb for ledige akademikere i Nordjylland"
 DIRECTORS = {code: email.replace("region.", "direktoer.") for code, email in STAFF.items()}
 
 
@@ -129,34 +132,35 @@ def create_demo_tenders(db: Session) -> None:
     }
     today = clock.today()
     needs: dict[str, list[int]] = {}
-    decisions: dict[str, list] = {}
     for code, region in regions.items():
         council = region.council
+        # The council's yearly meeting on what to tender. Its decisions are left for tenders
+        # still to come: each demo tender is decided on by a decision of its own (a decision
+        # approves one thing only).
+        held_on = today - timedelta(days=400)
         meeting = councils.add_meeting(
             db,
             None,
             council,
-            held_on=today - timedelta(days=400),
-            title=f"Rådsmøde {today.year}",
+            held_on=held_on,
+            title=f"Rådsmøde {held_on.year}",
             agenda="Godkendelse af dagsorden\nBehov for rammeudbud\nOrientering om resultater",
         )
-        decisions[code] = [
+        for concerns in (
+            "Rammeudbud for ledige akademikere",
+            "Rammeudbud for personer med handicap",
+            "Landsdækkende rammeudbud for faggrupper med få ledige",
+            "Rammeudbud for flygtninge og indvandrere",
+        ):
             councils.add_decision(
                 db,
                 None,
                 council,
-                decided_on=meeting.held_on,
+                decided_on=held_on,
                 concerns=concerns,
                 text=f"Rådet tilslutter sig, at regionen gennemfører: {concerns.lower()}.",
                 meeting=meeting,
             )
-            for concerns in (
-                "Rammeudbud for ledige akademikere",
-                "Rammeudbud for personer med handicap",
-                "Landsdækkende rammeudbud for faggrupper med få ledige",
-                "Rammeudbud for flygtninge og indvandrere",
-            )
-        ]
         for year in (today.year, today.year + 1):
             contract = councils.add_contract(
                 db,
@@ -183,12 +187,14 @@ def create_demo_tenders(db: Session) -> None:
     staff = {code: _user(db, email) for code, email in STAFF.items()}
     open_deadline = _cph(today + timedelta(days=45))
 
-    def through(code, content, until, decision=0):
+    def through(code, content, until):
         tender = tenders.create_tender(db, staff[code], content)
         steps = ["council", "submit", "integration", "approve", "publish"]
         for step in steps[: steps.index(until) + 1] if until else []:
             if step == "council":
-                tenders.link_council_decision(db, staff[code], tender, decisions[code][decision])
+                tenders.link_council_decision(
+                    db, staff[code], tender, _decision_for(db, regions[code], tender)
+                )
                 tenders.involve_council(db, staff[code], tender)
             elif step == "submit":
                 tenders.submit(db, staff[code], tender)
@@ -239,6 +245,7 @@ def create_demo_tenders(db: Session) -> None:
         "publish",
     )
     _demo_bids(db, mentors, ["leverandoer1@demo.dk", "leverandoer2@demo.dk"])
+    _demo_bid_states(db, open_nj, mentors)
     through(
         "NJ",
         _content(
@@ -259,7 +266,6 @@ def create_demo_tenders(db: Session) -> None:
             deadline=open_deadline,
         ),
         "council",
-        decision=1,
     )
     through(
         "SD",
@@ -270,7 +276,6 @@ def create_demo_tenders(db: Session) -> None:
             deadline=open_deadline,
         ),
         "submit",
-        decision=3,
     )
     through(
         "HS",
@@ -308,13 +313,45 @@ def create_demo_tenders(db: Session) -> None:
             lots=3,
         ),
     )
-    for code in regions:
-        tenders.link_council_decision(db, staff["MJ"], national, decisions[code][2])
+    for region in regions.values():
+        tenders.link_council_decision(
+            db, staff["MJ"], national, _decision_for(db, region, national)
+        )
     tenders.involve_council(db, staff["MJ"], national)
     for code in ("MJ", "NJ"):
         tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
-    _demo_evaluations(db, through, _content, needs, decisions, regions, staff, [academics, few])
+    _demo_evaluations(db, through, _content, needs, regions, staff, [academics, few])
     db.flush()
+
+
+def _decision_for(db: Session, region: Organisation, tender: Tender):
+    """The council's decision on this tender, made on the day it is linked: a decision approves
+    one thing only."""
+    return councils.add_decision(
+        db,
+        None,
+        region.council,
+        decided_on=clock.today(),
+        concerns=f"Rammeudbud: {tender.title}",
+        text=f"Rådet tilslutter sig, at der gennemføres et rammeudbud: {tender.title}.",
+    )
+
+
+def _bid_content(tender: Tender, supplier_user: User, number: int):
+    """A supplier's bid: a price for every lot, every requirement met, every criterion answered."""
+    from app.bids import services as bids
+
+    return bids.BidContent(
+        prices={lot.id: Decimal(18_000 + 1_500 * number) for lot in tender.lots},
+        requirements={r.id: True for r in tender.requirements},
+        answers={
+            c.id: f"Vores forløb ({supplier_user.organisation.name}): {c.name.lower()} "
+            "sikres gennem faste mentorer, ugentlig opfølgning og samarbejde med "
+            "lokale virksomheder."
+            for c in tender.criteria
+            if not c.is_price
+        },
+    )
 
 
 def _demo_bids(db: Session, tender: Tender, emails: list[str]) -> None:
@@ -323,22 +360,23 @@ def _demo_bids(db: Session, tender: Tender, emails: list[str]) -> None:
 
     for number, email in enumerate(emails, start=1):
         supplier_user = _user(db, email)
-        content = bids.BidContent(
-            prices={lot.id: Decimal(18_000 + 1_500 * number) for lot in tender.lots},
-            requirements={r.id: True for r in tender.requirements},
-            answers={
-                c.id: f"Vores forløb ({supplier_user.organisation.name}): {c.name.lower()} "
-                "sikres gennem faste mentorer, ugentlig opfølgning og samarbejde med "
-                "lokale virksomheder."
-                for c in tender.criteria
-                if not c.is_price
-            },
-        )
+        content = _bid_content(tender, supplier_user, number)
         bids.submit(db, supplier_user, tender, content)
     if len(emails) > 1:  # the second supplier replaces its bid: two versions are kept
         second = _user(db, emails[1])
         content.prices = {lot.id: Decimal(19_250) for lot in tender.lots}
         bids.submit(db, second, tender, content)
+
+
+def _demo_bid_states(db: Session, open_nj: Tender, mentors: Tender) -> None:
+    """The third supplier's other bid states: a draft saved on one open tender, and a bid
+    submitted and then withdrawn on another."""
+    from app.bids import services as bids
+
+    third = _user(db, "leverandoer3@demo.dk")
+    bids.save_draft(db, third, open_nj, _bid_content(open_nj, third, 3))
+    bids.submit(db, third, mentors, _bid_content(mentors, third, 3))
+    bids.withdraw(db, third, bids.own_bid(db, third, mentors))
 
 
 def _demo_questions(db: Session, tender: Tender, region_staff: User) -> None:
@@ -378,7 +416,7 @@ def _evaluate(db: Session, tender: Tender, code: str, scores: list[int]) -> None
                 )
 
 
-def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff, groups):
+def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
     """A tender under evaluation, one in standstill, and active frameworks (regional and
     national) with three suppliers per lot, each taken through every step at its own time."""
     from app.evaluation import services as evaluation
@@ -406,6 +444,8 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
         evaluation.propose_award(db, _user(db, STAFF["MJ"]), standstill)
     evaluation.declare_no_conflict(db, _user(db, SECOND_STAFF["MJ"]), standstill)
     evaluation.approve_award(db, _user(db, SECOND_STAFF["MJ"]), standstill)
+
+    _demo_waiting_steps(db, through, content_for, needs, academics)
 
     # Under evaluation: the closed Nordjylland tender, opened and partly scored.
     closed = db.scalars(select(Tender).where(Tender.title == CLOSED_TITLE)).one()
@@ -435,17 +475,35 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
                 scope=Scope.NATIONAL,
             ),
         )
-        for code in regions:
-            tenders.link_council_decision(db, staff["HS"], national, decisions[code][2])
+        for region in regions.values():
+            tenders.link_council_decision(
+                db, staff["HS"], national, _decision_for(db, region, national)
+            )
         tenders.involve_council(db, staff["HS"], national)
         for code in regions:
             tenders.agree_as_director(db, _user(db, DIRECTORS[code]), national)
         tenders.submit(db, staff["HS"], national)
         tenders.approve(db, _user(db, "ministeriet@demo.dk"), national)
         tenders.publish(db, staff["HS"], national)
-        for tender in (regional, national):
+        # Nordjylland's framework is a ranked cascade: a jobcentre calls off from the
+        # highest-ranked supplier that can take the order, or gives its reason.
+        cascade = through(
+            "NJ",
+            replace(
+                content_for(
+                    CASCADE_TITLE,
+                    [academics],
+                    needs["NJ"][0],
+                    deadline=_cph(long_ago + timedelta(days=30)),
+                    lots=1,
+                ),
+                call_off_rule=CallOffRule.CASCADE,
+            ),
+            "publish",
+        )
+        for tender in (regional, national, cascade):
             _demo_bids(db, tender, ALL_SUPPLIERS)
-    for tender, code in ((regional, "SD"), (national, "HS")):
+    for tender, code in ((regional, "SD"), (national, "HS"), (cascade, "NJ")):
         with clock.frozen_at(_cph(long_ago + timedelta(days=31), 10)):
             _evaluate(db, tender, code, [9, 7, 6])
             evaluation.propose_award(db, _user(db, STAFF[code]), tender)
@@ -454,3 +512,46 @@ def _demo_evaluations(db, through, content_for, needs, decisions, regions, staff
             evaluation.approve_award(db, _user(db, SECOND_STAFF[code]), tender)
         with clock.frozen_at(_cph(long_ago + timedelta(days=50), 10)):
             evaluation.conclude(db, _user(db, STAFF[code]), tender)
+
+
+def _demo_waiting_steps(db, through, content_for, needs, academics) -> None:
+    """A step waiting for region staff in each region that has none yet: bids to open, an award
+    to approve by a second person, agreements to conclude after the standstill."""
+    from app.evaluation import services as evaluation
+
+    today = clock.today()
+
+    def tendered(code: str, title: str, days_ago: int, deadline_after: int) -> Tender:
+        start = today - timedelta(days=days_ago)
+        with clock.frozen_at(_cph(start, 9)):
+            tender = through(
+                code,
+                content_for(
+                    title,
+                    [academics],
+                    needs[code][0],
+                    deadline=_cph(start + timedelta(days=deadline_after)),
+                    lots=1,
+                ),
+                "publish",
+            )
+            _demo_bids(db, tender, ALL_SUPPLIERS)
+        return tender
+
+    # Hovedstaden: the deadline passed five days ago; nobody has opened the bids.
+    tendered("HS", "Jobsøgningsforløb for ledige akademikere i Hovedstaden", 40, 35)
+
+    # Syddanmark: evaluated and proposed; the award waits for a second staff member's approval.
+    proposed = tendered("SD", "Virksomhedsforløb for ledige akademikere i Syddanmark", 60, 35)
+    with clock.frozen_at(_cph(today - timedelta(days=20), 10)):
+        _evaluate(db, proposed, "SD", [7, 8, 6])
+        evaluation.propose_award(db, _user(db, STAFF["SD"]), proposed)
+
+    # Nordjylland: approved long enough ago that the standstill is over; ready to conclude.
+    approved = tendered("NJ", "Opkvalificering af ledige akademikere i Nordjylland", 90, 30)
+    with clock.frozen_at(_cph(today - timedelta(days=55), 10)):
+        _evaluate(db, approved, "NJ", [6, 9, 7])
+        evaluation.propose_award(db, _user(db, STAFF["NJ"]), approved)
+    with clock.frozen_at(_cph(today - timedelta(days=50), 10)):
+        evaluation.declare_no_conflict(db, _user(db, SECOND_STAFF["NJ"]), approved)
+        evaluation.approve_award(db, _user(db, SECOND_STAFF["NJ"]), approved)

@@ -12,10 +12,13 @@ from sqlalchemy.orm import Session
 
 from app import clock, migrations
 from app.audit import chain
+from app.bids.models import Bid, BidState
+from app.calloffs.models import CallOff
 from app.db import make_engine
 from app.demo import create_demo_data
+from app.evaluation.models import Award, AwardState, Opening
 from app.spend import totals
-from app.tenders.models import Tender, TenderState
+from app.tenders.models import CallOffRule, Tender, TenderState
 
 MOMENTS = {
     "the last minutes of a year in Copenhagen": datetime(2027, 12, 31, 22, 45, tzinfo=UTC),
@@ -50,6 +53,42 @@ def test_the_demo_shows_every_tender_state_on_any_day(demo_built_on):
     with clock.frozen_at(moment):
         states = {tender.current_state for tender in session.scalars(select(Tender))}
     assert states == set(TenderState)
+
+
+def test_the_demo_shows_every_step_that_waits_for_someone_on_any_day(demo_built_on):
+    """Bids to open, an award for a second approver, agreements to conclude, each bid state,
+    and a cascade to call off from."""
+    session, moment = demo_built_on
+    with clock.frozen_at(moment):
+        today = clock.today()
+        tenders = session.scalars(select(Tender)).all()
+        opened = set(session.scalars(select(Opening.tender_id)))
+        bid_on = set(session.scalars(select(Bid.tender_id).where(Bid.state == BidState.SUBMITTED)))
+        unopened = [
+            t
+            for t in tenders
+            if t.current_state == TenderState.BIDDING_CLOSED and t.id in bid_on - opened
+        ]
+        awards = session.scalars(select(Award)).all()
+        proposed = [a for a in awards if a.state == AwardState.PROPOSED]
+        to_conclude = [
+            a for a in awards if a.state == AwardState.APPROVED and a.standstill_ends_on < today
+        ]
+        in_standstill = [
+            a for a in awards if a.state == AwardState.APPROVED and a.standstill_ends_on >= today
+        ]
+        cascades = [
+            t
+            for t in tenders
+            if t.current_state == TenderState.ACTIVE and t.call_off_rule == CallOffRule.CASCADE
+        ]
+    assert unopened and proposed and to_conclude and in_standstill and cascades
+    assert set(session.scalars(select(Bid.state))) == set(BidState)
+    assert session.scalar(
+        select(CallOff.id).where(
+            CallOff.choice_reason != "", CallOff.lot_id == cascades[0].lots[0].id
+        )
+    )
 
 
 def test_the_demo_keeps_its_summary_figures_and_audit_chain_on_any_day(demo_built_on):

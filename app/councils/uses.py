@@ -1,7 +1,7 @@
-"""Where a council decision is spent: a decision to react towards a jobcentre, a grant's
-allocation or a publication of the specialist-knowledge directory takes a decision no one has
-used (for a tender or any of these). Linking a decision to a tender does not check this yet:
-the tender flow predates the registry, and its decisions may serve several versions."""
+"""Where a council decision is spent: a tender, a decision to react towards a jobcentre, a
+grant's allocation or a publication of the specialist-knowledge directory each takes a decision
+no one has used. A tender's own decision may serve the tender again (a version changed on the
+day the council decided)."""
 
 from __future__ import annotations
 
@@ -9,29 +9,33 @@ from sqlalchemy import select, union
 from sqlalchemy.orm import Session
 
 
-def spent_decisions():
-    """The ids of every council decision already spent, as one statement."""
+def spent_decisions(except_tender_id: int | None = None):
+    """The ids of every council decision already spent, as one statement; a tender's own
+    decisions are left out when it asks (`except_tender_id`)."""
     from app.followup.models import ReactionDecision
     from app.grants.models import GrantProject
     from app.knowledge.models import SpecialistDirectory
     from app.tenders.models import TenderApproval
 
+    on_tenders = select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None))
+    if except_tender_id is not None:
+        on_tenders = on_tenders.where(TenderApproval.tender_id != except_tender_id)
     return union(
         select(ReactionDecision.decision_id),
         select(SpecialistDirectory.decision_id),
-        select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None)),
+        on_tenders,
         select(GrantProject.decision_id).where(GrantProject.decision_id.is_not(None)),
     )
 
 
-def is_spent(db: Session, decision_id: int) -> bool:
-    """Whether the decision is spent; its row is locked first, so that two transactions cannot
-    both find it unspent and spend it."""
+def is_spent(db: Session, decision_id: int, except_tender_id: int | None = None) -> bool:
+    """Whether the decision is spent (on anything but the tender `except_tender_id`); its row is
+    locked first, so that two transactions cannot both find it unspent and spend it."""
     from app.councils.models import CouncilDecision
     from app.db import lock_row
 
     lock_row(db, CouncilDecision, decision_id)
-    found = spent_decisions().subquery()
+    found = spent_decisions(except_tender_id).subquery()
     return db.scalar(select(found.c[0]).where(found.c[0] == decision_id).limit(1)) is not None
 
 

@@ -20,6 +20,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import region_staff
+from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.errors import DomainError, NotAllowed
 from app.files.services import store_upload
@@ -411,6 +412,8 @@ def link_council_decision(
         raise DomainError(
             _("A decision of %(council)s is already linked.", council=decision.council.name)
         )
+    if uses.is_spent(db, decision.id, except_tender_id=tender.id):
+        raise DomainError(_("This council decision is already used for something else."))
     approval = TenderApproval(
         kind=ApprovalKind.COUNCIL,
         content_version=tender.content_version,

@@ -24,6 +24,7 @@ from app.auth.access import allow, load_visible, public
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
+from app.councils import uses
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
@@ -294,7 +295,13 @@ def edit(tender_id: int):
 def _detail(tender: Tender, status: int = 200, **forms):
     decisions = []
     if current_user.role == Role.REGION_STAFF and tender.state == TenderState.DRAFT:
-        stmt = select(CouncilDecision).join(Council).order_by(CouncilDecision.decided_on.desc())
+        spent = uses.spent_decisions(except_tender_id=tender.id).subquery()
+        stmt = (
+            select(CouncilDecision)
+            .join(Council)
+            .where(CouncilDecision.id.not_in(select(spent.c[0])))
+            .order_by(CouncilDecision.decided_on.desc())
+        )
         if tender.scope == Scope.REGIONAL:
             stmt = stmt.where(Council.region_id == tender.region_id)
         decisions = db.session.scalars(stmt).all()

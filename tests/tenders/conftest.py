@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.clock import COPENHAGEN
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.organisations.models import Council, Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
@@ -56,13 +57,19 @@ def need(db, code, year=2026):
     ).first()
 
 
-def decision(db, code):
-    return db.scalars(
-        select(CouncilDecision)
-        .join(Council)
-        .where(Council.region_id == region(db, code).id)
-        .order_by(CouncilDecision.id)
-    ).first()
+def decision(db, code, decided_on: date | None = None) -> CouncilDecision:
+    """A new decision of the region's council, dated today unless told: a decision approves
+    one thing only, so each tender needs its own."""
+    council = db.scalars(select(Council).where(Council.region_id == region(db, code).id)).one()
+    found = CouncilDecision(
+        council=council,
+        decided_on=decided_on or NOW.astimezone(COPENHAGEN).date(),
+        concerns=f"Rammeudbud ({code})",
+        text="Rådet tilslutter sig udbuddet.",
+    )
+    db.add(found)
+    db.flush()
+    return found
 
 
 def group(db, name):

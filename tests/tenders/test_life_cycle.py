@@ -128,7 +128,7 @@ def test_the_integration_ministry_returns_only_integration_tenders(db):
 
 def test_after_an_edit_an_old_council_decision_does_not_cover_the_new_version(db):
     tender = new_tender(db)
-    old_decision = decision(db, "NJ")  # dated months ago in the demo register
+    old_decision = decision(db, "NJ", decided_on=NOW.date() - timedelta(days=90))
     services.update_tender(db, staff(db, "NJ"), tender, content(db, title="Ændret"))
     with pytest.raises(DomainError, match="older than this version"):
         services.link_council_decision(db, staff(db, "NJ"), tender, old_decision)
@@ -315,3 +315,38 @@ def test_a_national_tender_waits_for_the_lead_region_once_all_directors_agree(db
         services.agree_as_director(db, director(db, code), tender)
     db.flush()
     assert tender in [w.tender for w in waiting_for(db, lead)]
+
+
+def test_a_decision_used_for_one_tender_cannot_approve_another(db):
+    first, second = new_tender(db), new_tender(db, title="Et andet udbud")
+    used = decision(db, "NJ")
+    services.link_council_decision(db, staff(db, "NJ"), first, used)
+    with pytest.raises(DomainError, match="already used for something else"):
+        services.link_council_decision(db, staff(db, "NJ"), second, used)
+    assert second.valid_approvals(ApprovalKind.COUNCIL) == []
+
+
+def test_a_decision_spent_on_a_grant_cannot_approve_a_tender(db):
+    from app.councils.models import CouncilDecision
+    from app.grants.models import GrantProject
+    from app.organisations.models import Council
+    from tests.tenders.conftest import region
+
+    spent = db.scalars(
+        select(CouncilDecision)
+        .join(GrantProject, GrantProject.decision_id == CouncilDecision.id)
+        .join(Council, CouncilDecision.council_id == Council.id)
+        .where(Council.region_id == region(db, "NJ").id)
+    ).first()
+    assert spent is not None, "the demo allocates Nordjylland's grants on council decisions"
+    with pytest.raises(DomainError, match="already used for something else"):
+        services.link_council_decision(db, staff(db, "NJ"), new_tender(db), spent)
+
+
+def test_a_tender_may_link_its_own_decision_again_after_an_edit_that_day(db):
+    tender = new_tender(db)
+    own = decision(db, "NJ")
+    services.link_council_decision(db, staff(db, "NJ"), tender, own)
+    services.update_tender(db, staff(db, "NJ"), tender, content(db, title="Ændret"))
+    services.link_council_decision(db, staff(db, "NJ"), tender, own)
+    assert [a.decision_id for a in tender.valid_approvals(ApprovalKind.COUNCIL)] == [own.id]

@@ -85,6 +85,7 @@ def test_the_walk_through_the_gates_over_http_ends_on_the_public_list(app, clien
     client.post("/manage/tenders/new", data=_form(db))
     tender = db.scalars(select(Tender).where(Tender.title == "Job til akademikere")).one()
     tender_id, decision_id = tender.id, decision(db, "NJ").id
+    db.commit()
     base = f"/manage/tenders/{tender_id}"
     assert client.post(f"{base}/decisions", data={"decision_id": decision_id}).status_code == 302
     assert client.post(f"{base}/involve").status_code == 302
@@ -187,3 +188,17 @@ def test_only_the_owner_region_gets_the_buttons(client, db):
     html = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
     assert "Intet for dig at gøre" in html or "Nothing for you" in html
     assert user(db, "direktoer.nordjylland@demo.dk")
+
+
+def test_the_tender_page_offers_only_decisions_not_spent_elsewhere(client, db):
+    from app.tenders import services
+    from tests.tenders.conftest import new_tender, staff
+
+    elsewhere, fresh = decision(db, "NJ"), decision(db, "NJ")
+    elsewhere.concerns, fresh.concerns = "Brugt på et andet udbud", "Endnu ikke brugt"
+    services.link_council_decision(db, staff(db, "NJ"), new_tender(db), elsewhere)
+    tender_id = new_tender(db, title="Dette udbud").id
+    db.commit()
+    login(client, "region.nordjylland@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert "Endnu ikke brugt" in page and "Brugt på et andet udbud" not in page
