@@ -16,7 +16,7 @@ from app.forms import ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, window
+from app.pagination import contains_pattern, id_arg, text_arg, window
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
@@ -33,7 +33,7 @@ READERS = (*JOBCENTRE_ROLES, *REGION_ROLES)
 @allow(*READERS)
 def index():
     stmt = services.visible_purchases(current_user)
-    args = {key: request.args.get(key, "").strip() for key in ("q", "class", "follow_up")}
+    args = {key: text_arg(key) for key in ("q", "class", "follow_up")}
     if args["class"] in {c.value for c in Classification}:
         stmt = stmt.where(OutsidePurchase.classification == Classification(args["class"]))
     if args["follow_up"] in {f.value for f in FollowUp}:
