@@ -66,7 +66,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     def _start_request() -> None:
         supplied = request.headers.get("X-Request-ID", "")
         g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
-        set_write_intent(request.method not in ("GET", "HEAD", "OPTIONS"))
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        set_write_intent(writes and not getattr(view, "reads_first", False))
 
     @app.teardown_request
     def _end_request(_exc: BaseException | None) -> None:

@@ -108,6 +108,25 @@ def set_write_intent(writes: bool) -> None:
     _write_intent.set(writes)
 
 
+def reads_first(view: Any) -> Any:
+    """Marks a view that reads and checks an upload before it writes anything: its request
+    begins with a reading transaction (on SQLite a plain BEGIN, which holds no write lock), and
+    the view calls begin_writing() once the file is read. A file that takes long to read then
+    holds up nobody else's writes."""
+    view.reads_first = True
+    return view
+
+
+def begin_writing(session: Session) -> None:
+    """End the reading transaction a `reads_first` request began with: the session's next
+    statement begins a writing one (BEGIN IMMEDIATE on SQLite). What was read before is not
+    locked; a check that guards a limit reads again under its lock, as it always does."""
+    if session.new or session.dirty or session.deleted:
+        raise RuntimeError("begin_writing() with changes made while reading")
+    session.commit()  # nothing to write: this only ends the reading transaction
+    set_write_intent(True)
+
+
 @contextmanager
 def write_intent() -> Iterator[None]:
     """Transactions begun inside the block may write (on SQLite: BEGIN IMMEDIATE)."""

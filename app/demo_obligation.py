@@ -162,7 +162,6 @@ def create_demo_obligation(db: Session) -> None:
         db,
         copenhagen,
         copenhagen.organisation,
-        "bogfoering-november.csv",
-        "\n".join(rows).encode(),
+        ledger.read_ledger_file("bogfoering-november.csv", "\n".join(rows).encode()),
     )
     db.flush()

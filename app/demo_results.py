@@ -83,7 +83,8 @@ def create_demo_results(db: Session) -> None:
                 work, weeks = _values(name, quarter, index)
                 lines.append(f"{name};{quarter};andel i job;{work};{cluster}")
                 lines.append(f"{name};{quarter};ledighedsuger;{weeks};{cluster}")
-        results.import_results(db, staff, "resultater-demo.csv", "\n".join(lines).encode())
+        table = results.read_results_file("resultater-demo.csv", "\n".join(lines).encode())
+        results.import_results(db, staff, table)
         for indicator, (weak, good) in LIMITS.items():
             results.set_threshold(db, staff, indicator, weak, good)
     db.flush()

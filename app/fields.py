@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
+import wtforms
 from babel.numbers import NumberFormatError, parse_decimal
 from wtforms import StringField
 from wtforms.widgets import TextInput
@@ -13,6 +14,7 @@ from app.clock import COPENHAGEN
 from app.i18n import lazy_gettext as _l
 
 MAX_AMOUNT = Decimal("1000000000000")  # a thousand billion kroner: beyond any framework
+MAX_WHOLE = 2**63 - 1  # what a 64-bit column holds
 
 
 def parse_kroner(text: str) -> Decimal:
@@ -44,6 +46,9 @@ class NumberField(StringField):
     def process_formdata(self, valuelist):
         self.data = None
         if not valuelist or not valuelist[0].strip():
+            # Spaces alone are no number: InputRequired and Optional see a blank field, so a
+            # required one says so instead of passing None on.
+            self.raw_data = [""] if valuelist else []
             return
         try:
             number = parse_kroner(valuelist[0])
@@ -67,6 +72,18 @@ class KronerField(NumberField):
 
     invalid = _l("Write the amount like 1.234.567,89.")
     too_precise = _l("An amount has at most two decimals (whole øre).")
+
+
+class IntegerField(wtforms.IntegerField):
+    """A whole number that fits a 64-bit column. WTForms takes any length of digits, and its
+    NumberRange then fails on one that no float holds (OverflowError: a 500); here such a
+    number is a field error. Every form's whole numbers use this field (a test sees to it)."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and abs(self.data) > MAX_WHOLE:
+            self.data = None
+            raise ValueError(self.gettext("Not a valid integer value."))
 
 
 def copenhagen_moment(day: date | None, at: time | None) -> datetime | None:

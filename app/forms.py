@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from flask import request
 from flask_babel import get_translations, gettext
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
@@ -19,6 +20,12 @@ def clean_text(value):
     if isinstance(value, str):
         return _CONTROL.sub("", value).strip()
     return value
+
+
+def posted_text(name: str) -> str:
+    """A text posted without a WTForms form, cleaned as a form's text is (PostgreSQL refuses a
+    NUL in text: a 500, where SQLite stores it)."""
+    return clean_text(request.form.get(name, ""))
 
 
 class _Translations:

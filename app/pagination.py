@@ -47,6 +47,12 @@ def id_arg(name: str) -> int | None:
     return value if 1 <= value <= MAX_ID else None
 
 
+def text_arg(name: str) -> str:
+    """A text from the query string (a search, a filter), trimmed and without control
+    characters: PostgreSQL refuses a NUL in a string (a 500), where SQLite takes it."""
+    return clean_text(request.args.get(name, ""))
+
+
 #: A date filter outside these years is a typing error; it is ignored, not a crash.
 YEARS = range(2000, 2101)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from flask import Blueprint, flash, render_template, request
+from flask import Blueprint, flash, render_template
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
@@ -17,7 +17,7 @@ from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.db import db
 from app.i18n import gettext as _
-from app.pagination import contains_pattern, paginate
+from app.pagination import contains_pattern, paginate, text_arg
 from app.tenders.models import Tender
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
@@ -37,10 +37,7 @@ def _day(value: str, end: bool = False) -> datetime | None:
 @audit_bp.get("/")
 @allow(Role.ADMIN)
 def index():
-    filters = {
-        key: request.args.get(key, "").strip()
-        for key in ("action", "actor", "object", "from", "to")
-    }
+    filters = {key: text_arg(key) for key in ("action", "actor", "object", "from", "to")}
     stmt = (
         select(AuditEntry)
         .options(joinedload(AuditEntry.actor))

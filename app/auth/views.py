@@ -27,7 +27,7 @@ from app.forms import ConfirmForm
 from app.i18n import LANGUAGE_COOKIE, ngettext
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
-from app.pagination import paginate
+from app.pagination import paginate, text_arg
 
 auth_bp = Blueprint("auth", __name__)
 admin_users_bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
@@ -146,8 +146,8 @@ def _load_user(user_id: int) -> User:
 @admin_users_bp.get("/")
 @allow(Role.ADMIN)
 def index():
-    query = request.args.get("q", "").strip()
-    role = request.args.get("role", "")
+    query = text_arg("q")
+    role = text_arg("role")
     stmt = select(User).join(User.organisation).order_by(User.name, User.id)
     if query:
         pattern = f"%{query.lower()}%"

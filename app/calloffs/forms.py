@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from wtforms import DateField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.calloffs.services import MAX_QUANTITY, InvoiceInput, OrderInput
-from app.fields import KronerField
+from app.fields import IntegerField, KronerField
 from app.forms import Form
 from app.i18n import lazy_gettext as _l
 

@@ -25,7 +25,7 @@ from app.forms import ConfirmForm, ReasonForm
 from app.i18n import format_money, format_number
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import date_arg, id_arg, paginate_list, window
+from app.pagination import date_arg, id_arg, paginate_list, text_arg, window
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import link_args, run_step
@@ -135,9 +135,9 @@ def create(lot_id: int):
 
 def _search() -> services.OrderSearch:
     """The list's search from the query string; anything malformed narrows nothing."""
-    state = request.args.get("state", "")
+    state = text_arg("state")
     return services.OrderSearch(
-        text=request.args.get("q", "").strip(),
+        text=text_arg("q"),
         state=CallOffState(state) if state in {s.value for s in CallOffState} else None,
         placed_from=date_arg("from"),
         placed_to=date_arg("to"),

@@ -1,13 +1,16 @@
 """Spreadsheets: uploaded CSV and XLSX files read as rows of text, never trusting the file's own
-idea of its size; and large spreadsheets written row by row to a temporary file (XlsxWriter's
-constant-memory mode), so that memory stays the same for a hundred or a hundred thousand rows."""
+idea of its size (an XLSX is a zip whose directory is checked before a byte of it is unpacked);
+and large spreadsheets written row by row to a temporary file (XlsxWriter's constant-memory mode),
+so that memory stays the same for a hundred or a hundred thousand rows."""
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
+import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,8 +23,8 @@ from flask import Response, send_file
 from app.clock import COPENHAGEN
 from app.errors import DomainError
 from app.files.services import check_upload
+from app.i18n import format_size, ngettext
 from app.i18n import gettext as _
-from app.i18n import ngettext
 
 
 class LinesRejected(DomainError):
@@ -81,9 +84,83 @@ def _csv_rows(data: bytes) -> Iterator[list[str]]:
         ) from None
 
 
+# What an XLSX (a zip of XML parts) may unpack to; checked from the zip's directory before
+# openpyxl reads it. A workbook of 20,000 lines of seven columns (the most an import takes)
+# unpacks to about 9 MB, 10 to 20 times its own size; a "zip bomb" of 700 kB unpacks to hundreds
+# of MB, about 400 times its size, and kept a server busy for minutes.
+MIB = 1024 * 1024
+MAX_XLSX_PARTS = 200  # a workbook of one sheet has about ten parts
+MAX_XLSX_PART = 32 * MIB  # any one part: the sheet of 20,000 wide lines fits
+MAX_XLSX_UNPACKED = 64 * MIB  # all parts together
+#: openpyxl keeps every shared string (each distinct text) in memory, about 8 bytes of memory per
+#: byte of XML, and reads 8 MB of them in seconds: a text-heavy file of 20,000 lines has 4 MB.
+MAX_SHARED_STRINGS = 8 * MIB
+#: Unpacked ÷ packed, for a part of more than RATIO_FROM: XML packs 10 to 20 times; a deflate
+#: bomb about 1,000 times. Smaller parts may pack as they like: they unpack to little.
+MAX_XLSX_RATIO = 100
+RATIO_FROM = 1 * MIB
+
+
+def check_xlsx(data: bytes) -> None:
+    """Refuse a workbook that would unpack to far more than a file of lines needs, before it is
+    unpacked. The sizes are the ones the zip declares; Python's zipfile never yields more of a
+    part than its declared size (it stops there and checks the part's CRC, so a part that holds
+    more fails to read), so the declared sizes bound what openpyxl reads, and with them the
+    number of rows and of shared strings."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise DomainError(_("The spreadsheet cannot be read; save it again as .xlsx.")) from None
+    if len(parts) > MAX_XLSX_PARTS:
+        raise DomainError(
+            _(
+                "The spreadsheet holds %(n)d parts; a workbook holds far fewer. It is not read.",
+                n=len(parts),
+            )
+        )
+    total = sum(part.file_size for part in parts)
+    if any(
+        p.file_size > RATIO_FROM and p.file_size > MAX_XLSX_RATIO * p.compress_size for p in parts
+    ):
+        raise DomainError(
+            _(
+                "The spreadsheet unpacks to %(size)s, far more than its own %(packed)s: it is not"
+                " an ordinary spreadsheet, and it is not read.",
+                size=format_size(total),
+                packed=format_size(len(data)),
+            )
+        )
+    if total > MAX_XLSX_UNPACKED:
+        raise DomainError(
+            _(
+                "The spreadsheet unpacks to %(size)s, more than the %(most)s a file of lines may;"
+                " it is not read. Split it, or save it as CSV.",
+                size=format_size(total),
+                most=format_size(MAX_XLSX_UNPACKED),
+            )
+        )
+    for part in parts:
+        most = (
+            MAX_SHARED_STRINGS
+            if part.filename.lower().endswith("sharedstrings.xml")
+            else MAX_XLSX_PART
+        )
+        if part.file_size > most:
+            raise DomainError(
+                _(
+                    "The part %(part)s of the spreadsheet unpacks to %(size)s, more than the"
+                    " %(most)s a part may; it is not read. Split it, or save it as CSV.",
+                    part=part.filename[:100],
+                    size=format_size(part.file_size),
+                    most=format_size(most),
+                )
+            )
+
+
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
     from openpyxl import load_workbook
 
+    check_xlsx(data)
     unreadable = _("The spreadsheet cannot be read; save it again as .xlsx.")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -122,9 +199,20 @@ def _rows(name: str, data: bytes) -> Iterator[list[str]]:
         raise DomainError(_("Upload a CSV or an XLSX file."))
 
 
-def read_rows(name: str, data: bytes, most: int) -> list[list[str]]:
-    """The rows of an uploaded CSV or XLSX file (its header first), as text, after the upload
-    checks; refused when empty or longer than `most` lines below the header."""
+@dataclass(frozen=True)
+class Table:
+    """An uploaded file read whole: its clean name, its SHA-256 and its rows of text (the header
+    first). An import reads its file into one before it begins to write."""
+
+    filename: str
+    sha256: str
+    rows: list[list[str]]
+
+
+def read_table(name: str, data: bytes, most: int) -> Table:
+    """An uploaded CSV or XLSX file as rows of text, after the upload checks; refused when
+    empty or longer than `most` lines below the header. Touches no database."""
+    sha256 = hashlib.sha256(data).hexdigest()
     if name.lower().endswith(".csv"):
         data = _text(data).encode()  # a Windows-1252 file passes the upload check as UTF-8
     name, _type = check_upload(name, data)
@@ -135,7 +223,7 @@ def read_rows(name: str, data: bytes, most: int) -> list[list[str]]:
             raise DomainError(_("A file holds at most %(n)d lines; split it.", n=most))
     if not rows:
         raise DomainError(_("The file is empty."))
-    return rows
+    return Table(filename=name, sha256=sha256, rows=rows)
 
 
 def find_columns(

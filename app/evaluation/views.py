@@ -13,7 +13,7 @@ from app.documents.pdf import render_pdf
 from app.errors import DomainError
 from app.evaluation import services
 from app.evaluation.models import OpenedBid
-from app.forms import ConfirmForm
+from app.forms import ConfirmForm, posted_text
 from app.i18n import gettext as _
 from app.tenders.models import Tender
 from app.web import run_step
@@ -79,7 +79,7 @@ def decide(tender_id: int, opened_id: int):
             current_user,
             opened,
             accept=request.form.get("decision") == "accept",
-            reason=request.form.get("reason", ""),
+            reason=posted_text("reason"),
         )
     except DomainError as err:
         db.session.rollback()
@@ -173,7 +173,7 @@ def reject(tender_id: int, opened_id: int):
     return _evaluate(
         tender_id,
         lambda t: services.reject(
-            db.session, current_user, _opened(t, opened_id), request.form.get("reason", "")
+            db.session, current_user, _opened(t, opened_id), posted_text("reason")
         ),
         _("The bid is rejected."),
     )
@@ -205,7 +205,7 @@ def score(tender_id: int, opened_id: int):
                 opened,
                 criterion.id,
                 int(raw),
-                request.form.get(f"justification-{criterion.id}", ""),
+                posted_text(f"justification-{criterion.id}"),
             )
 
     return _evaluate(tender_id, enter, _("The scores are saved."))

@@ -15,7 +15,7 @@ from app.exemptions.forms import DecisionForm, ExemptionForm
 from app.exemptions.models import Exemption, ExemptionState
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.pagination import paginate
+from app.pagination import paginate, text_arg
 from app.web import run_step
 
 exemptions_bp = Blueprint("exemptions", __name__, url_prefix="/exemptions")
@@ -27,7 +27,7 @@ READERS = (*JOBCENTRE_ROLES, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 @allow(*READERS)
 def index():
     stmt = services.visible_exemptions(current_user)
-    state = request.args.get("state", "")
+    state = text_arg("state")
     if state in {s.value for s in ExemptionState}:
         stmt = stmt.where(Exemption.state == ExemptionState(state))
     page = paginate(db.session, stmt.order_by(Exemption.requested_at.desc(), Exemption.id.desc()))

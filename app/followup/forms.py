@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
-    IntegerField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -14,7 +13,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.fields import KronerField, NumberField
+from app.fields import IntegerField, KronerField, NumberField
 from app.followup.models import Indicator
 from app.forms import Form
 from app.i18n import lazy_gettext as _l

@@ -9,7 +9,6 @@ The results file (CSV or XLSX, a header row, columns in any order):
 
 from __future__ import annotations
 
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -23,10 +22,9 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import lock_row
-from app.documents.spreadsheets import LinesRejected, find_columns, read_rows
+from app.documents.spreadsheets import LinesRejected, Table, find_columns, read_table
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
-from app.files.services import clean_filename
 from app.followup.models import Indicator, Result, ResultImport, Standing, Threshold
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
@@ -117,10 +115,15 @@ def _jobcentre_names(db: Session, region_id: int) -> dict[str, int]:
     return names
 
 
-def read_results(db: Session, region_id: int, name: str, data: bytes) -> list[ResultLine]:
+def read_results_file(name: str, data: bytes) -> Table:
+    """The uploaded results file as rows, before anything is written (no database)."""
+    return read_table(name, data, MAX_LINES)
+
+
+def read_results(db: Session, region_id: int, table: Table) -> list[ResultLine]:
     """Every line of the file as a result of one of the region's jobcentres; every problem of
     every line at once, by line number."""
-    rows = read_rows(name, data, MAX_LINES)
+    rows = table.rows
     columns = find_columns(rows[0], COLUMNS, REQUIRED)
     jobcentres = _jobcentre_names(db, region_id)
     groups = {g.name.lower(): g.id for g in db.scalars(select(TargetGroup))}
@@ -197,15 +200,16 @@ def _region_staff_of(actor: User) -> Organisation:
     return actor.organisation
 
 
-def import_results(db: Session, actor: User, name: str, data: bytes) -> ResultImport:
-    """Check every line, then store them: a result already known for the same jobcentre,
-    quarter, indicator and target group is replaced (the audit trail keeps the old value)."""
+def import_results(db: Session, actor: User, table: Table) -> ResultImport:
+    """Check every line of a file read before (read_results_file), then store them: a result
+    already known for the same jobcentre, quarter, indicator and target group is replaced (the
+    audit trail keeps the old value)."""
     region = lock_row(db, Organisation, _region_staff_of(actor).id)  # one import at a time
-    lines = read_results(db, region.id, name, data)
+    lines = read_results(db, region.id, table)
     record = ResultImport(
         region_id=region.id,
-        filename=clean_filename(name),
-        sha256=hashlib.sha256(data).hexdigest(),
+        filename=table.filename,
+        sha256=table.sha256,
         lines=len(lines),
         added=0,
         replaced=0,

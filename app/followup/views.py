@@ -22,7 +22,7 @@ from sqlalchemy import select
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.db import db
+from app.db import begin_writing, db, reads_first
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import LinesRejected
 from app.errors import DomainError
@@ -106,6 +106,7 @@ def _import_page(form: ResultImportForm, problems=(), status: int = 200):
 
 @followup_bp.route("/import", methods=["GET", "POST"])
 @allow(Role.REGION_STAFF)
+@reads_first
 def import_results():
     form = ResultImportForm()
     if request.method == "GET":
@@ -114,9 +115,9 @@ def import_results():
         return _import_page(form, status=422)
     upload = form.file.data
     try:
-        record = services.import_results(
-            db.session, current_user, upload.filename or "", upload.read()
-        )
+        table = services.read_results_file(upload.filename or "", upload.read())
+        begin_writing(db.session)  # only now, the file read and checked
+        record = services.import_results(db.session, current_user, table)
     except LinesRejected as rejected:
         db.session.rollback()
         return _import_page(form, problems=rejected.problems, status=422)

@@ -3,7 +3,7 @@ the region), an entry with its requests, and the answers."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, url_for
 from flask_login import current_user
 
 from app.auth.access import allow, refuse
@@ -16,6 +16,7 @@ from app.i18n import gettext as _
 from app.knowledge import services
 from app.knowledge.forms import AnswerForm, AskForm, EntryForm, PublishForm
 from app.knowledge.models import KnowledgeRequest, SpecialistEntry
+from app.pagination import text_arg
 from app.web import run_step
 
 knowledge_bp = Blueprint("knowledge", __name__, url_prefix="/knowledge")
@@ -30,7 +31,7 @@ def _region_id() -> int:
 
 
 def _index_page(entry_form=None, publish_form=None, status: int = 200):
-    query = request.args.get("q", "").strip()
+    query = text_arg("q")
     region_staff = current_user.role == Role.REGION_STAFF
     directory = services.directory_of(db.session, _region_id())
     if publish_form is None:

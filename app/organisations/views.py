@@ -16,7 +16,7 @@ from app.i18n import gettext as _
 from app.organisations import services
 from app.organisations.forms import OrganisationCreateForm, OrganisationForm
 from app.organisations.models import Municipality, Organisation, OrganisationKind
-from app.pagination import paginate
+from app.pagination import paginate, text_arg
 
 organisations_bp = Blueprint("organisations", __name__)
 
@@ -56,8 +56,8 @@ def _load(organisation_id: int) -> Organisation:
 @organisations_bp.get("/admin/organisations/")
 @allow(Role.ADMIN)
 def index():
-    query = request.args.get("q", "").strip()
-    kind = request.args.get("kind", "")
+    query = text_arg("q")
+    kind = text_arg("kind")
     stmt = (
         select(Organisation)
         .options(joinedload(Organisation.region))

@@ -9,7 +9,6 @@ Dates as 24-11-2026, 24.11.2026 or 2026-11-24; amounts as 1.234,50 or 1234.50.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -21,10 +20,9 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.documents.spreadsheets import LinesRejected, find_columns, parse_day, read_rows
+from app.documents.spreadsheets import LinesRejected, Table, find_columns, parse_day, read_table
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
-from app.files.services import clean_filename
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, PurchaseImport, Source
@@ -112,9 +110,14 @@ def _parse_line(db: Session, row, header, value, groups) -> tuple[PurchaseInput 
     return purchase, []
 
 
-def read_ledger(db: Session, name: str, data: bytes) -> list[Line]:
+def read_ledger_file(name: str, data: bytes) -> Table:
+    """The uploaded ledger as rows, before anything is written (no database)."""
+    return read_table(name, data, MAX_LINES)
+
+
+def read_ledger(db: Session, table: Table) -> list[Line]:
     """Every line of the file as a purchase; all problems at once, by line number."""
-    rows = read_rows(name, data, MAX_LINES)
+    rows = table.rows
     try:
         columns = find_columns(rows[0], COLUMNS, REQUIRED)
     except LinesRejected as rejected:
@@ -163,11 +166,12 @@ def _known_keys(db: Session, jobcentre_id: int, keys: list[str]) -> set[str]:
 
 
 def import_ledger(
-    db: Session, actor: User, jobcentre: Organisation, name: str, data: bytes
+    db: Session, actor: User, jobcentre: Organisation, table: Table
 ) -> PurchaseImport:
-    """Check every line, then store the new ones classified; a line known before is skipped."""
+    """Check every line of a file read before (read_ledger_file), then store the new ones
+    classified; a line known before is skipped."""
     _may_import(actor, jobcentre)
-    lines = read_ledger(db, name, data)
+    lines = read_ledger(db, table)
     keyed = {}
     for line in lines:
         keyed.setdefault(line_key(jobcentre.id, line.data), line)  # the same line twice: once
@@ -181,8 +185,8 @@ def import_ledger(
     new_keys = [key for key in keyed if key not in known and key not in payments]
     record = PurchaseImport(
         jobcentre_id=jobcentre.id,
-        filename=clean_filename(name),
-        sha256=hashlib.sha256(data).hexdigest(),
+        filename=table.filename,
+        sha256=table.sha256,
         lines=len(lines),
         added=len(new_keys),
         already_known=len(lines) - len(new_keys) - len(payments),

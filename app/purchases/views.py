@@ -10,13 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.db import db
+from app.db import begin_writing, db, reads_first
 from app.errors import DomainError
 from app.forms import ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, window
+from app.pagination import contains_pattern, id_arg, text_arg, window
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
@@ -33,7 +33,7 @@ READERS = (*JOBCENTRE_ROLES, *REGION_ROLES)
 @allow(*READERS)
 def index():
     stmt = services.visible_purchases(current_user)
-    args = {key: request.args.get(key, "").strip() for key in ("q", "class", "follow_up")}
+    args = {key: text_arg(key) for key in ("q", "class", "follow_up")}
     if args["class"] in {c.value for c in Classification}:
         stmt = stmt.where(OutsidePurchase.classification == Classification(args["class"]))
     if args["follow_up"] in {f.value for f in FollowUp}:
@@ -199,6 +199,7 @@ def _import_page(form: ImportForm, problems=(), status: int = 200):
 
 @purchases_bp.route("/import", methods=["GET", "POST"])
 @allow(*JOBCENTRE_ROLES, Role.REGION_STAFF)
+@reads_first
 def import_ledger():
     form = _import_form()
     if request.method == "GET":
@@ -208,9 +209,9 @@ def import_ledger():
     upload = form.file.data
     jobcentre = db.session.get(Organisation, form.jobcentre.data)
     try:
-        record = ledger.import_ledger(
-            db.session, current_user, jobcentre, upload.filename or "", upload.read()
-        )
+        table = ledger.read_ledger_file(upload.filename or "", upload.read())
+        begin_writing(db.session)  # only now, the file read and checked
+        record = ledger.import_ledger(db.session, current_user, jobcentre, table)
     except ledger.LedgerRejected as rejected:
         db.session.rollback()
         return _import_page(form, problems=rejected.problems, status=422)

@@ -17,7 +17,7 @@ from app.files.responses import download
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import paginate
+from app.pagination import paginate, text_arg
 from app.suppliers import services
 from app.suppliers.forms import (
     DocumentForm,
@@ -249,8 +249,8 @@ def document(supplier_id: int, document_id: int):
 @suppliers_bp.get("/suppliers")
 @allow(Role.REGION_STAFF, Role.ADMIN)
 def index():
-    query = request.args.get("q", "").strip()
-    state = request.args.get("state", "")
+    query = text_arg("q")
+    state = text_arg("state")
     stmt = select(Supplier).join(Supplier.organisation).order_by(Organisation.name, Supplier.id)
     if query:
         stmt = stmt.where(or_(Organisation.name.ilike(f"%{query}%"), Supplier.cvr == query))

@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,7 +21,7 @@ from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.fields import KronerField, copenhagen_moment
+from app.fields import IntegerField, KronerField, copenhagen_moment
 from app.forms import Form, clean_text
 from app.i18n import lazy_gettext as _l
 from app.tenders.models import CallOffRule, Scope

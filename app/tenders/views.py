@@ -31,11 +31,11 @@ from app.documents.pdf import render_pdf
 from app.errors import DomainError
 from app.evaluation import services as evaluation
 from app.files.responses import download
-from app.forms import ConfirmForm, ReasonForm
+from app.forms import ConfirmForm, ReasonForm, posted_text
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, paginate
+from app.pagination import contains_pattern, id_arg, paginate, text_arg
 from app.targetgroups.models import TargetGroup
 from app.tenders import queries, questions, services
 from app.tenders.forms import (
@@ -89,7 +89,7 @@ def _day_arg(name: str):
 def public_index():
     now = clock.now()
     args = {
-        key: request.args.get(key, "").strip()
+        key: text_arg(key)
         for key in (
             "q",
             "region",
@@ -191,7 +191,7 @@ def document(tender_id: int, document_id: int):
 @allow(*READERS)
 def manage_index():
     now = clock.now()
-    state = request.args.get("state", "")
+    state = text_arg("state")
     stmt = queries.with_details(queries.visible_tenders(current_user))
     if state in TenderState.__members__.values():
         stmt = stmt.where(queries.state_condition(TenderState(state), now))
@@ -532,7 +532,7 @@ def _supplier_action(tender_id: int, action, done: str):
 @tenders_bp.post("/tenders/<int:tender_id>/questions")
 @allow(Role.SUPPLIER)
 def ask(tender_id: int):
-    text = request.form.get("question", "")
+    text = posted_text("question")
     return _supplier_action(
         tender_id,
         lambda t: questions.ask(db.session, current_user, t, text),
@@ -567,6 +567,6 @@ def answer(tender_id: int, question_id: int):
         question = db.session.get(TenderQuestion, question_id)
         if question is None or question.tender_id != tender.id:
             abort(404)
-        questions.answer(db.session, current_user, question, request.form.get("answer", ""))
+        questions.answer(db.session, current_user, question, posted_text("answer"))
 
     return _act(tender_id, give, _("The answer is published on the tender."))

@@ -26,7 +26,7 @@ def csv(*lines: str) -> bytes:
 
 
 def run(db, data: bytes, email: str = SD_STAFF, name: str = "resultater.csv"):
-    return services.import_results(db, user(db, email), name, data)
+    return services.import_results(db, user(db, email), services.read_results_file(name, data))
 
 
 def stored(db) -> int:

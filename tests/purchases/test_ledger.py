@@ -32,7 +32,7 @@ def line(amount="1.234,50", cvr=OUTSIDE_CVR, group=GROUP, day=DAY, text="Kursus"
 def run(db, data: bytes, name="bogholderi.csv", email="jobcenter.odense@demo.dk"):
     actor = user(db, email)
     jobcentre = user(db, "jobcenter.odense@demo.dk").organisation
-    return ledger.import_ledger(db, actor, jobcentre, name, data)
+    return ledger.import_ledger(db, actor, jobcentre, ledger.read_ledger_file(name, data))
 
 
 def stored(db) -> int:

@@ -235,7 +235,10 @@ def test_a_jobcentre_sees_only_its_own_purchases_exemptions_and_imports(client, 
     theirs = register(db, email=AALBORG, supplier_name="Aalborgs Leverandør", breach_reason="X")
     exemption = ask(db, lot=lot, email=AALBORG)
     record = ledger.import_ledger(
-        db, user(db, AALBORG), user(db, AALBORG).organisation, "a.csv", csv(line(voucher="A1"))
+        db,
+        user(db, AALBORG),
+        user(db, AALBORG).organisation,
+        ledger.read_ledger_file("a.csv", csv(line(voucher="A1"))),
     )
     ids = (theirs.id, exemption.id, record.id)
     db.commit()

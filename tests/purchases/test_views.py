@@ -204,9 +204,19 @@ def test_the_import_page_lists_the_users_own_recent_imports(client, db):
     from app.purchases import ledger
 
     aalborg = user(db, "jobcenter.aalborg@demo.dk")
-    ledger.import_ledger(db, aalborg, aalborg.organisation, "aalborg.csv", csv(line(voucher="A")))
+    ledger.import_ledger(
+        db,
+        aalborg,
+        aalborg.organisation,
+        ledger.read_ledger_file("aalborg.csv", csv(line(voucher="A"))),
+    )
     odense = user(db, ODENSE)
-    ledger.import_ledger(db, odense, odense.organisation, "odense.csv", csv(line(voucher="O")))
+    ledger.import_ledger(
+        db,
+        odense,
+        odense.organisation,
+        ledger.read_ledger_file("odense.csv", csv(line(voucher="O"))),
+    )
     db.commit()
     login(client, ODENSE)
     page = text(client.get("/purchases/import"))
