@@ -25,7 +25,7 @@ from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.auth.services import region_staff
 from app.calloffs.cpr import refuse_cpr
-from app.calloffs.models import CallOff
+from app.calloffs.models import RELEASED, CallOff
 from app.calloffs.services import committed_amounts
 from app.clock import COPENHAGEN
 from app.errors import DomainError, NotAllowed
@@ -36,6 +36,7 @@ from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.purchases.models import (
+    CallOffPayment,
     Classification,
     FollowUp,
     OutsidePurchase,
@@ -163,21 +164,44 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
         refuse_cpr(text, name)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CallOffIndex:
-    """What a jobcentre's call-offs look like to its ledger: the framework suppliers by CVR,
-    and the (supplier, amount) of every order total and invoice. Two queries, then memory."""
+    """What a jobcentre's call-offs look like to its ledger: the framework suppliers by CVR, and
+    by (supplier, amount) of an order's total or invoice, the orders that could be paid, oldest
+    first, with the Copenhagen day each was placed. A declined or cancelled order is paid for
+    nothing. Two queries, then memory."""
 
     framework_suppliers: dict[str, int]
-    amounts: set[tuple[int, Decimal]]
+    orders: dict[tuple[int, Decimal], list[tuple[date, int]]]
+    paid: set[int]  # the orders a ledger line already paid
 
-    def pays_a_call_off(self, cvr: str, amount: Decimal) -> bool:
+    def _placed_by(self, cvr: str, amount: Decimal, day: date) -> list[int]:
+        """The orders a payment on that day could pay: none is paid before it was placed."""
         supplier_id = self.framework_suppliers.get(cvr)
-        return supplier_id is not None and (supplier_id, amount) in self.amounts
+        if supplier_id is None:
+            return []
+        candidates = self.orders.get((supplier_id, amount), [])
+        return [order for placed, order in candidates if placed <= day]
 
-    def needs_review(self, cvr: str, amount: Decimal) -> bool:
-        """A framework supplier's CVR, yet no call-off of the jobcentre to it for the amount."""
-        return cvr in self.framework_suppliers and not self.pays_a_call_off(cvr, amount)
+    def pays_a_call_off(self, cvr: str, amount: Decimal, day: date) -> bool:
+        return bool(self._placed_by(cvr, amount, day))
+
+    def take(self, cvr: str, amount: Decimal, day: date) -> int | None:
+        """The order a ledger line pays: the oldest placed by its day that no line paid yet (a
+        second payment of the same order is no call-off payment, but a line to look at)."""
+        for order in self._placed_by(cvr, amount, day):
+            if order not in self.paid:
+                self.paid.add(order)
+                return order
+        return None
+
+    def is_framework_supplier(self, cvr: str) -> bool:
+        return cvr in self.framework_suppliers
+
+    def needs_review(self, cvr: str, amount: Decimal, day: date) -> bool:
+        """A framework supplier's CVR, yet no call-off of the jobcentre to it for the amount
+        placed by that day."""
+        return self.is_framework_supplier(cvr) and not self.pays_a_call_off(cvr, amount, day)
 
 
 def call_off_index(db: Session, jobcentre_id: int) -> CallOffIndex:
@@ -188,16 +212,22 @@ def call_off_index(db: Session, jobcentre_id: int) -> CallOffIndex:
             )
         ).all()
     )
-    amounts: set[tuple[int, Decimal]] = set()
-    for supplier_id, total, invoiced in db.execute(
-        select(CallOff.supplier_id, CallOff.total, CallOff.invoice_amount).where(
-            CallOff.jobcentre_id == jobcentre_id
-        )
+    orders: dict[tuple[int, Decimal], list[tuple[date, int]]] = {}
+    columns = (CallOff.id, CallOff.supplier_id, CallOff.placed_at, CallOff.total)
+    for order_id, supplier_id, placed_at, total, invoiced in db.execute(
+        select(*columns, CallOff.invoice_amount)
+        .where(CallOff.jobcentre_id == jobcentre_id, CallOff.state.not_in(RELEASED))
+        .order_by(CallOff.placed_at, CallOff.id)
     ):
-        amounts.add((supplier_id, total))
-        if invoiced is not None:
-            amounts.add((supplier_id, invoiced))
-    return CallOffIndex(suppliers, amounts)
+        placed = (clock.local_date(placed_at), order_id)
+        for amount in {total, invoiced} - {None}:
+            orders.setdefault((supplier_id, amount), []).append(placed)
+    paid = set(
+        db.scalars(
+            select(CallOffPayment.call_off_id).where(CallOffPayment.jobcentre_id == jobcentre_id)
+        )
+    )
+    return CallOffIndex(suppliers, orders, paid)
 
 
 def store_purchase(
@@ -272,7 +302,7 @@ def register_purchase(db: Session, actor: User, data: PurchaseInput) -> OutsideP
         data,
         verdict,
         Source.REGISTERED,
-        index.needs_review(data.supplier_cvr, data.amount),
+        index.needs_review(data.supplier_cvr, data.amount, data.purchased_on),
     )
     db.flush()
     audit.record(
