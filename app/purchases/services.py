@@ -30,7 +30,7 @@ from app.calloffs.services import committed_amounts
 from app.clock import COPENHAGEN
 from app.errors import DomainError, NotAllowed
 from app.evaluation.models import Agreement
-from app.exemptions.models import Exemption, ExemptionState
+from app.exemptions.models import Exemption
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.notifications.services import notify
@@ -90,19 +90,24 @@ def classify(db: Session, jobcentre: Organisation, target_group_id: int, day: da
     lots = available_lots(db, jobcentre, target_group_id, day)
     if not lots:
         return Verdict(Classification.NO_FRAMEWORK)
+    # The jobcentre's exemptions from these tenders that day, whatever their state: whether one
+    # lifts a lot (approved, and for that lot or the whole tender) is Exemption.covers' rule.
     exemptions = db.scalars(
-        select(Exemption).where(
+        select(Exemption)
+        .where(
             Exemption.jobcentre_id == jobcentre.id,
-            Exemption.state == ExemptionState.APPROVED,
             Exemption.tender_id.in_({lot.tender_id for lot in lots}),
             Exemption.starts_on <= day,
             Exemption.ends_on >= day,
         )
+        .order_by(Exemption.id)
     ).all()
     uncovered = [lot for lot in lots if not any(e.covers(lot, day) for e in exemptions)]
     if uncovered:
         return Verdict(Classification.BREACH, lots=uncovered)
-    return Verdict(Classification.EXEMPTED, exemption=exemptions[0])
+    # Named: one that lifted an available lot (not one of a lot no one could use that day).
+    lifting = next(e for e in exemptions if any(e.covers(lot, day) for lot in lots))
+    return Verdict(Classification.EXEMPTED, exemption=lifting)
 
 
 # --- registering a purchase -------------------------------------------------------------------
@@ -451,17 +456,23 @@ def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: da
             OutsidePurchase.purchased_on.between(start, end),
         )
     ).all()
-    granted = db.scalars(
-        select(Exemption).where(
-            Exemption.jobcentre_id == jobcentre_id, Exemption.state == ExemptionState.APPROVED
+    # The jobcentre's exemptions in the period, whichever their state: Exemption.covers says
+    # which lift a lot.
+    exemptions = db.scalars(
+        select(Exemption)
+        .where(
+            Exemption.jobcentre_id == jobcentre_id,
+            Exemption.starts_on <= end,
+            Exemption.ends_on >= start,
         )
+        .order_by(Exemption.id)
     ).all()
     region_id = db.get(Organisation, jobcentre_id).region_id
     changed = 0
     for purchase in breaches:
-        day = purchase.purchased_on
-        lifting = [next((e for e in granted if e.covers(lot, day)), None) for lot in purchase.lots]
-        if not purchase.lots or None in lifting:
+        day, lots = purchase.purchased_on, purchase.lots
+        lifting = [next((e for e in exemptions if e.covers(lot, day)), None) for lot in lots]
+        if not lots or None in lifting:
             continue
         purchase.classification = Classification.EXEMPTED
         totals.record_reclassified(db, purchase, region_id, Classification.BREACH)
