@@ -213,12 +213,18 @@ db = Database()
 
 
 def lock_row(session: Session, model: type, object_id: int) -> Any:
-    """Load a row and lock it until the transaction ends (FOR UPDATE; SQLite holds a write lock).
+    """Load a row and lock it until the transaction ends (FOR NO KEY UPDATE; SQLite holds a
+    write lock).
 
-    The row is read afresh: what another transaction committed before the lock counts."""
+    The row is read afresh: what another transaction committed before the lock counts. The lock
+    serializes those who take it, but not the foreign-key checks of rows that refer to it (FOR
+    KEY SHARE): an audit entry of the organisation's user, say, written by a transaction that
+    holds the audit chain's head while the locker waits for the head, would deadlock with FOR
+    UPDATE."""
     return session.execute(
         select(model)
         .where(model.id == object_id)
-        .with_for_update(of=model)  # the row itself, not the rows joined for loading
+        # The row itself, not the rows joined for loading.
+        .with_for_update(of=model, key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()

@@ -535,3 +535,152 @@ def test_no_admin_can_act_as_a_supplier_or_read_the_suppliers_pages(client):
     login(client, "admin@demo.dk")
     assert client.get("/supplier").status_code == 403
     assert client.post("/supplier/colleagues", data={}).status_code == 403
+
+
+# --- another region's tender: its public page, never its work pages ---------------------------
+
+#: Every route of a tender's work pages (/manage/tenders/<id>/...), from the reviewed table.
+WORK_PAGES = {
+    endpoint: (method, template)
+    for endpoint, (method, template, _who) in TABLE.items()
+    if template.startswith("/manage/tenders/{draft_id}")
+}
+#: Staff and director of a region that does not own the tenders below (Nordjylland's).
+OTHER_REGION = ["region.midtjylland@demo.dk", "direktoer.midtjylland@demo.dk"]
+QUESTION = "Må vi bruge underleverandører? KANARIE-SPØRGSMÅL"
+DECISION = "Rådets beslutning KANARIE-BESLUTNING"
+
+
+def _decision(db, code: str):
+    """A council decision of the region's own council, recorded today for this test alone."""
+    from app import clock
+    from app.councils.models import CouncilDecision
+    from tests.tenders.conftest import region
+
+    found = CouncilDecision(
+        council_id=region(db, code).council.id,
+        decided_on=clock.today(),
+        concerns=f"{DECISION} {code}",
+        text="Rådet bakker op.",
+    )
+    db.add(found)
+    db.flush()
+    return found
+
+
+def _tender(db, scope, until: str):
+    """A tender of Nordjylland taken to a state on council decisions of its own."""
+    from app.tenders import services
+    from app.tenders.models import Scope
+    from tests.tenders.conftest import director, new_tender, staff
+
+    owner = staff(db, "NJ")
+    tender = new_tender(db, "NJ", scope=scope)
+    codes = ["NJ", "MJ", "SD", "HS"] if scope == Scope.NATIONAL else ["NJ"]
+    for code in codes:
+        services.link_council_decision(db, owner, tender, _decision(db, code))
+    services.involve_council(db, owner, tender)
+    if until == "council_involved":
+        return tender
+    if scope == Scope.NATIONAL:
+        for code in codes:
+            services.agree_as_director(db, director(db, code), tender)
+    services.submit(db, owner, tender)
+    services.approve(db, user(db, "ministeriet@demo.dk"), tender)
+    if until == "approved":
+        return tender
+    services.publish(db, owner, tender)
+    return tender
+
+
+def _work_page_answers(client, db, tender_id: int) -> dict[str, tuple[int, str]]:
+    answers = {}
+    for endpoint, (method, template) in WORK_PAGES.items():
+        response = client.open(url_for_table(db, template, draft_id=tender_id), method=method)
+        body = response.get_data(as_text=True)
+        assert "KANARIE" not in body, endpoint  # no question, no council decision
+        answers[endpoint] = (response.status_code, response.headers.get("Location", ""))
+    return answers
+
+
+def _hidden(answers, tender_id: int, public: bool) -> list[str]:
+    """The routes that showed something: the work page sends on to the public page (or 404
+    before publication); every other route answers 404, or 403 where the role has no use."""
+    shown = []
+    for endpoint, (status, location) in answers.items():
+        if endpoint == "tenders.manage_detail" and public:
+            ok = status == 302 and location.endswith(f"/tenders/{tender_id}")
+        else:
+            ok = status in (403, 404)
+        if not ok:
+            shown.append(f"{endpoint}: {status} {location}")
+    return shown
+
+
+@pytest.mark.parametrize("email", OTHER_REGION)
+def test_another_regions_people_see_a_published_tender_only_on_its_public_page(
+    app, client, db, email
+):
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+    from app.tenders import questions
+    from app.tenders.models import Scope
+
+    tender = _tender(db, Scope.REGIONAL, "published")
+    questions.ask(db, user(db, "leverandoer1@demo.dk"), tender, QUESTION)
+    tender_id = tender.id
+    db.commit()
+    owner = app.test_client()
+    login(owner, "region.nordjylland@demo.dk")
+    page = owner.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert QUESTION in page and f"{DECISION} NJ" in page  # what the others must not see
+
+    login(client, email)
+    assert _hidden(_work_page_answers(client, db, tender_id), tender_id, public=True) == []
+    assert client.get(f"/tenders/{tender_id}").status_code == 200
+    refused = db.scalars(
+        select(AuditEntry).where(
+            AuditEntry.action == "access.refused", AuditEntry.object_id == tender_id
+        )
+    ).all()
+    assert "tenders.manage_detail" in {entry.changes["endpoint"] for entry in refused}
+
+
+@pytest.mark.parametrize(
+    ("until", "director_sees"),
+    [("council_involved", True), ("approved", False), ("published", False)],
+)
+def test_a_national_tender_shows_its_work_page_to_the_other_directors_while_they_must_agree(
+    app, client, db, until, director_sees
+):
+    from app.tenders.models import Scope
+
+    tender = _tender(db, Scope.NATIONAL, until)
+    tender_id, reference, public = tender.id, tender.reference, tender.is_public
+    # Midtjylland's own council decided on it: its register says so, linking where it may.
+    mj = next(a.decision for a in tender.approvals if a.decision and "MJ" in a.decision.concerns)
+    register = f"/councils/{mj.council_id}/decisions/{mj.id}"
+    work_link, public_link = f'href="/manage/tenders/{tender_id}"', f'href="/tenders/{tender_id}"'
+    db.commit()
+    login(client, "direktoer.midtjylland@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}")
+    listed = work_link in client.get("/manage/tenders").get_data(as_text=True)
+    assert (work_link in client.get(register).get_data(as_text=True)) is director_sees
+    if director_sees:
+        html = page.get_data(as_text=True)
+        assert page.status_code == 200 and f"{DECISION} MJ" in html
+        assert "Giv tilslutning for min region" in html
+        assert listed
+    else:
+        answers = _work_page_answers(client, db, tender_id)
+        assert _hidden(answers, tender_id, public) == []
+        assert not listed
+    # The other regions' staff have no step on it: it is the lead region's tender.
+    staff = app.test_client()
+    login(staff, "region.midtjylland@demo.dk")
+    assert _hidden(_work_page_answers(staff, db, tender_id), tender_id, public) == []
+    assert work_link not in staff.get("/manage/tenders").get_data(as_text=True)
+    entry = staff.get(register).get_data(as_text=True)
+    assert reference in entry and work_link not in entry
+    assert (public_link in entry) is public

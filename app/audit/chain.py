@@ -33,23 +33,30 @@ def _require_key() -> bytes:
     return _key
 
 
+#: The entry's fields the chain protects, in the order they are serialized.
+CHAINED = (
+    "seq",
+    "occurred_at",
+    "actor_id",
+    "actor_organisation_id",
+    "action",
+    "object_type",
+    "object_id",
+    "changes",
+    "request_id",
+    "remote_addr",
+)
+#: Added later, and serialized only when set: entries without it keep the hash they were given.
+CHAINED_WHEN_SET = ("sealed_by_tender_id",)
+
+
 def canonical(entry: AuditEntry) -> bytes:
     """The fields the chain protects, in one unambiguous serialization."""
-    fields = [
-        entry.seq,
-        entry.occurred_at.isoformat(),
-        entry.actor_id,
-        entry.actor_organisation_id,
-        entry.action,
-        entry.object_type,
-        entry.object_id,
-        entry.changes,
-        entry.request_id,
-        entry.remote_addr,
-    ]
-    # Added later: entries without it keep the hash they were given.
-    if getattr(entry, "sealed_by_tender_id", None) is not None:
-        fields.append({"sealed_by_tender_id": entry.sealed_by_tender_id})
+    fields: list = [getattr(entry, name) for name in CHAINED]
+    fields[CHAINED.index("occurred_at")] = entry.occurred_at.isoformat()
+    for name in CHAINED_WHEN_SET:
+        if getattr(entry, name, None) is not None:
+            fields.append({name: getattr(entry, name)})
     return json.dumps(fields, sort_keys=True, separators=(",", ":"), default=str).encode()
 
 

@@ -74,6 +74,12 @@ def check_access() -> Any:
 
 
 def refuse(status: int = 403, obj: Any = None) -> None:
+    record_refusal(obj)
+    abort(status)
+
+
+def record_refusal(obj: Any = None) -> None:
+    """Audit a refused access (in its own transaction); the caller answers the request."""
     from app.audit.services import record_security_event
 
     record_security_event(
@@ -84,7 +90,6 @@ def refuse(status: int = 403, obj: Any = None) -> None:
         # A refused look at a sealed bid must not itself tell anyone that the bid exists.
         sealed_by=getattr(obj, "sealing_tender", None),
     )
-    abort(status)
 
 
 def load_visible(model: type, object_id: int) -> Any:

@@ -279,11 +279,20 @@ def _not_now(order: CallOff, move: CallOffStep):
 
 
 def _detail_page(order: CallOff, status: int = 200):
+    from app.purchases.ledger import payments_of_order
+
+    # The jobcentre's ledger lines that paid the order, to those who may see its imports.
+    payments = [
+        payment
+        for payment in payments_of_order(db.session, order)
+        if payment.purchase_import.is_visible_to(current_user)
+    ]
     return render_template(
         "calloffs/detail.html",
         order=order,
         confirm=ConfirmForm(),
         steps={step.value for step in services.next_steps(current_user, order)},
+        payments=payments,
     ), status
 
 

@@ -20,12 +20,20 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.models import CallOff
+from app.db import lock_row
 from app.documents.spreadsheets import LinesRejected, Table, find_columns, parse_day, read_table
 from app.errors import DomainError, NotAllowed
 from app.fields import parse_kroner
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
-from app.purchases.models import Classification, OutsidePurchase, PurchaseImport, Source
+from app.purchases.models import (
+    CallOffPayment,
+    Classification,
+    OutsidePurchase,
+    PurchaseImport,
+    Source,
+)
 from app.purchases.services import (
     PurchaseInput,
     Verdict,
@@ -151,51 +159,74 @@ def _may_import(actor: User, jobcentre: Organisation) -> None:
 
 
 def _known_keys(db: Session, jobcentre_id: int, keys: list[str]) -> set[str]:
+    """The lines the jobcentre has already: as outside purchases or as call-off payments."""
     known: set[str] = set()
     for start in range(0, len(keys), 500):  # a bounded number of parameters per statement
         chunk = keys[start : start + 500]
-        known.update(
-            db.scalars(
-                select(OutsidePurchase.line_key).where(
-                    OutsidePurchase.jobcentre_id == jobcentre_id,
-                    OutsidePurchase.line_key.in_(chunk),
+        for model in (OutsidePurchase, CallOffPayment):
+            known.update(
+                db.scalars(
+                    select(model.line_key).where(
+                        model.jobcentre_id == jobcentre_id, model.line_key.in_(chunk)
+                    )
                 )
             )
-        )
     return known
 
 
 def import_ledger(
     db: Session, actor: User, jobcentre: Organisation, table: Table
 ) -> PurchaseImport:
-    """Check every line of a file read before (read_ledger_file), then store the new ones
-    classified; a line known before is skipped."""
+    """Check every line of a file read before (read_ledger_file), then store the new ones: a
+    line paying one of the jobcentre's own call-offs as a payment of it, any other classified
+    as an outside purchase; a line known before is skipped."""
     _may_import(actor, jobcentre)
     lines = read_ledger(db, table)
+    # One import of a jobcentre's ledger at a time: two cannot both pay the same order.
+    lock_row(db, Organisation, jobcentre.id)
     keyed = {}
     for line in lines:
         keyed.setdefault(line_key(jobcentre.id, line.data), line)  # the same line twice: once
-    index = call_off_index(db, jobcentre.id)
-    payments = {
-        key
-        for key, line in keyed.items()
-        if index.pays_a_call_off(line.data.supplier_cvr, line.data.amount)
-    }
     known = _known_keys(db, jobcentre.id, list(keyed))
-    new_keys = [key for key in keyed if key not in known and key not in payments]
+    fresh = [key for key in keyed if key not in known]
+    index = call_off_index(db, jobcentre.id)
+    paying = {}  # a line's key → the order it pays, placed on or before the line's day
+    for key in fresh:
+        line = keyed[key].data
+        order_id = index.take(line.supplier_cvr, line.amount, line.purchased_on)
+        if order_id is not None:
+            paying[key] = order_id
+    new_keys = [key for key in fresh if key not in paying]
     record = PurchaseImport(
         jobcentre_id=jobcentre.id,
         filename=table.filename,
         sha256=table.sha256,
         lines=len(lines),
         added=len(new_keys),
-        already_known=len(lines) - len(new_keys) - len(payments),
-        call_off_payments=len(payments),
+        already_known=len(lines) - len(fresh),
+        call_off_payments=len(paying),
         imported_by_id=actor.id,
         imported_at=clock.now(),
     )
     db.add(record)
     db.flush()
+    for key, order_id in paying.items():
+        line = keyed[key].data
+        db.add(
+            CallOffPayment(
+                import_id=record.id,
+                jobcentre_id=jobcentre.id,
+                call_off_id=order_id,
+                paid_on=line.purchased_on,
+                target_group_id=line.target_group_id,
+                supplier_name=line.supplier_name.strip(),
+                supplier_cvr=line.supplier_cvr,
+                amount=line.amount,
+                description=line.description.strip(),
+                voucher=line.voucher.strip(),
+                line_key=key,
+            )
+        )
     verdicts: dict[tuple[int, date], Verdict] = {}
     breaches = []
     breached_lots = {}
@@ -212,7 +243,9 @@ def import_ledger(
             line.data,
             verdict,
             Source.IMPORTED,
-            index.needs_review(line.data.supplier_cvr, line.data.amount),
+            # A framework supplier paid, and no order of the jobcentre placed by then (and
+            # not paid already) for the amount: someone should look.
+            index.is_framework_supplier(line.data.supplier_cvr),
             record.id,
         )
         if verdict.classification == Classification.BREACH:
@@ -234,6 +267,26 @@ def import_ledger(
     if breaches:
         tell_regions(db, jobcentre, breached_lots.values(), breaches)
     return record
+
+
+def payments_of_import(record: PurchaseImport) -> Select:
+    """The lines of an import that paid the jobcentre's call-offs, in the file's order."""
+    return (
+        select(CallOffPayment)
+        .where(CallOffPayment.import_id == record.id)
+        .order_by(CallOffPayment.id)
+    )
+
+
+def payments_of_order(db: Session, order: CallOff) -> list[CallOffPayment]:
+    """The ledger lines that paid an order (normally one)."""
+    return list(
+        db.scalars(
+            select(CallOffPayment)
+            .where(CallOffPayment.call_off_id == order.id)
+            .order_by(CallOffPayment.paid_on, CallOffPayment.id)
+        )
+    )
 
 
 def visible_imports(user: User) -> Select:

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.calloffs.models import CallOff
 from app.db import Base, Money, UTCDateTime, state_column
 from app.exemptions.models import Exemption
 from app.i18n import lazy_gettext as _l
@@ -75,7 +76,8 @@ class PurchaseImport(Base):
     lines: Mapped[int]
     added: Mapped[int]
     already_known: Mapped[int]
-    # Lines paying one of the jobcentre's call-offs: spend through a framework, not outside it.
+    # Lines paying one of the jobcentre's call-offs: spend through a framework, not outside it
+    # (each kept as a CallOffPayment with the order it paid).
     call_off_payments: Mapped[int] = mapped_column(default=0)
     imported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -151,3 +153,32 @@ class OutsidePurchase(Base):
                 lot.tender.region_id == user.organisation_id for lot in self.lots
             )
         return False
+
+
+class CallOffPayment(Base):
+    """A ledger line that paid one of the jobcentre's own call-offs, kept with the order it
+    paid. It is spend through a framework, already counted by the order: no outside purchase,
+    and in no figure of its own."""
+
+    __tablename__ = "call_off_payments"
+    __table_args__ = (
+        # Re-importing the line changes nothing (the key is an outside purchase's, see line_key).
+        UniqueConstraint("jobcentre_id", "line_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    import_id: Mapped[int] = mapped_column(ForeignKey("purchase_imports.id"), index=True)
+    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    call_off_id: Mapped[int] = mapped_column(ForeignKey("call_offs.id"), index=True)
+    # The line as the ledger had it.
+    paid_on: Mapped[date]
+    target_group_id: Mapped[int] = mapped_column(ForeignKey("target_groups.id"))
+    supplier_name: Mapped[str] = mapped_column(String(200))
+    supplier_cvr: Mapped[str] = mapped_column(String(8))
+    amount: Mapped[Decimal] = mapped_column(Money)
+    description: Mapped[str] = mapped_column(Text, default="")
+    voucher: Mapped[str] = mapped_column(String(40), default="")
+    line_key: Mapped[str] = mapped_column(String(64))
+
+    call_off: Mapped[CallOff] = relationship(lazy="joined")
+    purchase_import: Mapped[PurchaseImport] = relationship()

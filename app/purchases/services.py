@@ -25,17 +25,18 @@ from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.auth.services import region_staff
 from app.calloffs.cpr import refuse_cpr
-from app.calloffs.models import CallOff
+from app.calloffs.models import RELEASED, CallOff
 from app.calloffs.services import committed_amounts
 from app.clock import COPENHAGEN
 from app.errors import DomainError, NotAllowed
 from app.evaluation.models import Agreement
-from app.exemptions.models import Exemption, ExemptionState
+from app.exemptions.models import Exemption
 from app.i18n import format_money
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.purchases.models import (
+    CallOffPayment,
     Classification,
     FollowUp,
     OutsidePurchase,
@@ -89,19 +90,24 @@ def classify(db: Session, jobcentre: Organisation, target_group_id: int, day: da
     lots = available_lots(db, jobcentre, target_group_id, day)
     if not lots:
         return Verdict(Classification.NO_FRAMEWORK)
+    # The jobcentre's exemptions from these tenders that day, whatever their state: whether one
+    # lifts a lot (approved, and for that lot or the whole tender) is Exemption.covers' rule.
     exemptions = db.scalars(
-        select(Exemption).where(
+        select(Exemption)
+        .where(
             Exemption.jobcentre_id == jobcentre.id,
-            Exemption.state == ExemptionState.APPROVED,
             Exemption.tender_id.in_({lot.tender_id for lot in lots}),
             Exemption.starts_on <= day,
             Exemption.ends_on >= day,
         )
+        .order_by(Exemption.id)
     ).all()
     uncovered = [lot for lot in lots if not any(e.covers(lot, day) for e in exemptions)]
     if uncovered:
         return Verdict(Classification.BREACH, lots=uncovered)
-    return Verdict(Classification.EXEMPTED, exemption=exemptions[0])
+    # Named: one that lifted an available lot (not one of a lot no one could use that day).
+    lifting = next(e for e in exemptions if any(e.covers(lot, day) for lot in lots))
+    return Verdict(Classification.EXEMPTED, exemption=lifting)
 
 
 # --- registering a purchase -------------------------------------------------------------------
@@ -163,21 +169,44 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
         refuse_cpr(text, name)
 
 
-@dataclass(frozen=True)
+@dataclass
 class CallOffIndex:
-    """What a jobcentre's call-offs look like to its ledger: the framework suppliers by CVR,
-    and the (supplier, amount) of every order total and invoice. Two queries, then memory."""
+    """What a jobcentre's call-offs look like to its ledger: the framework suppliers by CVR, and
+    by (supplier, amount) of an order's total or invoice, the orders that could be paid, oldest
+    first, with the Copenhagen day each was placed. A declined or cancelled order is paid for
+    nothing. Two queries, then memory."""
 
     framework_suppliers: dict[str, int]
-    amounts: set[tuple[int, Decimal]]
+    orders: dict[tuple[int, Decimal], list[tuple[date, int]]]
+    paid: set[int]  # the orders a ledger line already paid
 
-    def pays_a_call_off(self, cvr: str, amount: Decimal) -> bool:
+    def _placed_by(self, cvr: str, amount: Decimal, day: date) -> list[int]:
+        """The orders a payment on that day could pay: none is paid before it was placed."""
         supplier_id = self.framework_suppliers.get(cvr)
-        return supplier_id is not None and (supplier_id, amount) in self.amounts
+        if supplier_id is None:
+            return []
+        candidates = self.orders.get((supplier_id, amount), [])
+        return [order for placed, order in candidates if placed <= day]
 
-    def needs_review(self, cvr: str, amount: Decimal) -> bool:
-        """A framework supplier's CVR, yet no call-off of the jobcentre to it for the amount."""
-        return cvr in self.framework_suppliers and not self.pays_a_call_off(cvr, amount)
+    def pays_a_call_off(self, cvr: str, amount: Decimal, day: date) -> bool:
+        return bool(self._placed_by(cvr, amount, day))
+
+    def take(self, cvr: str, amount: Decimal, day: date) -> int | None:
+        """The order a ledger line pays: the oldest placed by its day that no line paid yet (a
+        second payment of the same order is no call-off payment, but a line to look at)."""
+        for order in self._placed_by(cvr, amount, day):
+            if order not in self.paid:
+                self.paid.add(order)
+                return order
+        return None
+
+    def is_framework_supplier(self, cvr: str) -> bool:
+        return cvr in self.framework_suppliers
+
+    def needs_review(self, cvr: str, amount: Decimal, day: date) -> bool:
+        """A framework supplier's CVR, yet no call-off of the jobcentre to it for the amount
+        placed by that day."""
+        return self.is_framework_supplier(cvr) and not self.pays_a_call_off(cvr, amount, day)
 
 
 def call_off_index(db: Session, jobcentre_id: int) -> CallOffIndex:
@@ -188,16 +217,22 @@ def call_off_index(db: Session, jobcentre_id: int) -> CallOffIndex:
             )
         ).all()
     )
-    amounts: set[tuple[int, Decimal]] = set()
-    for supplier_id, total, invoiced in db.execute(
-        select(CallOff.supplier_id, CallOff.total, CallOff.invoice_amount).where(
-            CallOff.jobcentre_id == jobcentre_id
-        )
+    orders: dict[tuple[int, Decimal], list[tuple[date, int]]] = {}
+    columns = (CallOff.id, CallOff.supplier_id, CallOff.placed_at, CallOff.total)
+    for order_id, supplier_id, placed_at, total, invoiced in db.execute(
+        select(*columns, CallOff.invoice_amount)
+        .where(CallOff.jobcentre_id == jobcentre_id, CallOff.state.not_in(RELEASED))
+        .order_by(CallOff.placed_at, CallOff.id)
     ):
-        amounts.add((supplier_id, total))
-        if invoiced is not None:
-            amounts.add((supplier_id, invoiced))
-    return CallOffIndex(suppliers, amounts)
+        placed = (clock.local_date(placed_at), order_id)
+        for amount in {total, invoiced} - {None}:
+            orders.setdefault((supplier_id, amount), []).append(placed)
+    paid = set(
+        db.scalars(
+            select(CallOffPayment.call_off_id).where(CallOffPayment.jobcentre_id == jobcentre_id)
+        )
+    )
+    return CallOffIndex(suppliers, orders, paid)
 
 
 def store_purchase(
@@ -272,7 +307,7 @@ def register_purchase(db: Session, actor: User, data: PurchaseInput) -> OutsideP
         data,
         verdict,
         Source.REGISTERED,
-        index.needs_review(data.supplier_cvr, data.amount),
+        index.needs_review(data.supplier_cvr, data.amount, data.purchased_on),
     )
     db.flush()
     audit.record(
@@ -421,17 +456,23 @@ def reclassify(db: Session, actor: User, jobcentre_id: int, start: date, end: da
             OutsidePurchase.purchased_on.between(start, end),
         )
     ).all()
-    granted = db.scalars(
-        select(Exemption).where(
-            Exemption.jobcentre_id == jobcentre_id, Exemption.state == ExemptionState.APPROVED
+    # The jobcentre's exemptions in the period, whichever their state: Exemption.covers says
+    # which lift a lot.
+    exemptions = db.scalars(
+        select(Exemption)
+        .where(
+            Exemption.jobcentre_id == jobcentre_id,
+            Exemption.starts_on <= end,
+            Exemption.ends_on >= start,
         )
+        .order_by(Exemption.id)
     ).all()
     region_id = db.get(Organisation, jobcentre_id).region_id
     changed = 0
     for purchase in breaches:
-        day = purchase.purchased_on
-        lifting = [next((e for e in granted if e.covers(lot, day)), None) for lot in purchase.lots]
-        if not purchase.lots or None in lifting:
+        day, lots = purchase.purchased_on, purchase.lots
+        lifting = [next((e for e in exemptions if e.covers(lot, day)), None) for lot in lots]
+        if not lots or None in lifting:
             continue
         purchase.classification = Classification.EXEMPTED
         totals.record_reclassified(db, purchase, region_id, Classification.BREACH)

@@ -16,7 +16,7 @@ from app.forms import ReasonForm
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, text_arg, window
+from app.pagination import contains_pattern, id_arg, paginate, text_arg, window
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
@@ -245,5 +245,9 @@ def import_summary(import_id: int):
         )
     )
     return render_template(
-        "purchases/import_summary.html", record=record, counts=counts, flagged=flagged
+        "purchases/import_summary.html",
+        record=record,
+        counts=counts,
+        flagged=flagged,
+        payments=paginate(db.session, ledger.payments_of_import(record)),
     )

@@ -189,15 +189,26 @@ class Tender(Base):
         ]
 
     def is_visible_to(self, user) -> bool:
+        """Who sees the tender's work pages (/manage/tenders/...), with what the public does not
+        see: the approvals and council decisions, drafts, the suppliers' unanswered questions.
+        The ministries and the administrator; the staff and director of the owning region (the
+        lead region of a national tender); and the other regions' directors while their
+        agreement to a national tender is asked (council involved). Everyone else sees the
+        public page once the tender is published (`is_public`), and nothing before."""
         from app.auth.roles import Role
 
-        if self.is_public:
-            return True
         if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
             return True
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-            return self.region_id == user.organisation_id or self.scope == Scope.NATIONAL
+            return self.region_id == user.organisation_id or (
+                user.role == Role.REGIONAL_DIRECTOR and self.asks_the_directors
+            )
         return False
+
+    @property
+    def asks_the_directors(self) -> bool:
+        """A national tender waiting for the four regional directors' agreement."""
+        return self.scope == Scope.NATIONAL and self.state == TenderState.COUNCIL_INVOLVED
 
 
 class Lot(Base):

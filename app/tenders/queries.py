@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import clock
@@ -29,12 +29,18 @@ def visible_tenders(user: User) -> Select:
     stmt = select(Tender)
     if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
         return stmt
-    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-        # Their own region's and the national ones; others' are on the public list.
+    if user.role == Role.REGION_STAFF:
+        # Their own region's; the others' are on the public list.
+        return stmt.where(Tender.region_id == user.organisation_id)
+    if user.role == Role.REGIONAL_DIRECTOR:
+        # And the national tenders that wait for the directors' agreement.
         return stmt.where(
-            or_(Tender.region_id == user.organisation_id, Tender.scope == Scope.NATIONAL)
+            or_(
+                Tender.region_id == user.organisation_id,
+                and_(Tender.scope == Scope.NATIONAL, Tender.state == TenderState.COUNCIL_INVOLVED),
+            )
         )
-    return stmt.where(Tender.published_at.is_not(None))
+    return stmt.where(false())
 
 
 def state_condition(state: TenderState, now: datetime):

@@ -20,7 +20,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.auth.access import allow, load_visible, public
+from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
@@ -336,6 +336,13 @@ def _detail(tender: Tender, status: int = 200, **forms):
 @tenders_bp.get("/manage/tenders/<int:tender_id>")
 @allow(*READERS)
 def manage_detail(tender_id: int):
+    """The work page, for those the tender shows it to (Tender.is_visible_to). Anyone else is
+    sent to the public page of a published tender (the refusal audited); before publication
+    the tender does not exist for them (404)."""
+    tender = db.session.get(Tender, tender_id)
+    if tender is not None and tender.is_public and not tender.is_visible_to(current_user):
+        record_refusal(tender)
+        return redirect(url_for("tenders.public_detail", tender_id=tender_id))
     return _detail(load_visible(Tender, tender_id))
 
 

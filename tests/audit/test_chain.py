@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, text, update
@@ -10,6 +11,9 @@ from sqlalchemy import select, text, update
 from app.audit import chain
 from app.audit import services as audit
 from app.audit.models import AuditChainHead, AuditEntry
+from app.auth.models import User
+from app.organisations.models import Organisation
+from app.tenders.models import Tender
 
 
 def _tail(db, n=3):
@@ -39,6 +43,88 @@ def test_altering_an_entry_is_reported_at_that_entry(db, admin):
     verdict = chain.verify(db)
     assert verdict.first_broken_seq == target.seq
     assert not verdict.intact
+
+
+def _another(db, model, current):
+    return db.scalars(select(model.id).where(model.id != current).order_by(model.id)).first()
+
+
+#: For every field the chain protects, another value for it (from the entry and the database).
+ALTERATIONS = {
+    "seq": lambda db, e: e.seq + 1_000_000,
+    "occurred_at": lambda db, e: e.occurred_at + timedelta(seconds=1),
+    "actor_id": lambda db, e: _another(db, User, e.actor_id),
+    "actor_organisation_id": lambda db, e: _another(db, Organisation, e.actor_organisation_id),
+    "action": lambda db, e: "user.viewed",
+    "object_type": lambda db, e: "organisations",
+    "object_id": lambda db, e: e.object_id + 1,
+    "changes": lambda db, e: {"role": ["a", "c"]},
+    "request_id": lambda db, e: "another-request",
+    "remote_addr": lambda db, e: "192.0.2.9",
+    "sealed_by_tender_id": lambda db, e: _another(db, Tender, e.sealed_by_tender_id),
+}
+
+
+def test_the_alterations_below_cover_every_field_the_chain_protects():
+    assert sorted(ALTERATIONS) == sorted(chain.CHAINED + chain.CHAINED_WHEN_SET)
+
+
+def test_every_column_of_an_entry_is_chained_but_its_id_and_its_hash():
+    """A column added to the trail must be chained too, or be named here as not chained."""
+    columns = {column.name for column in AuditEntry.__table__.columns}
+    assert columns - {"id", "chain_hash"} == set(chain.CHAINED + chain.CHAINED_WHEN_SET)
+
+
+def test_the_serialization_of_an_entry_does_not_change():
+    """Entries already written keep their hashes only while canonical() stays the same."""
+    entry = AuditEntry(
+        seq=7,
+        occurred_at=datetime(2026, 11, 24, 10, 0, tzinfo=UTC),
+        actor_id=3,
+        actor_organisation_id=4,
+        action="user.updated",
+        object_type="users",
+        object_id=3,
+        changes={"role": ["a", "b"]},
+        request_id="r-1",
+        remote_addr="10.0.0.1",
+    )
+    plain = '[7,"2026-11-24T10:00:00+00:00",3,4,"user.updated","users",3,{"role":["a","b"]},'
+    assert chain.canonical(entry) == (plain + '"r-1","10.0.0.1"]').encode()
+    entry.sealed_by_tender_id = 9
+    assert (
+        chain.canonical(entry) == (plain + '"r-1","10.0.0.1",{"sealed_by_tender_id":9}]').encode()
+    )
+
+
+def _sealed_entry(db, admin) -> AuditEntry:
+    """An entry about an object, with changes, sealed by a tender."""
+    sealing = db.scalars(select(Tender).order_by(Tender.id)).first()
+    return audit.record(db, admin, "user.updated", admin, {"role": ["a", "b"]}, sealing)
+
+
+@pytest.mark.parametrize("field", sorted(ALTERATIONS))
+def test_each_chained_field_is_part_of_what_is_hashed(db, admin, field):
+    entry = _sealed_entry(db, admin)
+    value = ALTERATIONS[field](db, entry)
+    db.expunge(entry)  # altered in memory only
+    before = chain.canonical(entry)
+    setattr(entry, field, value)
+    assert chain.canonical(entry) != before
+
+
+@pytest.mark.parametrize("field", sorted(ALTERATIONS))
+def test_altering_any_chained_field_alone_is_reported_at_that_entry(db, admin, field):
+    """(The sequence number is guarded twice: a changed one is also out of order.)"""
+    target = _sealed_entry(db, admin)
+    audit.record(db, admin, "test.after")
+    assert chain.verify(db).intact
+    seq, value = target.seq, ALTERATIONS[field](db, target)
+    assert value is not None and value != getattr(target, field)
+    db.execute(update(AuditEntry).where(AuditEntry.id == target.id).values({field: value}))
+    db.expire_all()
+    verdict = chain.verify(db)
+    assert not verdict.intact and verdict.first_broken_seq == seq
 
 
 def test_recomputing_plain_hashes_after_an_alteration_does_not_hide_it(db, admin):

@@ -38,6 +38,40 @@ def test_the_first_failures_are_free(client):
         assert _good(client).status_code == 302
 
 
+def test_an_account_has_five_free_failures_and_waits_from_the_sixth(db):
+    """The threshold stated, not read from the policy: five wrong passwords in a row cost
+    nothing; the sixth makes the account wait 2 seconds, the seventh 4."""
+    email = "region.nordjylland@demo.dk"
+    with clock.frozen_at(T0):
+        for _ in range(5):
+            throttle.record_failure(db, email, None)
+            assert throttle.seconds_to_wait(db, email, None) == 0
+        throttle.record_failure(db, email, None)  # the sixth
+        assert throttle.seconds_to_wait(db, email, None) == 2
+    with clock.frozen_at(T0 + timedelta(seconds=2)):
+        throttle.record_failure(db, email, None)  # the seventh, once the wait is over
+        assert throttle.seconds_to_wait(db, email, None) == 4
+
+
+@pytest.mark.parametrize(("failures", "status"), [(5, 302), (6, 429)])
+def test_after_five_failed_logins_the_right_password_still_works_after_six_it_waits(
+    client, failures, status
+):
+    with clock.frozen_at(T0):
+        for _ in range(failures):
+            assert _fail(client).status_code == 401
+        assert _good(client).status_code == status
+
+
+def test_an_address_has_twenty_free_failures_and_waits_from_the_twenty_first(db):
+    with clock.frozen_at(T0):
+        for number in range(20):
+            throttle.record_failure(db, f"guess{number}@demo.dk", "10.0.0.9")
+        assert throttle.seconds_to_wait(db, "admin@demo.dk", "10.0.0.9") == 0
+        throttle.record_failure(db, "guess20@demo.dk", "10.0.0.9")
+        assert throttle.seconds_to_wait(db, "admin@demo.dk", "10.0.0.9") == 2
+
+
 def test_beyond_the_free_failures_the_account_must_wait_even_with_the_right_password(client, db):
     with clock.frozen_at(T0):
         for _ in range(ACCOUNT.free_failures + 1):

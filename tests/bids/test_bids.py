@@ -15,9 +15,10 @@ from app.bids.models import Bid, BidState, BidVersion
 from app.errors import DomainError, NotAllowed
 from app.files.services import MAX_FILE_BYTES
 from app.suppliers.models import Supplier, SupplierState
-from tests.bids.conftest import BIDDER, RIVAL, Attachment, content, submit
+from app.tenders import services as tenders
+from tests.bids.conftest import BIDDER, RIVAL, Attachment, content, not_open, submit
 from tests.conftest import user
-from tests.tenders.conftest import NOW
+from tests.tenders.conftest import NOW, staff
 
 
 def _versions(db):
@@ -190,3 +191,33 @@ def test_a_bidder_follows_the_tender(db, tender):
             TenderFollower.tender_id == tender.id, TenderFollower.supplier_id == supplier.id
         )
     ).one()
+
+
+# --- only a published tender takes bids ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("state", ["draft", "approved", "cancelled"])
+@pytest.mark.parametrize("action", ["submit", "draft"])
+def test_a_tender_that_is_not_published_takes_no_bid_and_no_draft(db, state, action):
+    tender = not_open(db, state)
+    assert clock.now() < tender.bid_deadline  # refused for its state, not its deadline
+    bids_before = db.scalar(select(func.count()).select_from(Bid))
+    with pytest.raises(DomainError, match=r"^The tender is not open for bids\.$"):
+        if action == "submit":
+            submit(db, tender)
+        else:
+            services.save_draft(db, user(db, BIDDER), tender, content(tender))
+    assert db.scalar(select(func.count()).select_from(Bid)) == bids_before
+
+
+@pytest.mark.parametrize("action", ["replace", "withdraw"])
+def test_a_bid_on_a_tender_cancelled_since_is_neither_replaced_nor_withdrawn(db, tender, action):
+    bid = submit(db, tender).bid
+    tenders.cancel(db, staff(db, "NJ"), tender, "Behovet er faldet bort")
+    before = _versions(db)
+    with pytest.raises(DomainError, match=r"^The tender is not open for bids\.$"):
+        if action == "withdraw":
+            services.withdraw(db, user(db, BIDDER), bid)
+        else:
+            submit(db, tender)
+    assert _versions(db) == before and bid.state == BidState.SUBMITTED

@@ -13,7 +13,7 @@ from app.errors import DomainError
 from app.notifications.models import Notification
 from app.tenders import questions
 from app.tenders.models import TenderQuestion
-from tests.bids.conftest import BIDDER, RIVAL
+from tests.bids.conftest import BIDDER, RIVAL, not_open
 from tests.conftest import login, user
 from tests.tenders.conftest import staff
 
@@ -147,3 +147,18 @@ def test_a_supplier_follows_and_hears_of_amendments(client, db, tender):
         select(Notification.subject).where(Notification.user_id == user(db, RIVAL).id)
     ).all()
     assert any(tender.reference in s for s in subjects)
+
+
+@pytest.mark.parametrize("state", ["draft", "approved", "cancelled"])
+def test_the_bid_form_of_a_tender_that_is_not_published_does_not_exist(client, db, state):
+    """The view asks first: neither the form nor a post reaches the service (which refuses
+    too, see test_bids)."""
+    tender = not_open(db, state)
+    tender_id, data = tender.id, _form(tender)
+    db.commit()
+    login(client, BIDDER)
+    assert client.get(f"/tenders/{tender_id}/bid").status_code == 404
+    for action in ("submit", "draft"):
+        response = client.post(f"/tenders/{tender_id}/bid", data={**data, "action": action})
+        assert response.status_code == 404
+    assert db.scalars(select(Bid).where(Bid.tender_id == tender_id)).first() is None

@@ -159,8 +159,14 @@ def test_a_framework_suppliers_cvr_without_a_matching_call_off_is_flagged(db):
     supplier_cvr = "10000009"  # Akademikerhuset, rank 1 on the framework
     flagged = register(db, supplier_cvr=supplier_cvr, amount=Decimal("3000.00"), breach_reason="X")
     assert flagged.needs_review
-    place(db, lot, quantity=2)  # a call-off of 2.000,00 kr.
-    matched = register(db, supplier_cvr=supplier_cvr, amount=Decimal("2000.00"), breach_reason="X")
+    place(db, lot, quantity=2)  # a call-off of 2.000,00 kr., placed today
+    matched = register(
+        db,
+        supplier_cvr=supplier_cvr,
+        amount=Decimal("2000.00"),
+        purchased_on=TODAY,  # a payment matches only orders placed by its day
+        breach_reason="X",
+    )
     assert not matched.needs_review
     assert not register(db, breach_reason="X").needs_review  # no framework supplier
 

@@ -4,17 +4,20 @@ which lines, a good one is classified, a second import of the same lines adds no
 from __future__ import annotations
 
 import io
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
 from sqlalchemy import func, select
 
+from app import clock
+from app.calloffs import services as calloffs
 from app.errors import DomainError, NotAllowed
 from app.purchases import ledger
-from app.purchases.models import Classification, OutsidePurchase
-from tests.calloffs.conftest import TODAY
-from tests.conftest import user
+from app.purchases.models import CallOffPayment, Classification, OutsidePurchase
+from app.spend import totals
+from tests.calloffs.conftest import TODAY, place, supplier_user
+from tests.conftest import NOW, login, user
 from tests.purchases.conftest import GROUP, OUTSIDE_CVR, framework
 
 HEADER = "dato;cvr;leverandør;beløb;målgruppe;beskrivelse;bilag"
@@ -132,3 +135,119 @@ def test_the_region_imports_for_its_own_jobcentres_only(db):
         run(db, csv(line(voucher="B9")), email="region.nordjylland@demo.dk")
     with pytest.raises(NotAllowed):
         run(db, csv(line(voucher="B9")), email="jobcenter.aalborg@demo.dk")
+
+
+# --- lines that pay the jobcentre's own call-offs ---------------------------------------------
+
+FRAMEWORK_CVR = "10000009"  # Akademikerhuset, rank 1 on the tests' frameworks
+
+
+def _order_placed_at(db, moment, lot=None):
+    """An order of 2.000,00 kr. from Jobcenter Odense to Akademikerhuset, placed at a moment."""
+    lot = lot or framework(db, prices=("1000.00",))
+    with clock.frozen_at(moment):
+        return place(db, lot, quantity=2, starts_on=moment.date() + timedelta(days=7))
+
+
+def _payments(db, record=None):
+    stmt = select(CallOffPayment).order_by(CallOffPayment.id)
+    if record is not None:
+        stmt = stmt.where(CallOffPayment.import_id == record.id)
+    return db.scalars(stmt).all()
+
+
+def _paid_on(day: str) -> str:
+    return line(amount="2.000,00", cvr=FRAMEWORK_CVR, day=day, voucher=f"P-{day}")
+
+
+def test_a_payment_dated_before_the_order_was_placed_pays_nothing_and_is_kept_for_review(db):
+    """The issue's case: a line of 27 November, and the only matching order placed on 2
+    December. It is no payment of that order: it is stored, classified and flagged."""
+    _order_placed_at(db, datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    before = stored(db)
+    with clock.frozen_at(datetime(2026, 12, 3, 9, 0, tzinfo=UTC)):
+        record = run(db, csv(_paid_on("27-11-2026")))
+    assert (record.added, record.call_off_payments) == (1, 0)
+    assert stored(db) == before + 1 and _payments(db) == []
+    kept = db.scalars(select(OutsidePurchase).where(OutsidePurchase.import_id == record.id)).one()
+    assert kept.needs_review and kept.classification == Classification.BREACH
+
+
+@pytest.mark.parametrize(("day", "pays"), [("01-12-2026", False), ("02-12-2026", True)])
+def test_a_payment_matches_an_order_from_the_copenhagen_day_it_was_placed(db, day, pays):
+    """Placed at 23:30 UTC on 1 December: 00:30 on 2 December in Copenhagen."""
+    order = _order_placed_at(db, datetime(2026, 12, 1, 23, 30, tzinfo=UTC))
+    with clock.frozen_at(datetime(2026, 12, 3, 9, 0, tzinfo=UTC)):
+        record = run(db, csv(_paid_on(day)))
+    assert record.call_off_payments == (1 if pays else 0)
+    assert [p.call_off_id for p in _payments(db)] == ([order.id] if pays else [])
+
+
+@pytest.mark.parametrize("how", ["cancelled", "declined"])
+def test_a_payment_of_a_cancelled_or_declined_order_pays_nothing(db, how):
+    order = _order_placed_at(db, NOW)
+    if how == "cancelled":
+        calloffs.cancel(db, user(db, "jobcenter.odense@demo.dk"), order, "Borgeren er flyttet")
+    else:
+        calloffs.decline(db, user(db, supplier_user(db, order)), order, "Ingen kapacitet")
+    record = run(db, csv(_paid_on(DAY)))
+    assert (record.added, record.call_off_payments) == (1, 0)
+    kept = db.scalars(select(OutsidePurchase).where(OutsidePurchase.import_id == record.id)).one()
+    assert kept.needs_review
+
+
+def test_a_payment_is_kept_with_the_order_it_paid_and_counted_in_no_figure(db):
+    order = _order_placed_at(db, NOW)
+    before = stored(db)
+    record = run(db, csv(_paid_on(DAY), line(voucher="B2")))
+    assert (record.lines, record.added, record.already_known, record.call_off_payments) == (
+        2,
+        1,
+        0,
+        1,
+    )
+    (payment,) = _payments(db, record)
+    assert payment.call_off_id == order.id and payment.voucher == f"P-{DAY}"
+    assert payment.amount == Decimal("2000.00") and payment.supplier_cvr == FRAMEWORK_CVR
+    assert stored(db) == before + 1  # only the other line is an outside purchase
+    assert totals.differences(db) == []  # the spend figures count the order once
+
+
+def test_importing_a_payment_again_adds_nothing(db):
+    _order_placed_at(db, NOW)
+    run(db, csv(_paid_on(DAY)))
+    before = stored(db)
+    again = run(db, csv(_paid_on(DAY)), name="igen.csv")
+    assert (again.added, again.already_known, again.call_off_payments) == (0, 1, 0)
+    assert stored(db) == before and len(_payments(db)) == 1
+
+
+def test_two_payments_pay_two_orders_oldest_first_and_a_third_is_looked_at(db):
+    first = _order_placed_at(db, NOW - timedelta(days=2))
+    second = _order_placed_at(db, NOW - timedelta(days=1), lot=first.lot)
+    payments = [line(amount="2.000,00", cvr=FRAMEWORK_CVR, voucher=f"P{n}") for n in (1, 2, 3)]
+    record = run(db, csv(*payments))
+    assert [p.call_off_id for p in _payments(db, record)] == [first.id, second.id]
+    assert (record.added, record.call_off_payments) == (1, 2)
+    third = db.scalars(select(OutsidePurchase).where(OutsidePurchase.import_id == record.id)).one()
+    assert third.voucher == "P3" and third.needs_review  # no third order: paid twice?
+
+
+def test_the_import_page_and_the_order_page_show_what_a_payment_paid(app, client, db):
+    order = _order_placed_at(db, NOW)
+    record = run(db, csv(_paid_on(DAY)))
+    import_id, order_id, number = record.id, order.id, order.number
+    db.commit()
+    login(client, "jobcenter.odense@demo.dk")
+    summary = client.get(f"/purchases/imports/{import_id}").get_data(as_text=True)
+    table = summary.split('data-testid="call-off-payments"')[1].split("</table>")[0]
+    assert number in table and f"/orders/{order_id}" in table and "2.000,00" in table
+    page = client.get(f"/orders/{order_id}").get_data(as_text=True)
+    paid = page.split('data-testid="order-payments"')[1].split("</ul>")[0]
+    assert f"/purchases/imports/{import_id}" in paid and f"P-{DAY}" in paid
+    # The supplier sees its order, not the jobcentre's ledger.
+    supplier = app.test_client()
+    login(supplier, "leverandoer1@demo.dk")
+    assert 'data-testid="order-payments"' not in supplier.get(f"/orders/{order_id}").get_data(
+        as_text=True
+    )

@@ -55,6 +55,22 @@ def test_the_cvr_modulus_11_check(cvr, valid):
     assert services.is_valid_cvr(cvr) is valid
 
 
+#: Passes modulus 11 (0·2 + 1·7 + 2·6 + 4·5 + 5·4 + 6·3 + 7·2 + 8·1 = 99), yet no CVR number
+#: starts with 0.
+LEADING_ZERO_CVR = "01245678"
+
+
+def test_a_cvr_number_starting_with_0_is_refused_though_it_passes_modulus_11(client, db):
+    weights = zip(LEADING_ZERO_CVR, services.CVR_WEIGHTS, strict=True)
+    assert sum(int(digit) * weight for digit, weight in weights) % 11 == 0
+    assert services.is_valid_cvr(LEADING_ZERO_CVR) is False
+    before = db.scalar(select(func.count()).select_from(Supplier))
+    response = _register(client, cvr=LEADING_ZERO_CVR)
+    assert response.status_code == 409
+    assert "ikke et gyldigt CVR-nummer" in response.get_data(as_text=True)
+    assert db.scalar(select(func.count()).select_from(Supplier)) == before
+
+
 def test_registration_then_confirmation_then_login(client, db):
     response = _register(client)
     assert response.status_code == 200

@@ -7,8 +7,11 @@ from sqlalchemy import func, select
 
 from app.documents.pdf import RestrictedFetcher
 from app.tenders.models import Tender, TenderState
+from app.tenders.queries import visible_tenders
 from tests.conftest import login, user
 from tests.tenders.conftest import decision, group, need, published, region, submitted
+
+REGIONS = ("nordjylland", "midtjylland", "syddanmark", "hovedstaden")
 
 
 def _form(db, **changes):
@@ -126,6 +129,25 @@ def test_a_draft_is_not_public_and_not_visible_to_another_region(app, client, db
     login(client, "region.syddanmark@demo.dk")
     assert client.get(f"/manage/tenders/{draft_id}").status_code == 404
     login(app.test_client(), "region.nordjylland@demo.dk")
+
+
+@pytest.mark.parametrize(
+    "email",
+    [
+        *(f"{who}.{region}@demo.dk" for who in ("region", "direktoer") for region in REGIONS),
+        "ministeriet@demo.dk",
+        "integration@demo.dk",
+        "admin@demo.dk",
+        "jobcenter.aalborg@demo.dk",
+        "leverandoer1@demo.dk",
+    ],
+)
+def test_the_work_list_holds_exactly_the_tenders_whose_work_page_a_user_sees(db, email):
+    """The list's SQL and Tender.is_visible_to state one rule twice: they must agree."""
+    reader = user(db, email)
+    listed = set(db.scalars(visible_tenders(reader).with_only_columns(Tender.id)))
+    seen = {t.id for t in db.scalars(select(Tender)) if t.is_visible_to(reader)}
+    assert listed == seen
 
 
 def test_the_ministry_sees_what_waits_for_it(client, db):
