@@ -8,6 +8,7 @@ import uuid
 
 from flask import Flask, g, request
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app.config import PROJECT_ROOT, from_environment
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     )
     app.config.update(from_environment(overrides))
     app.url_map.converters["int"] = DatabaseId
+    _trust_proxies(app)
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -85,6 +87,17 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     register_cli(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client is the one the outermost of them saw: its
+    address (the throttle's and the audit trail's) from X-Forwarded-For, the scheme (HTTPS)
+    from X-Forwarded-Proto, counted from the right, where the trusted proxies wrote; what the
+    client put further left is ignored. The host is not taken from X-Forwarded-Host (the
+    proxy passes Host on; links in e-mails use BASE_URL), nor a path prefix."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
 
 
 def _register_blueprints(app: Flask) -> None:

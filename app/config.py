@@ -32,6 +32,24 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(name: str, default: int) -> int:
+    """A count or a number of seconds from the environment: a whole number, never negative."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number, not {value!r}.") from None
+    if number < 0:
+        raise ConfigurationError(f"{name} must not be negative.")
+    return number
+
+
+#: HSTS in production unless told otherwise: a year, as browsers' preload lists ask.
+HSTS_DEFAULT_SECONDS = 365 * 24 * 3600
+
+
 def from_environment(overrides: dict | None = None) -> dict:
     """Build the Flask config; production unless APP_ENV says otherwise."""
     overrides = overrides or {}
@@ -99,6 +117,14 @@ def from_environment(overrides: dict | None = None) -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_FROM": os.environ.get("MAIL_FROM", "Rammeudbud <no-reply@rammeudbud.local>"),
+        # The number of proxies in front of the app whose X-Forwarded-For and -Proto are
+        # trusted (0: none; the client's address is the connection's).
+        "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
+        # Strict-Transport-Security: on in production, for a year; 0 sends none.
+        "HSTS_SECONDS": _whole_number(
+            "HSTS_SECONDS", HSTS_DEFAULT_SECONDS if env == "production" else 0
+        ),
+        "HSTS_INCLUDE_SUBDOMAINS": _flag("HSTS_INCLUDE_SUBDOMAINS", False),
         "TESTING": env == "testing",
     }
     config.update(overrides)

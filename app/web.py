@@ -7,7 +7,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
 
-from flask import Flask, flash, redirect, render_template, request, url_for
+from flask import Flask, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -40,7 +40,19 @@ def _security_headers(response: Any) -> Any:
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.endpoint != "static":
         response.headers.setdefault("Cache-Control", "no-store")
+    if hsts := strict_transport_security(current_app.config):
+        response.headers.setdefault("Strict-Transport-Security", hsts)
     return response
+
+
+def strict_transport_security(config: Any) -> str | None:
+    """The HSTS header the configuration asks for (None: HSTS_SECONDS is 0). It is sent on every
+    response: browsers heed it only over HTTPS, and the app behind a proxy may not know it is."""
+    seconds = config["HSTS_SECONDS"]
+    if not seconds:
+        return None
+    subdomains = "; includeSubDomains" if config["HSTS_INCLUDE_SUBDOMAINS"] else ""
+    return f"max-age={seconds}{subdomains}"
 
 
 #: The navigation each role sees: (endpoint, label). The start page is always first.

@@ -63,3 +63,51 @@ def test_production_refuses_to_start_without_a_bid_key(monkeypatch):
     monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
     with pytest.raises(ConfigurationError, match="BID_ENCRYPTION_KEY must be set"):
         from_environment()
+
+
+def _production(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
+    monkeypatch.setenv("BID_ENCRYPTION_KEY", "z" * 43 + "=")
+    for name in ("TRUSTED_PROXIES", "HSTS_SECONDS", "HSTS_INCLUDE_SUBDOMAINS"):
+        monkeypatch.delenv(name, raising=False)
+
+
+def test_no_proxy_is_trusted_unless_configured(monkeypatch):
+    _production(monkeypatch)
+    assert from_environment()["TRUSTED_PROXIES"] == 0
+    monkeypatch.setenv("TRUSTED_PROXIES", "2")
+    assert from_environment()["TRUSTED_PROXIES"] == 2
+
+
+@pytest.mark.parametrize(("value", "message"), [("one", "whole number"), ("-1", "negative")])
+def test_a_bad_number_of_proxies_is_refused(monkeypatch, value, message):
+    _production(monkeypatch)
+    monkeypatch.setenv("TRUSTED_PROXIES", value)
+    with pytest.raises(ConfigurationError, match=f"TRUSTED_PROXIES must .*{message}"):
+        from_environment()
+
+
+def test_production_sends_hsts_for_a_year_by_default_without_subdomains(monkeypatch):
+    _production(monkeypatch)
+    config = from_environment()
+    assert config["HSTS_SECONDS"] == 365 * 24 * 3600
+    assert config["HSTS_INCLUDE_SUBDOMAINS"] is False
+
+
+def test_hsts_is_configurable_and_0_turns_it_off(monkeypatch):
+    _production(monkeypatch)
+    monkeypatch.setenv("HSTS_SECONDS", "0")
+    assert from_environment()["HSTS_SECONDS"] == 0
+    monkeypatch.setenv("HSTS_SECONDS", "600")
+    monkeypatch.setenv("HSTS_INCLUDE_SUBDOMAINS", "1")
+    config = from_environment()
+    assert config["HSTS_SECONDS"] == 600 and config["HSTS_INCLUDE_SUBDOMAINS"] is True
+
+
+@pytest.mark.parametrize("env", ["development", "demo", "testing"])
+def test_no_hsts_outside_production_by_default(monkeypatch, env):
+    _production(monkeypatch)
+    monkeypatch.setenv("APP_ENV", env)
+    assert from_environment()["HSTS_SECONDS"] == 0
