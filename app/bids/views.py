@@ -16,6 +16,7 @@ from app.bids.models import Bid, BidState, BidVersion
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
+from app.files.responses import download_bytes
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
 from app.suppliers.services import supplier_of
@@ -161,13 +162,7 @@ def attachment(bid_id: int, number: int, sha256: str):
     found = next((a for a in content["attachments"] if a["sha256"] == sha256), None)
     if found is None:
         abort(404)
-    from urllib.parse import quote
-
-    return Response(
-        base64.b64decode(found["data"]),
-        mimetype=found["content_type"],
-        headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(found['name'])}"},
-    )
+    return download_bytes(base64.b64decode(found["data"]), found["name"], found["content_type"])
 
 
 @bids_bp.route("/bids/<int:bid_id>/withdraw", methods=["GET", "POST"])

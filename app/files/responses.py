@@ -10,10 +10,16 @@ from app.files.models import StoredFile
 
 
 def download(stored: StoredFile) -> Response:
-    name = quote(stored.filename, safe="")
+    return download_bytes(stored.content, stored.filename, stored.content_type)
+
+
+def download_bytes(content: bytes, filename: str, content_type: str) -> Response:
+    """The bytes as a download under their name, of exactly the type they were stored with
+    (a text type carries its charset already: Werkzeug's `mimetype` would add a second)."""
+    name = quote(filename, safe="")
     return Response(
-        stored.content,
-        mimetype=stored.content_type,
+        content,
+        content_type=content_type,
         headers={
             "Content-Disposition": f"attachment; filename*=UTF-8''{name}",
             "X-Content-Type-Options": "nosniff",

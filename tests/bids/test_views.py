@@ -162,3 +162,26 @@ def test_the_bid_form_of_a_tender_that_is_not_published_does_not_exist(client, d
         response = client.post(f"/tenders/{tender_id}/bid", data={**data, "action": action})
         assert response.status_code == 404
     assert db.scalars(select(Bid).where(Bid.tender_id == tender_id)).first() is None
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "content_type"),
+    [
+        ("noter.txt", "Noter om forløbet".encode(), "text/plain; charset=utf-8"),
+        ("CV mentor.pdf", b"%PDF-1.4 cv", "application/pdf"),
+    ],
+)
+def test_a_bid_attachment_is_downloaded_with_its_type_once(
+    client, db, tender, name, data, content_type
+):
+    from hashlib import sha256
+
+    from tests.bids.conftest import Attachment, submit
+
+    bid_id = submit(db, tender, attachments=[Attachment(name, data)]).bid_id
+    db.commit()
+    login(client, BIDDER)
+    response = client.get(f"/bids/{bid_id}/versions/1/attachments/{sha256(data).hexdigest()}")
+    assert response.data == data
+    assert response.headers["Content-Type"] == content_type
+    assert response.headers["Content-Disposition"].startswith("attachment;")

@@ -194,6 +194,34 @@ def test_uploads_are_checked_and_documents_of_published_tenders_are_public(app, 
 
 
 @pytest.mark.parametrize(
+    ("name", "content_type"),
+    [
+        ("Bilag B.txt", "text/plain; charset=utf-8"),
+        ("Priser.csv", "text/csv; charset=utf-8"),
+        ("Bilag C.pdf", "application/pdf"),
+    ],
+)
+def test_a_document_is_served_with_its_content_type_once(app, client, db, name, content_type):
+    from io import BytesIO
+
+    tender_id = published(db).id
+    db.commit()
+    login(client, "region.nordjylland@demo.dk")
+    data = b"%PDF-1.4 bilag" if name.endswith(".pdf") else "Pris;Ydelse\n1;Særlig mentor".encode()
+    response = client.post(
+        f"/manage/tenders/{tender_id}/documents",
+        data={"document": (BytesIO(data), name)},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    db.expire_all()
+    document = db.get(Tender, tender_id).documents[-1]
+    download = app.test_client().get(f"/tenders/{tender_id}/documents/{document.id}")
+    assert download.data == data
+    assert download.headers["Content-Type"] == content_type
+
+
+@pytest.mark.parametrize(
     "url", ["https://example.org/x.png", "file:///etc/passwd", "http://127.0.0.1:5432/"]
 )
 def test_the_pdf_fetcher_refuses_everything_outside(url):
