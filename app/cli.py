@@ -8,6 +8,7 @@ from flask.cli import AppGroup
 
 from app import migrations
 from app.db import db
+from app.errors import DomainError
 
 
 def register_cli(app: Flask) -> None:
@@ -36,13 +37,41 @@ def register_cli(app: Flask) -> None:
     audit = AppGroup("audit", help="The audit trail.")
 
     @audit.command("verify")
-    def audit_verify() -> None:
-        """Walk the HMAC chain; report the first broken entry (exit code 1)."""
+    @click.option(
+        "--checkpoint",
+        "lines",
+        multiple=True,
+        metavar="LINE",
+        help="A checkpoint printed by `audit checkpoint`; the chain must still hold it.",
+    )
+    @click.option(
+        "--checkpoints",
+        "log",
+        type=click.File("r"),
+        help="A file (the log the checkpoints were shipped to; - for standard input): the "
+        "chain must hold every checkpoint in it.",
+    )
+    def audit_verify(lines: tuple[str, ...], log) -> None:
+        """Walk the HMAC chain; report the first broken entry (exit code 1). Given checkpoints,
+        also fail when the chain no longer reaches them or has other entries there."""
         from app.audit import chain
 
-        verdict = chain.verify(db.session)
+        points = []
+        if lines or log:
+            text = "\n".join(lines) + ("\n" + log.read() if log else "")
+            try:
+                points = chain.read_checkpoints(text)
+            except DomainError as err:
+                raise click.ClickException(f"The checkpoint is refused: {err}") from None
+        verdict = chain.verify(db.session, points)
         if verdict.intact:
-            click.echo(f"The audit trail is intact: {verdict.checked} entries checked.")
+            held = ""
+            if verdict.checkpoints_held:
+                held = (
+                    f" It holds {verdict.checkpoints_held} checkpoint(s), the furthest at entry "
+                    f"{verdict.furthest_checkpoint}."
+                )
+            click.echo(f"The audit trail is intact: {verdict.checked} entries checked.{held}")
             return
         click.echo(
             f"The audit trail is BROKEN at entry {verdict.first_broken_seq}: {verdict.reason}. "
@@ -50,6 +79,18 @@ def register_cli(app: Flask) -> None:
             err=True,
         )
         raise SystemExit(1)
+
+    @audit.command("checkpoint")
+    def audit_checkpoint() -> None:
+        """Print a checkpoint of the chain's end (entry number, chain hash, HMAC with the audit
+        key) for a write-once log off this machine; see the README."""
+        from app.audit import chain
+
+        try:
+            point = chain.checkpoint(db.session)
+        except DomainError as err:
+            raise click.ClickException(str(err)) from None
+        click.echo(point.line())
 
     app.cli.add_command(audit)
 

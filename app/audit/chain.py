@@ -1,17 +1,25 @@
-"""The HMAC chain over the audit trail: who can write to the database alone cannot rewrite it."""
+"""The HMAC chain over the audit trail: who can write to the database alone cannot rewrite it.
+
+What the database alone holds, a writer to it can also cut short: deleting the newest entries
+and pointing the head at the new last one leaves a chain that verifies. Checkpoints close that
+gap: signed with the key, they are shipped off the machine to a write-once log, and verifying
+against them fails once the chain no longer reaches that far or has another entry there.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEntry
+from app.errors import DomainError
 from app.i18n import gettext as _
 
 HEAD_ID = 1
@@ -91,6 +99,9 @@ class Verdict:
     checked: int
     first_broken_seq: int | None
     reason: str = ""
+    #: The checkpoints the chain was found to hold, and the furthest of them.
+    checkpoints_held: int = 0
+    furthest_checkpoint: int | None = None
 
     @property
     def intact(self) -> bool:
@@ -102,16 +113,124 @@ def _entries(db: Session) -> Iterator[AuditEntry]:
     yield from db.scalars(stmt)
 
 
-def verify(db: Session) -> Verdict:
-    """Walk the chain from the start; report the first entry whose link does not hold."""
+def verify(db: Session, checkpoints: Iterable[Checkpoint] = ()) -> Verdict:
+    """Walk the chain from the start; report the first entry whose link does not hold, or,
+    given checkpoints, the first that the chain no longer holds (an entry there with another
+    hash, or too few entries)."""
+    wanted: dict[int, set[str]] = {}
+    for point in checkpoints:
+        wanted.setdefault(point.seq, set()).add(point.chain_hash)
     previous_hash, expected_seq, checked = "", 1, 0
     for entry in _entries(db):
         if entry.seq != expected_seq:
             return Verdict(checked, expected_seq, _("an entry is missing"))
         if not hmac.compare_digest(entry.chain_hash, link(previous_hash, entry)):
             return Verdict(checked, entry.seq, _("an entry does not match its hash"))
+        if any(expected != entry.chain_hash for expected in wanted.get(entry.seq, ())):
+            return Verdict(
+                checked,
+                entry.seq,
+                _("the entry no longer has the hash of the checkpoint: the chain was replaced"),
+            )
         previous_hash, expected_seq, checked = entry.chain_hash, expected_seq + 1, checked + 1
     head = db.get(AuditChainHead, HEAD_ID)
     if head is None or head.last_seq != checked or head.last_hash != previous_hash:
         return Verdict(checked, checked + 1, _("the chain's end was cut off or rewritten"))
-    return Verdict(checked, None)
+    furthest = max(wanted, default=None)
+    if furthest is not None and furthest > checked:
+        return Verdict(
+            checked,
+            checked + 1,
+            _(
+                "the chain ends at entry %(last)d, before the checkpoint at entry %(seq)d: "
+                "its end was cut off",
+                last=checked,
+                seq=furthest,
+            ),
+        )
+    held = sum(len(hashes) for hashes in wanted.values())
+    return Verdict(checked, None, checkpoints_held=held, furthest_checkpoint=furthest)
+
+
+CHECKPOINT_TAG = "audit-checkpoint:v1"
+_CHECKPOINT = re.compile(r"audit-checkpoint:v1:([1-9][0-9]{0,18}):([0-9a-f]{64}):([0-9a-f]{64})")
+_ANYTHING_TAGGED = re.compile(r"audit-checkpoint:[\w:]*")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """Where the chain ended at one moment: an entry's number and chain hash."""
+
+    seq: int
+    chain_hash: str
+
+    @property
+    def mac(self) -> str:
+        """HMAC over the tag, the number and the hash with the audit key (a link's message
+        never starts with the tag, so a checkpoint's MAC is never a link's)."""
+        message = f"{CHECKPOINT_TAG}:{self.seq}:{self.chain_hash}".encode()
+        return hmac.new(_require_key(), message, hashlib.sha256).hexdigest()
+
+    def line(self) -> str:
+        return f"{CHECKPOINT_TAG}:{self.seq}:{self.chain_hash}:{self.mac}"
+
+
+def checkpoint(db: Session) -> Checkpoint:
+    """A checkpoint of the chain's end: the head's entry, found where the head says, linked to
+    the one before it and with none after it. Head and entries are read in one statement (one
+    snapshot, while writers go on: the head is not locked)."""
+    rows = db.execute(
+        select(AuditChainHead, AuditEntry)
+        .join(AuditEntry, AuditEntry.seq >= AuditChainHead.last_seq - 1)
+        .where(AuditChainHead.id == HEAD_ID)
+        .order_by(AuditEntry.seq.desc())
+        .limit(3)  # the head's entry, the one before, and any beyond the head
+    ).all()
+    head = rows[0][0] if rows else db.get(AuditChainHead, HEAD_ID)
+    if head is None or (head.last_seq == 0 and not rows):
+        raise DomainError(_("The audit trail has no entries yet; there is nothing to checkpoint."))
+    tail = {entry.seq: entry for _head, entry in rows}
+    last, previous = tail.get(head.last_seq), tail.get(head.last_seq - 1)
+    previous_hash = previous.chain_hash if previous is not None else ""
+    holds = (
+        last is not None
+        and max(tail) == head.last_seq  # nothing beyond the head
+        and last.chain_hash == head.last_hash
+        and (previous is not None or head.last_seq == 1)
+        and hmac.compare_digest(last.chain_hash, link(previous_hash, last))
+    )
+    if not holds:
+        raise DomainError(
+            _(
+                "The chain's end does not hold at entry %(seq)d, so no checkpoint is given. "
+                "Run `flask audit verify` and report it to security.",
+                seq=head.last_seq,
+            )
+        )
+    return Checkpoint(last.seq, last.chain_hash)
+
+
+def read_checkpoints(text: str) -> list[Checkpoint]:
+    """Every checkpoint in the text (one line, or a log with other lines between them).
+    Refused when there is none, or one is malformed or not signed with this trail's key."""
+    found = []
+    for token in _ANYTHING_TAGGED.findall(text):
+        match = _CHECKPOINT.fullmatch(token)
+        if match is None:
+            raise DomainError(_("%(text)s is not a checkpoint.", text=token[:200]))
+        seq, chain_hash, mac = match.groups()
+        point = Checkpoint(int(seq), chain_hash)
+        if not hmac.compare_digest(mac, point.mac):
+            raise DomainError(
+                _(
+                    "The checkpoint at entry %(seq)d is not signed with this audit trail's key: "
+                    "it was altered or forged.",
+                    seq=point.seq,
+                )
+            )
+        found.append(point)
+    if not found:
+        raise DomainError(
+            _("No checkpoint was found; a checkpoint begins with %(tag)s.", tag=CHECKPOINT_TAG)
+        )
+    return found

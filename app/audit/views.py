@@ -16,6 +16,7 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.db import db
+from app.errors import DomainError
 from app.i18n import gettext as _
 from app.pagination import contains_pattern, paginate, text_arg
 from app.tenders.models import Tender
@@ -73,5 +74,12 @@ def index():
 @audit_bp.get("/verify")
 @allow(Role.ADMIN)
 def verify():
-    verdict = chain.verify(db.session)
-    return render_template("audit/verify.html", verdict=verdict)
+    """Walk the chain; with checkpoints pasted from the write-once log, against them too."""
+    pasted = text_arg("checkpoints")
+    try:
+        points = chain.read_checkpoints(pasted) if pasted else []
+    except DomainError as err:
+        flash(str(err), "error")
+        return render_template("audit/verify.html", verdict=None, pasted=pasted), 422
+    verdict = chain.verify(db.session, points)
+    return render_template("audit/verify.html", verdict=verdict, pasted=pasted)
