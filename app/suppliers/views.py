@@ -35,7 +35,9 @@ suppliers_bp = Blueprint("suppliers", __name__)
 
 
 def _link(endpoint: str):
-    return lambda token: url_for(endpoint, token=token, _external=True)
+    """A path: the e-mail puts BASE_URL in front (notify), never the request's Host header,
+    which a client chooses, nor its scheme, which is plain HTTP behind the proxy."""
+    return lambda token: url_for(endpoint, token=token)
 
 
 # --- public -------------------------------------------------------------------------------------

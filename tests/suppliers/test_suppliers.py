@@ -17,7 +17,7 @@ from tests.conftest import login, user
 VALID_CVR = "31245672"
 
 
-def _register(client, **changes):
+def _register(client, headers=None, **changes):
     data = {
         "company_name": "Nyt Firma ApS",
         "cvr": VALID_CVR,
@@ -28,7 +28,7 @@ def _register(client, **changes):
         "repeat_password": "a long enough password",
     }
     data.update(changes)
-    return client.post("/register", data=data)
+    return client.post("/register", data=data, headers=headers)
 
 
 def _confirmation_link(db, email):
@@ -103,6 +103,17 @@ def test_bad_registrations_are_refused_with_a_reason_and_store_nothing(
     assert response.status_code == 409
     assert message in response.get_data(as_text=True)
     assert db.scalar(select(func.count()).select_from(Supplier)) == before
+
+
+def test_the_e_mailed_link_starts_with_the_sites_address_not_the_requests_host(app, client, db):
+    _register(client, headers={"Host": "evil.example"})
+    body = (
+        db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == "nina@nytfirma.dk"))
+        .one()
+        .body
+    )
+    assert f"{app.config['BASE_URL']}/register/confirm/" in body
+    assert "evil.example" not in body
 
 
 def test_a_forged_confirmation_link_is_refused(client):
