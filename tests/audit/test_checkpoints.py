@@ -249,3 +249,69 @@ def test_the_page_refuses_an_altered_checkpoint_and_gives_no_verdict(admin_clien
     assert "Kontrolpunktet ved indførsel 1 er ikke underskrevet med revisionssporets nøgle" in html
     assert 'data-testid="verdict"' not in html
     assert altered in html  # what was pasted stays in the field
+
+
+@pytest.mark.postgres_only
+def test_checkpoints_taken_while_others_write_always_hold(app):
+    """Head and tail are read in one statement: a writer committing in between never makes
+    the chain's end look broken, and every checkpoint taken verifies afterwards."""
+    import os
+    import threading
+
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app import migrations
+    from app.db import make_engine
+
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        pytest.skip("concurrency is tested on PostgreSQL")
+    admin_engine = make_engine(url)
+    name = url.rsplit("/", 1)[1] + "_checkpoints"  # beside the suite's own database
+    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    admin_engine.dispose()
+    own_url = url.rsplit("/", 1)[0] + "/" + name
+    migrations.upgrade(own_url)
+    engine = make_engine(own_url)
+    with Session(engine) as session:
+        audit.record(session, None, "test.first")
+        session.commit()
+    errors, points = [], []
+    writing = threading.Event()
+    writing.set()
+
+    def writer(number: int) -> None:
+        try:
+            for i in range(25):
+                with Session(engine) as session:
+                    audit.record(session, None, "test.concurrent", changes={"w": number, "i": i})
+                    session.commit()
+        except Exception as err:
+            errors.append(err)
+
+    def checkpointer() -> None:
+        try:
+            while writing.is_set():
+                with Session(engine) as session:
+                    points.append(chain.checkpoint(session))
+        except Exception as err:
+            errors.append(err)
+
+    writers = [threading.Thread(target=writer, args=(n,)) for n in range(4)]
+    taker = threading.Thread(target=checkpointer)
+    taker.start()
+    for thread in writers:
+        thread.start()
+    for thread in writers:
+        thread.join()
+    writing.clear()
+    taker.join()
+    with Session(engine) as session:
+        verdict = chain.verify(session, points)
+    engine.dispose()
+    assert errors == []
+    assert len(points) > 1
+    assert verdict.intact and verdict.checked == 101
