@@ -23,6 +23,7 @@ from app.auth.roles import Role
 from app.bids import sealing
 from app.bids.models import Bid, BidState, BidVersion
 from app.errors import DomainError, NotAllowed, NotFound
+from app.evaluation.models import Agreement
 from app.fields import parse_kroner
 from app.files.services import check_upload
 from app.i18n import gettext as _
@@ -64,7 +65,7 @@ def require_open(tender: Tender) -> None:
     """Bidding is open from publication until the deadline, to the second."""
     if tender.state != TenderState.PUBLISHED:
         raise DomainError(_("The tender is not open for bids."))
-    if clock.now() >= tender.bid_deadline:
+    if tender.deadline_passed:
         raise DomainError(
             _(
                 "The bid deadline (%(when)s) has passed: nothing can be submitted, replaced or "
@@ -227,6 +228,39 @@ def withdraw(db: Session, actor: User, bid: Bid) -> None:
     _record(db, actor, "bid.withdrawn", bid)
 
 
+def bids_and_agreements(db: Session, actor: User) -> tuple[list[Bid], list[Agreement]]:
+    """The supplier's own bids (newest first) and the framework agreements it won."""
+    supplier = supplier_of(db, actor.organisation_id)
+    if supplier is None:
+        return [], []
+    bids = db.scalars(
+        select(Bid).where(Bid.supplier_id == supplier.id).order_by(Bid.created_at.desc())
+    ).all()
+    agreements = db.scalars(
+        select(Agreement).where(Agreement.supplier_id == supplier.id).order_by(Agreement.id)
+    ).all()
+    return list(bids), list(agreements)
+
+
+@dataclass(frozen=True)
+class ReceivedBids:
+    """What the owning region sees of the bids: nothing while they are sealed (not even a
+    count); after the deadline who bid, when, and the fingerprint (the content waits for the
+    opening)."""
+
+    sealed: bool
+    bids: list[Bid]
+
+
+def received_bids(db: Session, tender: Tender) -> ReceivedBids:
+    if tender.bids_sealed:
+        return ReceivedBids(sealed=True, bids=[])
+    bids = db.scalars(
+        select(Bid).where(Bid.tender_id == tender.id, Bid.state != BidState.DRAFT).order_by(Bid.id)
+    ).all()
+    return ReceivedBids(sealed=False, bids=list(bids))
+
+
 def read_for_supplier(actor: User, bid: Bid, version: BidVersion | None = None) -> dict:
     """The bidding supplier reads its own bid at any time; nobody else through this door."""
     if actor.role != Role.SUPPLIER or actor.organisation_id != bid.supplier.organisation_id:
@@ -241,7 +275,7 @@ def read_for_supplier(actor: User, bid: Bid, version: BidVersion | None = None) 
 
 def read_after_deadline(bid: Bid, version: BidVersion) -> dict:
     """For the opening (issue 6): only once the tender's deadline has passed."""
-    if clock.now() < bid.tender.bid_deadline:
+    if bid.tender.bids_sealed:
         raise NotAllowed(_("Bids are sealed until the deadline."))
     return json.loads(sealing.unseal(version.sealed_content))
 

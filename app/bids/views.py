@@ -6,20 +6,19 @@ import base64
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import Role
 from app.bids import services
-from app.bids.models import Bid, BidState, BidVersion
+from app.bids.models import Bid, BidVersion
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
+from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
-from app.suppliers.services import supplier_of
 from app.tenders.models import Tender, TenderState
 
 bids_bp = Blueprint("bids", __name__)
@@ -89,26 +88,14 @@ def bid_form(tender_id: int):
         bid=bid,
         current=current or {"lots": {}, "requirements": {}, "answers": {}, "attachments": []},
         form=ConfirmForm(),
-        is_open=clock.now() < tender.bid_deadline,
+        is_open=not tender.deadline_passed,
     ), status
 
 
 @bids_bp.get("/bids")
 @allow(Role.SUPPLIER)
 def index():
-    supplier = supplier_of(db.session, current_user.organisation_id)
-    bids = []
-    if supplier is not None:
-        bids = db.session.scalars(
-            select(Bid).where(Bid.supplier_id == supplier.id).order_by(Bid.created_at.desc())
-        ).all()
-    agreements = []
-    if supplier is not None:
-        from app.evaluation.models import Agreement
-
-        agreements = db.session.scalars(
-            select(Agreement).where(Agreement.supplier_id == supplier.id).order_by(Agreement.id)
-        ).all()
+    bids, agreements = services.bids_and_agreements(db.session, current_user)
     return render_template("bids/index.html", bids=bids, agreements=agreements, now=clock.now())
 
 
@@ -122,7 +109,7 @@ def detail(bid_id: int):
         bid=bid,
         content=content,
         confirm=ConfirmForm(),
-        is_open=clock.now() < bid.tender.bid_deadline,
+        is_open=not bid.tender.deadline_passed,
     )
 
 
@@ -181,7 +168,7 @@ def withdraw(bid_id: int):
         flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
         return redirect(url_for("bids.detail", bid_id=bid_id))
     return render_template(
-        "bids/withdraw.html", bid=bid, form=form, is_open=clock.now() < bid.tender.bid_deadline
+        "bids/withdraw.html", bid=bid, form=form, is_open=not bid.tender.deadline_passed
     )
 
 
@@ -193,23 +180,16 @@ def received(tender_id: int):
     tender = load_visible(Tender, tender_id)
     if tender.region_id != current_user.organisation_id:
         refuse(404, tender)
-    sealed = clock.now() < tender.bid_deadline
-    bids = []
-    if not sealed:
-        bids = db.session.scalars(
-            select(Bid)
-            .where(Bid.tender_id == tender.id, Bid.state != BidState.DRAFT)
-            .order_by(Bid.id)
-        ).all()
-    return render_template("bids/received.html", tender=tender, sealed=sealed, bids=bids)
+    found = services.received_bids(db.session, tender)
+    return render_template(
+        "bids/received.html", tender=tender, sealed=found.sealed, bids=found.bids
+    )
 
 
 @bids_bp.get("/bids/<int:bid_id>/letter")
 @allow(Role.SUPPLIER)
 def letter(bid_id: int):
     """The award letter: own scores and rank, the winners and their advantages, the standstill."""
-    from app.evaluation.services import letter_for
-
     bid = load_visible(Bid, bid_id)
     try:
         found = letter_for(db.session, current_user, bid)
@@ -222,8 +202,6 @@ def letter(bid_id: int):
 @bids_bp.get("/bids/<int:bid_id>/letter.pdf")
 @allow(Role.SUPPLIER)
 def letter_pdf(bid_id: int):
-    from app.evaluation.services import letter_for
-
     bid = load_visible(Bid, bid_id)
     try:
         found = letter_for(db.session, current_user, bid)

@@ -51,7 +51,7 @@ def open_bids(db: Session, actor: User, tender: Tender) -> Opening:
     _require_region_staff(actor, tender)
     if tender.state != TenderState.PUBLISHED:
         raise DomainError(_("Only a published tender's bids can be opened."))
-    if clock.now() < tender.bid_deadline:
+    if tender.bids_sealed:
         raise DomainError(_("The bids can only be opened after the deadline."))
     if opening_of(db, tender) is not None:
         raise DomainError(_("The bids of this tender are already opened."))

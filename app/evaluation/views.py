@@ -36,7 +36,7 @@ def _page(tender: Tender, status: int = 200):
         tender=tender,
         opening=services.opening_of(db.session, tender),
         confirm=ConfirmForm(),
-        after_deadline=clock.now() >= tender.bid_deadline,
+        after_deadline=tender.deadline_passed,
         can_act=current_user.role == Role.REGION_STAFF,
     ), status
 

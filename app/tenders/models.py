@@ -7,9 +7,11 @@ from decimal import Decimal
 from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.auth.roles import Role
 from app.councils.models import ContractNeed, CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.files.models import StoredFile
@@ -157,9 +159,32 @@ class Tender(Base):
         order_by="TenderQuestion.id", cascade="all, delete-orphan"
     )
 
+    @hybrid_method
+    def deadline_passed_at(self, moment: datetime) -> bool:
+        """The bid deadline rule, in its one place: the deadline has passed from its very second
+        on (a bid received at the deadline is late). Until then the bids are sealed; after it
+        nothing is submitted, replaced or withdrawn. On a tender a bool; on the class the same
+        rule as SQL (`Tender.deadline_passed_at(now)` in a query)."""
+        return moment >= self.bid_deadline
+
+    @property
+    def deadline_passed(self) -> bool:
+        """The bid deadline has passed by the clock now."""
+        return self.deadline_passed_at(clock.now())
+
+    @property
+    def bids_sealed(self) -> bool:
+        """Before the deadline nobody but the bidder sees a bid, or that it exists."""
+        return not self.deadline_passed
+
+    @property
+    def accepts_bids(self) -> bool:
+        """Published and before the deadline: bids, questions and withdrawals are possible."""
+        return self.state == TenderState.PUBLISHED and not self.deadline_passed
+
     def state_at(self, moment: datetime) -> TenderState:
         """The state as the clock sees it: a published tender closes at its deadline."""
-        if self.state == TenderState.PUBLISHED and moment >= self.bid_deadline:
+        if self.state == TenderState.PUBLISHED and self.deadline_passed_at(moment):
             return TenderState.BIDDING_CLOSED
         return self.state
 
@@ -195,8 +220,6 @@ class Tender(Base):
         lead region of a national tender); and the other regions' directors while their
         agreement to a national tender is asked (council involved). Everyone else sees the
         public page once the tender is published (`is_public`), and nothing before."""
-        from app.auth.roles import Role
-
         if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
             return True
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
@@ -204,6 +227,12 @@ class Tender(Base):
                 user.role == Role.REGIONAL_DIRECTOR and self.asks_the_directors
             )
         return False
+
+    @property
+    def awaits_integration_agreement(self) -> bool:
+        """It concerns the integration effort and the Ministry of Integration has not agreed to
+        this version: the Ministry of Employment cannot approve it yet."""
+        return self.concerns_integration and not self.valid_approvals(ApprovalKind.INTEGRATION)
 
     @property
     def asks_the_directors(self) -> bool:

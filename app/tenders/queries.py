@@ -46,9 +46,9 @@ def visible_tenders(user: User) -> Select:
 def state_condition(state: TenderState, now: datetime):
     """SQL for a state as the clock sees it (bidding_closed is derived from the deadline)."""
     if state == TenderState.BIDDING_CLOSED:
-        return and_(Tender.state == TenderState.PUBLISHED, Tender.bid_deadline <= now)
+        return and_(Tender.state == TenderState.PUBLISHED, Tender.deadline_passed_at(now))
     if state == TenderState.PUBLISHED:
-        return and_(Tender.state == TenderState.PUBLISHED, Tender.bid_deadline > now)
+        return and_(Tender.state == TenderState.PUBLISHED, ~Tender.deadline_passed_at(now))
     return Tender.state == state
 
 
@@ -153,7 +153,7 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
     waiting = []
     for stmt, what in rows:
         stmt = stmt.where(
-            or_(Tender.state != TenderState.PUBLISHED, Tender.bid_deadline > now)
+            or_(Tender.state != TenderState.PUBLISHED, ~Tender.deadline_passed_at(now))
         ).order_by(Tender.bid_deadline, Tender.id)
         waiting.extend(Waiting(tender, str(what)) for tender in db.scalars(stmt))
     return waiting

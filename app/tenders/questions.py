@@ -29,7 +29,7 @@ def _asking_supplier(db: Session, actor: User) -> Supplier:
 def _require_open(tender: Tender) -> None:
     if tender.state != TenderState.PUBLISHED:
         raise DomainError(_("The tender is not open."))
-    if clock.now() >= tender.bid_deadline:
+    if tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; questions are closed."))
 
 

@@ -527,7 +527,7 @@ def submit(db: Session, actor: User, tender: Tender) -> None:
                     names=", ".join(r.name for r in missing),
                 )
             )
-    if tender.bid_deadline <= clock.now():
+    if tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; change it before submitting."))
     tender.state = TenderState.SUBMITTED
     tender.return_reason = ""
@@ -643,7 +643,7 @@ def publish(db: Session, actor: User, tender: Tender) -> None:
     _require_state(tender, TenderState.APPROVED)
     if not tender.valid_approvals(ApprovalKind.MINISTRY):
         raise DomainError(_("The ministry's approval does not cover this version."))
-    if tender.bid_deadline <= clock.now():
+    if tender.deadline_passed:
         raise DomainError(
             _("The bid deadline has passed. Change the deadline (which needs new approvals).")
         )
@@ -707,7 +707,7 @@ def extend_deadline(
 ) -> Amendment:
     """Only a later deadline, only before the current one has passed (it never moves after)."""
     _require_owner(actor, tender)
-    if tender.state == TenderState.PUBLISHED and tender.current_state == TenderState.BIDDING_CLOSED:
+    if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
     _require_state(tender, TenderState.PUBLISHED)
     if new_deadline <= tender.bid_deadline:

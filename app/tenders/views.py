@@ -151,7 +151,7 @@ def public_detail(tender_id: int):
         following=supplier_view and questions.is_following(db.session, current_user, tender),
         own_bid=bids.own_bid(db.session, current_user, tender) if supplier_view else None,
         agreements=evaluation.agreements_of(db.session, tender),
-        is_open=clock.now() < tender.bid_deadline,
+        is_open=not tender.deadline_passed,
     )
 
 
