@@ -28,10 +28,12 @@ from app.evaluation.models import (
     Rejection,
     SealCheck,
 )
+from app.evaluation.scoring import Candidate, rank
 from app.evaluation.standstill import standstill_end
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
+from app.tenders.lifecycle import TenderStep, guard, move
 from app.tenders.models import Tender, TenderState
 
 
@@ -255,8 +257,6 @@ def _opened_content(db: Session, tender: Tender) -> list[tuple[OpenedBid, dict |
 
 
 def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> dict[int, list]:
-    from app.evaluation.scoring import Candidate, rank
-
     price = next(c for c in tender.criteria if c.is_price)
     quality = {c.id: c.weight for c in tender.criteria if not c.is_price}
     result = {}
@@ -421,6 +421,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
                 day=award.standstill_ends_on.strftime("%d-%m-%Y"),
             )
         )
+    guard(actor, tender, TenderStep.CONCLUDE)
     agreements = []
     for winner in award.winners:
         lot = next(lot for lot in tender.lots if lot.id == winner.lot_id)
@@ -442,7 +443,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
         db.add(agreement)
         agreements.append(agreement)
     award.state = AwardState.CONCLUDED
-    tender.state = TenderState.ACTIVE
+    move(tender, TenderStep.CONCLUDE)
     db.flush()
     audit.record(
         db, actor, "award.concluded", tender, {"agreements": [a.number for a in agreements]}

@@ -23,12 +23,14 @@ from app.auth.services import region_staff
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.errors import DomainError, NotAllowed
+from app.evaluation.models import Award
 from app.files.services import store_upload
 from app.i18n import gettext as _
 from app.i18n import kroner_text
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
+from app.tenders.lifecycle import TenderStep, guard, move, owner, require_state
 from app.tenders.models import (
     Amendment,
     AmendmentKind,
@@ -43,19 +45,11 @@ from app.tenders.models import (
     TenderDocument,
     TenderState,
 )
+from app.tenders.questions import notify_followers
 
 MAX_AGREEMENT_YEARS = 4
 MIN_SUPPLIERS_PER_LOT = 2
 TOTAL_WEIGHT = 100
-EDITABLE_STATES = (TenderState.DRAFT, TenderState.COUNCIL_INVOLVED, TenderState.APPROVED)
-CANCELLABLE_STATES = (
-    TenderState.DRAFT,
-    TenderState.COUNCIL_INVOLVED,
-    TenderState.SUBMITTED,
-    TenderState.APPROVED,
-    TenderState.PUBLISHED,
-    TenderState.BIDDING_CLOSED,
-)
 
 
 @dataclass
@@ -92,28 +86,6 @@ class TenderContent:
     description: str = ""
     long_period_reason: str = ""
     call_off_rule: CallOffRule = CallOffRule.FREE_CHOICE
-
-
-# --- who may act ----------------------------------------------------------------------------
-
-
-def _require_owner(actor: User, tender: Tender) -> None:
-    """Region staff of the owning (for national tenders: leading) region."""
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != tender.region_id:
-        raise NotAllowed(
-            _("Only region staff of %(region)s can do this.", region=tender.region.name)
-        )
-
-
-def _require_state(tender: Tender, *states: TenderState) -> None:
-    current = tender.current_state
-    if current not in states:
-        raise DomainError(
-            _(
-                "This cannot be done while the tender is %(state)s.",
-                state=current.label.lower(),
-            )
-        )
 
 
 # --- content --------------------------------------------------------------------------------
@@ -300,8 +272,7 @@ def _content_changed(db: Session, actor: User, tender: Tender, action: str, deta
     voided = [a.kind.value for a in tender.approvals if a.content_version == tender.content_version]
     tender.content_version += 1
     tender.content_changed_at = clock.now()
-    previous_state = tender.state
-    tender.state = TenderState.DRAFT
+    previous_state = move(tender, TenderStep.CHANGE_CONTENT)
     audit.record(
         db,
         actor,
@@ -313,8 +284,7 @@ def _content_changed(db: Session, actor: User, tender: Tender, action: str, deta
 
 def update_tender(db: Session, actor: User, tender: Tender, content: TenderContent) -> Tender:
     """Change the content before publication: back to draft, to be approved anew."""
-    _require_owner(actor, tender)
-    _require_state(tender, *EDITABLE_STATES)
+    guard(actor, tender, TenderStep.CHANGE_CONTENT)
     _check_content(db, tender.region, content)
     _apply_content(db, tender, content)
     db.flush()
@@ -324,9 +294,9 @@ def update_tender(db: Session, actor: User, tender: Tender, content: TenderConte
 
 def add_document(db: Session, actor: User, tender: Tender, filename: str, data: bytes):
     """Before publication a document is content; after it, an amendment (extra document)."""
-    _require_owner(actor, tender)
-    state = tender.current_state
-    if state == TenderState.PUBLISHED:
+    owner(actor, tender)
+    if tender.current_state == TenderState.PUBLISHED:
+        guard(actor, tender, TenderStep.AMEND)
         stored = store_upload(db, actor, filename, data)
         document = TenderDocument(file=stored)
         tender.documents.append(document)
@@ -348,7 +318,7 @@ def add_document(db: Session, actor: User, tender: Tender, filename: str, data: 
         )
         _notify_published_change(db, tender, _("An extra document was added."))
         return document
-    _require_state(tender, *EDITABLE_STATES)
+    guard(actor, tender, TenderStep.CHANGE_CONTENT)
     stored = store_upload(db, actor, filename, data)
     document = TenderDocument(file=stored)
     tender.documents.append(document)
@@ -364,8 +334,7 @@ def add_document(db: Session, actor: User, tender: Tender, filename: str, data: 
 
 
 def remove_document(db: Session, actor: User, tender: Tender, document: TenderDocument) -> None:
-    _require_owner(actor, tender)
-    _require_state(tender, *EDITABLE_STATES)
+    guard(actor, tender, TenderStep.CHANGE_CONTENT)
     if document.tender_id != tender.id:
         raise DomainError(_("The document does not belong to this tender."))
     name = document.file.filename
@@ -389,8 +358,7 @@ def link_council_decision(
     db: Session, actor: User, tender: Tender, decision: CouncilDecision
 ) -> TenderApproval:
     """Record that a council decided on this version of the tender."""
-    _require_owner(actor, tender)
-    _require_state(tender, TenderState.DRAFT)
+    guard(actor, tender, TenderStep.LINK_DECISION)
     council_region = decision.council.region_id
     if decision.decided_on > clock.today():
         raise DomainError(_("A council decision cannot be dated in the future."))
@@ -446,8 +414,7 @@ def _missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Or
 
 def involve_council(db: Session, actor: User, tender: Tender) -> None:
     """draft → council_involved: its own council decided (national: all four councils)."""
-    _require_owner(actor, tender)
-    _require_state(tender, TenderState.DRAFT)
+    guard(actor, tender, TenderStep.INVOLVE_COUNCIL)
     if tender.scope == Scope.REGIONAL:
         if not any(
             a.organisation_id == tender.region_id
@@ -466,7 +433,7 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
                     names=", ".join(r.council.name for r in missing),
                 )
             )
-    tender.state = TenderState.COUNCIL_INVOLVED
+    move(tender, TenderStep.INVOLVE_COUNCIL)
     audit.record(db, actor, "tender.council_involved", tender, {"version": tender.content_version})
     if tender.scope == Scope.NATIONAL:
         notify(
@@ -480,11 +447,7 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
 
 def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApproval:
     """A regional director agrees, for the director's region, to a national tender."""
-    if actor.role != Role.REGIONAL_DIRECTOR:
-        raise NotAllowed(_("Only a regional director can agree to a national tender."))
-    if tender.scope != Scope.NATIONAL:
-        raise DomainError(_("Only national tenders need the regional directors' agreement."))
-    _require_state(tender, TenderState.COUNCIL_INVOLVED)
+    guard(actor, tender, TenderStep.AGREE_AS_DIRECTOR)
     if any(
         a.organisation_id == actor.organisation_id
         for a in tender.valid_approvals(ApprovalKind.DIRECTOR)
@@ -515,8 +478,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
 
 def submit(db: Session, actor: User, tender: Tender) -> None:
     """council_involved → submitted, for the ministry's approval."""
-    _require_owner(actor, tender)
-    _require_state(tender, TenderState.COUNCIL_INVOLVED)
+    guard(actor, tender, TenderStep.SUBMIT)
     if tender.scope == Scope.NATIONAL:
         missing = _missing_regions(db, tender, ApprovalKind.DIRECTOR)
         if missing:
@@ -529,7 +491,7 @@ def submit(db: Session, actor: User, tender: Tender) -> None:
             )
     if tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; change it before submitting."))
-    tender.state = TenderState.SUBMITTED
+    move(tender, TenderStep.SUBMIT)
     tender.return_reason = ""
     audit.record(db, actor, "tender.submitted", tender, {"version": tender.content_version})
     if tender.concerns_integration:
@@ -559,9 +521,7 @@ def _ask_ministry(db: Session, tender: Tender) -> None:
 
 def agree_integration(db: Session, actor: User, tender: Tender) -> TenderApproval:
     """The integration ministry agrees to a tender that touches the integration effort."""
-    if actor.role != Role.INTEGRATION_MINISTRY:
-        raise NotAllowed(_("Only the Ministry of Integration can give this agreement."))
-    _require_state(tender, TenderState.SUBMITTED)
+    guard(actor, tender, TenderStep.AGREE_INTEGRATION)
     if not tender.concerns_integration:
         raise DomainError(_("The tender does not concern the integration effort."))
     if tender.valid_approvals(ApprovalKind.INTEGRATION):
@@ -583,10 +543,8 @@ def agree_integration(db: Session, actor: User, tender: Tender) -> TenderApprova
 
 def approve(db: Session, actor: User, tender: Tender) -> None:
     """submitted → approved, by the Ministry of Employment only."""
-    if actor.role != Role.MINISTRY:
-        raise NotAllowed(_("Only the Ministry of Employment approves tenders."))
-    _require_state(tender, TenderState.SUBMITTED)
-    if tender.concerns_integration and not tender.valid_approvals(ApprovalKind.INTEGRATION):
+    guard(actor, tender, TenderStep.APPROVE)
+    if tender.awaits_integration_agreement:
         raise DomainError(
             _(
                 "The tender concerns the integration effort: the Ministry of Integration must "
@@ -601,7 +559,7 @@ def approve(db: Session, actor: User, tender: Tender) -> None:
             actor_id=actor.id,
         )
     )
-    tender.state = TenderState.APPROVED
+    move(tender, TenderStep.APPROVE)
     db.flush()
     audit.record(db, actor, "tender.approved", tender, {"version": tender.content_version})
     notify(
@@ -615,16 +573,10 @@ def approve(db: Session, actor: User, tender: Tender) -> None:
 
 def return_to_draft(db: Session, actor: User, tender: Tender, reason: str) -> None:
     """submitted → draft: the ministry or the integration ministry sends it back with reasons."""
-    if actor.role not in (Role.MINISTRY, Role.INTEGRATION_MINISTRY):
-        raise NotAllowed(_("Only the ministries can return a submitted tender."))
-    _require_state(tender, TenderState.SUBMITTED)
-    if actor.role == Role.INTEGRATION_MINISTRY and not tender.concerns_integration:
-        raise NotAllowed(
-            _("The Ministry of Integration can only return tenders for the integration effort.")
-        )
+    guard(actor, tender, TenderStep.RETURN)
     if not reason.strip():
         raise DomainError(_("Give the reasons for returning the tender."))
-    tender.state = TenderState.DRAFT
+    move(tender, TenderStep.RETURN)
     tender.return_reason = reason.strip()
     tender.returned_by_id = actor.organisation_id
     audit.record(db, actor, "tender.returned", tender, {"reason": reason.strip()})
@@ -639,37 +591,31 @@ def return_to_draft(db: Session, actor: User, tender: Tender, reason: str) -> No
 
 def publish(db: Session, actor: User, tender: Tender) -> None:
     """approved → published: the tender is public and open for bids until the deadline."""
-    _require_owner(actor, tender)
-    _require_state(tender, TenderState.APPROVED)
+    guard(actor, tender, TenderStep.PUBLISH)
     if not tender.valid_approvals(ApprovalKind.MINISTRY):
         raise DomainError(_("The ministry's approval does not cover this version."))
     if tender.deadline_passed:
         raise DomainError(
             _("The bid deadline has passed. Change the deadline (which needs new approvals).")
         )
-    tender.state = TenderState.PUBLISHED
+    move(tender, TenderStep.PUBLISH)
     tender.published_at = clock.now()
     audit.record(db, actor, "tender.published", tender, {"version": tender.content_version})
 
 
 def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
-    _require_owner(actor, tender)
-    _require_state(tender, *CANCELLABLE_STATES)
-    from app.evaluation.models import Award  # the award is the next domain; it refers back
+    guard(actor, tender, TenderStep.CANCEL)
 
     if db.scalar(select(func.count()).where(Award.tender_id == tender.id)):
         raise DomainError(_("The award is decided: the tender can no longer be cancelled."))
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling the tender."))
-    previous = tender.current_state
-    tender.state = TenderState.CANCELLED
+    previous = move(tender, TenderStep.CANCEL)
     tender.cancel_reason = reason.strip()
     audit.record(
         db, actor, "tender.cancelled", tender, {"reason": reason.strip(), "from": previous.value}
     )
     if tender.published_at is not None:
-        from app.tenders.questions import notify_followers
-
         notify_followers(
             db, tender, _("Tender %(ref)s is cancelled", ref=tender.reference), reason.strip()
         )
@@ -680,7 +626,6 @@ def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
 
 def _notify_published_change(db: Session, tender: Tender, what: str) -> None:
     """Region staff and the suppliers following the tender hear of every amendment."""
-    from app.tenders.questions import notify_followers
 
     subject = _("Tender %(ref)s was amended", ref=tender.reference)
     notify(
@@ -690,8 +635,7 @@ def _notify_published_change(db: Session, tender: Tender, what: str) -> None:
 
 
 def add_clarification(db: Session, actor: User, tender: Tender, text: str) -> Amendment:
-    _require_owner(actor, tender)
-    _require_state(tender, TenderState.PUBLISHED)
+    guard(actor, tender, TenderStep.AMEND)
     if not text.strip():
         raise DomainError(_("Write the clarification."))
     amendment = Amendment(kind=AmendmentKind.CLARIFICATION, text=text.strip(), actor_id=actor.id)
@@ -706,10 +650,10 @@ def extend_deadline(
     db: Session, actor: User, tender: Tender, new_deadline: datetime, reason: str
 ) -> Amendment:
     """Only a later deadline, only before the current one has passed (it never moves after)."""
-    _require_owner(actor, tender)
+    owner(actor, tender)
     if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
-    _require_state(tender, TenderState.PUBLISHED)
+    require_state(tender, TenderStep.AMEND)
     if new_deadline <= tender.bid_deadline:
         raise DomainError(_("After publication the deadline can only be made later."))
     if new_deadline.date() >= tender.agreement_start:
