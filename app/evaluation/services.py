@@ -33,15 +33,8 @@ from app.evaluation.standstill import standstill_end
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
-from app.tenders.lifecycle import TenderStep, guard, move
+from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff
 from app.tenders.models import Tender, TenderState
-
-
-def _require_region_staff(actor: User, tender: Tender) -> None:
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != tender.region_id:
-        raise NotAllowed(
-            _("Only region staff of %(region)s can do this.", region=tender.region.name)
-        )
 
 
 def opening_of(db: Session, tender: Tender) -> Opening | None:
@@ -50,7 +43,7 @@ def opening_of(db: Session, tender: Tender) -> Opening | None:
 
 def open_bids(db: Session, actor: User, tender: Tender) -> Opening:
     """Open every submitted bid at once; check each against the fingerprint it got at receipt."""
-    _require_region_staff(actor, tender)
+    owning_region_staff(actor, tender)
     if tender.state != TenderState.PUBLISHED:
         raise DomainError(_("Only a published tender's bids can be opened."))
     if tender.bids_sealed:
@@ -103,7 +96,7 @@ def decide_flagged(
 ) -> None:
     """A person decides what happens to a bid whose content does not match its fingerprint."""
     tender = db.get(Tender, opened.opening.tender_id)
-    _require_region_staff(actor, tender)
+    owning_region_staff(actor, tender)
     if opened.check != SealCheck.FLAGGED:
         raise DomainError(_("Only a flagged bid awaits a decision."))
     if not reason.strip():
@@ -143,7 +136,7 @@ def has_declared(db: Session, actor: User, tender: Tender) -> bool:
 
 
 def declare_no_conflict(db: Session, actor: User, tender: Tender) -> None:
-    _require_region_staff(actor, tender)
+    owning_region_staff(actor, tender)
     if has_declared(db, actor, tender):
         raise DomainError(_("You have already declared that you have no conflict of interest."))
     db.add(ConflictDeclaration(tender_id=tender.id, user_id=actor.id, declared_at=clock.now()))
@@ -152,7 +145,7 @@ def declare_no_conflict(db: Session, actor: User, tender: Tender) -> None:
 
 def _require_evaluator(db: Session, actor: User, tender: Tender) -> Opening:
     """Region staff of the owning region who declared no conflict, on an opened tender."""
-    _require_region_staff(actor, tender)
+    owning_region_staff(actor, tender)
     opening = opening_of(db, tender)
     if opening is None:
         raise DomainError(_("Open the bids before evaluating them."))

@@ -37,7 +37,7 @@ class TenderStep(StrEnum):
 # --- who may take a step ----------------------------------------------------------------------
 
 
-def owner(actor: User, tender: Tender) -> None:
+def owning_region_staff(actor: User, tender: Tender) -> None:
     """Region staff of the owning (for national tenders: leading) region."""
     if actor.role != Role.REGION_STAFF or actor.organisation_id != tender.region_id:
         raise NotAllowed(
@@ -97,22 +97,35 @@ CANCELLABLE_STATES = (
     TenderState.BIDDING_CLOSED,
 )
 
+BIDS_RECEIVED_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
+BIDS_OPENED_STATES = (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
+
 MOVES: dict[TenderStep, Move] = {
-    TenderStep.LINK_DECISION: Move(owner, (TenderState.DRAFT,)),
-    TenderStep.INVOLVE_COUNCIL: Move(owner, (TenderState.DRAFT,), TenderState.COUNCIL_INVOLVED),
+    TenderStep.LINK_DECISION: Move(owning_region_staff, (TenderState.DRAFT,)),
+    TenderStep.INVOLVE_COUNCIL: Move(
+        owning_region_staff, (TenderState.DRAFT,), TenderState.COUNCIL_INVOLVED
+    ),
     TenderStep.AGREE_AS_DIRECTOR: Move(
         regional_director_of_a_national_tender, (TenderState.COUNCIL_INVOLVED,)
     ),
-    TenderStep.SUBMIT: Move(owner, (TenderState.COUNCIL_INVOLVED,), TenderState.SUBMITTED),
+    TenderStep.SUBMIT: Move(
+        owning_region_staff, (TenderState.COUNCIL_INVOLVED,), TenderState.SUBMITTED
+    ),
     TenderStep.AGREE_INTEGRATION: Move(integration_ministry, (TenderState.SUBMITTED,)),
     TenderStep.APPROVE: Move(employment_ministry, (TenderState.SUBMITTED,), TenderState.APPROVED),
     TenderStep.RETURN: Move(a_ministry_of_the_tender, (TenderState.SUBMITTED,), TenderState.DRAFT),
-    TenderStep.PUBLISH: Move(owner, (TenderState.APPROVED,), TenderState.PUBLISHED),
-    TenderStep.CHANGE_CONTENT: Move(owner, EDITABLE_STATES, TenderState.DRAFT),
-    TenderStep.AMEND: Move(owner, (TenderState.PUBLISHED,)),
-    TenderStep.CANCEL: Move(owner, CANCELLABLE_STATES, TenderState.CANCELLED),
-    TenderStep.CONCLUDE: Move(owner, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE),
+    TenderStep.PUBLISH: Move(owning_region_staff, (TenderState.APPROVED,), TenderState.PUBLISHED),
+    TenderStep.CHANGE_CONTENT: Move(owning_region_staff, EDITABLE_STATES, TenderState.DRAFT),
+    TenderStep.AMEND: Move(owning_region_staff, (TenderState.PUBLISHED,)),
+    TenderStep.CANCEL: Move(owning_region_staff, CANCELLABLE_STATES, TenderState.CANCELLED),
+    TenderStep.CONCLUDE: Move(
+        owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE
+    ),
 }
+
+
+#: Steps taken on another page than the tender's own (the evaluation page).
+ON_OTHER_PAGES = (TenderStep.CONCLUDE,)
 
 
 def not_now(tender: Tender) -> str:
@@ -144,9 +157,10 @@ def move(tender: Tender, step: TenderStep) -> TenderState:
     return before
 
 
-def _may(user: User, tender: Tender, move: Move) -> bool:
+def may(user: User, tender: Tender, who: Callable[[User, Tender], None]) -> bool:
+    """Whether the user passes a who-check (without the refusal)."""
     try:
-        move.who(user, tender)
+        who(user, tender)
     except (NotAllowed, DomainError):
         return False
     return True
@@ -160,5 +174,19 @@ def next_steps(user: User, tender: Tender) -> list[TenderStep]:
     return [
         step
         for step, found in MOVES.items()
-        if step is not TenderStep.CONCLUDE and state in found.start and _may(user, tender, found)
+        if step not in ON_OTHER_PAGES and state in found.start and may(user, tender, found.who)
     ]
+
+
+def bid_pages(user: User, tender: Tender) -> list[str]:
+    """The owning region's pages about the bids: the bids received from publication on; the
+    opening, and for its staff the evaluation, once bidding has closed."""
+    state = tender.current_state
+    if user.organisation_id != tender.region_id or state not in BIDS_RECEIVED_STATES:
+        return []
+    pages = ["received"]
+    if state in BIDS_OPENED_STATES:
+        pages.append("opening")
+        if user.role == Role.REGION_STAFF:
+            pages.append("evaluation")
+    return pages

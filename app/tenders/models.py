@@ -198,6 +198,11 @@ class Tender(Base):
         return self.state_at(clock.now())
 
     @property
+    def open_return_reason(self) -> str:
+        """The ministry's reasons for returning the tender, shown while it is a draft again."""
+        return self.return_reason if self.state == TenderState.DRAFT else ""
+
+    @property
     def maximum_value(self) -> Decimal:
         return sum((lot.maximum_value for lot in self.lots), Decimal("0.00"))
 

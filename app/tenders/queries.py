@@ -11,8 +11,10 @@ from sqlalchemy.orm import Session, selectinload
 from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
+from app.councils import uses
+from app.councils.models import CouncilDecision
 from app.i18n import lazy_gettext as _l
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Council, Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
     ApprovalKind,
@@ -157,6 +159,21 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
         ).order_by(Tender.bid_deadline, Tender.id)
         waiting.extend(Waiting(tender, str(what)) for tender in db.scalars(stmt))
     return waiting
+
+
+def linkable_decisions(db: Session, tender: Tender) -> list[CouncilDecision]:
+    """The council decisions a draft may link: not spent on anything else; for a regional
+    tender, its own region's council's only. Newest first."""
+    spent = uses.spent_decisions(except_tender_id=tender.id).subquery()
+    stmt = (
+        select(CouncilDecision)
+        .join(Council)
+        .where(CouncilDecision.id.not_in(select(spent.c[0])))
+        .order_by(CouncilDecision.decided_on.desc())
+    )
+    if tender.scope == Scope.REGIONAL:
+        stmt = stmt.where(Council.region_id == tender.region_id)
+    return list(db.scalars(stmt))
 
 
 def with_details(stmt: Select) -> Select:

@@ -30,7 +30,7 @@ from app.i18n import kroner_text
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
-from app.tenders.lifecycle import TenderStep, guard, move, owner, require_state
+from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff, require_state
 from app.tenders.models import (
     Amendment,
     AmendmentKind,
@@ -294,7 +294,7 @@ def update_tender(db: Session, actor: User, tender: Tender, content: TenderConte
 
 def add_document(db: Session, actor: User, tender: Tender, filename: str, data: bytes):
     """Before publication a document is content; after it, an amendment (extra document)."""
-    owner(actor, tender)
+    owning_region_staff(actor, tender)
     if tender.current_state == TenderState.PUBLISHED:
         guard(actor, tender, TenderStep.AMEND)
         stored = store_upload(db, actor, filename, data)
@@ -403,11 +403,16 @@ def link_council_decision(
 
 def _all_regions(db: Session) -> list[Organisation]:
     return list(
-        db.scalars(select(Organisation).where(Organisation.kind == OrganisationKind.REGION))
+        db.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.REGION)
+            .order_by(Organisation.name)
+        )
     )
 
 
-def _missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Organisation]:
+def missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Organisation]:
+    """The regions (by name) that have not given this kind of approval to this version."""
     given = {a.organisation_id for a in tender.valid_approvals(kind)}
     return [region for region in _all_regions(db) if region.id not in given]
 
@@ -424,7 +429,7 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
                 _("Link a decision of the region's council on this version of the tender first.")
             )
     else:
-        missing = _missing_regions(db, tender, ApprovalKind.COUNCIL)
+        missing = missing_regions(db, tender, ApprovalKind.COUNCIL)
         if missing:
             raise DomainError(
                 _(
@@ -445,13 +450,15 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
         )
 
 
+def has_agreed(tender: Tender, kind: ApprovalKind, user: User) -> bool:
+    """The user's organisation gave this kind of approval to the tender's current version."""
+    return any(a.organisation_id == user.organisation_id for a in tender.valid_approvals(kind))
+
+
 def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApproval:
     """A regional director agrees, for the director's region, to a national tender."""
     guard(actor, tender, TenderStep.AGREE_AS_DIRECTOR)
-    if any(
-        a.organisation_id == actor.organisation_id
-        for a in tender.valid_approvals(ApprovalKind.DIRECTOR)
-    ):
+    if has_agreed(tender, ApprovalKind.DIRECTOR, actor):
         raise DomainError(_("Your region has already agreed to this version."))
     approval = TenderApproval(
         kind=ApprovalKind.DIRECTOR,
@@ -462,7 +469,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
     tender.approvals.append(approval)
     db.flush()
     audit.record(db, actor, "tender.director_agreed", tender, {"version": tender.content_version})
-    if not _missing_regions(db, tender, ApprovalKind.DIRECTOR):
+    if not missing_regions(db, tender, ApprovalKind.DIRECTOR):
         notify(
             db,
             region_staff(db, tender.region_id),
@@ -480,7 +487,7 @@ def submit(db: Session, actor: User, tender: Tender) -> None:
     """council_involved → submitted, for the ministry's approval."""
     guard(actor, tender, TenderStep.SUBMIT)
     if tender.scope == Scope.NATIONAL:
-        missing = _missing_regions(db, tender, ApprovalKind.DIRECTOR)
+        missing = missing_regions(db, tender, ApprovalKind.DIRECTOR)
         if missing:
             raise DomainError(
                 _(
@@ -650,7 +657,7 @@ def extend_deadline(
     db: Session, actor: User, tender: Tender, new_deadline: datetime, reason: str
 ) -> Amendment:
     """Only a later deadline, only before the current one has passed (it never moves after)."""
-    owner(actor, tender)
+    owning_region_staff(actor, tender)
     if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
     require_state(tender, TenderStep.AMEND)

@@ -24,7 +24,6 @@ from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
-from app.councils import uses
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
@@ -37,7 +36,7 @@ from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
 from app.pagination import contains_pattern, id_arg, paginate, text_arg
 from app.targetgroups.models import TargetGroup
-from app.tenders import queries, questions, services
+from app.tenders import lifecycle, queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
     DeadlineForm,
@@ -45,6 +44,7 @@ from app.tenders.forms import (
     DocumentForm,
     TenderForm,
 )
+from app.tenders.lifecycle import TenderStep
 from app.tenders.models import (
     ApprovalKind,
     Scope,
@@ -151,7 +151,6 @@ def public_detail(tender_id: int):
         following=supplier_view and questions.is_following(db.session, current_user, tender),
         own_bid=bids.own_bid(db.session, current_user, tender) if supplier_view else None,
         agreements=evaluation.agreements_of(db.session, tender),
-        is_open=not tender.deadline_passed,
     )
 
 
@@ -293,40 +292,29 @@ def edit(tender_id: int):
 
 
 def _detail(tender: Tender, status: int = 200, **forms):
-    decisions = []
-    if current_user.role == Role.REGION_STAFF and tender.state == TenderState.DRAFT:
-        spent = uses.spent_decisions(except_tender_id=tender.id).subquery()
-        stmt = (
-            select(CouncilDecision)
-            .join(Council)
-            .where(CouncilDecision.id.not_in(select(spent.c[0])))
-            .order_by(CouncilDecision.decided_on.desc())
-        )
-        if tender.scope == Scope.REGIONAL:
-            stmt = stmt.where(Council.region_id == tender.region_id)
-        decisions = db.session.scalars(stmt).all()
-    regions = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.kind == OrganisationKind.REGION)
-        .order_by(Organisation.name)
-    ).all()
-    agreed = {a.organisation_id for a in tender.valid_approvals(ApprovalKind.DIRECTOR)}
+    steps = lifecycle.next_steps(current_user, tender)
     link_form = forms.get("link_form") or DecisionLinkForm()
-    link_form.decision_id.choices = [(d.id, f"{d.council.name}: {d}") for d in decisions]
+    if TenderStep.LINK_DECISION in steps:
+        link_form.decision_id.choices = [
+            (d.id, f"{d.council.name}: {d}") for d in queries.linkable_decisions(db.session, tender)
+        ]
+    else:
+        link_form.decision_id.choices = []
     return (
         render_template(
             "tenders/manage_detail.html",
             tender=tender,
             state=tender.current_state,
+            steps=steps,
+            bid_pages=lifecycle.bid_pages(current_user, tender),
             confirm=ConfirmForm(),
             link_form=link_form,
             clarification_form=forms.get("clarification_form") or ClarificationForm(),
             deadline_form=forms.get("deadline_form") or DeadlineForm(),
             document_form=forms.get("document_form") or DocumentForm(),
-            is_owner=current_user.role == Role.REGION_STAFF
-            and current_user.organisation_id == tender.region_id,
-            directors_missing=[r for r in regions if r.id not in agreed],
-            my_region_agreed=current_user.organisation_id in agreed,
+            may_answer=lifecycle.may(current_user, tender, lifecycle.owning_region_staff),
+            directors_missing=services.missing_regions(db.session, tender, ApprovalKind.DIRECTOR),
+            my_region_agreed=services.has_agreed(tender, ApprovalKind.DIRECTOR, current_user),
             integration_agreed=bool(tender.valid_approvals(ApprovalKind.INTEGRATION)),
         ),
         status,
