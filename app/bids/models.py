@@ -53,6 +53,11 @@ class Bid(Base):
     )
 
     @property
+    def is_withdrawable(self) -> bool:
+        """Only a submitted bid can be withdrawn (and only while bidding is open)."""
+        return self.state == BidState.SUBMITTED
+
+    @property
     def latest(self) -> BidVersion | None:
         return self.versions[-1] if self.versions else None
 

@@ -221,7 +221,7 @@ def withdraw(db: Session, actor: User, bid: Bid) -> None:
     if bid.supplier_id != supplier.id:
         raise NotFound(_("The bid was not found."))
     require_open(bid.tender)
-    if bid.state != BidState.SUBMITTED:
+    if not bid.is_withdrawable:
         raise DomainError(_("Only a submitted bid can be withdrawn."))
     bid.state = BidState.WITHDRAWN
     bid.withdrawn_at = clock.now()

@@ -69,6 +69,11 @@ class OpenedBid(Base):
     rejection: Mapped[Rejection | None] = relationship(uselist=False)
     scores: Mapped[list[QualityScore]] = relationship(order_by="QualityScore.criterion_id")
 
+    @property
+    def is_compliant(self) -> bool:
+        """Neither rejected nor awaiting a decision on its fingerprint: it is scored and ranked."""
+        return self.rejection is None and self.check.may_be_evaluated
+
 
 class ConflictDeclaration(Base):
     """An evaluator's declaration of no conflict of interest, given before seeing any bid."""

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
+from enum import StrEnum
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -28,7 +30,7 @@ from app.evaluation.models import (
     Rejection,
     SealCheck,
 )
-from app.evaluation.scoring import Candidate, rank
+from app.evaluation.scoring import Candidate, rank, winners
 from app.evaluation.standstill import standstill_end
 from app.i18n import gettext as _
 from app.notifications.services import notify
@@ -160,9 +162,13 @@ def readable_bids(db: Session, actor: User, tender: Tender) -> list[tuple[Opened
     return _opened_content(db, tender)
 
 
-def _require_open_evaluation(db: Session, tender: Tender) -> None:
+def evaluation_locked(award: Award | None) -> bool:
     """Once an award is proposed the evaluation is locked: the award rests on it."""
-    if award_of(db, tender) is not None:
+    return award is not None
+
+
+def _require_open_evaluation(db: Session, tender: Tender) -> None:
+    if evaluation_locked(award_of(db, tender)):
         raise DomainError(
             _("An award is proposed: the evaluation is locked and can no longer change.")
         )
@@ -236,6 +242,14 @@ def ranking(db: Session, actor: User, tender: Tender) -> dict[int, list]:
     return _ranking(tender, _opened_content(db, tender))
 
 
+def within_places(tender: Tender, ranked: dict[int, list]) -> dict[int, set[int]]:
+    """Per lot, the ranked bids within the lot's places: those a proposed award takes."""
+    return {
+        lot.id: {r.bid_id for r in winners(ranked.get(lot.id, []), lot.suppliers_to_award)}
+        for lot in tender.lots
+    }
+
+
 def _opened_content(db: Session, tender: Tender) -> list[tuple[OpenedBid, dict | None]]:
     """Every opened bid with its content (None when it does not decrypt); after the deadline."""
     opening = opening_of(db, tender)
@@ -256,7 +270,7 @@ def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> d
     for lot in tender.lots:
         candidates, compliant_prices = [], []
         for opened, content in readable:
-            if content is None or opened.rejection or not opened.check.may_be_evaluated:
+            if content is None or not opened.is_compliant:
                 continue
             lot_price = content["lots"].get(str(lot.id))
             if lot_price is None:
@@ -289,9 +303,7 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
     unscored = [
         o.bid.supplier.name
         for o in opening.bids
-        if o.check.may_be_evaluated
-        and o.rejection is None
-        and quality - {s.criterion_id for s in o.scores}
+        if o.is_compliant and quality - {s.criterion_id for s in o.scores}
     ]
     if unscored:
         raise DomainError(
@@ -310,7 +322,7 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
     prices = {o.bid_id: content for o, content in readable_bids(db, actor, tender)}
     for lot in tender.lots:
         results = ranked[lot.id]
-        chosen = results[: lot.suppliers_to_award]
+        chosen = winners(results, lot.suppliers_to_award)
         if len(results) < lot.suppliers_to_award:
             notes.append(
                 _(
@@ -360,13 +372,43 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
     return award
 
 
+def proposed_by(actor: User, award: Award) -> bool:
+    """Four eyes: whoever proposed the award cannot also approve it."""
+    return award.proposed_by_id == actor.id
+
+
+def standstill_running(award: Award, today: date) -> bool:
+    """The agreements can be concluded from the day after the standstill period ends."""
+    return today <= award.standstill_ends_on
+
+
+class AwardStep(StrEnum):
+    """What the award's page offers the user next."""
+
+    PROPOSE = "propose"
+    APPROVE = "approve"
+    AWAIT_SECOND_PERSON = "await_second_person"  # the proposer waits for a colleague
+    CONCLUDE = "conclude"
+    CONCLUDED = "concluded"
+
+
+def next_award_step(actor: User, award: Award | None) -> AwardStep:
+    if award is None:
+        return AwardStep.PROPOSE
+    if award.state == AwardState.PROPOSED:
+        return AwardStep.AWAIT_SECOND_PERSON if proposed_by(actor, award) else AwardStep.APPROVE
+    if award.state == AwardState.APPROVED:
+        return AwardStep.CONCLUDE
+    return AwardStep.CONCLUDED
+
+
 def approve_award(db: Session, actor: User, tender: Tender) -> Award:
     """Four eyes: a second member of the region's staff approves; the letters go out today."""
     _require_evaluator(db, actor, tender)
     award = award_of(db, tender)
     if award is None or award.state != AwardState.PROPOSED:
         raise DomainError(_("There is no proposed award to approve."))
-    if award.proposed_by_id == actor.id:
+    if proposed_by(actor, award):
         raise DomainError(
             _("The award must be approved by another person than the one who proposed it.")
         )
@@ -406,7 +448,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     award = award_of(db, tender)
     if award is None or award.state != AwardState.APPROVED:
         raise DomainError(_("Only an approved award can be concluded."))
-    if clock.today() <= award.standstill_ends_on:
+    if standstill_running(award, clock.today()):
         raise DomainError(
             _(
                 "The standstill period runs until %(day)s; the agreements can be concluded from "

@@ -113,6 +113,7 @@ def protocol_pdf(tender_id: int):
 def _evaluation_page(tender: Tender, status: int = 200):
     declared = services.has_declared(db.session, current_user, tender)
     opening = services.opening_of(db.session, tender)
+    award = services.award_of(db.session, tender)
     readable, ranking = [], {}
     if declared and opening is not None:
         readable = services.readable_bids(db.session, current_user, tender)
@@ -125,10 +126,15 @@ def _evaluation_page(tender: Tender, status: int = 200):
         readable=readable,
         ranking=ranking,
         names={opened.bid_id: opened.bid.supplier.name for opened, _c in readable},
+        within_places=services.within_places(tender, ranking),
         confirm=ConfirmForm(),
-        award=services.award_of(db.session, tender),
+        award=award,
+        locked=services.evaluation_locked(award),
+        award_step=services.next_award_step(current_user, award),
+        standstill_running=award is not None
+        and award.standstill_ends_on is not None
+        and services.standstill_running(award, clock.today()),
         agreements=services.agreements_of(db.session, tender),
-        today=clock.today(),
     ), status
 
 
