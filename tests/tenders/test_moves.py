@@ -1,0 +1,152 @@
+"""The tender's life cycle read from its table: every step is refused from every state it does
+not start from, with the same reason; the tender's page offers exactly `next_steps`."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from app.errors import DomainError
+from app.evaluation import services as evaluation
+from app.tenders import services
+from app.tenders.lifecycle import MOVES, TenderStep, guard, next_steps
+from app.tenders.models import Scope, Tender, TenderState
+from tests.conftest import NOW, login, user
+from tests.tenders.conftest import content, decision, director, new_tender, staff
+
+STATES = list(TenderState)
+
+MINISTRY = "ministeriet@demo.dk"
+INTEGRATION = "integration@demo.dk"
+
+
+def _in_state(db, state: TenderState) -> Tender:
+    """A national tender of Nordjylland, put straight into the state (as the clock sees it)."""
+    tender = new_tender(db, scope=Scope.NATIONAL)
+    if state == TenderState.BIDDING_CLOSED:
+        tender.state, tender.published_at = TenderState.PUBLISHED, NOW - timedelta(days=40)
+        tender.bid_deadline = NOW - timedelta(hours=1)
+    else:
+        tender.state = state
+        if state in (TenderState.PUBLISHED, TenderState.ACTIVE):
+            tender.published_at = NOW - timedelta(days=1)
+    db.flush()
+    assert tender.current_state == state
+    return tender
+
+
+def _integration_user(db):
+    return user(db, INTEGRATION)
+
+
+# Each step as its service takes it, with someone who may take it.
+TAKE = {
+    TenderStep.LINK_DECISION: lambda db, t: services.link_council_decision(
+        db, staff(db, "NJ"), t, decision(db, "NJ")
+    ),
+    TenderStep.INVOLVE_COUNCIL: lambda db, t: services.involve_council(db, staff(db, "NJ"), t),
+    TenderStep.AGREE_AS_DIRECTOR: lambda db, t: services.agree_as_director(
+        db, director(db, "NJ"), t
+    ),
+    TenderStep.SUBMIT: lambda db, t: services.submit(db, staff(db, "NJ"), t),
+    TenderStep.AGREE_INTEGRATION: lambda db, t: services.agree_integration(
+        db, _integration_user(db), t
+    ),
+    TenderStep.APPROVE: lambda db, t: services.approve(db, user(db, MINISTRY), t),
+    TenderStep.RETURN: lambda db, t: services.return_to_draft(db, user(db, MINISTRY), t, "Uklart."),
+    TenderStep.PUBLISH: lambda db, t: services.publish(db, staff(db, "NJ"), t),
+    TenderStep.CHANGE_CONTENT: lambda db, t: services.update_tender(
+        db, staff(db, "NJ"), t, content(db, scope=Scope.NATIONAL)
+    ),
+    TenderStep.AMEND: lambda db, t: services.add_clarification(
+        db, staff(db, "NJ"), t, "Kontraktstart er uændret."
+    ),
+    TenderStep.CANCEL: lambda db, t: services.cancel(db, staff(db, "NJ"), t, "Behovet er væk."),
+    TenderStep.CONCLUDE: lambda db, t: guard(staff(db, "NJ"), t, TenderStep.CONCLUDE),
+}
+
+REFUSED = [
+    (step, state) for step in TenderStep for state in STATES if state not in MOVES[step].start
+]
+
+
+def test_every_step_has_a_move_and_a_test_taking_it():
+    assert set(MOVES) == set(TenderStep) == set(TAKE)
+
+
+@pytest.mark.parametrize(("step", "state"), REFUSED, ids=[f"{s}-{t}" for s, t in REFUSED])
+def test_a_step_is_refused_from_a_state_it_does_not_start_from(db, step, state):
+    tender = _in_state(db, state)
+    before = tender.state
+    with pytest.raises(
+        DomainError, match=f"This cannot be done while the tender is {state.label.lower()}"
+    ):
+        TAKE[step](db, tender)
+    assert tender.state == before
+
+
+def test_a_step_into_a_state_goes_there(db):
+    tender = _in_state(db, TenderState.SUBMITTED)
+    services.return_to_draft(db, user(db, MINISTRY), tender, "Uklart.")
+    assert tender.state == MOVES[TenderStep.RETURN].to == TenderState.DRAFT
+
+
+def test_conclusion_is_a_step_of_the_evaluation_page_not_the_tender_page(db):
+    tender = _in_state(db, TenderState.BIDDING_CLOSED)
+    assert TenderStep.CONCLUDE not in next_steps(staff(db, "NJ"), tender)
+    with pytest.raises(DomainError, match="Open the bids"):
+        evaluation.conclude(db, staff(db, "NJ"), tender)
+
+
+READERS = [
+    "region.nordjylland@demo.dk",
+    "direktoer.nordjylland@demo.dk",
+    "direktoer.midtjylland@demo.dk",
+    MINISTRY,
+    INTEGRATION,
+    "admin@demo.dk",
+]
+
+
+def _offered(html: str) -> set[str]:
+    return set(re.findall(r'data-step="([a-z_]+)"', html))
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_tender_page_offers_exactly_the_next_steps(app, db, state):
+    tender = _in_state(db, state)
+    tender_id = tender.id
+    db.commit()
+    for email in READERS:
+        reader = user(db, email)
+        tender = db.get(Tender, tender_id)
+        if not tender.is_visible_to(reader):
+            continue
+        expected = {str(step) for step in next_steps(reader, tender)}
+        client = app.test_client()
+        login(client, email)
+        response = client.get(f"/manage/tenders/{tender_id}")
+        assert response.status_code == 200, email
+        assert _offered(response.get_data(as_text=True)) == expected, email
+
+
+def test_the_owner_is_offered_the_table_s_steps_of_a_draft(db):
+    tender = _in_state(db, TenderState.DRAFT)
+    assert next_steps(staff(db, "NJ"), tender) == [
+        TenderStep.LINK_DECISION,
+        TenderStep.INVOLVE_COUNCIL,
+        TenderStep.CHANGE_CONTENT,
+        TenderStep.CANCEL,
+    ]
+    assert next_steps(staff(db, "MJ"), tender) == []
+    assert next_steps(user(db, MINISTRY), tender) == []
+
+
+def test_the_ministries_are_offered_their_steps_on_a_submitted_tender(db):
+    tender = _in_state(db, TenderState.SUBMITTED)
+    assert next_steps(user(db, MINISTRY), tender) == [TenderStep.APPROVE, TenderStep.RETURN]
+    # Not an integration tender: the integration ministry has nothing to return.
+    assert next_steps(_integration_user(db), tender) == [TenderStep.AGREE_INTEGRATION]
+    assert next_steps(staff(db, "NJ"), tender) == [TenderStep.CANCEL]
