@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, and_, case, exists, false, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
+from app.clock import COPENHAGEN
 from app.councils import uses
-from app.councils.models import CouncilDecision
+from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
+from app.pagination import contains_pattern
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
     ApprovalKind,
@@ -176,5 +178,88 @@ def linkable_decisions(db: Session, tender: Tender) -> list[CouncilDecision]:
     return list(db.scalars(stmt))
 
 
+def council_decisions(db: Session) -> list[CouncilDecision]:
+    return list(db.scalars(select(CouncilDecision)))
+
+
 def with_details(stmt: Select) -> Select:
     return stmt.options(selectinload(Tender.target_groups), selectinload(Tender.lots))
+
+
+# --- the public search, and the lists a tender's forms choose from ------------------------------
+
+
+@dataclass(frozen=True)
+class PublicSearch:
+    """The public list's filters, as typed (empty: no filter)."""
+
+    text: str = ""
+    region_id: int | None = None
+    target_group_id: int | None = None
+    scope: str = ""
+    status: str = ""  # open, closed, cancelled or active
+    deadline_from: date | None = None
+    deadline_to: date | None = None
+
+
+def public_search(search: PublicSearch, now: datetime) -> Select:
+    """The published tenders (open, closed, cancelled after publication, active) matching the
+    filters, latest deadline first; a filter with an unknown value is left out."""
+    stmt = with_details(select(Tender).where(Tender.published_at.is_not(None)))
+    if search.text:
+        pattern = contains_pattern(search.text)
+        stmt = stmt.where(
+            or_(
+                Tender.title.ilike(pattern, escape="\\"),
+                Tender.reference.ilike(pattern, escape="\\"),
+                Tender.description.ilike(pattern, escape="\\"),
+            )
+        )
+    if search.region_id:
+        stmt = stmt.where(Tender.region_id == search.region_id)
+    if search.target_group_id:
+        stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == search.target_group_id))
+    if search.scope in Scope.__members__.values():
+        stmt = stmt.where(Tender.scope == Scope(search.scope))
+    if search.status == "open":
+        stmt = stmt.where(state_condition(TenderState.PUBLISHED, now))
+    elif search.status == "closed":
+        stmt = stmt.where(state_condition(TenderState.BIDDING_CLOSED, now))
+    elif search.status in ("cancelled", "active"):
+        stmt = stmt.where(Tender.state == TenderState(search.status))
+    if search.deadline_from:
+        start = datetime.combine(search.deadline_from, time.min, COPENHAGEN)
+        stmt = stmt.where(Tender.bid_deadline >= start)
+    if search.deadline_to:
+        end = datetime.combine(search.deadline_to, time.max, COPENHAGEN)
+        stmt = stmt.where(Tender.bid_deadline <= end)
+    return stmt.order_by(Tender.bid_deadline.desc(), Tender.id.desc())
+
+
+def regions(db: Session) -> list[Organisation]:
+    return list(
+        db.scalars(
+            select(Organisation)
+            .where(Organisation.kind == OrganisationKind.REGION)
+            .order_by(Organisation.name)
+        )
+    )
+
+
+def target_groups(db: Session, active_only: bool = False) -> list[TargetGroup]:
+    stmt = select(TargetGroup).order_by(TargetGroup.name)
+    if active_only:
+        stmt = stmt.where(TargetGroup.active)
+    return list(db.scalars(stmt))
+
+
+def contract_needs(db: Session, first_region_id: int | None = None):
+    """Every council's needs in the annual contracts (id, description, year, council's name),
+    those of the given region's council first, then by council, newest year first."""
+    own_first = case((Council.region_id == first_region_id, 0), else_=1)
+    return db.execute(
+        select(ContractNeed.id, ContractNeed.description, AnnualContract.year, Council.name)
+        .join(AnnualContract, ContractNeed.contract_id == AnnualContract.id)
+        .join(Council, AnnualContract.council_id == Council.id)
+        .order_by(own_first, Council.name, AnnualContract.year.desc(), ContractNeed.id)
+    ).all()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, time
+from datetime import datetime
 
 from flask import (
     Blueprint,
@@ -16,7 +16,6 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
-from sqlalchemy import case, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -24,7 +23,7 @@ from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
-from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
+from app.councils.models import CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.errors import DomainError
@@ -33,9 +32,7 @@ from app.files.responses import download
 from app.forms import ConfirmForm, ReasonForm, posted_text
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
-from app.organisations.models import Council, Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, paginate, text_arg
-from app.targetgroups.models import TargetGroup
+from app.pagination import id_arg, paginate, text_arg
 from app.tenders import lifecycle, queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
@@ -100,41 +97,23 @@ def public_index():
             "deadline_to",
         )
     }
-    stmt = queries.with_details(select(Tender).where(Tender.published_at.is_not(None)))
-    if args["q"]:
-        pattern = contains_pattern(args["q"])
-        stmt = stmt.where(
-            or_(
-                Tender.title.ilike(pattern, escape="\\"),
-                Tender.reference.ilike(pattern, escape="\\"),
-                Tender.description.ilike(pattern, escape="\\"),
-            )
-        )
-    if region_id := id_arg("region"):
-        stmt = stmt.where(Tender.region_id == region_id)
-    if group_id := id_arg("target_group"):
-        stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == group_id))
-    if args["scope"] in Scope.__members__.values():
-        stmt = stmt.where(Tender.scope == Scope(args["scope"]))
-    if args["status"] == "open":
-        stmt = stmt.where(queries.state_condition(TenderState.PUBLISHED, now))
-    elif args["status"] == "closed":
-        stmt = stmt.where(queries.state_condition(TenderState.BIDDING_CLOSED, now))
-    elif args["status"] in ("cancelled", "active"):
-        stmt = stmt.where(Tender.state == TenderState(args["status"]))
-    if start := _day_arg("deadline_from"):
-        stmt = stmt.where(Tender.bid_deadline >= datetime.combine(start, time.min, COPENHAGEN))
-    if end := _day_arg("deadline_to"):
-        stmt = stmt.where(Tender.bid_deadline <= datetime.combine(end, time.max, COPENHAGEN))
-    page = paginate(db.session, stmt.order_by(Tender.bid_deadline.desc(), Tender.id.desc()))
-    regions = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.kind == OrganisationKind.REGION)
-        .order_by(Organisation.name)
-    ).all()
-    groups = db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all()
+    search = queries.PublicSearch(
+        text=args["q"],
+        region_id=id_arg("region"),
+        target_group_id=id_arg("target_group"),
+        scope=args["scope"],
+        status=args["status"],
+        deadline_from=_day_arg("deadline_from"),
+        deadline_to=_day_arg("deadline_to"),
+    )
+    page = paginate(db.session, queries.public_search(search, now))
     return render_template(
-        "tenders/public_index.html", page=page, args=args, regions=regions, groups=groups, now=now
+        "tenders/public_index.html",
+        page=page,
+        args=args,
+        regions=queries.regions(db.session),
+        groups=queries.target_groups(db.session),
+        now=now,
     )
 
 
@@ -207,13 +186,7 @@ def manage_index():
 
 def _needs_choices(session: Session) -> list[tuple[int, str]]:
     """Every council's needs, the user's own council first (a regional tender takes those)."""
-    own_first = case((Council.region_id == current_user.organisation_id, 0), else_=1)
-    rows = session.execute(
-        select(ContractNeed.id, ContractNeed.description, AnnualContract.year, Council.name)
-        .join(AnnualContract, ContractNeed.contract_id == AnnualContract.id)
-        .join(Council, AnnualContract.council_id == Council.id)
-        .order_by(own_first, Council.name, AnnualContract.year.desc(), ContractNeed.id)
-    )
+    rows = queries.contract_needs(session, first_region_id=current_user.organisation_id)
     return [(0, "—")] + [(r.id, f"{r.name} {r.year}: {r.description}") for r in rows]
 
 
@@ -221,9 +194,7 @@ def _prepare(form: TenderForm) -> TenderForm:
     form.need_id.choices = _needs_choices(db.session)
     form.target_group_ids.choices = [
         (g.id, g.name + (" (" + _("integration effort") + ")" if g.integration_effort else ""))
-        for g in db.session.scalars(
-            select(TargetGroup).where(TargetGroup.active).order_by(TargetGroup.name)
-        )
+        for g in queries.target_groups(db.session, active_only=True)
     ]
     return form
 
@@ -355,7 +326,8 @@ def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=Non
 @allow(Role.REGION_STAFF)
 def link_decision(tender_id: int):
     form = DecisionLinkForm()
-    form.decision_id.choices = [(d.id, str(d)) for d in db.session.scalars(select(CouncilDecision))]
+    # Any decision is a valid choice for the form; the service says which may be linked.
+    form.decision_id.choices = [(d.id, str(d)) for d in queries.council_decisions(db.session)]
 
     def link(tender):
         chosen = db.session.get(CouncilDecision, form.decision_id.data)
