@@ -295,10 +295,32 @@ def award_of(db: Session, tender: Tender) -> Award | None:
 
 
 def propose_award(db: Session, actor: User, tender: Tender) -> Award:
-    """Per lot, the lot's number of suppliers from the top of the ranking (all, when fewer)."""
+    """Per lot, the lot's number of suppliers from the top of the ranking (all, when fewer);
+    a colleague approves it (four eyes)."""
     opening = _require_evaluator(db, actor, tender)
+    _no_award_proposed_yet(db, tender)
+    _every_compliant_bid_scored(tender, opening)
+    _every_flagged_bid_decided(opening)
+    award = _award_from_the_ranking(db, actor, tender)
+    db.add(award)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "award.proposed",
+        tender,
+        {"winners": [[w.lot_id, w.bid_id, w.rank] for w in award.winners]},
+    )
+    _ask_a_colleague_to_approve(db, actor, tender)
+    return award
+
+
+def _no_award_proposed_yet(db: Session, tender: Tender) -> None:
     if award_of(db, tender) is not None:
         raise DomainError(_("An award is already proposed for this tender."))
+
+
+def _every_compliant_bid_scored(tender: Tender, opening: Opening) -> None:
     quality = {c.id for c in tender.criteria if not c.is_price}
     unscored = [
         o.bid.supplier.name
@@ -309,9 +331,18 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
         raise DomainError(
             _("Score every compliant bid first; missing: %(names)s.", names=", ".join(unscored))
         )
+
+
+def _every_flagged_bid_decided(opening: Opening) -> None:
     if any(o.check == SealCheck.FLAGGED for o in opening.bids):
         raise DomainError(_("Decide on the flagged bids first."))
+
+
+def _award_from_the_ranking(db: Session, actor: User, tender: Tender) -> Award:
+    """The winners of each lot from the top of its ranking at their unit prices, with a note
+    for each lot that had fewer compliant bids than places."""
     ranked = ranking(db, actor, tender)
+    prices = {o.bid_id: content for o, content in readable_bids(db, actor, tender)}
     award = Award(
         tender_id=tender.id,
         state=AwardState.PROPOSED,
@@ -319,10 +350,8 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
         proposed_at=clock.now(),
     )
     notes = []
-    prices = {o.bid_id: content for o, content in readable_bids(db, actor, tender)}
     for lot in tender.lots:
         results = ranked[lot.id]
-        chosen = winners(results, lot.suppliers_to_award)
         if len(results) < lot.suppliers_to_award:
             notes.append(
                 _(
@@ -332,7 +361,7 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
                     places=lot.suppliers_to_award,
                 )
             )
-        for result in chosen:
+        for result in winners(results, lot.suppliers_to_award):
             award.winners.append(
                 AwardedBid(
                     lot_id=lot.id,
@@ -344,15 +373,10 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
                 )
             )
     award.note = "\n".join(notes)
-    db.add(award)
-    db.flush()
-    audit.record(
-        db,
-        actor,
-        "award.proposed",
-        tender,
-        {"winners": [[w.lot_id, w.bid_id, w.rank] for w in award.winners]},
-    )
+    return award
+
+
+def _ask_a_colleague_to_approve(db: Session, actor: User, tender: Tender) -> None:
     colleagues = db.scalars(
         select(User).where(
             User.organisation_id == tender.region_id,
@@ -369,7 +393,6 @@ def propose_award(db: Session, actor: User, tender: Tender) -> Award:
         f"/manage/tenders/{tender.id}/evaluation",
         email=False,
     )
-    return award
 
 
 def proposed_by(actor: User, award: Award) -> bool:

@@ -101,45 +101,86 @@ def four_years_after(start: date) -> date:
 
 
 def _check_content(db: Session, region: Organisation, content: TenderContent) -> None:
-    """Shape is the form's business; these are the rules a tender's content must meet."""
+    """Shape is the form's business; these are the rules a tender's content must meet, checked
+    in this order (the first that fails is the reason given)."""
+    _has_a_title(content)
+    _target_groups_are_active(db, content)
+    _need_comes_from_an_annual_contract(db, region, content)
+    _estimated_value_above_zero(content)
+    _agreement_period_ends_after_start(content)
+    _agreement_period_at_most_four_years_without_reason(content)
+    _new_deadline_in_the_future(content.bid_deadline)
+    _deadline_before_the_agreement_period(content.bid_deadline, content.agreement_start)
+    _every_lot_complete(content.lots)
+    _lots_cover_the_estimated_value(content)
+    _criteria_one_price_and_weights_of_100(content.criteria)
+
+
+def _has_a_title(content: TenderContent) -> None:
     if not content.title.strip():
         raise DomainError(_("The tender needs a title."))
+
+
+def _target_groups_are_active(db: Session, content: TenderContent) -> None:
     if not content.target_group_ids:
         raise DomainError(_("Choose at least one target group."))
     groups = _target_groups(db, content.target_group_ids)
     if len(groups) != len(set(content.target_group_ids)) or not all(g.active for g in groups):
         raise DomainError(_("Choose target groups from the list of active target groups."))
-    if content.need_id is None:
-        raise DomainError(_("Link the need for the tender in an annual contract."))
-    need = db.get(ContractNeed, content.need_id)
+
+
+def _need_comes_from_an_annual_contract(
+    db: Session, region: Organisation, content: TenderContent
+) -> None:
+    """A regional tender's need from its own council's annual contract; a national one's from
+    any council's."""
+    need = db.get(ContractNeed, content.need_id) if content.need_id is not None else None
     if need is None:
         raise DomainError(_("Link the need for the tender in an annual contract."))
     if content.scope == Scope.REGIONAL and need.contract.council.region_id != region.id:
         raise DomainError(
             _("A regional tender's need must come from the annual contract of its own council.")
         )
+
+
+def _estimated_value_above_zero(content: TenderContent) -> None:
     if content.estimated_value <= 0:
         raise DomainError(_("The estimated value must be more than 0 kr."))
+
+
+def _agreement_period_ends_after_start(content: TenderContent) -> None:
     if content.agreement_end <= content.agreement_start:
         raise DomainError(_("The agreement period must end after it starts."))
-    if (
-        content.agreement_end > four_years_after(content.agreement_start)
-        and not content.long_period_reason.strip()
-    ):
+
+
+def _agreement_period_at_most_four_years_without_reason(content: TenderContent) -> None:
+    last = four_years_after(content.agreement_start)
+    if content.agreement_end > last and not content.long_period_reason.strip():
         raise DomainError(
             _(
                 "A framework agreement lasts at most 4 years (here until %(last)s) unless you "
                 "give a reason for a longer period.",
-                last=four_years_after(content.agreement_start).strftime("%d-%m-%Y"),
+                last=last.strftime("%d-%m-%Y"),
             )
         )
-    if content.bid_deadline <= clock.now():
+
+
+def _new_deadline_in_the_future(new_deadline: datetime) -> None:
+    """A deadline being set (not the sealing rule, which is Tender.deadline_passed_at)."""
+    if new_deadline <= clock.now():
         raise DomainError(_("The bid deadline must be in the future."))
-    if content.bid_deadline.date() >= content.agreement_start:
+
+
+def _deadline_before_the_agreement_period(deadline: datetime, agreement_start: date) -> None:
+    if deadline.date() >= agreement_start:
         raise DomainError(_("The bid deadline must come before the agreement period starts."))
-    if not content.lots:
+
+
+def _every_lot_complete(lots: Sequence[LotInput]) -> None:
+    """A title, a maximum value, at least one supplier (fewer than two with a reason)."""
+    if not lots:
         raise DomainError(_("A tender needs at least one lot."))
-    for number, lot in enumerate(content.lots, start=1):
+    for number, lot in enumerate(lots, start=1):
         if not lot.title.strip():
             raise DomainError(_("Lot %(n)d needs a title.", n=number))
         if lot.maximum_value <= 0:
@@ -158,6 +199,9 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
                     min=MIN_SUPPLIERS_PER_LOT,
                 )
             )
+
+
+def _lots_cover_the_estimated_value(content: TenderContent) -> None:
     maximum = sum((lot.maximum_value for lot in content.lots), Decimal("0"))
     if maximum < content.estimated_value:
         raise DomainError(
@@ -167,11 +211,14 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
                 est=kroner_text(content.estimated_value),
             )
         )
-    if sum(1 for c in content.criteria if c.is_price) != 1:
+
+
+def _criteria_one_price_and_weights_of_100(criteria: Sequence[CriterionInput]) -> None:
+    if sum(1 for c in criteria if c.is_price) != 1:
         raise DomainError(_("The award criteria must include exactly one price criterion."))
-    if any(c.weight <= 0 or not c.name.strip() for c in content.criteria):
+    if any(c.weight <= 0 or not c.name.strip() for c in criteria):
         raise DomainError(_("Every award criterion needs a name and a weight above 0."))
-    total = sum(c.weight for c in content.criteria)
+    total = sum(c.weight for c in criteria)
     if total != TOTAL_WEIGHT:
         raise DomainError(
             _("The weights of the award criteria add up to %(total)d, not 100.", total=total)
@@ -661,10 +708,9 @@ def extend_deadline(
     if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
         raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
     require_state(tender, TenderStep.AMEND)
-    if new_deadline <= tender.bid_deadline:
+    if new_deadline <= tender.bid_deadline:  # later than the old one, not the sealing rule
         raise DomainError(_("After publication the deadline can only be made later."))
-    if new_deadline.date() >= tender.agreement_start:
-        raise DomainError(_("The bid deadline must come before the agreement period starts."))
+    _deadline_before_the_agreement_period(new_deadline, tender.agreement_start)
     if not reason.strip():
         raise DomainError(_("Give the reason for the longer deadline."))
     amendment = Amendment(
