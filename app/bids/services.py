@@ -154,11 +154,18 @@ def _record(db: Session, actor: User, action: str, bid: Bid, changes: dict | Non
     audit.record(db, actor, action, bid, changes, sealed_by=bid.tender)
 
 
-def save_draft(db: Session, actor: User, tender: Tender, content: BidContent) -> Bid:
+def _bidding(
+    db: Session, actor: User, tender: Tender, content: BidContent, complete: bool
+) -> tuple[Supplier, dict, Bid | None]:
+    """The bidding supplier, the checked content and its bid so far, while bidding is open."""
     supplier = _supplier_for(db, actor)
     require_open(tender)
-    payload = _payload(tender, content, complete=False)
-    bid = _bid_of(db, tender, supplier)
+    payload = _payload(tender, content, complete=complete)
+    return supplier, payload, _bid_of(db, tender, supplier)
+
+
+def save_draft(db: Session, actor: User, tender: Tender, content: BidContent) -> Bid:
+    supplier, payload, bid = _bidding(db, actor, tender, content, complete=False)
     if bid is None:
         bid = Bid(tender=tender, supplier=supplier, state=BidState.DRAFT)
         db.add(bid)
@@ -171,10 +178,7 @@ def save_draft(db: Session, actor: User, tender: Tender, content: BidContent) ->
 
 def submit(db: Session, actor: User, tender: Tender, content: BidContent) -> BidVersion:
     """Submit (or replace) the bid: the server's time of receipt and the fingerprint are final."""
-    supplier = _supplier_for(db, actor)
-    require_open(tender)
-    payload = _payload(tender, content, complete=True)
-    bid = _bid_of(db, tender, supplier)
+    supplier, payload, bid = _bidding(db, actor, tender, content, complete=True)
     if bid is None:
         bid = Bid(tender=tender, supplier=supplier)
         db.add(bid)

@@ -186,15 +186,22 @@ def received(tender_id: int):
     )
 
 
+def _letter(bid_id: int):
+    """The bid and its award letter (None, with the reason, before the award decision)."""
+    bid = load_visible(Bid, bid_id)
+    try:
+        return bid, letter_for(db.session, current_user, bid), ""
+    except DomainError as err:
+        return bid, None, str(err)
+
+
 @bids_bp.get("/bids/<int:bid_id>/letter")
 @allow(Role.SUPPLIER)
 def letter(bid_id: int):
     """The award letter: own scores and rank, the winners and their advantages, the standstill."""
-    bid = load_visible(Bid, bid_id)
-    try:
-        found = letter_for(db.session, current_user, bid)
-    except DomainError as err:
-        flash(str(err), "info")
+    bid, found, why_not = _letter(bid_id)
+    if found is None:
+        flash(why_not, "info")
         return redirect(url_for("bids.detail", bid_id=bid_id))
     return render_template("bids/letter.html", bid=bid, letter=found)
 
@@ -202,10 +209,8 @@ def letter(bid_id: int):
 @bids_bp.get("/bids/<int:bid_id>/letter.pdf")
 @allow(Role.SUPPLIER)
 def letter_pdf(bid_id: int):
-    bid = load_visible(Bid, bid_id)
-    try:
-        found = letter_for(db.session, current_user, bid)
-    except DomainError:
+    bid, found, _why_not = _letter(bid_id)
+    if found is None:
         abort(404)
     pdf = render_pdf("bids/pdf/letter.html", bid=bid, letter=found, printed_at=clock.now())
     name = f"tildelingsbrev-{bid.tender.reference}.pdf"

@@ -425,6 +425,17 @@ def next_award_step(actor: User, award: Award | None) -> AwardStep:
     return AwardStep.CONCLUDED
 
 
+def _users_of_suppliers(db: Session, supplier_ids) -> list[User]:
+    """The active users of these suppliers (ids, or a select of ids)."""
+    return list(
+        db.scalars(
+            select(User)
+            .join(Supplier, Supplier.organisation_id == User.organisation_id)
+            .where(Supplier.id.in_(supplier_ids), User.active)
+        )
+    )
+
+
 def approve_award(db: Session, actor: User, tender: Tender) -> Award:
     """Four eyes: a second member of the region's staff approves; the letters go out today."""
     _require_evaluator(db, actor, tender)
@@ -446,12 +457,10 @@ def approve_award(db: Session, actor: User, tender: Tender) -> Award:
         tender,
         {"standstill_ends_on": award.standstill_ends_on.isoformat()},
     )
-    bidders = db.scalars(
-        select(User)
-        .join(Supplier, Supplier.organisation_id == User.organisation_id)
-        .join(Bid, Bid.supplier_id == Supplier.id)
-        .where(Bid.tender_id == tender.id, Bid.state == BidState.SUBMITTED, User.active)
-    ).all()
+    bidders = _users_of_suppliers(
+        db,
+        select(Bid.supplier_id).where(Bid.tender_id == tender.id, Bid.state == BidState.SUBMITTED),
+    )
     notify(
         db,
         bidders,
@@ -506,11 +515,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     audit.record(
         db, actor, "award.concluded", tender, {"agreements": [a.number for a in agreements]}
     )
-    awarded = db.scalars(
-        select(User)
-        .join(Supplier, Supplier.organisation_id == User.organisation_id)
-        .where(Supplier.id.in_([a.supplier_id for a in agreements]), User.active)
-    ).all()
+    awarded = _users_of_suppliers(db, [a.supplier_id for a in agreements])
     notify(
         db,
         awarded,

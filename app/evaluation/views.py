@@ -15,6 +15,7 @@ from app.evaluation import services
 from app.evaluation.models import OpenedBid
 from app.forms import ConfirmForm, posted_text
 from app.i18n import gettext as _
+from app.i18n import lazy_gettext as _l
 from app.tenders.models import Tender
 from app.web import run_step
 
@@ -156,16 +157,6 @@ def _evaluate(tender_id: int, action, done: str):
     )
 
 
-@evaluation_bp.post("/evaluation/declaration")
-@allow(Role.REGION_STAFF)
-def declare(tender_id: int):
-    return _evaluate(
-        tender_id,
-        lambda t: services.declare_no_conflict(db.session, current_user, t),
-        _("Your declaration is recorded."),
-    )
-
-
 def _opened(tender: Tender, opened_id: int) -> OpenedBid:
     opened = db.session.get(OpenedBid, opened_id)
     if opened is None or opened.opening.tender_id != tender.id:
@@ -217,37 +208,46 @@ def score(tender_id: int, opened_id: int):
     return _evaluate(tender_id, enter, _("The scores are saved."))
 
 
-# --- award ----------------------------------------------------------------------------------------
+# --- declaration and award: confirmed steps ---------------------------------------------------
 
 
-@evaluation_bp.post("/award")
-@allow(Role.REGION_STAFF)
-def propose(tender_id: int):
-    return _evaluate(
-        tender_id,
-        lambda t: services.propose_award(db.session, current_user, t),
-        _("The award is proposed. Another member of the staff must approve it."),
-    )
+def _confirmed_step(endpoint: str, rule: str, service, done) -> None:
+    """A step that needs nothing but a confirmed POST by region staff of the owning region."""
+
+    def view(tender_id: int):
+        return _evaluate(tender_id, lambda t: service(db.session, current_user, t), str(done))
+
+    view.__name__ = endpoint
+    evaluation_bp.add_url_rule(rule, endpoint, allow(Role.REGION_STAFF)(view), methods=["POST"])
 
 
-@evaluation_bp.post("/award/approval")
-@allow(Role.REGION_STAFF)
-def approve(tender_id: int):
-    return _evaluate(
-        tender_id,
-        lambda t: services.approve_award(db.session, current_user, t),
-        _("The award is approved and the letters are sent. The standstill period runs."),
-    )
-
-
-@evaluation_bp.post("/award/conclusion")
-@allow(Role.REGION_STAFF)
-def conclude(tender_id: int):
-    return _evaluate(
-        tender_id,
-        lambda t: services.conclude(db.session, current_user, t),
-        _("The framework agreements are concluded."),
-    )
+for _endpoint, _rule, _service, _done in (
+    (
+        "declare",
+        "/evaluation/declaration",
+        services.declare_no_conflict,
+        _l("Your declaration is recorded."),
+    ),
+    (
+        "propose",
+        "/award",
+        services.propose_award,
+        _l("The award is proposed. Another member of the staff must approve it."),
+    ),
+    (
+        "approve",
+        "/award/approval",
+        services.approve_award,
+        _l("The award is approved and the letters are sent. The standstill period runs."),
+    ),
+    (
+        "conclude",
+        "/award/conclusion",
+        services.conclude,
+        _l("The framework agreements are concluded."),
+    ),
+):
+    _confirmed_step(_endpoint, _rule, _service, _done)
 
 
 @evaluation_bp.get("/evaluation/report.pdf")

@@ -28,8 +28,9 @@ from app.files.services import store_upload
 from app.i18n import gettext as _
 from app.i18n import kroner_text
 from app.notifications.services import notify
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
+from app.tenders import queries
 from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff, require_state
 from app.tenders.models import (
     Amendment,
@@ -342,41 +343,23 @@ def update_tender(db: Session, actor: User, tender: Tender, content: TenderConte
 def add_document(db: Session, actor: User, tender: Tender, filename: str, data: bytes):
     """Before publication a document is content; after it, an amendment (extra document)."""
     owning_region_staff(actor, tender)
-    if tender.current_state == TenderState.PUBLISHED:
-        guard(actor, tender, TenderStep.AMEND)
-        stored = store_upload(db, actor, filename, data)
-        document = TenderDocument(file=stored)
-        tender.documents.append(document)
-        db.flush()
-        tender.amendments.append(
-            Amendment(
-                kind=AmendmentKind.DOCUMENT,
-                text=stored.filename,
-                document=document,
-                actor_id=actor.id,
-            )
-        )
-        audit.record(
-            db,
-            actor,
-            "tender.amended",
-            tender,
-            {"document": stored.filename, "sha256": stored.sha256},
-        )
-        _notify_published_change(db, tender, _("An extra document was added."))
-        return document
-    guard(actor, tender, TenderStep.CHANGE_CONTENT)
+    published = tender.current_state == TenderState.PUBLISHED
+    guard(actor, tender, TenderStep.AMEND if published else TenderStep.CHANGE_CONTENT)
     stored = store_upload(db, actor, filename, data)
     document = TenderDocument(file=stored)
     tender.documents.append(document)
     db.flush()
-    _content_changed(
-        db,
-        actor,
-        tender,
-        "tender.document_added",
-        {"document": stored.filename, "sha256": stored.sha256},
+    details = {"document": stored.filename, "sha256": stored.sha256}
+    if not published:
+        _content_changed(db, actor, tender, "tender.document_added", details)
+        return document
+    tender.amendments.append(
+        Amendment(
+            kind=AmendmentKind.DOCUMENT, text=stored.filename, document=document, actor_id=actor.id
+        )
     )
+    audit.record(db, actor, "tender.amended", tender, details)
+    _notify_published_change(db, tender, _("An extra document was added."))
     return document
 
 
@@ -448,20 +431,10 @@ def link_council_decision(
     return approval
 
 
-def _all_regions(db: Session) -> list[Organisation]:
-    return list(
-        db.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    )
-
-
 def missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Organisation]:
     """The regions (by name) that have not given this kind of approval to this version."""
     given = {a.organisation_id for a in tender.valid_approvals(kind)}
-    return [region for region in _all_regions(db) if region.id not in given]
+    return [region for region in queries.regions(db) if region.id not in given]
 
 
 def involve_council(db: Session, actor: User, tender: Tender) -> None:

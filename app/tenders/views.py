@@ -336,7 +336,7 @@ def link_decision(tender_id: int):
     return _act(tender_id, link, _("The council decision is linked."), form, link_form=form)
 
 
-def _simple(endpoint: str, rule: str, roles, service, done: str):
+def _simple(endpoint: str, rule: str, roles, service, done) -> None:
     """A transition that needs nothing but a confirmed POST."""
 
     def view(tender_id: int):
@@ -346,48 +346,39 @@ def _simple(endpoint: str, rule: str, roles, service, done: str):
     tenders_bp.add_url_rule(rule, endpoint, allow(*roles)(view), methods=["POST"])
 
 
-_simple(
-    "involve",
-    "/manage/tenders/<int:tender_id>/involve",
-    [Role.REGION_STAFF],
-    services.involve_council,
-    _l("The tender is marked as council involved."),
-)
-_simple(
-    "agree_director",
-    "/manage/tenders/<int:tender_id>/agree",
-    [Role.REGIONAL_DIRECTOR],
-    services.agree_as_director,
-    _l("Your region's agreement is recorded."),
-)
-_simple(
-    "submit",
-    "/manage/tenders/<int:tender_id>/submit",
-    [Role.REGION_STAFF],
-    services.submit,
-    _l("The tender is submitted for approval."),
-)
-_simple(
-    "agree_integration",
-    "/manage/tenders/<int:tender_id>/integration",
-    [Role.INTEGRATION_MINISTRY],
-    services.agree_integration,
-    _l("The Ministry of Integration's agreement is recorded."),
-)
-_simple(
-    "approve",
-    "/manage/tenders/<int:tender_id>/approve",
-    [Role.MINISTRY],
-    services.approve,
-    _l("The tender is approved."),
-)
-_simple(
-    "publish",
-    "/manage/tenders/<int:tender_id>/publish",
-    [Role.REGION_STAFF],
-    services.publish,
-    _l("The tender is published."),
-)
+for _endpoint, _path, _role, _service, _done in (
+    (
+        "involve",
+        "involve",
+        Role.REGION_STAFF,
+        services.involve_council,
+        _l("The tender is marked as council involved."),
+    ),
+    (
+        "agree_director",
+        "agree",
+        Role.REGIONAL_DIRECTOR,
+        services.agree_as_director,
+        _l("Your region's agreement is recorded."),
+    ),
+    (
+        "submit",
+        "submit",
+        Role.REGION_STAFF,
+        services.submit,
+        _l("The tender is submitted for approval."),
+    ),
+    (
+        "agree_integration",
+        "integration",
+        Role.INTEGRATION_MINISTRY,
+        services.agree_integration,
+        _l("The Ministry of Integration's agreement is recorded."),
+    ),
+    ("approve", "approve", Role.MINISTRY, services.approve, _l("The tender is approved.")),
+    ("publish", "publish", Role.REGION_STAFF, services.publish, _l("The tender is published.")),
+):
+    _simple(_endpoint, f"/manage/tenders/<int:tender_id>/{_path}", [_role], _service, _done)
 
 
 def _with_reason(tender_id: int, template: str, service, done: str):
@@ -507,24 +498,21 @@ def ask(tender_id: int):
     )
 
 
-@tenders_bp.post("/tenders/<int:tender_id>/follow")
-@allow(Role.SUPPLIER)
-def follow(tender_id: int):
-    return _supplier_action(
-        tender_id,
-        lambda t: questions.follow_as(db.session, current_user, t),
-        _("You follow the tender: you hear of answers and changes."),
-    )
+def _following(endpoint: str, service, done) -> None:
+    def view(tender_id: int):
+        return _supplier_action(
+            tender_id, lambda t: service(db.session, current_user, t), str(done)
+        )
+
+    view.__name__ = endpoint
+    rule = f"/tenders/<int:tender_id>/{endpoint}"
+    tenders_bp.add_url_rule(rule, endpoint, allow(Role.SUPPLIER)(view), methods=["POST"])
 
 
-@tenders_bp.post("/tenders/<int:tender_id>/unfollow")
-@allow(Role.SUPPLIER)
-def unfollow(tender_id: int):
-    return _supplier_action(
-        tender_id,
-        lambda t: questions.unfollow(db.session, current_user, t),
-        _("You no longer follow the tender."),
-    )
+_following(
+    "follow", questions.follow_as, _l("You follow the tender: you hear of answers and changes.")
+)
+_following("unfollow", questions.unfollow, _l("You no longer follow the tender."))
 
 
 @tenders_bp.post("/manage/tenders/<int:tender_id>/questions/<int:question_id>/answer")
