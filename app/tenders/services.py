@@ -384,6 +384,11 @@ def _link(tender: Tender) -> str:
     return f"/manage/tenders/{tender.id}"
 
 
+def _tell(db: Session, role: Role, subject: str, tender: Tender) -> None:
+    """Everyone with the role hears of the tender, with a link to its work page."""
+    notify(db, _users_with_role(db, role), subject, tender.title, _link(tender))
+
+
 def link_council_decision(
     db: Session, actor: User, tender: Tender, decision: CouncilDecision
 ) -> TenderApproval:
@@ -461,12 +466,11 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
     move(tender, TenderStep.INVOLVE_COUNCIL)
     audit.record(db, actor, "tender.council_involved", tender, {"version": tender.content_version})
     if tender.scope == Scope.NATIONAL:
-        notify(
+        _tell(
             db,
-            _users_with_role(db, Role.REGIONAL_DIRECTOR),
+            Role.REGIONAL_DIRECTOR,
             _("National tender %(ref)s waits for your agreement", ref=tender.reference),
-            tender.title,
-            _link(tender),
+            tender,
         )
 
 
@@ -522,27 +526,22 @@ def submit(db: Session, actor: User, tender: Tender) -> None:
     tender.return_reason = ""
     audit.record(db, actor, "tender.submitted", tender, {"version": tender.content_version})
     if tender.concerns_integration:
-        notify(
+        _tell(
             db,
-            _users_with_role(db, Role.INTEGRATION_MINISTRY),
+            Role.INTEGRATION_MINISTRY,
             _(
                 "Tender %(ref)s concerns the integration effort and waits for your agreement",
                 ref=tender.reference,
             ),
-            tender.title,
-            _link(tender),
+            tender,
         )
     else:
         _ask_ministry(db, tender)
 
 
 def _ask_ministry(db: Session, tender: Tender) -> None:
-    notify(
-        db,
-        _users_with_role(db, Role.MINISTRY),
-        _("Tender %(ref)s waits for your approval", ref=tender.reference),
-        tender.title,
-        _link(tender),
+    _tell(
+        db, Role.MINISTRY, _("Tender %(ref)s waits for your approval", ref=tender.reference), tender
     )
 
 
