@@ -1,8 +1,10 @@
 """The rules of a framework tender: its content, the approval gates, publication, amendments.
 
-Every transition is one function: it checks the actor's role and region, the state, and the
-rule; changes the tender; writes the audit entry; tells whoever must act next. Approvals are
-bound to the content version they were given to, so any change of content voids them.
+Every transition is one function: it asks the life cycle's table (app/tenders/lifecycle.py)
+whether the actor may take the step from the tender's state (`guard`), checks the step's own
+rules, takes the step (`move`), writes the audit entry and tells whoever must act next.
+Approvals are bound to the content version they were given to, so any change of content voids
+them.
 """
 
 from __future__ import annotations
