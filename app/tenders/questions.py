@@ -14,6 +14,7 @@ from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of
+from app.tenders.lifecycle import owning_region_staff
 from app.tenders.models import Tender, TenderFollower, TenderQuestion, TenderState
 
 
@@ -110,10 +111,7 @@ def ask(db: Session, actor: User, tender: Tender, text: str) -> TenderQuestion:
 
 def answer(db: Session, actor: User, question: TenderQuestion, text: str) -> None:
     tender = db.get(Tender, question.tender_id)
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != tender.region_id:
-        raise NotAllowed(
-            _("Only region staff of %(region)s can do this.", region=tender.region.name)
-        )
+    owning_region_staff(actor, tender)
     if question.answered_at is not None:
         raise DomainError(_("The question is already answered."))
     if not text.strip():
