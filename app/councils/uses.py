@@ -14,8 +14,8 @@ from sqlalchemy import Select, select, union
 from sqlalchemy.orm import Session
 
 from app import clock
+from app import db as app_db
 from app.councils.models import CouncilDecision
-from app.db import lock_row
 from app.errors import DomainError
 from app.i18n import gettext as _
 from app.organisations.models import Council
@@ -49,7 +49,7 @@ def spent_decisions(except_tender_id: int | None = None):
 def is_spent(db: Session, decision_id: int, except_tender_id: int | None = None) -> bool:
     """Whether the decision is spent (on anything but the tender `except_tender_id`); its row is
     locked first, so that two transactions cannot both find it unspent and spend it."""
-    lock_row(db, CouncilDecision, decision_id)
+    app_db.lock_row(db, CouncilDecision, decision_id)  # app_db's: a test takes the lock away
     found = spent_decisions(except_tender_id).subquery()
     return db.scalar(select(found.c[0]).where(found.c[0] == decision_id).limit(1)) is not None
 
