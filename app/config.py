@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 INSTANCE_DIR = PROJECT_ROOT / "instance"
 
@@ -138,8 +140,6 @@ def _development_secret(name: str, fernet: bool = False) -> str:
     path = INSTANCE_DIR / name
     if not path.exists():
         if fernet:
-            from cryptography.fernet import Fernet
-
             path.write_text(Fernet.generate_key().decode())
         else:
             path.write_text(secrets.token_hex(32))

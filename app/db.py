@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import BigInteger, DateTime, Enum, MetaData, create_engine, event, select
 from sqlalchemy.engine import Engine
@@ -141,7 +142,6 @@ def _copenhagen_month(stored: str | None) -> str | None:
     """'2026-10-31 23:30:00.000000' (UTC, as SQLite keeps it) → '2026-11' in Copenhagen."""
     if stored is None:
         return None
-    from zoneinfo import ZoneInfo
 
     moment = datetime.fromisoformat(stored).replace(tzinfo=UTC)
     return moment.astimezone(ZoneInfo("Europe/Copenhagen")).strftime("%Y-%m")

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import Blueprint, flash, render_template
-from sqlalchemy import or_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import clock
-from app.audit import chain
+from app.audit import chain, sealed
 from app.audit.models import AuditEntry
 from app.auth.access import allow
 from app.auth.models import User
@@ -19,7 +19,6 @@ from app.db import db
 from app.errors import DomainError
 from app.i18n import gettext as _
 from app.pagination import contains_pattern, paginate, text_arg
-from app.tenders.models import Tender
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -43,8 +42,7 @@ def index():
         select(AuditEntry)
         .options(joinedload(AuditEntry.actor))
         # Entries about sealed bids stay out of sight until their tender's deadline.
-        .outerjoin(Tender, Tender.id == AuditEntry.sealed_by_tender_id)
-        .where(or_(AuditEntry.sealed_by_tender_id.is_(None), Tender.bid_deadline <= clock.now()))
+        .where(sealed.shown_at(clock.now()))
         .order_by(AuditEntry.seq.desc())
     )
     if filters["action"]:

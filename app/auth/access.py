@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from flask import Flask, abort, current_app, request
 from flask_login import LoginManager, current_user
 
+from app.audit.services import record_security_event
 from app.auth.models import User
 from app.auth.roles import Role
 from app.db import db
@@ -80,8 +81,6 @@ def refuse(status: int = 403, obj: Any = None) -> None:
 
 def record_refusal(obj: Any = None) -> None:
     """Audit a refused access (in its own transaction); the caller answers the request."""
-    from app.audit.services import record_security_event
-
     record_security_event(
         current_user if current_user.is_authenticated else None,
         "access.refused",

@@ -9,12 +9,13 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import Base, Money, UTCDateTime, state_column
 from app.evaluation.models import Agreement
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.suppliers.models import Supplier
-from app.tenders.models import Lot
+from app.tenders.models import Lot, Scope
 
 
 class CallOffState(StrEnum):
@@ -110,9 +111,6 @@ class CallOff(Base):
 
     def is_visible_to(self, user) -> bool:
         """The ordering jobcentre, the supplier, and the regions that answer for the order."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-        from app.tenders.models import Scope
-
         if user.role in JOBCENTRE_ROLES:
             return self.jobcentre_id == user.organisation_id
         if user.role == Role.SUPPLIER:

@@ -26,6 +26,7 @@ from app.i18n import format_money, format_number
 from app.i18n import gettext as _
 from app.i18n import lazy_gettext as _l
 from app.pagination import date_arg, id_arg, paginate_list, text_arg, window
+from app.purchases.ledger import payments_of_order
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 from app.web import link_args, run_step
@@ -279,8 +280,6 @@ def _not_now(order: CallOff, move: CallOffStep):
 
 
 def _detail_page(order: CallOff, status: int = 200):
-    from app.purchases.ledger import payments_of_order
-
     # The jobcentre's ledger lines that paid the order, to those who may see its imports.
     payments = [
         payment

@@ -158,6 +158,8 @@ def check_xlsx(data: bytes) -> None:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[list[str]]:
+    # Imported here on purpose: openpyxl takes 60-150 ms to import (python -X importtime), and
+    # only reading an uploaded spreadsheet needs it, not starting the application.
     from openpyxl import load_workbook
 
     check_xlsx(data)

@@ -8,6 +8,7 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import Base, UTCDateTime, state_column
 from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
@@ -94,8 +95,6 @@ class Exemption(Base):
     def is_visible_to(self, user) -> bool:
         """The jobcentre that asked, and region staff of the tender's region or the
         jobcentre's region."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-
         if user.role in JOBCENTRE_ROLES:
             return self.jobcentre_id == user.organisation_id
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):

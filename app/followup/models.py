@@ -16,9 +16,12 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    select,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import Base, Hundredths, Money, UTCDateTime, state_column
 from app.i18n import lazy_gettext as _l
@@ -261,8 +264,6 @@ class Reaction(Base):
     def is_visible_to(self, user) -> bool:
         """The region's staff and director, the jobcentre, and the ministries once the case
         has come to them."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
             return user.organisation_id == self.region_id
         if user.role in JOBCENTRE_ROLES:
@@ -327,3 +328,12 @@ class ReactionDecision(Base):
     decision_id: Mapped[int] = mapped_column(ForeignKey("council_decisions.id"), primary_key=True)
     reaction_id: Mapped[int] = mapped_column(ForeignKey("reactions.id"), index=True)
     linked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Where this domain spends council decisions (the councils' register asks it).
+def _spent_decisions(except_tender_id: int | None):
+    """The council decisions linked to a decision to react (app.councils.uses asks)."""
+    return select(ReactionDecision.decision_id)
+
+
+uses.register_spender("followup", _spent_decisions)

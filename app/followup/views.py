@@ -22,6 +22,7 @@ from sqlalchemy import select
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.councils.models import CouncilDecision
 from app.db import begin_writing, db, reads_first
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import LinesRejected
@@ -273,8 +274,6 @@ def _agreement_input(form: AgreementForm) -> reactions.AgreementInput:
 
 
 def _decision(form: DecisionForm):
-    from app.councils.models import CouncilDecision
-
     found = db.session.get(CouncilDecision, form.decision.data)
     if found is None:
         raise DomainError(_("Choose one of the council's decisions."))

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.i18n import lazy_gettext as _l
@@ -52,8 +54,6 @@ class Grant(Base):
 
     def is_visible_to(self, user) -> bool:
         """The region's staff and director, and the region's jobcentres (who apply)."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
             return user.organisation_id == self.region_id
         if user.role in JOBCENTRE_ROLES:
@@ -117,8 +117,6 @@ class GrantProject(Base):
 
     def is_visible_to(self, user) -> bool:
         """The grant's region, and the organisation that applied."""
-        from app.auth.roles import Role
-
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
             return user.organisation_id == self.grant.region_id
         return user.organisation_id == self.applicant_id
@@ -137,3 +135,12 @@ class ProjectSpend(Base):
     description: Mapped[str] = mapped_column(String(300))
     reported_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reported_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+# Where this domain spends council decisions (the councils' register asks it).
+def _spent_decisions(except_tender_id: int | None):
+    """The council decisions that allocated a grant to a project (app.councils.uses asks)."""
+    return select(GrantProject.decision_id).where(GrantProject.decision_id.is_not(None))
+
+
+uses.register_spender("grants", _spent_decisions)

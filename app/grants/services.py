@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, func, select, type_coerce
+from sqlalchemy import BigInteger, case, false, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -317,8 +317,6 @@ def close(db: Session, actor: User, project: GrantProject, text: str) -> GrantPr
 
 def visible_grants(user: User):
     """The grants of the user's region (its staff and director, and its jobcentres)."""
-    from sqlalchemy import false
-
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
         return select(Grant).where(Grant.region_id == user.organisation_id)
     if user.role in JOBCENTRE_ROLES:

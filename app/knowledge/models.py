@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.councils import uses
 from app.db import Base, UTCDateTime
 from app.organisations.models import Organisation
 
@@ -60,3 +61,12 @@ class KnowledgeRequest(Base):
 
     entry: Mapped[SpecialistEntry] = relationship(lazy="joined")
     jobcentre: Mapped[Organisation] = relationship(lazy="joined")
+
+
+# Where this domain spends council decisions (the councils' register asks it).
+def _spent_decisions(except_tender_id: int | None):
+    """The council decisions behind a publication of the directory (app.councils.uses asks)."""
+    return select(SpecialistDirectory.decision_id)
+
+
+uses.register_spender("knowledge", _spent_decisions)

@@ -8,7 +8,10 @@ from sqlalchemy import text
 
 from app.auth.access import logged_in, public
 from app.auth.views import safe_next
+from app.calloffs.services import awaiting
 from app.db import db
+from app.exemptions.services import awaiting_decision
+from app.followup.reactions import awaiting_cases
 from app.i18n import LANGUAGE_COOKIE
 
 main_bp = Blueprint("main", __name__)
@@ -27,10 +30,6 @@ def index():
 @main_bp.get("/start")
 @logged_in
 def start():
-    from app.calloffs.services import awaiting
-    from app.exemptions.services import awaiting_decision
-    from app.followup.reactions import awaiting_cases
-
     return render_template(
         f"main/start_{current_user.role.value}.html",
         awaiting=awaiting(db.session, current_user),

@@ -7,6 +7,7 @@ import smtplib
 from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 
+from flask import current_app, has_app_context
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -44,8 +45,6 @@ def notify(
 
 def _absolute(link: str) -> str:
     """E-mails are read outside the site: a path gets the site's address (BASE_URL)."""
-    from flask import current_app, has_app_context
-
     if link.startswith("/") and has_app_context():
         return current_app.config["BASE_URL"].rstrip("/") + link
     return link

@@ -2,36 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import Role
 from app.db import Base, state_column
-from app.i18n import lazy_gettext as _l
-
-
-class OrganisationKind(StrEnum):
-    REGION = "region"
-    JOBCENTRE = "jobcentre"
-    MINISTRY = "ministry"
-    INTEGRATION_MINISTRY = "integration_ministry"
-    NATIONAL_AUTHORITY = "national_authority"
-    SUPPLIER = "supplier"
-
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
-
-
-KIND_LABELS = {
-    OrganisationKind.REGION: _l("Employment region"),
-    OrganisationKind.JOBCENTRE: _l("Jobcentre"),
-    OrganisationKind.MINISTRY: _l("Ministry of Employment"),
-    OrganisationKind.INTEGRATION_MINISTRY: _l("Ministry of Integration"),
-    OrganisationKind.NATIONAL_AUTHORITY: _l("National authority"),
-    OrganisationKind.SUPPLIER: _l("Supplier"),
-}
+from app.organisations.kinds import OrganisationKind
 
 
 class Organisation(Base):
@@ -75,8 +51,6 @@ class Organisation(Base):
 
     def is_visible_to(self, user) -> bool:
         """Nationals see every organisation; the others their own and what belongs to it."""
-        from app.auth.roles import Role
-
         if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
             return True
         own = user.organisation
@@ -102,8 +76,6 @@ class Council(Base):
 
     def is_visible_to(self, user) -> bool:
         """A region's people see their own council's register; the nationals see all four."""
-        from app.auth.roles import Role
-
         if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
             return True
         return user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR) and (

@@ -9,6 +9,7 @@ from enum import StrEnum
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import CallOff
 from app.db import Base, Money, UTCDateTime, state_column
 from app.exemptions.models import Exemption
@@ -87,8 +88,6 @@ class PurchaseImport(Base):
 
     def is_visible_to(self, user) -> bool:
         """The jobcentre and region staff of its region."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-
         if user.role in JOBCENTRE_ROLES:
             return self.jobcentre_id == user.organisation_id
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
@@ -144,8 +143,6 @@ class OutsidePurchase(Base):
     def is_visible_to(self, user) -> bool:
         """The jobcentre itself, region staff of its region, and of a region whose framework
         the purchase breached."""
-        from app.auth.roles import JOBCENTRE_ROLES, Role
-
         if user.role in JOBCENTRE_ROLES:
             return self.jobcentre_id == user.organisation_id
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):

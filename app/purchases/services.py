@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
+from flask import has_request_context, url_for
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -349,16 +350,12 @@ def tell_regions(
 
 
 def _purchase_link(purchase: OutsidePurchase) -> str:
-    from flask import has_request_context, url_for
-
     if has_request_context():
         return url_for("purchases.detail", purchase_id=purchase.id)
     return f"/purchases/{purchase.id}"
 
 
 def _breaches_link() -> str:
-    from flask import has_request_context, url_for
-
     return url_for("purchases.breaches") if has_request_context() else "/purchases/breaches"
 
 

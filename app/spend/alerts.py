@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask import has_request_context, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -57,6 +58,4 @@ def alert_if_passed(db: Session, lot: Lot, committed: Decimal) -> list[int]:
 
 
 def _dashboard_link() -> str:
-    from flask import has_request_context, url_for
-
     return url_for("spend.region") if has_request_context() else "/spend/"

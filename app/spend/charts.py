@@ -7,6 +7,8 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
+from app.i18n import format_money
+
 
 @dataclass(frozen=True)
 class Bar:
@@ -64,7 +66,6 @@ def table_chart(table, title: str) -> Markup:
     if column is None or not table.rows:
         return Markup("")
     largest = max((row[column] for row in table.rows), default=Decimal(0)) or Decimal(1)
-    from app.i18n import format_money
 
     bars = [
         Bar(str(row[0]), row[column] * 100 / largest, format_money(row[column]))

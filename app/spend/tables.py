@@ -438,6 +438,8 @@ def as_csv(table: Table) -> str:
 
 def as_xlsx(table: Table) -> bytes:
     """A workbook written row by row (constant memory), amounts as numbers in kroner."""
+    # Imported here on purpose: openpyxl takes 60-150 ms to import (python -X importtime), and
+    # only this export needs it, not starting the application.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
 

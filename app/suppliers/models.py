@@ -9,6 +9,7 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.auth.roles import Role
 from app.db import Base, UTCDateTime, state_column
 from app.files.models import StoredFile
 from app.i18n import lazy_gettext as _l
@@ -84,8 +85,6 @@ class Supplier(Base):
         return self.state == SupplierState.ACTIVE
 
     def is_visible_to(self, user) -> bool:
-        from app.auth.roles import Role
-
         if user.role in (Role.ADMIN, Role.REGION_STAFF):
             return True
         return user.role == Role.SUPPLIER and user.organisation_id == self.organisation_id

@@ -354,3 +354,30 @@ class TenderFollower(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
     supplier_id: Mapped[int] = mapped_column(ForeignKey("suppliers.id"), index=True)
+
+
+# Registrations with the core and with the councils' register (below the models they name).
+from sqlalchemy import select  # noqa: E402
+
+from app.audit import sealed  # noqa: E402
+from app.audit.models import AuditEntry  # noqa: E402
+from app.councils import uses  # noqa: E402
+
+
+def _spent_decisions(except_tender_id: int | None):
+    """The council decisions the tenders' approvals used; a tender's own left out on asking."""
+    on_tenders = select(TenderApproval.decision_id).where(TenderApproval.decision_id.is_not(None))
+    if except_tender_id is not None:
+        on_tenders = on_tenders.where(TenderApproval.tender_id != except_tender_id)
+    return on_tenders
+
+
+def _shown_sealed(moment: datetime):
+    """Audit entries sealed by a tender may be shown once its bid deadline has passed."""
+    return AuditEntry.sealed_by_tender_id.in_(
+        select(Tender.id).where(Tender.bid_deadline <= moment)
+    )
+
+
+uses.register_spender("tenders", _spent_decisions)
+sealed.register_shown_sealed(_shown_sealed)
