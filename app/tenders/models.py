@@ -6,12 +6,15 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, select
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.audit import sealed
+from app.audit.models import AuditEntry
 from app.auth.roles import Role
+from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.files.models import StoredFile
@@ -357,11 +360,6 @@ class TenderFollower(Base):
 
 
 # Registrations with the core and with the councils' register (below the models they name).
-from sqlalchemy import select  # noqa: E402
-
-from app.audit import sealed  # noqa: E402
-from app.audit.models import AuditEntry  # noqa: E402
-from app.councils import uses  # noqa: E402
 
 
 def _spent_decisions(except_tender_id: int | None):
@@ -375,7 +373,7 @@ def _spent_decisions(except_tender_id: int | None):
 def _shown_sealed(moment: datetime):
     """Audit entries sealed by a tender may be shown once its bid deadline has passed."""
     return AuditEntry.sealed_by_tender_id.in_(
-        select(Tender.id).where(Tender.bid_deadline <= moment)
+        select(Tender.id).where(Tender.deadline_passed_at(moment))
     )
 
 
