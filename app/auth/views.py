@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import or_, select
 
 from app.audit import services as audit
 from app.audit.services import record_security_event
@@ -20,6 +19,7 @@ from app.auth.forms import (
     UserEditForm,
 )
 from app.auth.models import User
+from app.auth.queries import search_users
 from app.auth.roles import Role, default_role_for
 from app.db import db
 from app.errors import DomainError
@@ -27,6 +27,7 @@ from app.forms import ConfirmForm
 from app.i18n import LANGUAGE_COOKIE, ngettext
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
+from app.organisations.queries import organisation_choices
 from app.pagination import paginate, text_arg
 
 auth_bp = Blueprint("auth", __name__)
@@ -127,15 +128,6 @@ def profile():
 # --- administration of users -------------------------------------------------------------
 
 
-def _organisation_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(Organisation.active)
-        .order_by(Organisation.kind, Organisation.name)
-    )
-    return [(row.id, f"{row.name} ({row.kind.label})") for row in rows]
-
-
 def _load_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -148,19 +140,7 @@ def _load_user(user_id: int) -> User:
 def index():
     query = text_arg("q")
     role = text_arg("role")
-    stmt = select(User).join(User.organisation).order_by(User.name, User.id)
-    if query:
-        pattern = f"%{query.lower()}%"
-        stmt = stmt.where(
-            or_(
-                User.email.like(pattern),
-                User.name.ilike(pattern),
-                Organisation.name.ilike(pattern),
-            )
-        )
-    if role in Role.__members__.values():
-        stmt = stmt.where(User.role == Role(role))
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, search_users(query, role))
     return render_template("admin/users/index.html", page=page, query=query, role=role, roles=Role)
 
 
@@ -168,7 +148,7 @@ def index():
 @allow(Role.ADMIN)
 def create():
     form = UserCreateForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices(db.session)
     if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
         form.organisation_id.data = int(request.args["organisation_id"])
         organisation = db.session.get(Organisation, form.organisation_id.data)
@@ -210,7 +190,7 @@ def detail(user_id: int):
 def edit(user_id: int):
     user = _load_user(user_id)
     form = UserEditForm(obj=user)
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices(db.session)
     if form.validate_on_submit():
         try:
             services.update_user(

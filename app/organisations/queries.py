@@ -81,11 +81,21 @@ def directors_of(db: Session, region: Organisation) -> list[User]:
     )
 
 
-def users_of(db: Session, organisation: Organisation) -> list[User]:
+def users_of(db: Session, organisation_id: int) -> list[User]:
     """Every account of the organisation, active or not, by name."""
     return list(
-        db.scalars(select(User).where(User.organisation_id == organisation.id).order_by(User.name))
+        db.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.name))
     )
+
+
+def organisation_choices(db: Session) -> list[tuple[int, str]]:
+    """Each active organisation as a choice, "name (kind)", by kind and name."""
+    rows = db.execute(
+        select(Organisation.id, Organisation.name, Organisation.kind)
+        .where(Organisation.active)
+        .order_by(Organisation.kind, Organisation.name)
+    )
+    return [(row.id, f"{row.name} ({row.kind.label})") for row in rows]
 
 
 def municipality_choices(db: Session) -> list[tuple[int, str]]:

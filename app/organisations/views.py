@@ -75,7 +75,7 @@ def create():
 @allow(Role.ADMIN)
 def detail(organisation_id: int):
     organisation = _load(organisation_id)
-    users = queries.users_of(db.session, organisation)
+    users = queries.users_of(db.session, organisation.id)
     return render_template("organisations/detail.html", organisation=organisation, users=users)
 
 

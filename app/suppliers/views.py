@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.access import allow, load_visible, public
-from app.auth.models import User
 from app.auth.roles import Role
 from app.db import db
 from app.errors import DomainError
 from app.files.responses import download
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.queries import regions, users_of
 from app.pagination import paginate, text_arg
-from app.suppliers import services
+from app.suppliers import queries, services
 from app.suppliers.forms import (
     DocumentForm,
     InviteForm,
@@ -29,7 +27,7 @@ from app.suppliers.forms import (
     SuspendForm,
 )
 from app.suppliers.models import Supplier, SupplierDocument, SupplierState
-from app.targetgroups.models import TargetGroup
+from app.targetgroups.queries import target_groups
 
 suppliers_bp = Blueprint("suppliers", __name__)
 
@@ -124,19 +122,9 @@ def _own_supplier() -> Supplier:
 def _profile_form(session: Session, supplier: Supplier, form: ProfileForm | None = None):
     form = form or ProfileForm(obj=supplier)
     form.target_group_ids.choices = [
-        (g.id, g.name)
-        for g in session.scalars(
-            select(TargetGroup).where(TargetGroup.active).order_by(TargetGroup.name)
-        )
+        (g.id, g.name) for g in target_groups(session, active_only=True)
     ]
-    form.region_ids.choices = [
-        (r.id, r.name)
-        for r in session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    ]
+    form.region_ids.choices = [(r.id, r.name) for r in regions(session)]
     if request.method == "GET":
         form.target_group_ids.data = [g.id for g in supplier.target_groups]
         form.region_ids.data = [r.id for r in supplier.regions]
@@ -144,9 +132,7 @@ def _profile_form(session: Session, supplier: Supplier, form: ProfileForm | None
 
 
 def _profile_page(supplier: Supplier, status: int = 200, **forms):
-    colleagues = db.session.scalars(
-        select(User).where(User.organisation_id == supplier.organisation_id).order_by(User.name)
-    ).all()
+    colleagues = users_of(db.session, supplier.organisation_id)
     return (
         render_template(
             "suppliers/profile.html",
@@ -253,12 +239,7 @@ def document(supplier_id: int, document_id: int):
 def index():
     query = text_arg("q")
     state = text_arg("state")
-    stmt = select(Supplier).join(Supplier.organisation).order_by(Organisation.name, Supplier.id)
-    if query:
-        stmt = stmt.where(or_(Organisation.name.ilike(f"%{query}%"), Supplier.cvr == query))
-    if state in SupplierState.__members__.values():
-        stmt = stmt.where(Supplier.state == SupplierState(state))
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, queries.search_register(query, state))
     return render_template(
         "suppliers/index.html", page=page, query=query, state=state, states=SupplierState
     )

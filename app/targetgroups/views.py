@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.access import allow
 from app.auth.roles import Role
 from app.db import db
 from app.errors import DomainError
 from app.i18n import gettext as _
-from app.targetgroups import services
+from app.targetgroups import queries, services
 from app.targetgroups.forms import TargetGroupForm
 from app.targetgroups.models import TargetGroup
 
@@ -27,7 +26,7 @@ targetgroups_bp = Blueprint("targetgroups", __name__, url_prefix="/target-groups
     Role.INTEGRATION_MINISTRY,
 )
 def index():
-    groups = db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all()
+    groups = queries.target_groups(db.session)
     return render_template(
         "targetgroups/index.html", groups=groups, can_edit=current_user.role in services.MAINTAINERS
     )
