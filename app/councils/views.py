@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -12,10 +12,10 @@ from app.councils import queries, services
 from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
 from app.councils.models import CouncilDecision, CouncilMeeting, MeetingDocument
 from app.db import db
-from app.errors import DomainError
 from app.files.responses import download
 from app.i18n import gettext as _
 from app.organisations.models import Council
+from app.web import run_step
 
 councils_bp = Blueprint("councils", __name__, url_prefix="/councils")
 
@@ -59,15 +59,15 @@ def _is_keeper(council: Council) -> bool:
 
 def _form_page(template: str, council: Council, form, service, done: str, **context):
     if form.validate_on_submit():
-        try:
-            created = service()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template(template, council=council, form=form, **context), 409
-        db.session.commit()
-        flash(done, "success")
-        return redirect(_after(council, created))
+        return run_step(
+            service,
+            done=done,
+            refused=lambda: (
+                render_template(template, council=council, form=form, **context),
+                409,
+            ),
+            then=lambda created: _after(council, created),
+        )
     status = 422 if form.errors else 200
     return render_template(template, council=council, form=form, **context), status
 
@@ -114,26 +114,24 @@ def meeting(council_id: int, meeting_id: int):
     council = load_visible(Council, council_id)
     meeting = _meeting(council, meeting_id)
     form = MeetingDocumentForm()
-    status = 200
-    if request.method == "POST":
-        if not _is_keeper(council):
-            abort(403)
-        if form.validate_on_submit():
-            upload = form.document.data
-            try:
-                services.add_meeting_document(
-                    db.session, current_user, meeting, upload.filename or "", upload.read()
-                )
-            except DomainError as err:
-                db.session.rollback()
-                flash(str(err), "error")
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("The document is added."), "success")
-                return redirect(request.path)
-        else:
-            status = 422
+    if request.method != "POST":
+        return _meeting_page(council, meeting_id, form, 200)
+    if not _is_keeper(council):
+        abort(403)
+    if not form.validate_on_submit():
+        return _meeting_page(council, meeting_id, form, 422)
+    upload = form.document.data
+    return run_step(
+        lambda: services.add_meeting_document(
+            db.session, current_user, meeting, upload.filename or "", upload.read()
+        ),
+        done=_("The document is added."),
+        refused=lambda: _meeting_page(council, meeting_id, form, 409),
+        then=request.path,
+    )
+
+
+def _meeting_page(council: Council, meeting_id: int, form, status: int):
     return render_template(
         "councils/meeting.html",
         council=council,

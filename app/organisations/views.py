@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
-from app.errors import DomainError
 from app.i18n import gettext as _
 from app.organisations import queries, services
 from app.organisations.forms import OrganisationCreateForm, OrganisationForm
 from app.organisations.models import Organisation, OrganisationKind
 from app.pagination import paginate, text_arg
+from app.web import run_step
 
 organisations_bp = Blueprint("organisations", __name__)
 
@@ -23,6 +23,14 @@ def _load(organisation_id: int) -> Organisation:
     if organisation is None:
         abort(404)
     return organisation
+
+
+def _form_page(form, organisation: Organisation | None, status: int):
+    return render_template("organisations/form.html", form=form, organisation=organisation), status
+
+
+def _detail_url(organisation: Organisation) -> str:
+    return url_for("organisations.detail", organisation_id=organisation.id)
 
 
 @organisations_bp.get("/admin/organisations/")
@@ -48,8 +56,8 @@ def create():
     ):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(
+        return run_step(
+            lambda: services.create_organisation(
                 db.session,
                 current_user,
                 kind=OrganisationKind(form.kind.data),
@@ -59,16 +67,12 @@ def create():
                 council_name=form.council_name.data,
                 municipalities=queries.municipalities(db.session, form.municipalities.data or []),
                 code=form.code.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("organisations/form.html", form=form, organisation=None), 409
-        db.session.commit()
-        flash(_("%(name)s is created.", name=organisation.name), "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    status = 422 if form.errors else 200
-    return render_template("organisations/form.html", form=form, organisation=None), status
+            ),
+            done=_("%(name)s is created.", name=form.name.data.strip()),
+            refused=lambda: _form_page(form, None, 409),
+            then=_detail_url,
+        )
+    return _form_page(form, None, 422 if form.errors else 200)
 
 
 @organisations_bp.get("/admin/organisations/<int:organisation_id>")
@@ -89,8 +93,8 @@ def edit(organisation_id: int):
         form.council_name.data = organisation.council.name if organisation.council else ""
         form.municipalities.data = [m.id for m in organisation.municipalities]
     if form.validate_on_submit():
-        try:
-            services.update_organisation(
+        return run_step(
+            lambda: services.update_organisation(
                 db.session,
                 current_user,
                 organisation,
@@ -99,19 +103,12 @@ def edit(organisation_id: int):
                 council_name=form.council_name.data,
                 municipalities=queries.municipalities(db.session, form.municipalities.data or []),
                 code=form.code.data if organisation.kind == OrganisationKind.REGION else None,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return (
-                render_template("organisations/form.html", form=form, organisation=organisation),
-                409,
-            )
-        db.session.commit()
-        flash(_("%(name)s is saved.", name=organisation.name), "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    status = 422 if form.errors else 200
-    return render_template("organisations/form.html", form=form, organisation=organisation), status
+            ),
+            done=_("%(name)s is saved.", name=form.name.data.strip()),
+            refused=lambda: _form_page(form, organisation, 409),
+            then=_detail_url,
+        )
+    return _form_page(form, organisation, 422 if form.errors else 200)
 
 
 # --- each role's own organisation --------------------------------------------------------
