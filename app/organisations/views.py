@@ -18,13 +18,6 @@ from app.web import run_step
 organisations_bp = Blueprint("organisations", __name__)
 
 
-def _load(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
-
-
 def _form_page(form, organisation: Organisation | None, status: int):
     return render_template("organisations/form.html", form=form, organisation=organisation), status
 
@@ -78,7 +71,7 @@ def create():
 @organisations_bp.get("/admin/organisations/<int:organisation_id>")
 @allow(Role.ADMIN)
 def detail(organisation_id: int):
-    organisation = _load(organisation_id)
+    organisation = load_visible(Organisation, organisation_id)  # every one, to the admin
     users = queries.users_of(db.session, organisation.id)
     return render_template("organisations/detail.html", organisation=organisation, users=users)
 
@@ -86,7 +79,7 @@ def detail(organisation_id: int):
 @organisations_bp.route("/admin/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def edit(organisation_id: int):
-    organisation = _load(organisation_id)
+    organisation = load_visible(Organisation, organisation_id)  # every one, to the admin
     form = OrganisationForm(obj=organisation)
     form.municipalities.choices = queries.municipality_choices(db.session)
     if request.method == "GET":
