@@ -747,6 +747,23 @@ class InvoiceInput:
     reason: str = ""
 
 
+def _set_invoice(
+    db: Session,
+    call_off: CallOff,
+    amount: Decimal | None,
+    reference: str,
+    reason: str,
+    at: datetime | None,
+) -> None:
+    """The order's invoice, or none; the lot's running figures follow the order's share."""
+    share = totals.share(call_off)
+    call_off.invoice_amount = amount
+    call_off.invoice_reference = reference
+    call_off.invoice_reason = reason
+    call_off.invoiced_at = at
+    totals.record_change(db, call_off, share)
+
+
 def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceInput) -> CallOff:
     """The supplier invoices a delivered order. Above the order's total it needs a reason, and
     the excess must still fit within the lot's maximum."""
@@ -774,12 +791,7 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
         committed = committed_amount(db, lot.id)
         _refuse_beyond_maximum(lot, committed, excess)
         alert_if_passed(db, lot, committed + excess)
-    share = totals.share(call_off)
-    call_off.invoice_amount = invoice.amount
-    call_off.invoice_reference = reference
-    call_off.invoice_reason = reason
-    call_off.invoiced_at = clock.now()
-    totals.record_change(db, call_off, share)
+    _set_invoice(db, call_off, invoice.amount, reference, reason, clock.now())
     call_off = _move(db, actor, call_off, CallOffStep.INVOICED, text=reason, with_invoice=True)
     _tell_jobcentre(
         db,
@@ -811,12 +823,7 @@ def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> 
     call_off = _move(
         db, actor, call_off, CallOffStep.INVOICE_REJECTED, text=reason, with_invoice=True
     )
-    share = totals.share(call_off)
-    call_off.invoice_amount = None
-    call_off.invoice_reference = ""
-    call_off.invoice_reason = ""
-    call_off.invoiced_at = None
-    totals.record_change(db, call_off, share)
+    _set_invoice(db, call_off, None, "", "", None)
     _tell_supplier(
         db, call_off, _("The invoice for order %(number)s is rejected", number=call_off.number)
     )
