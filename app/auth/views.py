@@ -6,7 +6,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
-from sqlalchemy import or_, select
 
 from app.audit import services as audit
 from app.audit.services import record_security_event
@@ -20,6 +19,7 @@ from app.auth.forms import (
     UserEditForm,
 )
 from app.auth.models import User
+from app.auth.queries import search_users
 from app.auth.roles import Role, default_role_for
 from app.db import db
 from app.errors import DomainError
@@ -27,7 +27,9 @@ from app.forms import ConfirmForm
 from app.i18n import LANGUAGE_COOKIE, ngettext
 from app.i18n import gettext as _
 from app.organisations.models import Organisation
+from app.organisations.queries import organisation_choices
 from app.pagination import paginate, text_arg
+from app.web import run_step
 
 auth_bp = Blueprint("auth", __name__)
 admin_users_bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")
@@ -127,15 +129,6 @@ def profile():
 # --- administration of users -------------------------------------------------------------
 
 
-def _organisation_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Organisation.id, Organisation.name, Organisation.kind)
-        .where(Organisation.active)
-        .order_by(Organisation.kind, Organisation.name)
-    )
-    return [(row.id, f"{row.name} ({row.kind.label})") for row in rows]
-
-
 def _load_user(user_id: int) -> User:
     user = db.session.get(User, user_id)
     if user is None:
@@ -143,24 +136,22 @@ def _load_user(user_id: int) -> User:
     return user
 
 
+def _user_form(form, user: User | None, status: int):
+    return render_template("admin/users/form.html", form=form, user=user), status
+
+
+def _step_on_user(user: User, action, done: str):
+    """A confirmed step on the user's account; either way back to the user's page."""
+    back = url_for("admin_users.detail", user_id=user.id)
+    return run_step(action, done=done, refused=lambda: redirect(back), then=back)
+
+
 @admin_users_bp.get("/")
 @allow(Role.ADMIN)
 def index():
     query = text_arg("q")
     role = text_arg("role")
-    stmt = select(User).join(User.organisation).order_by(User.name, User.id)
-    if query:
-        pattern = f"%{query.lower()}%"
-        stmt = stmt.where(
-            or_(
-                User.email.like(pattern),
-                User.name.ilike(pattern),
-                Organisation.name.ilike(pattern),
-            )
-        )
-    if role in Role.__members__.values():
-        stmt = stmt.where(User.role == Role(role))
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, search_users(query, role))
     return render_template("admin/users/index.html", page=page, query=query, role=role, roles=Role)
 
 
@@ -168,15 +159,15 @@ def index():
 @allow(Role.ADMIN)
 def create():
     form = UserCreateForm()
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices(db.session)
     if request.method == "GET" and request.args.get("organisation_id", "").isdigit():
         form.organisation_id.data = int(request.args["organisation_id"])
         organisation = db.session.get(Organisation, form.organisation_id.data)
         if organisation is not None:
             form.role.data = default_role_for(organisation.kind).value
     if form.validate_on_submit():
-        try:
-            user = services.create_user(
+        return run_step(
+            lambda: services.create_user(
                 db.session,
                 current_user,
                 email=form.email.data,
@@ -184,16 +175,12 @@ def create():
                 role=Role(form.role.data),
                 organisation=db.session.get(Organisation, form.organisation_id.data),
                 password=form.new_password.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("admin/users/form.html", form=form, user=None), 409
-        db.session.commit()
-        flash(_("The user %(name)s is created.", name=user.name), "success")
-        return redirect(url_for("admin_users.detail", user_id=user.id))
-    status = 422 if form.errors else 200
-    return render_template("admin/users/form.html", form=form, user=None), status
+            ),
+            done=_("The user %(name)s is created.", name=form.name.data.strip()),
+            refused=lambda: _user_form(form, None, 409),
+            then=lambda user: url_for("admin_users.detail", user_id=user.id),
+        )
+    return _user_form(form, None, 422 if form.errors else 200)
 
 
 @admin_users_bp.get("/<int:user_id>")
@@ -210,26 +197,22 @@ def detail(user_id: int):
 def edit(user_id: int):
     user = _load_user(user_id)
     form = UserEditForm(obj=user)
-    form.organisation_id.choices = _organisation_choices()
+    form.organisation_id.choices = organisation_choices(db.session)
     if form.validate_on_submit():
-        try:
-            services.update_user(
+        return run_step(
+            lambda: services.update_user(
                 db.session,
                 current_user,
                 user,
                 name=form.name.data,
                 role=Role(form.role.data),
                 organisation=db.session.get(Organisation, form.organisation_id.data),
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("admin/users/form.html", form=form, user=user), 409
-        db.session.commit()
-        flash(_("The user is saved."), "success")
-        return redirect(url_for("admin_users.detail", user_id=user.id))
-    status = 422 if form.errors else 200
-    return render_template("admin/users/form.html", form=form, user=user), status
+            ),
+            done=_("The user is saved."),
+            refused=lambda: _user_form(form, user, 409),
+            then=url_for("admin_users.detail", user_id=user.id),
+        )
+    return _user_form(form, user, 422 if form.errors else 200)
 
 
 @admin_users_bp.route("/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -238,15 +221,11 @@ def deactivate(user_id: int):
     user = _load_user(user_id)
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            services.deactivate_user(db.session, current_user, user)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return redirect(url_for("admin_users.detail", user_id=user.id))
-        db.session.commit()
-        flash(_("The user %(name)s is deactivated and logged out.", name=user.name), "success")
-        return redirect(url_for("admin_users.detail", user_id=user.id))
+        return _step_on_user(
+            user,
+            lambda: services.deactivate_user(db.session, current_user, user),
+            _("The user %(name)s is deactivated and logged out.", name=user.name),
+        )
     return render_template("admin/users/deactivate.html", user=user, form=form)
 
 
@@ -255,14 +234,11 @@ def deactivate(user_id: int):
 def reactivate(user_id: int):
     user = _load_user(user_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.reactivate_user(db.session, current_user, user)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return redirect(url_for("admin_users.detail", user_id=user.id))
-        db.session.commit()
-        flash(_("The user %(name)s is active again.", name=user.name), "success")
+        return _step_on_user(
+            user,
+            lambda: services.reactivate_user(db.session, current_user, user),
+            _("The user %(name)s is active again.", name=user.name),
+        )
     return redirect(url_for("admin_users.detail", user_id=user.id))
 
 

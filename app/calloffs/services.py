@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from flask import has_request_context, url_for
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -448,28 +449,33 @@ def _refuse_a_repeat(db: Session, jobcentre, agreement: Agreement, order: OrderI
         )
 
 
-def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInput) -> CallOff:
-    """A jobcentre's order under one agreement at the agreement's unit price; the lot's
-    maximum is never exceeded."""
-    jobcentre = _jobcentre_of(actor)
-    _require_open(jobcentre, agreement.lot)
+def _require_quantity_in_bounds(order: OrderInput) -> None:
     if not 1 <= order.quantity <= MAX_QUANTITY:
         raise DomainError(_("The quantity must be between 1 and %(max)d.", max=MAX_QUANTITY))
-    _check_order_text(order)
+
+
+def _require_active_supplier(agreement: Agreement) -> None:
+    """A suspended supplier keeps its agreements but takes no new orders."""
     if agreement.supplier.state != SupplierState.ACTIVE:
         raise DomainError(
             _("%(name)s is suspended and cannot take orders.", name=agreement.supplier.name)
         )
-    _check_period(agreement, order.starts_on)
-    total = agreement.unit_price * order.quantity
-    lot = _lock_lot(db, agreement.lot_id)
-    _refuse_a_repeat(db, jobcentre, agreement, order)
-    committed, placed_so_far = totals.lot_figures(db, lot.id)
-    _check_cascade(db, lot, committed, agreement, order.choice_reason)
-    _refuse_beyond_maximum(lot, committed, total)
+
+
+def _new_order(
+    db: Session,
+    actor: User,
+    jobcentre: Organisation,
+    agreement: Agreement,
+    lot: Lot,
+    order: OrderInput,
+    number: str,
+) -> CallOff:
+    """The order at the agreement's unit price, with its first event, written to the session."""
     now = clock.now()
+    total = agreement.unit_price * order.quantity
     call_off = CallOff(
-        number=_next_number(lot, placed_so_far),
+        number=number,
         agreement_id=agreement.id,
         lot_id=lot.id,
         supplier_id=agreement.supplier_id,
@@ -491,8 +497,21 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
         CallOffEvent(step=CallOffStep.PLACED, actor_id=actor.id, occurred_at=now, amount=total)
     )
     db.flush()
+    return call_off
+
+
+def _record_placed(
+    db: Session,
+    actor: User,
+    call_off: CallOff,
+    agreement: Agreement,
+    lot: Lot,
+    committed: Decimal,
+) -> None:
+    """The lot's running figures, the alert when the order passes a threshold, and the audit
+    entry (the running figures take the audit chain's head before their rows)."""
     totals.record_new(db, call_off)
-    alert_if_passed(db, lot, committed + total)
+    alert_if_passed(db, lot, committed + call_off.total)
     audit.record(
         db,
         actor,
@@ -501,26 +520,53 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
         {
             "number": call_off.number,
             "agreement": agreement.number,
-            "quantity": order.quantity,
-            "unit_price": agreement.unit_price,
-            "total": total,
+            "quantity": call_off.quantity,
+            "unit_price": call_off.unit_price,
+            "total": call_off.total,
         },
     )
+
+
+def _tell_supplier_of_new_order(
+    db: Session, call_off: CallOff, lot: Lot, jobcentre: Organisation
+) -> None:
     notify(
         db,
-        _supplier_users(db, agreement.supplier_id),
+        _supplier_users(db, call_off.supplier_id),
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
             "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s. "
             "Accept or decline it.",
             jobcentre=jobcentre.name,
-            quantity=order.quantity,
+            quantity=call_off.quantity,
             n=lot.number,
             lot=lot.title,
-            total=format_money(total),
+            total=format_money(call_off.total),
         ),
         link=_link(call_off),
     )
+
+
+def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInput) -> CallOff:
+    """A jobcentre's order under one agreement at the agreement's unit price; the lot's
+    maximum is never exceeded."""
+    jobcentre = _jobcentre_of(actor)
+    _require_open(jobcentre, agreement.lot)
+    _require_quantity_in_bounds(order)
+    _check_order_text(order)
+    _require_active_supplier(agreement)
+    _check_period(agreement, order.starts_on)
+    # From here on under the lot's lock: the checks against what the lot has committed.
+    lot = _lock_lot(db, agreement.lot_id)
+    _refuse_a_repeat(db, jobcentre, agreement, order)
+    committed, placed_so_far = totals.lot_figures(db, lot.id)
+    _check_cascade(db, lot, committed, agreement, order.choice_reason)
+    _refuse_beyond_maximum(lot, committed, agreement.unit_price * order.quantity)
+    call_off = _new_order(
+        db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far)
+    )
+    _record_placed(db, actor, call_off, agreement, lot, committed)
+    _tell_supplier_of_new_order(db, call_off, lot, jobcentre)
     return call_off
 
 
@@ -528,8 +574,6 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
 
 
 def _link(call_off: CallOff) -> str:
-    from flask import has_request_context, url_for
-
     if has_request_context():
         return url_for("calloffs.detail", order_id=call_off.id)
     return f"/orders/{call_off.id}"
@@ -672,11 +716,17 @@ def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:
     return call_off
 
 
+def _close(db: Session, actor: User, call_off: CallOff, step: CallOffStep, reason: str) -> CallOff:
+    """Declined or cancelled: the move needs a reason, which the order keeps."""
+    reason = _reason(reason, _("The reason"))
+    call_off = _move(db, actor, call_off, step, text=reason)
+    call_off.closed_reason = reason
+    return call_off
+
+
 def decline(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     _require_supplier(actor, call_off)
-    reason = _reason(reason, _("The reason"))
-    call_off = _move(db, actor, call_off, CallOffStep.DECLINED, text=reason)
-    call_off.closed_reason = reason
+    call_off = _close(db, actor, call_off, CallOffStep.DECLINED, reason)
     _tell_jobcentre(db, call_off, _("Order %(number)s is declined", number=call_off.number))
     return call_off
 
@@ -695,6 +745,23 @@ class InvoiceInput:
     amount: Decimal
     reference: str
     reason: str = ""
+
+
+def _set_invoice(
+    db: Session,
+    call_off: CallOff,
+    amount: Decimal | None,
+    reference: str,
+    reason: str,
+    at: datetime | None,
+) -> None:
+    """The order's invoice, or none; the lot's running figures follow the order's share."""
+    share = totals.share(call_off)
+    call_off.invoice_amount = amount
+    call_off.invoice_reference = reference
+    call_off.invoice_reason = reason
+    call_off.invoiced_at = at
+    totals.record_change(db, call_off, share)
 
 
 def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceInput) -> CallOff:
@@ -724,12 +791,7 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
         committed = committed_amount(db, lot.id)
         _refuse_beyond_maximum(lot, committed, excess)
         alert_if_passed(db, lot, committed + excess)
-    share = totals.share(call_off)
-    call_off.invoice_amount = invoice.amount
-    call_off.invoice_reference = reference
-    call_off.invoice_reason = reason
-    call_off.invoiced_at = clock.now()
-    totals.record_change(db, call_off, share)
+    _set_invoice(db, call_off, invoice.amount, reference, reason, clock.now())
     call_off = _move(db, actor, call_off, CallOffStep.INVOICED, text=reason, with_invoice=True)
     _tell_jobcentre(
         db,
@@ -761,12 +823,7 @@ def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> 
     call_off = _move(
         db, actor, call_off, CallOffStep.INVOICE_REJECTED, text=reason, with_invoice=True
     )
-    share = totals.share(call_off)
-    call_off.invoice_amount = None
-    call_off.invoice_reference = ""
-    call_off.invoice_reason = ""
-    call_off.invoiced_at = None
-    totals.record_change(db, call_off, share)
+    _set_invoice(db, call_off, None, "", "", None)
     _tell_supplier(
         db, call_off, _("The invoice for order %(number)s is rejected", number=call_off.number)
     )
@@ -776,8 +833,6 @@ def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> 
 def cancel(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     """The jobcentre cancels before delivery; the amount returns to the lot."""
     _require_jobcentre(actor, call_off)
-    reason = _reason(reason, _("The reason"))
-    call_off = _move(db, actor, call_off, CallOffStep.CANCELLED, text=reason)
-    call_off.closed_reason = reason
+    call_off = _close(db, actor, call_off, CallOffStep.CANCELLED, reason)
     _tell_supplier(db, call_off, _("Order %(number)s is cancelled", number=call_off.number))
     return call_off

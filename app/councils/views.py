@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import Role
-from app.councils import services
+from app.councils import queries, services
 from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
-from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting, MeetingDocument
+from app.councils.models import CouncilDecision, CouncilMeeting, MeetingDocument
 from app.db import db
-from app.errors import DomainError
 from app.files.responses import download
 from app.i18n import gettext as _
 from app.organisations.models import Council
-from app.tenders.models import Tender, TenderApproval
+from app.web import run_step
 
 councils_bp = Blueprint("councils", __name__, url_prefix="/councils")
 
@@ -37,37 +34,19 @@ def index():
     if current_user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
         own = current_user.organisation.council
         return redirect(url_for("councils.detail", council_id=own.id))
-    councils = db.session.scalars(select(Council).order_by(Council.name)).all()
-    return render_template("councils/index.html", councils=councils)
+    return render_template("councils/index.html", councils=queries.councils(db.session))
 
 
 @councils_bp.get("/<int:council_id>")
 @allow(*READERS)
 def detail(council_id: int):
     council = load_visible(Council, council_id)
-    meetings = db.session.scalars(
-        select(CouncilMeeting)
-        .where(CouncilMeeting.council_id == council.id)
-        .options(selectinload(CouncilMeeting.decisions), selectinload(CouncilMeeting.documents))
-        .order_by(CouncilMeeting.held_on.desc())
-    ).all()
-    decisions = db.session.scalars(
-        select(CouncilDecision)
-        .where(CouncilDecision.council_id == council.id)
-        .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
-    ).all()
-    contracts = db.session.scalars(
-        select(AnnualContract)
-        .where(AnnualContract.council_id == council.id)
-        .options(selectinload(AnnualContract.needs))
-        .order_by(AnnualContract.year.desc())
-    ).all()
     return render_template(
         "councils/detail.html",
         council=council,
-        meetings=meetings,
-        decisions=decisions,
-        contracts=contracts,
+        meetings=queries.meetings_of(db.session, council, with_records=True),
+        decisions=queries.decisions_of(db.session, council),
+        contracts=queries.contracts_of(db.session, council),
         keeper=_is_keeper(council),
     )
 
@@ -80,15 +59,15 @@ def _is_keeper(council: Council) -> bool:
 
 def _form_page(template: str, council: Council, form, service, done: str, **context):
     if form.validate_on_submit():
-        try:
-            created = service()
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template(template, council=council, form=form, **context), 409
-        db.session.commit()
-        flash(done, "success")
-        return redirect(_after(council, created))
+        return run_step(
+            service,
+            done=done,
+            refused=lambda: (
+                render_template(template, council=council, form=form, **context),
+                409,
+            ),
+            then=lambda created: _after(council, created),
+        )
     status = 422 if form.errors else 200
     return render_template(template, council=council, form=form, **context), status
 
@@ -135,26 +114,24 @@ def meeting(council_id: int, meeting_id: int):
     council = load_visible(Council, council_id)
     meeting = _meeting(council, meeting_id)
     form = MeetingDocumentForm()
-    status = 200
-    if request.method == "POST":
-        if not _is_keeper(council):
-            abort(403)
-        if form.validate_on_submit():
-            upload = form.document.data
-            try:
-                services.add_meeting_document(
-                    db.session, current_user, meeting, upload.filename or "", upload.read()
-                )
-            except DomainError as err:
-                db.session.rollback()
-                flash(str(err), "error")
-                status = 409
-            else:
-                db.session.commit()
-                flash(_("The document is added."), "success")
-                return redirect(request.path)
-        else:
-            status = 422
+    if request.method != "POST":
+        return _meeting_page(council, meeting_id, form, 200)
+    if not _is_keeper(council):
+        abort(403)
+    if not form.validate_on_submit():
+        return _meeting_page(council, meeting_id, form, 422)
+    upload = form.document.data
+    return run_step(
+        lambda: services.add_meeting_document(
+            db.session, current_user, meeting, upload.filename or "", upload.read()
+        ),
+        done=_("The document is added."),
+        refused=lambda: _meeting_page(council, meeting_id, form, 409),
+        then=request.path,
+    )
+
+
+def _meeting_page(council: Council, meeting_id: int, form, status: int):
     return render_template(
         "councils/meeting.html",
         council=council,
@@ -180,11 +157,7 @@ def meeting_document(council_id: int, meeting_id: int, document_id: int):
 def new_decision(council_id: int):
     council = load_visible(Council, council_id)
     form = DecisionForm()
-    meetings = db.session.scalars(
-        select(CouncilMeeting)
-        .where(CouncilMeeting.council_id == council.id)
-        .order_by(CouncilMeeting.held_on.desc())
-    ).all()
+    meetings = queries.meetings_of(db.session, council)
     form.meeting_id.choices = [(0, _("Not at a meeting"))] + [
         (m.id, f"{m.held_on.isoformat()} {m.title}") for m in meetings
     ]
@@ -214,15 +187,11 @@ def decision(council_id: int, decision_id: int):
     decision = db.session.get(CouncilDecision, decision_id)
     if decision is None or decision.council_id != council.id:
         abort(404)
-    tenders = db.session.scalars(
-        select(Tender)
-        .join(TenderApproval, TenderApproval.tender_id == Tender.id)
-        .where(TenderApproval.decision_id == decision.id)
-        .distinct()
-        .order_by(Tender.reference)
-    ).all()
     return render_template(
-        "councils/decision.html", council=council, decision=decision, tenders=tenders
+        "councils/decision.html",
+        council=council,
+        decision=decision,
+        tenders=queries.tenders_approved_with(db.session, decision),
     )
 
 

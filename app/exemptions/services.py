@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import has_request_context, url_for
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -23,6 +24,7 @@ from app.i18n import format_date
 from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
+from app.purchases.services import reclassify
 from app.tenders.models import Lot, Tender, TenderState
 
 OPEN_OR_GRANTED = (ExemptionState.REQUESTED, ExemptionState.APPROVED)
@@ -50,28 +52,38 @@ def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
 
 
 def _link(exemption: Exemption) -> str:
-    from flask import has_request_context, url_for
-
     if has_request_context():
         return url_for("exemptions.detail", exemption_id=exemption.id)
     return f"/exemptions/{exemption.id}"
 
 
-def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exemption:
-    """A jobcentre asks to be exempted from a lot or a whole tender for a period."""
+def _jobcentre_of(actor: User) -> Organisation:
     if actor.role not in JOBCENTRE_ROLES:
         raise NotAllowed(_("Only jobcentre staff can ask for an exemption."))
-    jobcentre = actor.organisation
+    return actor.organisation
+
+
+def _covering_framework(
+    db: Session, jobcentre: Organisation, data: ExemptionInput
+) -> tuple[Lot | None, Tender]:
+    """The lot (or None for the whole tender) and its tender: an active one covering the
+    jobcentre."""
     lot = db.get(Lot, data.lot_id) if data.lot_id is not None else None
     tender = lot.tender if lot is not None else db.get(Tender, data.tender_id or 0)
     if tender is None or tender.state != TenderState.ACTIVE or not covers(tender, jobcentre):
         raise DomainError(_("Choose an active framework that covers the jobcentre."))
+    return lot, tender
+
+
+def _required_justification(data: ExemptionInput) -> str:
     justification = data.justification.strip()
     if not justification:
         raise DomainError(_("Explain why the jobcentre should be exempted."))
     refuse_cpr(justification, _("The justification"))
-    # Two requests at once must not both pass the overlap check: one waits for the other.
-    lock_row(db, Organisation, jobcentre.id)
+    return justification
+
+
+def _require_period_within_agreement(tender: Tender, data: ExemptionInput) -> None:
     if data.starts_on > data.ends_on:
         raise DomainError(_("The period must end on or after the day it starts."))
     if data.starts_on < tender.agreement_start or data.ends_on > tender.agreement_end:
@@ -83,6 +95,13 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
                 end=format_date(tender.agreement_end),
             )
         )
+
+
+def _refuse_overlapping(
+    db: Session, jobcentre: Organisation, tender: Tender, data: ExemptionInput
+) -> None:
+    """One open or granted exemption at a time for the same framework and days; checked with
+    the jobcentre's row locked."""
     overlapping = db.scalar(
         select(Exemption.id).where(
             Exemption.jobcentre_id == jobcentre.id,
@@ -100,6 +119,16 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
         raise DomainError(
             _("The jobcentre has already asked for, or has, an exemption that overlaps.")
         )
+
+
+def _new_request(
+    db: Session,
+    actor: User,
+    jobcentre: Organisation,
+    tender: Tender,
+    data: ExemptionInput,
+    justification: str,
+) -> Exemption:
     exemption = Exemption(
         jobcentre_id=jobcentre.id,
         tender_id=tender.id,
@@ -114,6 +143,12 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
     )
     db.add(exemption)
     db.flush()
+    return exemption
+
+
+def _record_requested(
+    db: Session, actor: User, exemption: Exemption, tender: Tender, lot: Lot | None
+) -> None:
     audit.record(
         db,
         actor,
@@ -122,10 +157,13 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
         {
             "tender": tender.reference,
             "lot": lot.number if lot else None,
-            "period": [data.starts_on, data.ends_on],
-            "reason": data.reason.value,
+            "period": [exemption.starts_on, exemption.ends_on],
+            "reason": exemption.reason.value,
         },
     )
+
+
+def _tell_region(db: Session, exemption: Exemption, tender: Tender, jobcentre: Organisation):
     notify(
         db,
         region_staff(db, tender.region_id),
@@ -136,6 +174,20 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
         ),
         link=_link(exemption),
     )
+
+
+def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exemption:
+    """A jobcentre asks to be exempted from a lot or a whole tender for a period."""
+    jobcentre = _jobcentre_of(actor)
+    lot, tender = _covering_framework(db, jobcentre, data)
+    justification = _required_justification(data)
+    # Two requests at once must not both pass the overlap check: one waits for the other.
+    lock_row(db, Organisation, jobcentre.id)
+    _require_period_within_agreement(tender, data)
+    _refuse_overlapping(db, jobcentre, tender, data)
+    exemption = _new_request(db, actor, jobcentre, tender, data, justification)
+    _record_requested(db, actor, exemption, tender, lot)
+    _tell_region(db, exemption, tender, jobcentre)
     return exemption
 
 
@@ -176,8 +228,6 @@ def _decide(
 
 def approve(db: Session, actor: User, exemption: Exemption, reason: str) -> Exemption:
     """The region approves; the jobcentre's purchases in the period are classified anew."""
-    from app.purchases.services import reclassify
-
     exemption = _decide(db, actor, exemption, ExemptionState.APPROVED, reason)
     db.flush()
     reclassify(db, actor, exemption.jobcentre_id, exemption.starts_on, exemption.ends_on)

@@ -124,6 +124,17 @@ def create_organisation(
     return organisation
 
 
+def _audited_fields(organisation: Organisation) -> dict:
+    """What an update's audit entry compares, before and after."""
+    return {
+        "name": organisation.name,
+        "email": organisation.email,
+        "council": organisation.council.name if organisation.council else None,
+        "municipalities": sorted(m.name for m in organisation.municipalities),
+        "code": organisation.code,
+    }
+
+
 def update_organisation(
     db: Session,
     actor,
@@ -142,13 +153,7 @@ def update_organisation(
     _require_admin(actor)
     name = name.strip()
     _check_name_free(db, organisation.kind, name, organisation.id)
-    before = {
-        "name": organisation.name,
-        "email": organisation.email,
-        "council": organisation.council.name if organisation.council else None,
-        "municipalities": sorted(m.name for m in organisation.municipalities),
-        "code": organisation.code,
-    }
+    before = _audited_fields(organisation)
     organisation.name = name
     organisation.email = email or None
     if organisation.kind == OrganisationKind.REGION:
@@ -161,13 +166,7 @@ def update_organisation(
         _assign_municipalities(db, organisation, municipalities)
     db.flush()
     db.refresh(organisation, ["municipalities"])
-    after = {
-        "name": organisation.name,
-        "email": organisation.email,
-        "council": organisation.council.name if organisation.council else None,
-        "municipalities": sorted(m.name for m in organisation.municipalities),
-        "code": organisation.code,
-    }
+    after = _audited_fields(organisation)
     changes = audit.diff(before, after)
     if changes:
         audit.record(db, actor, "organisation.updated", organisation, changes)

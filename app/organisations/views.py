@@ -2,55 +2,28 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
 
 from app.auth.access import allow, load_visible
-from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
-from app.errors import DomainError
 from app.i18n import gettext as _
-from app.organisations import services
+from app.organisations import queries, services
 from app.organisations.forms import OrganisationCreateForm, OrganisationForm
-from app.organisations.models import Municipality, Organisation, OrganisationKind
+from app.organisations.models import Organisation, OrganisationKind
 from app.pagination import paginate, text_arg
+from app.web import run_step
 
 organisations_bp = Blueprint("organisations", __name__)
 
 
-def _regions() -> list[Organisation]:
-    return list(
-        db.session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    )
+def _form_page(form, organisation: Organisation | None, status: int):
+    return render_template("organisations/form.html", form=form, organisation=organisation), status
 
 
-def _municipality_choices() -> list[tuple[int, str]]:
-    rows = db.session.execute(
-        select(Municipality.id, Municipality.name, Organisation.name.label("region"))
-        .join(Organisation, Municipality.employment_region_id == Organisation.id)
-        .order_by(Municipality.name)
-    )
-    return [(row.id, f"{row.name} ({row.region})") for row in rows]
-
-
-def _chosen_municipalities(ids: list[int]) -> list[Municipality]:
-    if not ids:
-        return []
-    return list(db.session.scalars(select(Municipality).where(Municipality.id.in_(ids))))
-
-
-def _load(organisation_id: int) -> Organisation:
-    organisation = db.session.get(Organisation, organisation_id)
-    if organisation is None:
-        abort(404)
-    return organisation
+def _detail_url(organisation: Organisation) -> str:
+    return url_for("organisations.detail", organisation_id=organisation.id)
 
 
 @organisations_bp.get("/admin/organisations/")
@@ -58,16 +31,7 @@ def _load(organisation_id: int) -> Organisation:
 def index():
     query = text_arg("q")
     kind = text_arg("kind")
-    stmt = (
-        select(Organisation)
-        .options(joinedload(Organisation.region))
-        .order_by(Organisation.name, Organisation.id)
-    )
-    if query:
-        stmt = stmt.where(Organisation.name.ilike(f"%{query}%"))
-    if kind in OrganisationKind.__members__.values():
-        stmt = stmt.where(Organisation.kind == OrganisationKind(kind))
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, queries.search_register(query, kind))
     return render_template(
         "organisations/index.html", page=page, query=query, kind=kind, kinds=OrganisationKind
     )
@@ -77,16 +41,16 @@ def index():
 @allow(Role.ADMIN)
 def create():
     form = OrganisationCreateForm()
-    form.region_id.choices = [(0, "—")] + [(r.id, r.name) for r in _regions()]
-    form.municipalities.choices = _municipality_choices()
+    form.region_id.choices = [(0, "—")] + [(r.id, r.name) for r in queries.regions(db.session)]
+    form.municipalities.choices = queries.municipality_choices(db.session)
     if (
         request.method == "GET"
         and request.args.get("kind") in OrganisationKind.__members__.values()
     ):
         form.kind.data = request.args["kind"]
     if form.validate_on_submit():
-        try:
-            organisation = services.create_organisation(
+        return run_step(
+            lambda: services.create_organisation(
                 db.session,
                 current_user,
                 kind=OrganisationKind(form.kind.data),
@@ -94,86 +58,61 @@ def create():
                 email=form.email.data,
                 region=db.session.get(Organisation, form.region_id.data or 0),
                 council_name=form.council_name.data,
-                municipalities=_chosen_municipalities(form.municipalities.data or []),
+                municipalities=queries.municipalities(db.session, form.municipalities.data or []),
                 code=form.code.data,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("organisations/form.html", form=form, organisation=None), 409
-        db.session.commit()
-        flash(_("%(name)s is created.", name=organisation.name), "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    status = 422 if form.errors else 200
-    return render_template("organisations/form.html", form=form, organisation=None), status
+            ),
+            done=_("%(name)s is created.", name=form.name.data.strip()),
+            refused=lambda: _form_page(form, None, 409),
+            then=_detail_url,
+        )
+    return _form_page(form, None, 422 if form.errors else 200)
 
 
 @organisations_bp.get("/admin/organisations/<int:organisation_id>")
 @allow(Role.ADMIN)
 def detail(organisation_id: int):
-    organisation = _load(organisation_id)
-    users = db.session.scalars(
-        select(User).where(User.organisation_id == organisation.id).order_by(User.name)
-    ).all()
+    organisation = load_visible(Organisation, organisation_id)  # every one, to the admin
+    users = queries.users_of(db.session, organisation.id)
     return render_template("organisations/detail.html", organisation=organisation, users=users)
 
 
 @organisations_bp.route("/admin/organisations/<int:organisation_id>/edit", methods=["GET", "POST"])
 @allow(Role.ADMIN)
 def edit(organisation_id: int):
-    organisation = _load(organisation_id)
+    organisation = load_visible(Organisation, organisation_id)  # every one, to the admin
     form = OrganisationForm(obj=organisation)
-    form.municipalities.choices = _municipality_choices()
+    form.municipalities.choices = queries.municipality_choices(db.session)
     if request.method == "GET":
         form.council_name.data = organisation.council.name if organisation.council else ""
         form.municipalities.data = [m.id for m in organisation.municipalities]
     if form.validate_on_submit():
-        try:
-            services.update_organisation(
+        return run_step(
+            lambda: services.update_organisation(
                 db.session,
                 current_user,
                 organisation,
                 name=form.name.data,
                 email=form.email.data,
                 council_name=form.council_name.data,
-                municipalities=_chosen_municipalities(form.municipalities.data or []),
+                municipalities=queries.municipalities(db.session, form.municipalities.data or []),
                 code=form.code.data if organisation.kind == OrganisationKind.REGION else None,
-            )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return (
-                render_template("organisations/form.html", form=form, organisation=organisation),
-                409,
-            )
-        db.session.commit()
-        flash(_("%(name)s is saved.", name=organisation.name), "success")
-        return redirect(url_for("organisations.detail", organisation_id=organisation.id))
-    status = 422 if form.errors else 200
-    return render_template("organisations/form.html", form=form, organisation=organisation), status
+            ),
+            done=_("%(name)s is saved.", name=form.name.data.strip()),
+            refused=lambda: _form_page(form, organisation, 409),
+            then=_detail_url,
+        )
+    return _form_page(form, organisation, 422 if form.errors else 200)
 
 
 # --- each role's own organisation --------------------------------------------------------
 
 
 def _region_page(region: Organisation):
-    jobcentres = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.region_id == region.id)
-        .options(selectinload(Organisation.municipalities))
-        .order_by(Organisation.name)
-    ).all()
-    directors = db.session.scalars(
-        select(User)
-        .where(
-            User.organisation_id == region.id,
-            User.role == Role.REGIONAL_DIRECTOR,
-            User.active,
-        )
-        .order_by(User.name)
-    ).all()
     return render_template(
-        "organisations/region.html", region=region, jobcentres=jobcentres, directors=directors
+        "organisations/region.html",
+        region=region,
+        jobcentres=queries.jobcentres_of(db.session, region),
+        directors=queries.directors_of(db.session, region),
     )
 
 
@@ -186,19 +125,8 @@ def my_region():
 @organisations_bp.get("/regions")
 @allow(Role.MINISTRY, Role.INTEGRATION_MINISTRY)
 def regions():
-    counts = dict(
-        db.session.execute(
-            select(Organisation.region_id, func.count())
-            .where(Organisation.kind == OrganisationKind.JOBCENTRE)
-            .group_by(Organisation.region_id)
-        ).all()
-    )
-    regions = db.session.scalars(
-        select(Organisation)
-        .where(Organisation.kind == OrganisationKind.REGION)
-        .options(selectinload(Organisation.council))
-        .order_by(Organisation.name)
-    ).all()
+    counts = queries.jobcentre_counts(db.session)
+    regions = queries.regions_with_councils(db.session)
     return render_template("organisations/regions.html", regions=regions, counts=counts)
 
 

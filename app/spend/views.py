@@ -7,26 +7,26 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.db import db
 from app.documents.pdf import render_pdf
-from app.evaluation.models import Agreement
 from app.i18n import format_points
 from app.i18n import gettext as _
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
+from app.organisations.queries import regions
 from app.pagination import date_arg, id_arg, paginate_list
 from app.purchases.services import open_breaches
-from app.spend import figures, tables
+from app.spend import figures, queries, tables
 from app.spend.charts import Bar, bar_chart, table_chart
 from app.spend.figures import Period
 from app.spend.tables import Filters, Table
 from app.suppliers.services import supplier_of
 from app.targetgroups.models import TargetGroup
-from app.tenders.models import Scope, Tender, TenderState
+from app.targetgroups.queries import target_groups
+from app.tenders.models import Tender
 
 spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 
@@ -123,43 +123,42 @@ def _region_lots(filters: Filters) -> list:
     return figures.lot_use(db.session, filters.region_id, filters.target_group_id)
 
 
+#: Each dashboard's tables (the region's after its lots): the figures, grouped by what, titled.
+DASHBOARD_TABLES = {
+    "region": (
+        (tables.combined, "jobcentre", lambda: _("Spend and compliance per jobcentre")),
+        (tables.orders_table, "supplier", lambda: _("Orders per supplier")),
+        (tables.combined, "target_group", lambda: _("Spend per target group")),
+        (tables.combined, "month", lambda: _("Spend per month")),
+    ),
+    "national": (
+        (tables.combined, "region", lambda: _("Spend and compliance per region")),
+        (tables.combined, "target_group", lambda: _("Spend per target group")),
+        (tables.combined, "month", lambda: _("Spend per month")),
+    ),
+    "jobcentre": (
+        (tables.combined, "jobcentre", lambda: _("Our spend and compliance")),
+        (tables.orders_table, "lot", lambda: _("Orders per framework")),
+        (tables.orders_table, "supplier", lambda: _("Orders per supplier")),
+        (tables.combined, "month", lambda: _("Spend per month")),
+    ),
+    "supplier": (
+        (tables.orders_table, "jobcentre", lambda: _("Orders and revenue per jobcentre")),
+        (tables.orders_table, "lot", lambda: _("Orders and revenue per framework")),
+        (tables.orders_table, "month", lambda: _("Orders and revenue per month")),
+    ),
+}
+
+
+def _tables_of(dashboard: str, filters: Filters) -> list[Table]:
+    return [
+        build(db.session, dimension, filters, title())
+        for build, dimension, title in DASHBOARD_TABLES[dashboard]
+    ]
+
+
 def _region_tables(filters: Filters, lots: list) -> list[Table]:
-    session = db.session
-    return [
-        _lots_table(lots),
-        tables.combined(session, "jobcentre", filters, _("Spend and compliance per jobcentre")),
-        tables.orders_table(session, "supplier", filters, _("Orders per supplier")),
-        tables.combined(session, "target_group", filters, _("Spend per target group")),
-        tables.combined(session, "month", filters, _("Spend per month")),
-    ]
-
-
-def _national_tables(filters: Filters) -> list[Table]:
-    session = db.session
-    return [
-        tables.combined(session, "region", filters, _("Spend and compliance per region")),
-        tables.combined(session, "target_group", filters, _("Spend per target group")),
-        tables.combined(session, "month", filters, _("Spend per month")),
-    ]
-
-
-def _jobcentre_tables(filters: Filters) -> list[Table]:
-    session = db.session
-    return [
-        tables.combined(session, "jobcentre", filters, _("Our spend and compliance")),
-        tables.orders_table(session, "lot", filters, _("Orders per framework")),
-        tables.orders_table(session, "supplier", filters, _("Orders per supplier")),
-        tables.combined(session, "month", filters, _("Spend per month")),
-    ]
-
-
-def _supplier_tables(filters: Filters) -> list[Table]:
-    session = db.session
-    return [
-        tables.orders_table(session, "jobcentre", filters, _("Orders and revenue per jobcentre")),
-        tables.orders_table(session, "lot", filters, _("Orders and revenue per framework")),
-        tables.orders_table(session, "month", filters, _("Orders and revenue per month")),
-    ]
+    return [_lots_table(lots), *_tables_of("region", filters)]
 
 
 def _dashboard_tables(name: str) -> list[Table]:
@@ -168,11 +167,11 @@ def _dashboard_tables(name: str) -> list[Table]:
         filters = _filters(region_id=current_user.organisation_id)
         return _region_tables(filters, _region_lots(filters))
     if name == "national":
-        return _national_tables(_filters())
+        return _tables_of("national", _filters())
     if name == "jobcentre":
-        return _jobcentre_tables(_filters(jobcentre_id=current_user.organisation_id))
+        return _tables_of("jobcentre", _filters(jobcentre_id=current_user.organisation_id))
     supplier = supplier_of(db.session, current_user.organisation_id)
-    return _supplier_tables(_filters(supplier_id=supplier.id if supplier else -1))
+    return _tables_of("supplier", _filters(supplier_id=supplier.id if supplier else -1))
 
 
 WHO = {
@@ -190,48 +189,14 @@ def _filter_choices(dashboard: str) -> dict:
     return {
         "period": Period(date_arg("from"), date_arg("to")),
         "group_id": id_arg("target_group"),
-        "groups": session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+        "groups": target_groups(session),
         "tender_id": id_arg("tender"),
-        "tenders": session.execute(
-            _concerned(
-                dashboard,
-                select(Tender.id, Tender.reference, Tender.title).where(
-                    Tender.state == TenderState.ACTIVE
-                ),
-            ).order_by(Tender.reference)
-        ).all(),
+        "tenders": queries.active_frameworks_concerning(
+            session, dashboard, current_user.organisation
+        ),
         "region_id": id_arg("region"),
-        "regions": session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        ).all()
-        if dashboard == "national"
-        else [],
+        "regions": regions(session) if dashboard == "national" else [],
     }
-
-
-def _concerned(dashboard: str, stmt):
-    """The frameworks a dashboard's organisation has to do with: a region's own and the
-    national ones, those covering a jobcentre, those a supplier holds agreements under; all
-    of them nationally."""
-    organisation = current_user.organisation
-    if dashboard == "region":
-        return stmt.where((Tender.region_id == organisation.id) | (Tender.scope == Scope.NATIONAL))
-    if dashboard == "jobcentre":
-        return stmt.where(
-            (Tender.region_id == organisation.region_id) | (Tender.scope == Scope.NATIONAL)
-        )
-    if dashboard == "supplier":
-        supplier = supplier_of(db.session, organisation.id)
-        return stmt.where(
-            Tender.id.in_(
-                select(Agreement.tender_id).where(
-                    Agreement.supplier_id == (supplier.id if supplier else -1)
-                )
-            )
-        )
-    return stmt
 
 
 def _tables_page(name: str, heading: str):

@@ -5,20 +5,18 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from app.auth.access import allow, load_visible, public
-from app.auth.models import User
 from app.auth.roles import Role
 from app.db import db
 from app.errors import DomainError
 from app.files.responses import download
 from app.forms import ConfirmForm
 from app.i18n import gettext as _
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.queries import regions, users_of
 from app.pagination import paginate, text_arg
-from app.suppliers import services
+from app.suppliers import queries, services
 from app.suppliers.forms import (
     DocumentForm,
     InviteForm,
@@ -29,7 +27,8 @@ from app.suppliers.forms import (
     SuspendForm,
 )
 from app.suppliers.models import Supplier, SupplierDocument, SupplierState
-from app.targetgroups.models import TargetGroup
+from app.targetgroups.queries import target_groups
+from app.web import run_step
 
 suppliers_bp = Blueprint("suppliers", __name__)
 
@@ -71,15 +70,12 @@ def register():
 @suppliers_bp.get("/register/confirm/<token>")
 @public
 def confirm(token: str):
-    try:
-        services.confirm_email(db.session, token)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return redirect(url_for("suppliers.resend"))
-    db.session.commit()
-    flash(_("Your e-mail address is confirmed. You can log in now."), "success")
-    return redirect(url_for("auth.login"))
+    return run_step(
+        lambda: services.confirm_email(db.session, token),
+        done=_("Your e-mail address is confirmed. You can log in now."),
+        refused=lambda: redirect(url_for("suppliers.resend")),
+        then=url_for("auth.login"),
+    )
 
 
 @suppliers_bp.route("/register/resend", methods=["GET", "POST"])
@@ -99,15 +95,12 @@ def resend():
 def accept(token: str):
     form = PasswordChoiceForm()
     if form.validate_on_submit():
-        try:
-            services.accept_invitation(db.session, token, form.new_password.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("suppliers/accept.html", form=form), 409
-        db.session.commit()
-        flash(_("Your password is set. Log in to continue."), "success")
-        return redirect(url_for("auth.login"))
+        return run_step(
+            lambda: services.accept_invitation(db.session, token, form.new_password.data),
+            done=_("Your password is set. Log in to continue."),
+            refused=lambda: (render_template("suppliers/accept.html", form=form), 409),
+            then=url_for("auth.login"),
+        )
     return render_template("suppliers/accept.html", form=form), 422 if form.errors else 200
 
 
@@ -124,29 +117,27 @@ def _own_supplier() -> Supplier:
 def _profile_form(session: Session, supplier: Supplier, form: ProfileForm | None = None):
     form = form or ProfileForm(obj=supplier)
     form.target_group_ids.choices = [
-        (g.id, g.name)
-        for g in session.scalars(
-            select(TargetGroup).where(TargetGroup.active).order_by(TargetGroup.name)
-        )
+        (g.id, g.name) for g in target_groups(session, active_only=True)
     ]
-    form.region_ids.choices = [
-        (r.id, r.name)
-        for r in session.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    ]
+    form.region_ids.choices = [(r.id, r.name) for r in regions(session)]
     if request.method == "GET":
         form.target_group_ids.data = [g.id for g in supplier.target_groups]
         form.region_ids.data = [r.id for r in supplier.regions]
     return form
 
 
+def _profile_step(action, done: str, **forms):
+    """A step on the supplier's own profile page; refused, the page again with the form sent."""
+    return run_step(
+        action,
+        done=done,
+        refused=lambda: _profile_page(_own_supplier(), 409, **forms),
+        then=url_for("suppliers.profile"),
+    )
+
+
 def _profile_page(supplier: Supplier, status: int = 200, **forms):
-    colleagues = db.session.scalars(
-        select(User).where(User.organisation_id == supplier.organisation_id).order_by(User.name)
-    ).all()
+    colleagues = users_of(db.session, supplier.organisation_id)
     return (
         render_template(
             "suppliers/profile.html",
@@ -169,8 +160,8 @@ def profile():
     form = _profile_form(db.session, supplier, ProfileForm())
     if not form.validate_on_submit():
         return _profile_page(supplier, 422, form=form)
-    try:
-        services.update_profile(
+    return _profile_step(
+        lambda: services.update_profile(
             db.session,
             current_user,
             supplier,
@@ -179,14 +170,10 @@ def profile():
             target_group_ids=form.target_group_ids.data or [],
             region_ids=form.region_ids.data or [],
             declare_no_exclusion=form.declare_no_exclusion.data,
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _profile_page(_own_supplier(), 409, form=form)
-    db.session.commit()
-    flash(_("The profile is saved."), "success")
-    return redirect(url_for("suppliers.profile"))
+        ),
+        _("The profile is saved."),
+        form=form,
+    )
 
 
 @suppliers_bp.post("/supplier/colleagues")
@@ -196,22 +183,18 @@ def invite():
     form = InviteForm()
     if not form.validate_on_submit():
         return _profile_page(supplier, 422, invite_form=form)
-    try:
-        services.invite_colleague(
+    return _profile_step(
+        lambda: services.invite_colleague(
             db.session,
             current_user,
             supplier,
             name=form.name.data,
             email=form.email.data,
             link_for=_link("suppliers.accept"),
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _profile_page(_own_supplier(), 409, invite_form=form)
-    db.session.commit()
-    flash(_("The invitation is sent."), "success")
-    return redirect(url_for("suppliers.profile"))
+        ),
+        _("The invitation is sent."),
+        invite_form=form,
+    )
 
 
 @suppliers_bp.post("/supplier/documents")
@@ -222,17 +205,13 @@ def upload():
     if not form.validate_on_submit():
         return _profile_page(supplier, 422, document_form=form)
     upload = form.document.data
-    try:
-        services.add_document(
+    return _profile_step(
+        lambda: services.add_document(
             db.session, current_user, supplier, upload.filename or "", upload.read()
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _profile_page(_own_supplier(), 409, document_form=form)
-    db.session.commit()
-    flash(_("The document is added."), "success")
-    return redirect(url_for("suppliers.profile"))
+        ),
+        _("The document is added."),
+        document_form=form,
+    )
 
 
 @suppliers_bp.get("/suppliers/<int:supplier_id>/documents/<int:document_id>")
@@ -253,12 +232,7 @@ def document(supplier_id: int, document_id: int):
 def index():
     query = text_arg("q")
     state = text_arg("state")
-    stmt = select(Supplier).join(Supplier.organisation).order_by(Organisation.name, Supplier.id)
-    if query:
-        stmt = stmt.where(or_(Organisation.name.ilike(f"%{query}%"), Supplier.cvr == query))
-    if state in SupplierState.__members__.values():
-        stmt = stmt.where(Supplier.state == SupplierState(state))
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, queries.search_register(query, state))
     return render_template(
         "suppliers/index.html", page=page, query=query, state=state, states=SupplierState
     )
@@ -277,15 +251,15 @@ def suspend(supplier_id: int):
     supplier = load_visible(Supplier, supplier_id)
     form = SuspendForm()
     if form.validate_on_submit():
-        try:
-            services.suspend(db.session, current_user, supplier, form.reason.data)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("suppliers/suspend.html", supplier=supplier, form=form), 409
-        db.session.commit()
-        flash(_("%(name)s is suspended.", name=supplier.name), "success")
-        return redirect(url_for("suppliers.detail", supplier_id=supplier.id))
+        return run_step(
+            lambda: services.suspend(db.session, current_user, supplier, form.reason.data),
+            done=_("%(name)s is suspended.", name=supplier.name),
+            refused=lambda: (
+                render_template("suppliers/suspend.html", supplier=supplier, form=form),
+                409,
+            ),
+            then=url_for("suppliers.detail", supplier_id=supplier_id),
+        )
     status = 422 if form.errors else 200
     return render_template("suppliers/suspend.html", supplier=supplier, form=form), status
 
@@ -294,13 +268,12 @@ def suspend(supplier_id: int):
 @allow(Role.REGION_STAFF)
 def reinstate(supplier_id: int):
     supplier = load_visible(Supplier, supplier_id)
+    back = url_for("suppliers.detail", supplier_id=supplier_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            services.reinstate(db.session, current_user, supplier)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-        else:
-            db.session.commit()
-            flash(_("The suspension is lifted."), "success")
-    return redirect(url_for("suppliers.detail", supplier_id=supplier_id))
+        return run_step(
+            lambda: services.reinstate(db.session, current_user, supplier),
+            done=_("The suspension is lifted."),
+            refused=lambda: redirect(back),
+            then=back,
+        )
+    return redirect(back)

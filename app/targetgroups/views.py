@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.access import allow
 from app.auth.roles import Role
 from app.db import db
-from app.errors import DomainError
 from app.i18n import gettext as _
-from app.targetgroups import services
+from app.targetgroups import queries, services
 from app.targetgroups.forms import TargetGroupForm
 from app.targetgroups.models import TargetGroup
+from app.web import run_step
 
 targetgroups_bp = Blueprint("targetgroups", __name__, url_prefix="/target-groups")
 
@@ -27,42 +26,36 @@ targetgroups_bp = Blueprint("targetgroups", __name__, url_prefix="/target-groups
     Role.INTEGRATION_MINISTRY,
 )
 def index():
-    groups = db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all()
+    groups = queries.target_groups(db.session)
     return render_template(
         "targetgroups/index.html", groups=groups, can_edit=current_user.role in services.MAINTAINERS
     )
 
 
-def _save(form: TargetGroupForm, group: TargetGroup | None):
-    if form.validate_on_submit():
-        try:
-            if group is None:
-                services.create_target_group(
-                    db.session,
-                    current_user,
-                    name=form.name.data,
-                    description=form.description.data or "",
-                    integration_effort=form.integration_effort.data,
-                )
-            else:
-                services.update_target_group(
-                    db.session,
-                    current_user,
-                    group,
-                    name=form.name.data,
-                    description=form.description.data or "",
-                    integration_effort=form.integration_effort.data,
-                    active=form.active.data,
-                )
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return render_template("targetgroups/form.html", form=form, group=group), 409
-        db.session.commit()
-        flash(_("The target group is saved."), "success")
-        return redirect(url_for("targetgroups.index"))
-    status = 422 if form.errors else 200
+def _form_page(form: TargetGroupForm, group: TargetGroup | None, status: int):
     return render_template("targetgroups/form.html", form=form, group=group), status
+
+
+def _save(form: TargetGroupForm, group: TargetGroup | None):
+    if not form.validate_on_submit():
+        return _form_page(form, group, 422 if form.errors else 200)
+    fields = {
+        "name": form.name.data,
+        "description": form.description.data or "",
+        "integration_effort": form.integration_effort.data,
+    }
+    return run_step(
+        lambda: (
+            services.create_target_group(db.session, current_user, **fields)
+            if group is None
+            else services.update_target_group(
+                db.session, current_user, group, **fields, active=form.active.data
+            )
+        ),
+        done=_("The target group is saved."),
+        refused=lambda: _form_page(form, group, 409),
+        then=url_for("targetgroups.index"),
+    )
 
 
 @targetgroups_bp.route("/new", methods=["GET", "POST"])
