@@ -1,4 +1,5 @@
-"""Rammeudbud: framework tenders, call-offs and spend for the employment regions and jobcentres."""
+"""The application factory, the composition root: the one module that imports every
+blueprint and wires configuration, extensions, hooks, the web layer and the CLI together."""
 
 from __future__ import annotations
 
@@ -7,13 +8,38 @@ import re
 import uuid
 
 from flask import Flask, g, request
-from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from app import clock
+from app.audit import chain
+from app.audit.views import audit_bp
+from app.auth import tokens
+from app.auth.access import check_access, login_manager
+from app.auth.passwords import use_fast_hashing
+from app.auth.views import admin_users_bp, auth_bp
+from app.bids import sealing
+from app.bids.views import bids_bp
+from app.calloffs.views import calloffs_bp
+from app.cli import register_cli
 from app.config import PROJECT_ROOT, from_environment
-
-csrf = CSRFProtect()
+from app.core.i18n import babel, select_locale
+from app.councils.views import councils_bp
+from app.db import db, set_write_intent
+from app.evaluation.views import evaluation_bp
+from app.exemptions.views import exemptions_bp
+from app.followup.views import followup_bp
+from app.grants.views import grants_bp
+from app.knowledge.views import knowledge_bp
+from app.main.views import main_bp
+from app.notifications.views import notifications_bp
+from app.organisations.views import organisations_bp
+from app.purchases.views import purchases_bp
+from app.spend.views import spend_bp
+from app.suppliers.views import suppliers_bp
+from app.targetgroups.views import targetgroups_bp
+from app.tenders.views import tenders_bp
+from app.web import csrf, register_web
 
 
 class DatabaseId(IntegerConverter):
@@ -30,7 +56,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 def create_app(overrides: dict | None = None) -> Flask:
     """The application factory: configuration, extensions, blueprints, hooks."""
     app = Flask(
-        __name__,
+        "app",  # the import name: the package, as before the factory had its own module
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
@@ -41,23 +67,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from app.auth.access import check_access, login_manager
-    from app.auth.passwords import use_fast_hashing
-    from app.db import db, set_write_intent
-    from app.i18n import babel, select_locale
-
     use_fast_hashing(app.config["PASSWORD_HASH_FAST"])
-    from app.audit import chain
-
     chain.configure(app.config["AUDIT_HMAC_KEY"])
-    from app.auth import tokens
-
     tokens.configure(app.config["SECRET_KEY"])
-    from app.bids import sealing
-
     sealing.configure(app.config["BID_ENCRYPTION_KEY"])
-    from app import clock
-
     clock.use_offset_file(app.config["CLOCK_OFFSET_FILE"])
     db.init_app(app)
     csrf.init_app(app)
@@ -78,13 +91,8 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     app.before_request(check_access)
 
-    from app.web import register_web
-
     register_web(app)
     _register_blueprints(app)
-
-    from app.cli import register_cli
-
     register_cli(app)
     return app
 
@@ -101,25 +109,6 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    from app.audit.views import audit_bp
-    from app.auth.views import admin_users_bp, auth_bp
-    from app.bids.views import bids_bp
-    from app.calloffs.views import calloffs_bp
-    from app.councils.views import councils_bp
-    from app.evaluation.views import evaluation_bp
-    from app.exemptions.views import exemptions_bp
-    from app.followup.views import followup_bp
-    from app.grants.views import grants_bp
-    from app.knowledge.views import knowledge_bp
-    from app.main.views import main_bp
-    from app.notifications.views import notifications_bp
-    from app.organisations.views import organisations_bp
-    from app.purchases.views import purchases_bp
-    from app.spend.views import spend_bp
-    from app.suppliers.views import suppliers_bp
-    from app.targetgroups.views import targetgroups_bp
-    from app.tenders.views import tenders_bp
-
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_users_bp)
