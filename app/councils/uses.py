@@ -59,8 +59,8 @@ def require_own_and_current(decision, region_id: int, not_before) -> None:
     """A decision fit to approve something new: the region's own council's, not dated in the
     future, and not older than what it approves (`not_before`, a day)."""
     from app import clock
-    from app.errors import DomainError
-    from app.i18n import gettext as _
+    from app.core.errors import DomainError
+    from app.core.i18n import gettext as _
 
     if decision.council.region_id != region_id:
         raise DomainError(_("The decision must be the region's own council's."))

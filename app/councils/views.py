@@ -10,13 +10,13 @@ from sqlalchemy.orm import selectinload
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.councils import services
 from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
 from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting, MeetingDocument
 from app.db import db
-from app.errors import DomainError
 from app.files.responses import download
-from app.i18n import gettext as _
 from app.organisations.models import Council
 from app.tenders.models import Tender, TenderApproval
 

@@ -8,8 +8,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.tenders.models import Lot, Tender
 

@@ -10,9 +10,9 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 
 

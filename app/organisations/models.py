@@ -7,8 +7,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, state_column
-from app.i18n import lazy_gettext as _l
 
 
 class OrganisationKind(StrEnum):

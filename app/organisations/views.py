@@ -10,13 +10,13 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.auth.access import allow, load_visible
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
-from app.i18n import gettext as _
 from app.organisations import services
 from app.organisations.forms import OrganisationCreateForm, OrganisationForm
 from app.organisations.models import Municipality, Organisation, OrganisationKind
-from app.pagination import paginate, text_arg
+from app.web.pagination import paginate, text_arg
 
 organisations_bp = Blueprint("organisations", __name__)
 

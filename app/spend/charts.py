@@ -64,7 +64,7 @@ def table_chart(table, title: str) -> Markup:
     if column is None or not table.rows:
         return Markup("")
     largest = max((row[column] for row in table.rows), default=Decimal(0)) or Decimal(1)
-    from app.i18n import format_money
+    from app.core.i18n import format_money
 
     bars = [
         Bar(str(row[0]), row[column] * 100 / largest, format_money(row[column]))

@@ -9,9 +9,9 @@ from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, UTCDateTime, state_column
 from app.files.models import StoredFile
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 

@@ -11,13 +11,11 @@ from sqlalchemy.orm import Session
 from app.auth.access import allow, load_visible, public
 from app.auth.models import User
 from app.auth.roles import Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
 from app.files.responses import download
-from app.forms import ConfirmForm
-from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import paginate, text_arg
 from app.suppliers import services
 from app.suppliers.forms import (
     DocumentForm,
@@ -30,6 +28,8 @@ from app.suppliers.forms import (
 )
 from app.suppliers.models import Supplier, SupplierDocument, SupplierState
 from app.targetgroups.models import TargetGroup
+from app.web.forms import ConfirmForm
+from app.web.pagination import paginate, text_arg
 
 suppliers_bp = Blueprint("suppliers", __name__)
 

@@ -8,9 +8,9 @@ from sqlalchemy import select
 
 from app.auth.access import allow
 from app.auth.roles import Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
-from app.i18n import gettext as _
 from app.targetgroups import services
 from app.targetgroups.forms import TargetGroupForm
 from app.targetgroups.models import TargetGroup

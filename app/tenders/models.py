@@ -10,10 +10,10 @@ from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueCon
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.core.i18n import lazy_gettext as _l
 from app.councils.models import ContractNeed, CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.files.models import StoredFile
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
