@@ -56,7 +56,7 @@ _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 def create_app(overrides: dict | None = None) -> Flask:
     """The application factory: configuration, extensions, blueprints, hooks."""
     app = Flask(
-        "app",  # the import name: the package, as before the factory had its own module
+        "app",  # the package's name (the logger's, the root path), not this module's
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder=str(PROJECT_ROOT / "static"),
         instance_path=str(PROJECT_ROOT / "instance"),
