@@ -5,7 +5,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
-from app.models import metadata
+from app.schema import metadata
 
 config = context.config
 

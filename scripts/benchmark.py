@@ -197,12 +197,13 @@ def _order_targets(app, lots: int) -> tuple[list[int], int]:
 
 def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) -> None:
     """One client in a process of its own (as a gunicorn worker is): its own app and pool."""
-    from app import clock, create_app
+    from app import clock
     from app.auth.models import User
     from app.calloffs import services
     from app.calloffs.services import OrderInput
     from app.db import db, set_write_intent
     from app.evaluation.models import Agreement
+    from app.factory import create_app
 
     app = create_app()
     with app.app_context():
@@ -329,9 +330,9 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="an earlier --json, to show the growth")
     args = parser.parse_args()
 
-    from app import create_app
     from app.calloffs.models import CallOff
     from app.db import db
+    from app.factory import create_app
 
     app = create_app({"WTF_CSRF_ENABLED": False})  # the script logs in through the form
     with app.app_context():

@@ -14,10 +14,13 @@ from flask.testing import FlaskClient
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
-from app import clock, create_app, migrations
+from app import clock
 from app.auth.models import User
+from app.core import migrations
 from app.db import db as database
-from app.demo import DEMO_PASSWORD, create_demo_data
+from app.demo import create_demo_data
+from app.demo.platform import DEMO_PASSWORD
+from app.factory import create_app
 from app.organisations.models import Organisation, OrganisationKind
 
 #: The moment the whole suite runs at: a Tuesday, 11:00 in Copenhagen. The demo data is built at

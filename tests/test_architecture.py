@@ -1,6 +1,7 @@
-"""Imports run one way, from the domains to the core (issue 18). The rule and the lists of the
-core and the domains live in .importlinter; import-linter (grimp) sees function-local imports
-as well as module-level ones."""
+"""The architecture as tests (issue 18, ARCHITECTURE.md): the top of app/ holds the factory,
+configuration, database, clock and the all-models registry beside the packages, and imports run
+one way, from the domains to the core. The lists of the core and the domains live in
+.importlinter; import-linter (grimp) sees function-local imports as well as module-level ones."""
 
 from __future__ import annotations
 
@@ -12,8 +13,35 @@ from pathlib import Path
 
 import grimp
 
+import app as app_package
+
 ROOT = Path(__file__).resolve().parent.parent
 CONFIG = ROOT / ".importlinter"
+TOP_LEVEL_MODULES = {"__init__.py", "factory.py", "config.py", "db.py", "clock.py", "schema.py"}
+
+
+def test_the_top_of_app_holds_only_the_factory_configuration_database_clock_and_packages():
+    root = Path(app_package.__file__).parent
+    modules = {path.name for path in root.glob("*.py")}
+    assert modules == TOP_LEVEL_MODULES
+    for folder in root.iterdir():
+        if folder.is_dir() and folder.name != "__pycache__":
+            assert (folder / "__init__.py").exists(), f"app/{folder.name} is not a package"
+
+
+def test_importing_the_package_loads_no_more_than_the_clock():
+    """A domain's `from app import clock` must not run the factory (the old import cycle)."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, app.clock; print(sorted(m for m in sys.modules if m.startswith('app')))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert loaded.strip() == "['app', 'app.clock']"
 
 
 def _lists() -> dict[str, list[str]]:

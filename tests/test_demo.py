@@ -5,7 +5,8 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.demo import create_demo_data, demo_logins
+from app.demo import create_demo_data
+from app.demo.platform import demo_logins
 from app.organisations.models import Organisation
 
 

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app import clock, migrations
+from app import clock
 from app.audit import chain
 from app.bids.models import Bid, BidState
 from app.calloffs.models import CallOff
+from app.core import migrations
 from app.db import make_engine
 from app.demo import create_demo_data
 from app.evaluation.models import Award, AwardState, Opening

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.calloffs.models import CallOff, CallOffState
 from app.calloffs.services import committed_amounts
-from app.demo_scale import Scale, _cvr, create_scale_data
+from app.demo.scale import Scale, _cvr, create_scale_data
 from app.spend import totals
 from app.suppliers.services import is_valid_cvr
 from app.tenders.models import Lot, Tender

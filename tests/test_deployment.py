@@ -10,11 +10,12 @@ from flask import Flask, request, request_started
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from app import clock, create_app
+from app import clock
 from app.audit.models import AuditEntry
 from app.auth import passwords
 from app.auth.throttle import ADDRESS
 from app.db import db as database
+from app.factory import create_app
 from tests.conftest import TEST_SETTINGS
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)

@@ -14,8 +14,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 import app as app_package
-from app.fields import MAX_WHOLE, IntegerField, KronerField, NumberField
-from app.forms import Form
+from app.web.fields import MAX_WHOLE, IntegerField, KronerField, NumberField
+from app.web.forms import Form
 from tests.conftest import login
 
 
@@ -61,7 +61,7 @@ def test_the_largest_whole_number_a_column_holds_is_read_and_then_checked_agains
 
 def _forms_of_the_app() -> list[type]:
     for module in pkgutil.walk_packages(app_package.__path__, "app."):
-        if module.name.endswith(".forms") or module.name == "app.forms":
+        if module.name.endswith(".forms") or module.name == "app.web.forms":
             importlib.import_module(module.name)
     found, todo = [], [wtforms.Form]
     while todo:

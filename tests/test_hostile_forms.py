@@ -36,8 +36,8 @@ from wtforms.validators import Length, NumberRange
 from app import clock
 from app.auth.roles import Role
 from app.db import db as database
-from app.forms import Form
 from app.tenders.models import Tender
+from app.web.forms import Form
 from tests.conftest import login
 from tests.test_access import ALL_ROLES, LOGIN_OF, PUBLIC, TABLE, url_for_table
 

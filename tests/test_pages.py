@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.pofile import read_po
 
-from app.i18n import format_money
+from app.core.i18n import format_money
 from tests.conftest import login
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,7 +82,7 @@ def test_money_is_shown_the_danish_way(app):
 def test_times_are_shown_in_copenhagen_time(app):
     from datetime import UTC, datetime
 
-    from app.i18n import format_datetime
+    from app.core.i18n import format_datetime
 
     with app.test_request_context():
         shown = format_datetime(datetime(2026, 7, 1, 10, 0, tzinfo=UTC), "HH:mm")

@@ -16,10 +16,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import OperationalError
 
 from app.auth.models import User
+from app.core.errors import DomainError
 from app.db import db as database
 from app.db import write_intent
 from app.documents import spreadsheets
-from app.errors import DomainError
 from app.followup import services as results
 from app.followup.models import ResultImport
 from app.purchases import ledger

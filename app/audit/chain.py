@@ -19,8 +19,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditChainHead, AuditEntry
-from app.errors import DomainError
-from app.i18n import gettext as _
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 
 HEAD_ID = 1
 

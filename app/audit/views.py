@@ -15,10 +15,10 @@ from app.auth.access import allow
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
-from app.i18n import gettext as _
-from app.pagination import contains_pattern, paginate, text_arg
+from app.web.pagination import contains_pattern, paginate, text_arg
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 

@@ -11,8 +11,8 @@ from flask_login import LoginManager, current_user
 from app.audit.services import record_security_event
 from app.auth.models import User
 from app.auth.roles import Role
+from app.core.i18n import lazy_gettext as _l
 from app.db import db
-from app.i18n import lazy_gettext as _l
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -7,8 +7,8 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from app.auth.passwords import MIN_PASSWORD_LENGTH
 from app.auth.roles import Role
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
+from app.web.forms import Form
 
 
 class LoginForm(Form):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.organisations.kinds import OrganisationKind
 
 

@@ -10,8 +10,8 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.auth.roles import Role
-from app.errors import DomainError, NotAllowed
-from app.i18n import gettext as _
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 

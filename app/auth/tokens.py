@@ -5,8 +5,8 @@ from __future__ import annotations
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
 from app import clock
-from app.errors import DomainError
-from app.i18n import gettext as _
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 
 THREE_DAYS = 3 * 24 * 3600
 

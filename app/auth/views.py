@@ -21,15 +21,15 @@ from app.auth.forms import (
 from app.auth.models import User
 from app.auth.queries import search_users
 from app.auth.roles import Role, default_role_for
+from app.core.errors import DomainError
+from app.core.i18n import LANGUAGE_COOKIE, ngettext
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
-from app.forms import ConfirmForm
-from app.i18n import LANGUAGE_COOKIE, ngettext
-from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.organisations.queries import organisation_choices
-from app.pagination import paginate, text_arg
-from app.web import run_step
+from app.web.forms import ConfirmForm
+from app.web.pagination import paginate, text_arg
+from app.web.steps import run_step
 
 auth_bp = Blueprint("auth", __name__)
 admin_users_bp = Blueprint("admin_users", __name__, url_prefix="/admin/users")

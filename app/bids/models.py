@@ -9,8 +9,8 @@ from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app import clock
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 from app.suppliers.models import Supplier
 from app.tenders.models import Tender
 

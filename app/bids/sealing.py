@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from cryptography.fernet import Fernet, InvalidToken
 
-from app.errors import DomainError
-from app.i18n import gettext as _
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 
 _fernet: Fernet | None = None
 

@@ -22,16 +22,16 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.bids import sealing
 from app.bids.models import Bid, BidState, BidVersion
-from app.errors import DomainError, NotAllowed, NotFound
+from app.core.errors import DomainError, NotAllowed, NotFound
+from app.core.i18n import gettext as _
 from app.evaluation.models import Agreement
-from app.fields import parse_kroner
 from app.files.services import check_upload
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of
 from app.tenders.models import Tender, TenderState
 from app.tenders.questions import follow
+from app.web.fields import parse_kroner
 
 
 @dataclass

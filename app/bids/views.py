@@ -12,14 +12,14 @@ from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import Role
 from app.bids import services
 from app.bids.models import Bid, BidVersion
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
 from app.documents.pdf import render_pdf
-from app.errors import DomainError
 from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
-from app.forms import ConfirmForm
-from app.i18n import gettext as _
 from app.tenders.models import Tender, TenderState
+from app.web.forms import ConfirmForm
 
 bids_bp = Blueprint("bids", __name__)
 

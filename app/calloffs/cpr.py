@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from app.errors import DomainError
-from app.i18n import gettext as _
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 
 _CANDIDATE = re.compile(r"(?<!\d)(\d{2})(\d{2})(\d{2})[-\s]?(\d{4})(?!\d)")
 

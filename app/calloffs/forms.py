@@ -6,9 +6,9 @@ from wtforms import DateField, RadioField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.calloffs.services import MAX_QUANTITY, InvoiceInput, OrderInput
-from app.fields import IntegerField, KronerField
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
+from app.web.fields import IntegerField, KronerField
+from app.web.forms import Form
 
 NO_CPR = _l("Never a CPR number.")
 

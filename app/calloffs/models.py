@@ -10,9 +10,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, Money, UTCDateTime, state_column
 from app.evaluation.models import Agreement
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.suppliers.models import Supplier
 from app.tenders.models import Lot, Scope
@@ -60,7 +60,7 @@ class CallOff(Base):
         Index("ix_call_offs_lot_state", "lot_id", "state"),
         Index("ix_call_offs_jobcentre_placed", "jobcentre_id", "placed_at"),
         Index("ix_call_offs_supplier_placed", "supplier_id", "placed_at"),
-        # The order lists walk newest first by position (app.pagination.window).
+        # The order lists walk newest first by position (app.web.pagination.window).
         Index("ix_call_offs_placed_id", "placed_at", "id"),
     )
 

@@ -25,19 +25,19 @@ from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.models import RELEASED, CallOff, CallOffEvent, CallOffState, CallOffStep
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date, format_money
+from app.core.i18n import gettext as _
 from app.db import lock_row
-from app.errors import DomainError, NotAllowed
 from app.evaluation.models import Agreement
-from app.i18n import format_date, format_money
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
-from app.pagination import contains_pattern
 from app.spend import totals
 from app.spend.alerts import alert_if_passed
 from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
+from app.web.pagination import contains_pattern
 
 #: A sanity bound on one order's quantity; a real order is far below it.
 MAX_QUANTITY = 100_000

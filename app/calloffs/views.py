@@ -17,19 +17,20 @@ from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs import services
 from app.calloffs.forms import InvoiceForm, OrderForm
 from app.calloffs.models import CallOff, CallOffState, CallOffStep
+from app.core.errors import DomainError
+from app.core.i18n import format_money, format_number
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
-from app.errors import DomainError
-from app.forms import ConfirmForm, ReasonForm
-from app.i18n import format_money, format_number
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
-from app.pagination import date_arg, id_arg, paginate_list, text_arg, window
 from app.purchases.ledger import payments_of_order
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
-from app.web import link_args, run_step
+from app.web.forms import ConfirmForm, ReasonForm
+from app.web.pagination import date_arg, id_arg, paginate_list, text_arg, window
+from app.web.steps import run_step
+from app.web.templating import link_args
 
 calloffs_bp = Blueprint("calloffs", __name__)
 

@@ -6,9 +6,9 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.fields import IntegerField
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
+from app.web.fields import IntegerField
+from app.web.forms import Form
 
 
 class MeetingForm(Form):

@@ -11,6 +11,8 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.councils.models import (
     AnnualContract,
     ContractNeed,
@@ -18,9 +20,7 @@ from app.councils.models import (
     CouncilMeeting,
     MeetingDocument,
 )
-from app.errors import DomainError, NotAllowed
 from app.files.services import store_upload
-from app.i18n import gettext as _
 from app.organisations.models import Council
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

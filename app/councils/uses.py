@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app import db as app_db
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.councils.models import CouncilDecision
-from app.errors import DomainError
-from app.i18n import gettext as _
 from app.organisations.models import Council
 
 #: A domain's spent decisions: given the tender whose own decisions are left out (or None), a

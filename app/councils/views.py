@@ -8,14 +8,14 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import Role
+from app.core.i18n import gettext as _
 from app.councils import queries, services
 from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
 from app.councils.models import CouncilDecision, CouncilMeeting, MeetingDocument
 from app.db import db
 from app.files.responses import download
-from app.i18n import gettext as _
 from app.organisations.models import Council
-from app.web import run_step
+from app.web.steps import run_step
 
 councils_bp = Blueprint("councils", __name__, url_prefix="/councils")
 

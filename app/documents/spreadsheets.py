@@ -21,10 +21,10 @@ import xlsxwriter
 from flask import Response, send_file
 
 from app.clock import COPENHAGEN
-from app.errors import DomainError
+from app.core.errors import DomainError
+from app.core.i18n import format_size, ngettext
+from app.core.i18n import gettext as _
 from app.files.services import check_upload
-from app.i18n import format_size, ngettext
-from app.i18n import gettext as _
 
 
 class LinesRejected(DomainError):

@@ -10,8 +10,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.bids.models import Bid, BidVersion
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, Money, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 
 
 class Opening(Base):

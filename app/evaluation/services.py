@@ -17,7 +17,8 @@ from app.auth.roles import Role
 from app.bids import sealing
 from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.evaluation.models import (
     Agreement,
     Award,
@@ -32,7 +33,6 @@ from app.evaluation.models import (
 )
 from app.evaluation.scoring import Candidate, rank, winners
 from app.evaluation.standstill import standstill_end
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
 from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff

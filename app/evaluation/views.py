@@ -8,16 +8,16 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.db import db
 from app.documents.pdf import render_pdf
-from app.errors import DomainError
 from app.evaluation import services
 from app.evaluation.models import OpenedBid
-from app.forms import ConfirmForm, posted_text
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
 from app.tenders.models import Tender
-from app.web import run_step
+from app.web.forms import ConfirmForm, posted_text
+from app.web.steps import run_step
 
 evaluation_bp = Blueprint("evaluation", __name__, url_prefix="/manage/tenders/<int:tender_id>")
 

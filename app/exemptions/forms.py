@@ -5,10 +5,10 @@ from __future__ import annotations
 from wtforms import DateField, RadioField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
+from app.core.i18n import lazy_gettext as _l
 from app.exemptions.models import ExemptionReason
 from app.exemptions.services import ExemptionInput
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.web.forms import Form
 
 
 class ExemptionForm(Form):

@@ -9,8 +9,8 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.tenders.models import Lot, Tender
 

@@ -17,11 +17,11 @@ from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.auth.services import region_staff
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.services import covers
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date
+from app.core.i18n import gettext as _
 from app.db import lock_row
-from app.errors import DomainError, NotAllowed
 from app.exemptions.models import Exemption, ExemptionReason, ExemptionState
-from app.i18n import format_date
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.purchases.services import reclassify

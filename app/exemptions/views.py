@@ -8,15 +8,15 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.exemptions import services
 from app.exemptions.forms import DecisionForm, ExemptionForm
 from app.exemptions.models import Exemption, ExemptionState
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
-from app.pagination import paginate, text_arg
-from app.web import run_step
+from app.web.pagination import paginate, text_arg
+from app.web.steps import run_step
 
 exemptions_bp = Blueprint("exemptions", __name__, url_prefix="/exemptions")
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from app.errors import DomainError
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.files.models import StoredFile
-from app.i18n import gettext as _
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_NAME_LENGTH = 150

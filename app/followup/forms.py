@@ -13,10 +13,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.fields import IntegerField, KronerField, NumberField
+from app.core.i18n import lazy_gettext as _l
 from app.followup.models import Indicator
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.web.fields import IntegerField, KronerField, NumberField
+from app.web.forms import Form
 
 
 class ResultImportForm(Form):

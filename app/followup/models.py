@@ -21,10 +21,10 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import lazy_gettext as _l
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import Base, Hundredths, Money, UTCDateTime, state_column
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 

@@ -24,10 +24,12 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import RELEASED, CallOff
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date
+from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import lock_row
-from app.errors import DomainError, NotAllowed
 from app.followup import services as results
 from app.followup.models import (
     OPEN_REACTION_STATES,
@@ -38,8 +40,6 @@ from app.followup.models import (
     Standing,
     VolumeReport,
 )
-from app.i18n import format_date
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.spend.figures import copenhagen_month

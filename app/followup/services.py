@@ -21,14 +21,14 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.db import lock_row
 from app.documents.spreadsheets import LinesRejected, Table, find_columns, read_table
-from app.errors import DomainError, NotAllowed
-from app.fields import parse_kroner
 from app.followup.models import Indicator, Result, ResultImport, Standing, Threshold
-from app.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
+from app.web.fields import parse_kroner
 
 MAX_LINES = 5_000
 COLUMNS = {

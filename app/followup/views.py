@@ -22,11 +22,13 @@ from sqlalchemy import select
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.db import begin_writing, db, reads_first
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import LinesRejected
-from app.errors import DomainError
 from app.followup import reactions, services
 from app.followup.forms import (
     AgreementForm,
@@ -43,12 +45,10 @@ from app.followup.forms import (
     VolumeForm,
 )
 from app.followup.models import Indicator, Reaction, ResultImport, Standing
-from app.forms import ConfirmForm, ReasonForm
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
-from app.web import run_step
+from app.web.forms import ConfirmForm, ReasonForm
+from app.web.steps import run_step
 
 followup_bp = Blueprint("followup", __name__, url_prefix="/results")
 

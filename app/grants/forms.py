@@ -5,10 +5,10 @@ from __future__ import annotations
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from app.fields import IntegerField, KronerField
-from app.forms import Form
+from app.core.i18n import lazy_gettext as _l
 from app.grants.models import GrantKind
-from app.i18n import lazy_gettext as _l
+from app.web.fields import IntegerField, KronerField
+from app.web.forms import Form
 
 
 class GrantForm(Form):

@@ -17,13 +17,13 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_money
+from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import lock_row
-from app.errors import DomainError, NotAllowed
 from app.grants.models import Grant, GrantKind, GrantProject, ProjectSpend, ProjectState
-from app.i18n import format_money
-from app.i18n import gettext as _
 from app.organisations.models import Organisation
 
 ZERO = Decimal("0.00")

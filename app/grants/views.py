@@ -10,20 +10,20 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError
+from app.core.i18n import format_date
+from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
-from app.errors import DomainError
-from app.forms import ReasonForm
 from app.grants import services
 from app.grants.forms import AllocationForm, GrantForm, ProjectForm, SpendForm
 from app.grants.models import Grant, GrantKind, GrantProject, ProjectState
-from app.i18n import format_date
-from app.i18n import gettext as _
 from app.spend.tables import Table, as_csv
-from app.web import run_step
+from app.web.forms import ReasonForm
+from app.web.steps import run_step
 
 grants_bp = Blueprint("grants", __name__, url_prefix="/grants")
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
+from app.web.forms import Form
 
 
 class EntryForm(Form):

@@ -14,15 +14,15 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import lock_row
-from app.errors import DomainError, NotAllowed
-from app.i18n import gettext as _
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.notifications.services import notify
 from app.organisations.models import Organisation
-from app.pagination import contains_pattern
+from app.web.pagination import contains_pattern
 
 
 def _region_staff(actor: User, region_id: int | None = None) -> int:

@@ -8,16 +8,16 @@ from flask_login import current_user
 
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import db
-from app.errors import DomainError
-from app.i18n import gettext as _
 from app.knowledge import services
 from app.knowledge.forms import AnswerForm, AskForm, EntryForm, PublishForm
 from app.knowledge.models import KnowledgeRequest, SpecialistEntry
-from app.pagination import text_arg
-from app.web import run_step
+from app.web.pagination import text_arg
+from app.web.steps import run_step
 
 knowledge_bp = Blueprint("knowledge", __name__, url_prefix="/knowledge")
 

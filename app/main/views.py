@@ -9,10 +9,10 @@ from sqlalchemy import text
 from app.auth.access import logged_in, public
 from app.auth.views import safe_next
 from app.calloffs.services import awaiting
+from app.core.i18n import LANGUAGE_COOKIE
 from app.db import db
 from app.exemptions.services import awaiting_decision
 from app.followup.reactions import awaiting_cases
-from app.i18n import LANGUAGE_COOKIE
 
 main_bp = Blueprint("main", __name__)
 

@@ -13,8 +13,8 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.models import User
-from app.errors import NotFound
-from app.i18n import gettext as _
+from app.core.errors import NotFound
+from app.core.i18n import gettext as _
 from app.notifications.models import Notification, OutboxMessage
 
 log = logging.getLogger(__name__)

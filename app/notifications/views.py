@@ -8,13 +8,13 @@ from sqlalchemy import select
 
 from app.auth.access import logged_in
 from app.auth.views import safe_next
+from app.core.errors import NotFound
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import NotFound
-from app.forms import ConfirmForm
-from app.i18n import gettext as _
 from app.notifications import services
 from app.notifications.models import Notification
-from app.pagination import paginate
+from app.web.forms import ConfirmForm
+from app.web.pagination import paginate
 
 notifications_bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 

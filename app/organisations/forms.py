@@ -5,9 +5,9 @@ from __future__ import annotations
 from wtforms import EmailField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.organisations.models import OrganisationKind
+from app.web.forms import Form
 
 
 class OrganisationForm(Form):

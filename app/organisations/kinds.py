@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 
 
 class OrganisationKind(StrEnum):

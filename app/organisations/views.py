@@ -7,13 +7,13 @@ from flask_login import current_user
 
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import gettext as _
 from app.db import db
-from app.i18n import gettext as _
 from app.organisations import queries, services
 from app.organisations.forms import OrganisationCreateForm, OrganisationForm
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import paginate, text_arg
-from app.web import run_step
+from app.web.pagination import paginate, text_arg
+from app.web.steps import run_step
 
 organisations_bp = Blueprint("organisations", __name__)
 

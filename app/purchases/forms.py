@@ -6,11 +6,11 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
-from app.fields import KronerField
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.purchases.models import FollowUp
 from app.purchases.services import PurchaseInput
+from app.web.fields import KronerField
+from app.web.forms import Form
 
 
 class PurchaseForm(Form):

@@ -21,11 +21,10 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import CallOff
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.db import lock_row
 from app.documents.spreadsheets import LinesRejected, Table, find_columns, parse_day, read_table
-from app.errors import DomainError, NotAllowed
-from app.fields import parse_kroner
-from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.purchases.models import (
     CallOffPayment,
@@ -46,6 +45,7 @@ from app.purchases.services import (
 )
 from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
+from app.web.fields import parse_kroner
 
 MAX_LINES = 20_000
 COLUMNS = {

@@ -11,9 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import CallOff
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, Money, UTCDateTime, state_column
 from app.exemptions.models import Exemption
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
@@ -102,7 +102,7 @@ class OutsidePurchase(Base):
         UniqueConstraint("jobcentre_id", "line_key"),
         Index("ix_outside_purchases_jobcentre_day", "jobcentre_id", "purchased_on"),
         Index("ix_outside_purchases_class", "classification", "follow_up"),
-        # The list walks newest first by position (app.pagination.window).
+        # The list walks newest first by position (app.web.pagination.window).
         Index("ix_outside_purchases_day_id", "purchased_on", "id"),
     )
 

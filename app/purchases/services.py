@@ -29,11 +29,11 @@ from app.calloffs.cpr import refuse_cpr
 from app.calloffs.models import RELEASED, CallOff
 from app.calloffs.services import committed_amounts
 from app.clock import COPENHAGEN
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_money
+from app.core.i18n import gettext as _
 from app.evaluation.models import Agreement
 from app.exemptions.models import Exemption
-from app.i18n import format_money
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.purchases.models import (

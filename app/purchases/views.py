@@ -10,18 +10,18 @@ from sqlalchemy.exc import IntegrityError
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.db import begin_writing, db, reads_first
-from app.errors import DomainError
-from app.forms import ReasonForm
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation, OrganisationKind
-from app.pagination import contains_pattern, id_arg, paginate, text_arg, window
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
 from app.targetgroups.models import TargetGroup
-from app.web import run_step
+from app.web.forms import ReasonForm
+from app.web.pagination import contains_pattern, id_arg, paginate, text_arg, window
+from app.web.steps import run_step
 
 purchases_bp = Blueprint("purchases", __name__, url_prefix="/purchases")
 

@@ -10,8 +10,8 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth.services import region_staff
-from app.i18n import format_money
-from app.i18n import gettext as _
+from app.core.i18n import format_money
+from app.core.i18n import gettext as _
 from app.notifications.services import notify
 from app.spend.models import THRESHOLDS, LotAlert
 from app.tenders.models import Lot

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from app.i18n import format_money
+from app.core.i18n import format_money
 
 
 @dataclass(frozen=True)

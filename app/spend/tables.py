@@ -19,8 +19,8 @@ from sqlalchemy import String, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from app.calloffs.models import CallOff
+from app.core.i18n import gettext as _
 from app.exemptions.models import Exemption
-from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
 from app.spend.figures import (

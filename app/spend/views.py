@@ -11,13 +11,12 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.core.i18n import format_points
+from app.core.i18n import gettext as _
 from app.db import db
 from app.documents.pdf import render_pdf
-from app.i18n import format_points
-from app.i18n import gettext as _
 from app.organisations.models import Organisation
 from app.organisations.queries import regions
-from app.pagination import date_arg, id_arg, paginate_list
 from app.purchases.services import open_breaches
 from app.spend import figures, queries, tables
 from app.spend.charts import Bar, bar_chart, table_chart
@@ -27,6 +26,7 @@ from app.suppliers.services import supplier_of
 from app.targetgroups.models import TargetGroup
 from app.targetgroups.queries import target_groups
 from app.tenders.models import Tender
+from app.web.pagination import date_arg, id_arg, paginate_list
 
 spend_bp = Blueprint("spend", __name__, url_prefix="/spend")
 

@@ -7,9 +7,9 @@ from wtforms import BooleanField, EmailField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length
 
 from app.auth.forms import _new_password_fields
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.tenders.forms import MultiCheckboxField
+from app.web.forms import Form
 
 
 class RegisterForm(Form):

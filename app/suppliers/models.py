@@ -10,9 +10,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.auth.roles import Role
+from app.core.i18n import lazy_gettext as _l
 from app.db import Base, UTCDateTime, state_column
 from app.files.models import StoredFile
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 

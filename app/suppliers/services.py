@@ -15,9 +15,9 @@ from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from app.auth.roles import Role
 from app.auth.services import find_by_email, normalise_email
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.files.services import store_upload
-from app.i18n import gettext as _
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.suppliers.models import Supplier, SupplierDocument, SupplierState

@@ -9,13 +9,11 @@ from sqlalchemy.orm import Session
 
 from app.auth.access import allow, load_visible, public
 from app.auth.roles import Role
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
 from app.db import db
-from app.errors import DomainError
 from app.files.responses import download
-from app.forms import ConfirmForm
-from app.i18n import gettext as _
 from app.organisations.queries import regions, users_of
-from app.pagination import paginate, text_arg
 from app.suppliers import queries, services
 from app.suppliers.forms import (
     DocumentForm,
@@ -28,7 +26,9 @@ from app.suppliers.forms import (
 )
 from app.suppliers.models import Supplier, SupplierDocument, SupplierState
 from app.targetgroups.queries import target_groups
-from app.web import run_step
+from app.web.forms import ConfirmForm
+from app.web.pagination import paginate, text_arg
+from app.web.steps import run_step
 
 suppliers_bp = Blueprint("suppliers", __name__)
 

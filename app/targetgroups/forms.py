@@ -5,8 +5,8 @@ from __future__ import annotations
 from wtforms import BooleanField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from app.forms import Form
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
+from app.web.forms import Form
 
 
 class TargetGroupForm(Form):

@@ -7,8 +7,8 @@ from sqlalchemy.orm import Session
 
 from app.audit import services as audit
 from app.auth.roles import Role
-from app.errors import DomainError, NotAllowed
-from app.i18n import gettext as _
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.targetgroups.models import TargetGroup
 
 MAINTAINERS = (Role.ADMIN, Role.REGION_STAFF)

@@ -7,12 +7,12 @@ from flask_login import current_user
 
 from app.auth.access import allow
 from app.auth.roles import Role
+from app.core.i18n import gettext as _
 from app.db import db
-from app.i18n import gettext as _
 from app.targetgroups import queries, services
 from app.targetgroups.forms import TargetGroupForm
 from app.targetgroups.models import TargetGroup
-from app.web import run_step
+from app.web.steps import run_step
 
 targetgroups_bp = Blueprint("targetgroups", __name__, url_prefix="/target-groups")
 

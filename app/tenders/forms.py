@@ -21,11 +21,11 @@ from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.fields import IntegerField, KronerField, copenhagen_moment
-from app.forms import Form, clean_text
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 from app.tenders.models import CallOffRule, Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
+from app.web.fields import IntegerField, KronerField, copenhagen_moment
+from app.web.forms import Form, clean_text
 
 
 class NeededInARow:

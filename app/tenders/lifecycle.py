@@ -14,8 +14,8 @@ from enum import StrEnum
 
 from app.auth.models import User
 from app.auth.roles import Role
-from app.errors import DomainError, NotAllowed
-from app.i18n import gettext as _
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.tenders.models import Scope, Tender, TenderState
 
 

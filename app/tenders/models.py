@@ -14,11 +14,11 @@ from app import clock
 from app.audit import sealed
 from app.audit.models import AuditEntry
 from app.auth.roles import Role
+from app.core.i18n import lazy_gettext as _l
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.files.models import StoredFile
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 

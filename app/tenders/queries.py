@@ -12,11 +12,10 @@ from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
+from app.core.i18n import lazy_gettext as _l
 from app.councils import uses
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
-from app.i18n import lazy_gettext as _l
 from app.organisations.models import Council, Organisation, OrganisationKind
-from app.pagination import contains_pattern
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import (
     ApprovalKind,
@@ -26,6 +25,7 @@ from app.tenders.models import (
     TenderState,
     tender_target_groups,
 )
+from app.web.pagination import contains_pattern
 
 
 def visible_tenders(user: User) -> Select:

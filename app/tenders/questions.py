@@ -9,8 +9,8 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.errors import DomainError, NotAllowed
-from app.i18n import gettext as _
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of

@@ -22,13 +22,13 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import region_staff
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
+from app.core.i18n import kroner_text
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
-from app.errors import DomainError, NotAllowed
 from app.evaluation.models import Award
 from app.files.services import store_upload
-from app.i18n import gettext as _
-from app.i18n import kroner_text
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup

@@ -23,16 +23,14 @@ from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
+from app.core.errors import DomainError
+from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.db import db
 from app.documents.pdf import render_pdf
-from app.errors import DomainError
 from app.evaluation import services as evaluation
 from app.files.responses import download
-from app.forms import ConfirmForm, ReasonForm, posted_text
-from app.i18n import gettext as _
-from app.i18n import lazy_gettext as _l
-from app.pagination import id_arg, paginate, text_arg
 from app.tenders import lifecycle, queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
@@ -50,7 +48,9 @@ from app.tenders.models import (
     TenderQuestion,
     TenderState,
 )
-from app.web import run_step
+from app.web.forms import ConfirmForm, ReasonForm, posted_text
+from app.web.pagination import id_arg, paginate, text_arg
+from app.web.steps import run_step
 
 tenders_bp = Blueprint("tenders", __name__)
 

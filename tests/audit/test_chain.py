@@ -219,7 +219,7 @@ def test_concurrent_appends_never_fork_the_chain(app):
 
     from sqlalchemy.orm import Session
 
-    from app import migrations
+    from app.core import migrations
     from app.db import make_engine
 
     url = os.environ.get("TEST_DATABASE_URL")

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from app.audit import chain
 from app.audit import services as audit
 from app.audit.models import AuditChainHead, AuditEntry
-from app.errors import DomainError
+from app.core.errors import DomainError
 
 
 def _cut_off(db, count: int) -> int:
@@ -261,7 +261,7 @@ def test_checkpoints_taken_while_others_write_always_hold(app):
     from sqlalchemy import text
     from sqlalchemy.orm import Session
 
-    from app import migrations
+    from app.core import migrations
     from app.db import make_engine
 
     url = os.environ.get("TEST_DATABASE_URL")

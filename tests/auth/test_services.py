@@ -9,7 +9,7 @@ from app.audit.models import AuditEntry
 from app.auth import services
 from app.auth.models import User
 from app.auth.roles import Role
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.organisations.models import OrganisationKind
 from tests.conftest import organisation, user
 

@@ -8,7 +8,7 @@ import pytest
 
 from app import clock
 from app.auth import tokens
-from app.errors import DomainError
+from app.core.errors import DomainError
 from tests.conftest import NOW
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.demo import demo_logins
+from app.demo.platform import demo_logins
 from tests.conftest import login, organisation, user
 
 START_PAGE_TEXT = {

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, update
 from app import clock
 from app.bids import sealing, services
 from app.bids.models import Bid, BidState, BidVersion
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.files.services import MAX_FILE_BYTES
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders import services as tenders

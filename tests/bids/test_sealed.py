@@ -16,7 +16,7 @@ from sqlalchemy import select
 from app import clock
 from app.auth.roles import Role
 from app.bids import services
-from app.models import metadata
+from app.schema import metadata
 from tests.access_helpers import every_get_url
 from tests.bids.conftest import BIDDER, RIVAL, Attachment, content
 from tests.conftest import login, user

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.bids.models import Bid, BidState
-from app.errors import DomainError
+from app.core.errors import DomainError
 from app.notifications.models import Notification
 from app.tenders import questions
 from app.tenders.models import TenderQuestion

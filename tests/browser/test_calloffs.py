@@ -8,7 +8,7 @@ import re
 
 from playwright.sync_api import expect
 
-from app.demo import SUPPLIERS
+from app.demo.platform import SUPPLIERS
 from tests.browser.conftest import check_accessibility, log_in
 
 NATIONAL = "Landsdækkende rammeaftale for faggrupper med få ledige"

@@ -16,15 +16,16 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
-from app import clock, migrations
+from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
 from app.bids.models import Bid, BidState
 from app.calloffs import services
 from app.calloffs.models import CallOff
 from app.calloffs.services import InvoiceInput, OrderInput
+from app.core import migrations
+from app.core.errors import DomainError
 from app.db import make_engine, set_write_intent
-from app.errors import DomainError
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation, OrganisationKind
 from app.spend import totals

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from app.calloffs.cpr import looks_like_cpr, refuse_cpr
-from app.errors import DomainError
+from app.core.errors import DomainError
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from app.audit.models import AuditEntry
 from app.calloffs import services
 from app.calloffs.models import CallOff, CallOffState, CallOffStep
 from app.calloffs.services import InvoiceInput, committed_amount
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.notifications.models import Notification
 from app.suppliers.models import SupplierState
 from app.targetgroups.models import TargetGroup

@@ -18,10 +18,10 @@ from app import clock
 from app import db as app_db
 from app.auth.models import User
 from app.auth.roles import Role
+from app.core.errors import DomainError
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import set_write_intent
-from app.errors import DomainError
 from app.grants import services as grants
 from app.grants.models import GrantKind, GrantProject
 from app.knowledge import services as knowledge

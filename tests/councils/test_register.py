@@ -8,9 +8,9 @@ from io import BytesIO
 import pytest
 from sqlalchemy import func, select
 
+from app.core.errors import DomainError, NotAllowed
 from app.councils import services
 from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting
-from app.errors import DomainError, NotAllowed
 from tests.conftest import login
 from tests.tenders.conftest import published, region, staff
 

@@ -13,7 +13,7 @@ from app.auth import services as users
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.evaluation import services
 from app.evaluation.models import Agreement, AwardState
 from app.notifications.models import Notification

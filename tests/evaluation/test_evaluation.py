@@ -9,7 +9,7 @@ from fractions import Fraction
 import pytest
 
 from app import clock
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.evaluation import services
 from tests.bids.conftest import RIVAL, submit
 from tests.conftest import login

@@ -7,7 +7,7 @@ from sqlalchemy import select, update
 
 from app import clock
 from app.bids.models import BidVersion
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.evaluation import services
 from app.evaluation.models import SealCheck
 from tests.bids.conftest import RIVAL, submit

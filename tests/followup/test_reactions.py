@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
+from app.core.errors import DomainError, NotAllowed
 from app.councils.models import CouncilDecision
-from app.errors import DomainError, NotAllowed
 from app.followup import reactions
 from app.followup.models import Reaction, ReactionState
 from app.followup.reactions import AgreementInput
@@ -314,7 +314,7 @@ def test_the_ministry_of_integration_may_send_it_back_to_be_decided_anew(db):
 
 
 def test_the_demo_has_a_case_in_each_main_state_and_none_for_a_good_jobcentre(db):
-    from app.demo_results import GOOD
+    from app.demo.results import GOOD
 
     states = {r.jobcentre.name: r.state for r in db.scalars(select(Reaction)) if r.jobcentre}
     assert states["Jobcenter Esbjerg"] == S.AGREEMENT_IN_FORCE

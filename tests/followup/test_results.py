@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.audit.models import AuditEntry
+from app.core.errors import DomainError, NotAllowed
 from app.documents.spreadsheets import LinesRejected
-from app.errors import DomainError, NotAllowed
 from app.followup import services
 from app.followup.models import Indicator, Result, Standing, Threshold
 from app.organisations.models import Organisation
@@ -246,7 +246,7 @@ def test_quarters_are_read_in_the_usual_ways():
 
 
 def test_the_demo_has_four_quarters_for_every_jobcentre_with_weak_and_good_ones(db):
-    from app.demo_results import GOOD, WEAK, last_quarters
+    from app.demo.results import GOOD, WEAK, last_quarters
     from app.organisations.models import OrganisationKind
 
     jobcentres = db.scalar(

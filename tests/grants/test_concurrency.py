@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth.models import User
 from app.auth.roles import Role
+from app.core.errors import DomainError
 from app.councils.models import CouncilDecision
 from app.db import set_write_intent
-from app.errors import DomainError
 from app.grants import services
 from app.grants.models import GrantKind, GrantProject, ProjectState
 from app.organisations.models import Council, Organisation, OrganisationKind

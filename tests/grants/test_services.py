@@ -11,8 +11,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from app.core.errors import DomainError, NotAllowed
 from app.councils.models import CouncilDecision
-from app.errors import DomainError, NotAllowed
 from app.grants import services
 from app.grants.models import GrantKind, ProjectState
 from app.grants.services import ProjectInput

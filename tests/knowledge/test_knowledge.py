@@ -9,8 +9,8 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
+from app.core.errors import DomainError, NotAllowed
 from app.councils.models import CouncilDecision
-from app.errors import DomainError, NotAllowed
 from app.knowledge import services
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.organisations.models import Organisation

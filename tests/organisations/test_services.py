@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.organisations import services
 from app.organisations.models import Municipality, Organisation, OrganisationKind
 from tests.conftest import organisation, user

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.exemptions import services as exemptions
 from app.notifications.models import Notification
 from app.purchases import services

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.calloffs import services as calloffs
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.purchases import ledger
 from app.purchases.models import CallOffPayment, Classification, OutsidePurchase
 from app.spend import totals

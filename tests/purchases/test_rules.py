@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.audit.models import AuditEntry
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.exemptions import services as exemptions
 from app.exemptions.models import ExemptionState
 from app.notifications.models import Notification

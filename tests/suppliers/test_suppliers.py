@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.auth.models import User
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.notifications.models import OutboxMessage
 from app.suppliers import services
 from app.suppliers.models import Supplier, SupplierState

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.tenders import services
 from app.tenders.models import Tender, TenderState
 from app.tenders.services import CriterionInput, LotInput

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.audit.models import AuditEntry
-from app.errors import DomainError, NotAllowed
+from app.core.errors import DomainError, NotAllowed
 from app.notifications.models import Notification
 from app.tenders import services
 from app.tenders.models import ApprovalKind, Scope, TenderState

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from app.errors import DomainError
+from app.core.errors import DomainError
 from app.evaluation import services as evaluation
 from app.tenders import services
 from app.tenders.lifecycle import MOVES, TenderStep, guard, next_steps

@@ -9,11 +9,14 @@ from pathlib import Path
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import clock
 from app.auth import services as users
 from app.auth.models import User
 from app.auth.roles import Role
 from app.organisations import services as organisations
 from app.organisations.models import Municipality, Organisation, OrganisationKind
+from app.suppliers import services as suppliers
+from app.suppliers.models import Supplier, SupplierState
 
 DEMO_PASSWORD = "demo12345678"
 MUNICIPALITIES_CSV = Path(__file__).parent / "data" / "municipalities.csv"
@@ -169,8 +172,9 @@ def is_empty(db: Session) -> bool:
     return not db.scalar(select(func.count()).select_from(User))
 
 
-def create_demo_data(db: Session) -> None:
-    """Create what is missing; running it twice changes nothing (idempotent)."""
+def create_demo_platform(db: Session) -> None:
+    """The organisations, the municipalities and their jobcentres, the demo logins and the
+    suppliers' profiles: what is missing; running it twice changes nothing (idempotent)."""
     regions = {
         full: _ensure(
             db,
@@ -229,26 +233,9 @@ def create_demo_data(db: Session) -> None:
             )
     db.flush()
     _ensure_supplier_profiles(db)
-    from app.demo_calloffs import create_demo_calloffs
-    from app.demo_grants import create_demo_grants
-    from app.demo_knowledge import create_demo_knowledge
-    from app.demo_obligation import create_demo_obligation
-    from app.demo_results import create_demo_cases, create_demo_results
-    from app.demo_tenders import create_demo_tenders
-
-    create_demo_tenders(db)
-    create_demo_calloffs(db)
-    create_demo_obligation(db)
-    create_demo_results(db)
-    create_demo_cases(db)
-    create_demo_grants(db)
-    create_demo_knowledge(db)
 
 
 def _ensure_supplier_profiles(db: Session) -> None:
-    from app import clock
-    from app.suppliers.models import Supplier, SupplierState
-
     for name, cvr in zip(SUPPLIERS, SUPPLIER_CVRS, strict=True):
         organisation = _find(db, OrganisationKind.SUPPLIER, name)
         if db.scalar(select(func.count()).where(Supplier.organisation_id == organisation.id)):
@@ -269,8 +256,6 @@ def _ensure_supplier_profiles(db: Session) -> None:
 
 def _ensure_other_supplier_states(db: Session) -> None:
     """One supplier that has not confirmed its e-mail, and one that region staff suspended."""
-    from app.suppliers import services as suppliers
-    from app.suppliers.models import Supplier
 
     def confirm_link(token: str) -> str:
         return f"/register/confirm/{token}"
@@ -293,12 +278,6 @@ def _ensure_other_supplier_states(db: Session) -> None:
         )
         if name.startswith("Suspenderet"):
             user = users.find_by_email(db, email)
-            user.email_confirmed_at = clock_now()
+            user.email_confirmed_at = clock.now()
             staff = users.find_by_email(db, "region.syddanmark@demo.dk")
             suppliers.suspend(db, staff, supplier, "Dokumentation for forløb mangler.")
-
-
-def clock_now():
-    from app import clock
-
-    return clock.now()

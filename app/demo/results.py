@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.auth import services as users
+from app.councils import services as councils
+from app.followup import reactions
 from app.followup import services as results
-from app.followup.models import Indicator, Result
+from app.followup.models import Indicator, Reaction, Result
 from app.organisations.models import Organisation, OrganisationKind
+from app.targetgroups.models import TargetGroup
 
 #: Jobcentres whose results are weak, and ones whose results are good, in the demo.
 WEAK = ("Jobcenter Esbjerg", "Jobcenter Hjørring", "Jobcenter Randers", "Jobcenter Holbæk")
@@ -95,11 +98,6 @@ def create_demo_cases(db: Session) -> None:
     improvement agreement, Hjørring with a recommendation at the ministry, Randers ordered to
     use other actors (an integration part, agreed by the Ministry of Integration), Holbæk being
     assessed. Idempotent: nothing when any case exists."""
-    from app.councils import services as councils
-    from app.followup import reactions
-    from app.followup.models import Reaction
-    from app.targetgroups.models import TargetGroup
-
     if db.scalar(select(func.count()).select_from(Reaction)):
         return
     today = clock.today()

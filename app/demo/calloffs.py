@@ -15,7 +15,7 @@ from app.calloffs import services as calloffs
 from app.calloffs.models import CallOff
 from app.calloffs.services import InvoiceInput, OrderInput
 from app.clock import COPENHAGEN
-from app.demo_tenders import CASCADE_TITLE
+from app.demo.tenders import CASCADE_TITLE
 from app.evaluation.models import Agreement
 from app.tenders.models import Lot, Scope, Tender, TenderState
 

@@ -11,7 +11,7 @@ from flask import current_app, request
 from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.orm import Session
 
-from app.forms import clean_text
+from app.web.forms import clean_text
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth import services as users
 from app.councils import services as councils
-from app.demo_grants import REGIONS
+from app.demo.grants import REGIONS
 from app.knowledge import services as knowledge
 from app.knowledge.models import SpecialistEntry
 from app.organisations.models import Organisation

@@ -11,7 +11,7 @@ from wtforms import StringField
 from wtforms.widgets import TextInput
 
 from app.clock import COPENHAGEN
-from app.i18n import lazy_gettext as _l
+from app.core.i18n import lazy_gettext as _l
 
 MAX_AMOUNT = Decimal("1000000000000")  # a thousand billion kroner: beyond any framework
 MAX_WHOLE = 2**63 - 1  # what a 64-bit column holds

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth import services as users
 from app.auth.models import User
-from app.demo import SUPPLIER_CVRS
+from app.demo.platform import SUPPLIER_CVRS
 from app.exemptions import services as exemptions
 from app.exemptions.models import Exemption, ExemptionReason
 from app.exemptions.services import ExemptionInput

@@ -73,14 +73,12 @@ def kroner_text(amount: Decimal) -> str:
 
 def format_size(size: int) -> str:
     """A file size a person reads: 812 B, 34 kB, 2,4 MB."""
-    from babel.numbers import format_decimal as _number
-
     locale = _locale()
     if size < 1024:
         return f"{size} B"
     if size < 1024 * 1024:
-        return f"{_number(round(size / 1024), locale=locale)} kB"
-    return f"{_number(round(size / (1024 * 1024), 1), locale=locale)} MB"
+        return f"{format_decimal(round(size / 1024), locale=locale)} kB"
+    return f"{format_decimal(round(size / (1024 * 1024), 1), locale=locale)} MB"
 
 
 def format_points(value) -> str:

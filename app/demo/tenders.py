@@ -12,11 +12,14 @@ from sqlalchemy.orm import Session
 from app import clock
 from app.auth import services as users
 from app.auth.models import User
+from app.bids import services as bids
 from app.clock import COPENHAGEN
 from app.councils import services as councils
+from app.evaluation import services as evaluation
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups import services as target_groups
 from app.targetgroups.models import TargetGroup
+from app.tenders import questions
 from app.tenders import services as tenders
 from app.tenders.models import CallOffRule, Scope, Tender
 from app.tenders.services import CriterionInput, LotInput, TenderContent
@@ -339,8 +342,6 @@ def _decision_for(db: Session, region: Organisation, tender: Tender):
 
 def _bid_content(tender: Tender, supplier_user: User, number: int):
     """A supplier's bid: a price for every lot, every requirement met, every criterion answered."""
-    from app.bids import services as bids
-
     return bids.BidContent(
         prices={lot.id: Decimal(18_000 + 1_500 * number) for lot in tender.lots},
         requirements={r.id: True for r in tender.requirements},
@@ -356,8 +357,6 @@ def _bid_content(tender: Tender, supplier_user: User, number: int):
 
 def _demo_bids(db: Session, tender: Tender, emails: list[str]) -> None:
     """Sealed bids: each supplier prices every lot and meets every requirement."""
-    from app.bids import services as bids
-
     for number, email in enumerate(emails, start=1):
         supplier_user = _user(db, email)
         content = _bid_content(tender, supplier_user, number)
@@ -371,8 +370,6 @@ def _demo_bids(db: Session, tender: Tender, emails: list[str]) -> None:
 def _demo_bid_states(db: Session, open_nj: Tender, mentors: Tender) -> None:
     """The third supplier's other bid states: a draft saved on one open tender, and a bid
     submitted and then withdrawn on another."""
-    from app.bids import services as bids
-
     third = _user(db, "leverandoer3@demo.dk")
     bids.save_draft(db, third, open_nj, _bid_content(open_nj, third, 3))
     bids.submit(db, third, mentors, _bid_content(mentors, third, 3))
@@ -380,8 +377,6 @@ def _demo_bid_states(db: Session, open_nj: Tender, mentors: Tender) -> None:
 
 
 def _demo_questions(db: Session, tender: Tender, region_staff: User) -> None:
-    from app.tenders import questions
-
     asker = _user(db, "leverandoer3@demo.dk")
     answered = questions.ask(
         db, asker, tender, "Kan en leverandør byde på flere delaftaler med forskellige priser?"
@@ -398,8 +393,6 @@ ALL_SUPPLIERS = ["leverandoer1@demo.dk", "leverandoer2@demo.dk", "leverandoer3@d
 
 def _evaluate(db: Session, tender: Tender, code: str, scores: list[int]) -> None:
     """Open (after the deadline), declare, and score every bid; the clock is already moved."""
-    from app.evaluation import services as evaluation
-
     evaluation.open_bids(db, _user(db, STAFF[code]), tender)
     evaluation.declare_no_conflict(db, _user(db, STAFF[code]), tender)
     opened = evaluation.opening_of(db, tender).bids
@@ -419,8 +412,6 @@ def _evaluate(db: Session, tender: Tender, code: str, scores: list[int]) -> None
 def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
     """A tender under evaluation, one in standstill, and active frameworks (regional and
     national) with three suppliers per lot, each taken through every step at its own time."""
-    from app.evaluation import services as evaluation
-
     academics, few = groups
     today = clock.today()
 
@@ -517,8 +508,6 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
 def _demo_waiting_steps(db, through, content_for, needs, academics) -> None:
     """A step waiting for region staff in each region that has none yet: bids to open, an award
     to approve by a second person, agreements to conclude after the standstill."""
-    from app.evaluation import services as evaluation
-
     today = clock.today()
 
     def tendered(code: str, title: str, days_ago: int, deadline_after: int) -> Tender:

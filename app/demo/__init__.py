@@ -1,0 +1,28 @@
+"""Demo data (`flask demo-data`, `make run`): the real organisations and demo logins
+(platform), then tenders in every state, call-offs, the purchase obligation, results and
+follow-up cases, grants and specialist knowledge; scale holds the national data set for
+measuring. Every part creates only what is missing (idempotent)."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from app.demo.calloffs import create_demo_calloffs
+from app.demo.grants import create_demo_grants
+from app.demo.knowledge import create_demo_knowledge
+from app.demo.obligation import create_demo_obligation
+from app.demo.platform import create_demo_platform
+from app.demo.results import create_demo_cases, create_demo_results
+from app.demo.tenders import create_demo_tenders
+
+
+def create_demo_data(db: Session) -> None:
+    """Create what is missing; running it twice changes nothing (idempotent)."""
+    create_demo_platform(db)
+    create_demo_tenders(db)
+    create_demo_calloffs(db)
+    create_demo_obligation(db)
+    create_demo_results(db)
+    create_demo_cases(db)
+    create_demo_grants(db)
+    create_demo_knowledge(db)

@@ -1,0 +1,130 @@
+"""The application factory, the composition root: the one module that imports every
+blueprint and wires configuration, extensions, hooks, the web layer and the CLI together."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+
+from flask import Flask, g, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
+
+from app import clock
+from app.audit import chain
+from app.audit.views import audit_bp
+from app.auth import tokens
+from app.auth.access import check_access, login_manager
+from app.auth.passwords import use_fast_hashing
+from app.auth.views import admin_users_bp, auth_bp
+from app.bids import sealing
+from app.bids.views import bids_bp
+from app.calloffs.views import calloffs_bp
+from app.cli import register_cli
+from app.config import PROJECT_ROOT, from_environment
+from app.core.i18n import babel, select_locale
+from app.councils.views import councils_bp
+from app.db import db, set_write_intent
+from app.evaluation.views import evaluation_bp
+from app.exemptions.views import exemptions_bp
+from app.followup.views import followup_bp
+from app.grants.views import grants_bp
+from app.knowledge.views import knowledge_bp
+from app.main.views import main_bp
+from app.notifications.views import notifications_bp
+from app.organisations.views import organisations_bp
+from app.purchases.views import purchases_bp
+from app.spend.views import spend_bp
+from app.suppliers.views import suppliers_bp
+from app.targetgroups.views import targetgroups_bp
+from app.tenders.views import tenders_bp
+from app.web import csrf, register_web
+
+
+class DatabaseId(IntegerConverter):
+    """An id in a URL fits a 64-bit column; a longer number is simply not found (404)."""
+
+    def __init__(self, url_map, **kwargs):
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, **kwargs)
+
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    """The application factory: configuration, extensions, blueprints, hooks."""
+    app = Flask(
+        "app",  # the package's name (the logger's, the root path), not this module's
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+        instance_path=str(PROJECT_ROOT / "instance"),
+    )
+    app.config.update(from_environment(overrides))
+    app.url_map.converters["int"] = DatabaseId
+    _trust_proxies(app)
+    logging.basicConfig(level=logging.INFO)
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    use_fast_hashing(app.config["PASSWORD_HASH_FAST"])
+    chain.configure(app.config["AUDIT_HMAC_KEY"])
+    tokens.configure(app.config["SECRET_KEY"])
+    sealing.configure(app.config["BID_ENCRYPTION_KEY"])
+    clock.use_offset_file(app.config["CLOCK_OFFSET_FILE"])
+    db.init_app(app)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    @app.before_request
+    def _start_request() -> None:
+        supplied = request.headers.get("X-Request-ID", "")
+        g.request_id = supplied if _REQUEST_ID.match(supplied) else uuid.uuid4().hex
+        writes = request.method not in ("GET", "HEAD", "OPTIONS")
+        view = app.view_functions.get(request.endpoint) if request.endpoint else None
+        set_write_intent(writes and not getattr(view, "reads_first", False))
+
+    @app.teardown_request
+    def _end_request(_exc: BaseException | None) -> None:
+        set_write_intent(True)  # outside requests (CLI, tests) every transaction may write
+
+    app.before_request(check_access)
+
+    register_web(app)
+    _register_blueprints(app)
+    register_cli(app)
+    return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES proxies, the client is the one the outermost of them saw: its
+    address (the throttle's and the audit trail's) from X-Forwarded-For, the scheme (HTTPS)
+    from X-Forwarded-Proto, counted from the right, where the trusted proxies wrote; what the
+    client put further left is ignored. The host is not taken from X-Forwarded-Host (the
+    proxy passes Host on; links in e-mails use BASE_URL), nor a path prefix."""
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+
+
+def _register_blueprints(app: Flask) -> None:
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_users_bp)
+    app.register_blueprint(organisations_bp)
+    app.register_blueprint(notifications_bp)
+    app.register_blueprint(audit_bp)
+    app.register_blueprint(tenders_bp)
+    app.register_blueprint(councils_bp)
+    app.register_blueprint(targetgroups_bp)
+    app.register_blueprint(suppliers_bp)
+    app.register_blueprint(bids_bp)
+    app.register_blueprint(evaluation_bp)
+    app.register_blueprint(calloffs_bp)
+    app.register_blueprint(exemptions_bp)
+    app.register_blueprint(purchases_bp)
+    app.register_blueprint(spend_bp)
+    app.register_blueprint(followup_bp)
+    app.register_blueprint(grants_bp)
+    app.register_blueprint(knowledge_bp)
