@@ -4,6 +4,7 @@ by the throttle and audited. The login page offers NemLog-in first when it is en
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
@@ -18,6 +19,8 @@ from app.auth.services import LocalLogin, LoginFailed
 from app.db import db as database
 from app.demo.platform import DEMO_PASSWORD
 from app.factory import create_app
+from app.notifications.models import OutboxMessage
+from app.suppliers.models import Supplier, SupplierState
 from tests.conftest import TEST_SETTINGS, login, user
 
 ADMIN = "admin@demo.dk"
@@ -148,6 +151,68 @@ def test_others_are_refused_over_http_with_the_nemlogin_message(client, db, loca
     assert CLOSED_TEXT in response.get_data(as_text=True)
     assert client.get("/start").status_code == 302  # not logged in
     assert [e.changes["email"] for e in _entries(db, "login.refused")] == [REGION]
+
+
+# --- no back door: every way of getting a local password ends at the same gate ------------
+
+
+def _link_in_last_mail(db, email: str) -> str:
+    message = db.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.to_address == email)
+        .order_by(OutboxMessage.id.desc())
+    ).first()
+    return re.search(r"https?://[^/]+(/\S+)", message.body).group(1)
+
+
+def test_a_supplier_still_registers_but_then_signs_in_with_nemlogin(client, db, local_login_off):
+    password = "a long enough password"
+    response = client.post(
+        "/register",
+        data={
+            "company_name": "Nyt Firma ApS",
+            "cvr": "31245672",
+            "address": "Havnegade 2\n9000 Aalborg",
+            "contact_person": "Nina Ny",
+            "email": "nina@nytfirma.dk",
+            "new_password": password,
+            "repeat_password": password,
+        },
+    )
+    assert response.status_code == 200
+    assert client.get(_link_in_last_mail(db, "nina@nytfirma.dk")).status_code == 302
+    db.expire_all()
+    supplier = db.scalars(select(Supplier).where(Supplier.cvr == "31245672")).one()
+    assert supplier.state == SupplierState.ACTIVE  # registered and confirmed
+    refused = login(client, "nina@nytfirma.dk", password)
+    assert refused.status_code == 401
+    assert CLOSED_TEXT in refused.get_data(as_text=True)
+
+
+def test_an_invited_colleagues_chosen_password_does_not_open_local_login(
+    app, client, db, monkeypatch
+):
+    login(client, SUPPLIER)
+    client.post("/supplier/colleagues", data={"name": "Kim Kollega", "email": "kim@firma.dk"})
+    client.post("/logout")
+    monkeypatch.setitem(app.config, "LOCAL_LOGIN", False)
+    monkeypatch.setitem(app.config, "BREAK_GLASS_ADMIN", ADMIN)
+    password = "kims own password"
+    accepted = client.post(
+        _link_in_last_mail(db, "kim@firma.dk"),
+        data={"new_password": password, "repeat_password": password},
+    )
+    assert accepted.status_code == 302
+    assert login(client, "kim@firma.dk", password).status_code == 401
+
+
+def test_a_password_an_administrator_sets_does_not_open_local_login(db, admin):
+    services.set_password(db, admin, user(db, REGION), "a brand new password")
+    with pytest.raises(LoginFailed, match="NemLog-in"):
+        services.log_in(db, REGION, "a brand new password", ADDRESS, CLOSED)
+
+
+# --- the login page -------------------------------------------------------------------------
 
 
 def _stub_nemlogin() -> Blueprint:
