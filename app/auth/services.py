@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NoReturn
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -61,7 +63,7 @@ class LocalLogin:
     break_glass_admin: str | None = None
 
     @classmethod
-    def from_config(cls, config) -> LocalLogin:
+    def from_config(cls, config: Mapping) -> LocalLogin:
         return cls(on=config["LOCAL_LOGIN"], break_glass_admin=config["BREAK_GLASS_ADMIN"])
 
     def is_break_glass(self, email: str) -> bool:
@@ -109,7 +111,8 @@ def _refuse_login(
     address: str | None,
     action: str,
     reason: str | None = None,
-) -> None:
+) -> NoReturn:
+    """Count the failure in the throttle, audit it, and refuse with the one answer."""
     throttle.record_failure(db, email, address)
     changes = {"email": email[:254]}
     if reason:
