@@ -83,6 +83,12 @@ def from_environment(overrides: dict | None = None) -> dict:
     clock_file = overrides.get("CLOCK_OFFSET_FILE") or os.environ.get("CLOCK_OFFSET_FILE")
     if clock_file and not relaxed:
         raise ConfigurationError("CLOCK_OFFSET_FILE moves time for tests; never in production.")
+    demo_idp = overrides.get("NEMLOGIN_DEMO_IDP", _flag("NEMLOGIN_DEMO_IDP", False))
+    if demo_idp and not relaxed:
+        raise ConfigurationError(
+            "NEMLOGIN_DEMO_IDP plays NemLog-in with a throwaway key for the demo; "
+            "it must be off when APP_ENV is not development, demo or testing."
+        )
     default_db = f"sqlite:///{INSTANCE_DIR / 'rammeudbud.sqlite'}"
     config = {
         "APP_ENV": env,
@@ -122,6 +128,13 @@ def from_environment(overrides: dict | None = None) -> dict:
         # The number of proxies in front of the app whose X-Forwarded-For and -Proto are
         # trusted (0: none; the client's address is the connection's).
         "TRUSTED_PROXIES": _whole_number("TRUSTED_PROXIES", 0),
+        # Local passwords (the login form): on unless LOCAL_LOGIN says off; off, only the
+        # break-glass administrator (BREAK_GLASS_ADMIN, an e-mail of an admin) logs in locally
+        # and everyone else signs in with NemLog-in. The demo IdP is never allowed outside
+        # development, demo and testing (checked above).
+        "LOCAL_LOGIN": _flag("LOCAL_LOGIN", True),
+        "BREAK_GLASS_ADMIN": (os.environ.get("BREAK_GLASS_ADMIN") or "").strip().lower() or None,
+        "NEMLOGIN_DEMO_IDP": demo_idp,
         # Strict-Transport-Security: on in production, for a year; 0 sends none.
         "HSTS_SECONDS": _whole_number(
             "HSTS_SECONDS", HSTS_DEFAULT_SECONDS if env == "production" else 0

@@ -43,6 +43,56 @@ def test_demo_runs_without_a_configured_secret_key(monkeypatch):
     assert config["DEMO_MODE"] is True
 
 
+def _production(monkeypatch):
+    monkeypatch.delenv("APP_ENV", raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x" * 32)
+    monkeypatch.setenv("AUDIT_HMAC_KEY", "y" * 32)
+    monkeypatch.setenv("BID_ENCRYPTION_KEY", "z" * 43 + "=")
+
+
+def test_local_login_is_on_by_default_without_a_break_glass_administrator(monkeypatch):
+    _production(monkeypatch)
+    for name in ("LOCAL_LOGIN", "BREAK_GLASS_ADMIN", "NEMLOGIN_DEMO_IDP"):
+        monkeypatch.delenv(name, raising=False)
+    config = from_environment()
+    assert config["LOCAL_LOGIN"] is True
+    assert config["BREAK_GLASS_ADMIN"] is None
+    assert config["NEMLOGIN_DEMO_IDP"] is False
+
+
+def test_local_login_turns_off_for_all_but_the_break_glass_administrator(monkeypatch):
+    _production(monkeypatch)
+    monkeypatch.setenv("LOCAL_LOGIN", "false")
+    monkeypatch.setenv("BREAK_GLASS_ADMIN", " Admin@Example.dk ")
+    config = from_environment()
+    assert config["LOCAL_LOGIN"] is False
+    assert config["BREAK_GLASS_ADMIN"] == "admin@example.dk"
+
+
+@pytest.mark.parametrize("env", [None, "production", "staging"])
+def test_production_refuses_to_start_with_the_demo_idp(monkeypatch, env):
+    _production(monkeypatch)
+    if env:
+        monkeypatch.setenv("APP_ENV", env)
+    monkeypatch.setenv("NEMLOGIN_DEMO_IDP", "1")
+    with pytest.raises(ConfigurationError, match="NEMLOGIN_DEMO_IDP"):
+        from_environment()
+
+
+def test_production_refuses_the_demo_idp_given_as_an_override(monkeypatch):
+    _production(monkeypatch)
+    monkeypatch.delenv("NEMLOGIN_DEMO_IDP", raising=False)
+    with pytest.raises(ConfigurationError, match="NEMLOGIN_DEMO_IDP"):
+        from_environment({"NEMLOGIN_DEMO_IDP": True})
+
+
+@pytest.mark.parametrize("env", ["development", "demo", "testing"])
+def test_the_demo_idp_may_run_in_development_demo_and_tests(monkeypatch, env):
+    monkeypatch.setenv("APP_ENV", env)
+    monkeypatch.setenv("NEMLOGIN_DEMO_IDP", "on")
+    assert from_environment()["NEMLOGIN_DEMO_IDP"] is True
+
+
 @pytest.mark.parametrize(
     ("given", "expected"),
     [

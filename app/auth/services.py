@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import NoReturn
+
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.audit import services as audit
+from app.auth import throttle
 from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.auth.roles import Role
@@ -24,15 +29,96 @@ def find_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def authenticate(db: Session, email: str, password: str) -> User | None:
-    """The active user with this e-mail and password, or None; never says which part failed."""
+def _with_password(db: Session, email: str, password: str) -> User | None:
+    """The active, confirmed user with this e-mail and password, or None; changes nothing."""
     user = find_by_email(db, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
     if user is None or not user.active or user.email_confirmed_at is None:
         return None
-    user.last_login_at = clock.now()
     return user
+
+
+def authenticate(db: Session, email: str, password: str) -> User | None:
+    """The active user with this e-mail and password, or None; never says which part failed."""
+    user = _with_password(db, email, password)
+    if user is not None:
+        user.last_login_at = clock.now()
+    return user
+
+
+class LoginFailed(DomainError):
+    """The login form's answer to a wrong e-mail or password, an inactive user, or a user local
+    login is closed to; it never says which."""
+
+
+@dataclass(frozen=True)
+class LocalLogin:
+    """Who may log in with a local password (the settings LOCAL_LOGIN and BREAK_GLASS_ADMIN):
+    everyone while it is on; once it is off, only the break-glass administrator, the one
+    account named by its e-mail that also holds the admin role. Everyone else signs in with
+    NemLog-in."""
+
+    on: bool = True
+    break_glass_admin: str | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping) -> LocalLogin:
+        return cls(on=config["LOCAL_LOGIN"], break_glass_admin=config["BREAK_GLASS_ADMIN"])
+
+    def is_break_glass(self, email: str) -> bool:
+        return bool(self.break_glass_admin) and normalise_email(email) == normalise_email(
+            self.break_glass_admin
+        )
+
+    def admits(self, user: User) -> bool:
+        return self.on or (self.is_break_glass(user.email) and user.role == Role.ADMIN)
+
+    def refusal(self) -> str:
+        """What a failed login is told: with local login off, the same for every account, so
+        that it reveals neither whether an account exists nor which one is the break-glass."""
+        if self.on:
+            return _("The e-mail or the password is wrong, or the user is inactive.")
+        return _(
+            "Log in with NemLog-in (MitID Erhverv). Login with a password is closed on this "
+            "platform except for its emergency administrator."
+        )
+
+
+def log_in(db: Session, email: str, password: str, address: str | None, local: LocalLogin) -> User:
+    """The login form: the user if the password is right and local login admits them; a
+    refusal otherwise, counted by the throttle and audited (the caller commits either way).
+
+    The password is checked even for an account local login is closed to, so that the answer
+    takes as long for every e-mail."""
+    user = _with_password(db, email, password)
+    if not local.on and not local.is_break_glass(email):
+        _refuse_login(db, local, email, address, "login.refused", "local_login_off")
+    if user is None:
+        _refuse_login(db, local, email, address, "login.failed")
+    if not local.admits(user):
+        _refuse_login(db, local, email, address, "login.refused", "break_glass_not_admin")
+    throttle.record_success(db, email)
+    user.last_login_at = clock.now()
+    audit.record(db, user, "login.succeeded", user)
+    return user
+
+
+def _refuse_login(
+    db: Session,
+    local: LocalLogin,
+    email: str,
+    address: str | None,
+    action: str,
+    reason: str | None = None,
+) -> NoReturn:
+    """Count the failure in the throttle, audit it, and refuse with the one answer."""
+    throttle.record_failure(db, email, address)
+    changes = {"email": email[:254]}
+    if reason:
+        changes["reason"] = reason
+    audit.record(db, None, action, changes=changes)
+    raise LoginFailed(local.refusal())
 
 
 def _check_password(password: str) -> None:

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 
-from app.audit import services as audit
 from app.audit.services import record_security_event
 from app.auth import services, throttle
 from app.auth.access import allow, logged_in, public
@@ -59,12 +68,32 @@ def _start_new_session() -> None:
         session[LANGUAGE_COOKIE] = language
 
 
+#: The endpoint that starts a sign-in through NemLog-in (app/nemlogin), when it is installed.
+NEMLOGIN_LOGIN = "nemlogin.login"
+
+
+def _login_page(form: LoginForm, local: services.LocalLogin, status: int = 200):
+    """The login page: NemLog-in first when it is enabled and installed, then the local form;
+    with local login off, the form is the break-glass administrator's, folded away."""
+    nemlogin_url = None
+    if current_app.config.get("NEMLOGIN_ENABLED") and NEMLOGIN_LOGIN in current_app.view_functions:
+        nemlogin_url = url_for(NEMLOGIN_LOGIN, next=safe_next(request.args.get("next")))
+    page = render_template(
+        "auth/login.html",
+        form=form,
+        nemlogin_url=nemlogin_url,
+        administrator_only=not local.on,
+    )
+    return page, status
+
+
 @auth_bp.route("/login", methods=["GET", "POST"])
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.start"))
     form = LoginForm()
+    local = services.LocalLogin.from_config(current_app.config)
     if form.validate_on_submit():
         email, address = form.email.data, request.remote_addr
         wait = throttle.seconds_to_wait(db.session, email, address)
@@ -78,22 +107,19 @@ def login():
                 ),
                 "error",
             )
-            return render_template("auth/login.html", form=form), 429
-        user = services.authenticate(db.session, email, form.password.data)
-        if user is None:
+            return _login_page(form, local, 429)
+        try:
+            user = services.log_in(db.session, email, form.password.data, address, local)
+        except services.LoginFailed as refusal:
             # Committed at once: the failure counts and is audited whatever the response does.
-            throttle.record_failure(db.session, email, address)
-            audit.record(db.session, None, "login.failed", changes={"email": email[:254]})
             db.session.commit()
-            flash(_("The e-mail or the password is wrong, or the user is inactive."), "error")
-            return render_template("auth/login.html", form=form), 401
-        throttle.record_success(db.session, email)
-        audit.record(db.session, user, "login.succeeded", user)
+            flash(str(refusal), "error")
+            return _login_page(form, local, 401)
         db.session.commit()
         _start_new_session()
         login_user(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.start"))
-    return render_template("auth/login.html", form=form), 422 if form.errors else 200
+    return _login_page(form, local, 422 if form.errors else 200)
 
 
 @auth_bp.post("/logout")
