@@ -23,6 +23,7 @@ from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.idp_metadata_parser import OneLogin_Saml2_IdPMetadataParser
 from onelogin.saml2.settings import OneLogin_Saml2_Settings
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
+from onelogin.saml2.xml_utils import OneLogin_Saml2_XML
 
 from app import clock
 from app.config import ConfigurationError
@@ -194,3 +195,30 @@ def metadata_xml(config: Mapping[str, Any]) -> str:
     if errors:
         raise ConfigurationError(f"The SP metadata is not valid: {', '.join(errors)}")
     return xml.decode() if isinstance(xml, bytes) else xml
+
+
+def acs_url(config: Mapping[str, Any]) -> str:
+    return config["BASE_URL"].rstrip("/") + ACS_PATH
+
+
+def addressed_elsewhere(config: Mapping[str, Any], auth: OneLogin_Saml2_Auth) -> str | None:
+    """What is wrong with the addresses of a response python3-saml accepted, or None.
+
+    python3-saml compares the Destination by prefix and the Recipient as a substring; a
+    response for this platform names our ACS URL exactly, in both places."""
+    document = auth.get_last_response_xml()
+    root = OneLogin_Saml2_XML.to_etree(document)
+    expected = acs_url(config)
+    if root.get("Destination") != expected:
+        return f"Destination {root.get('Destination')!r} is not {expected!r}"
+    recipients = [
+        data.get("Recipient")
+        for data in OneLogin_Saml2_XML.query(
+            root,
+            "/samlp:Response/saml:Assertion/saml:Subject/saml:SubjectConfirmation"
+            "/saml:SubjectConfirmationData",
+        )
+    ]
+    if not recipients or any(recipient != expected for recipient in recipients):
+        return f"Recipient {recipients!r} is not {expected!r}"
+    return None

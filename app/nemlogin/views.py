@@ -117,6 +117,9 @@ def acs():
         return _refused("invalid", _generic_refusal(), auth.get_last_error_reason())
     if auth.get_last_response_in_response_to() != request_id:
         return _refused("unsolicited", _generic_refusal(), "InResponseTo does not match")
+    elsewhere = saml.addressed_elsewhere(current_app.config, auth)
+    if elsewhere:
+        return _refused("invalid", _generic_refusal(), elsewhere)
     expires = auth.get_last_assertion_not_on_or_after()
     expires_at = (
         datetime.fromtimestamp(expires, UTC) if expires else clock.now() + timedelta(hours=1)

@@ -67,3 +67,22 @@ def start_login(client: FlaskClient, idp: TestIdP) -> str:
 
 def post_response(client: FlaskClient, saml_response: str):
     return client.post("/nemlogin/acs", data={"SAMLResponse": saml_response})
+
+
+def last_refusal(db):
+    """The newest audited NemLog-in refusal's changes, or None."""
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+
+    entry = db.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.action == "nemlogin.refused")
+        .order_by(AuditEntry.id.desc())
+    ).first()
+    return entry.changes if entry else None
+
+
+def nobody_is_signed_in(client: FlaskClient) -> bool:
+    response = client.get("/start")
+    return response.status_code == 302 and "/login" in response.headers["Location"]

@@ -206,7 +206,9 @@ class TestIdP:
             if isinstance(assertion, bytes):
                 assertion = assertion.decode()
         if alter_after_signing:
-            assertion = assertion.replace(person.name, person.name + " Jr.")
+            altered = assertion.replace(person.email, "someone.else@example.com")
+            assert altered != assertion, "nothing to alter"
+            assertion = altered
         if encrypt:
             assertion = self._encrypt(assertion)
         response = f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
