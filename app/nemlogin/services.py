@@ -286,8 +286,12 @@ def _applicant(
     return applicant
 
 
-def sign_in(db: Session, person: SignedInPerson) -> SignIn:
-    """Where a valid assertion leads; every outcome is audited (the refusals by the caller)."""
+def sign_in(db: Session, person: SignedInPerson, links: dict[str, str] | None = None) -> SignIn:
+    """Where a valid assertion leads; every outcome is audited (the refusals by the caller).
+
+    `links` are the pages the people told about a waiting person decide on ("colleagues" for
+    the supplier's users, "applicants" for the administrators)."""
+    links = links or {}
     user = db.scalar(select(User).where(User.nemlogin_uuid == person.uuid))
     if user is not None:
         _require_active(user)
@@ -297,16 +301,18 @@ def sign_in(db: Session, person: SignedInPerson) -> SignIn:
         return SignIn(user=user)
     supplier = supplier_by_cvr(db, person.cvr)
     if supplier is not None:
-        return _join_supplier(db, person, supplier)
+        return _join_supplier(db, person, supplier, links.get("colleagues"))
     organisation = public_organisation_by_cvr(db, person.cvr)
     if organisation is not None:
-        return _join_public_organisation(db, person, organisation)
+        return _join_public_organisation(db, person, organisation, links.get("applicants"))
     applicant = _applicant(db, person, ApplicantKind.REGISTRATION, None)
     audit.record(db, None, "nemlogin.may_register", applicant, {"cvr": person.cvr})
     return SignIn(applicant=applicant)
 
 
-def _join_supplier(db: Session, person: SignedInPerson, supplier: Supplier) -> SignIn:
+def _join_supplier(
+    db: Session, person: SignedInPerson, supplier: Supplier, link: str | None
+) -> SignIn:
     """A new person of a registered supplier waits for its users to confirm them."""
     applicant = _applicant(db, person, ApplicantKind.COLLEAGUE, supplier.organisation)
     audit.record(db, None, "nemlogin.colleague_waiting", applicant, {"cvr": person.cvr})
@@ -322,12 +328,13 @@ def _join_supplier(db: Session, person: SignedInPerson, supplier: Supplier) -> S
             "under Colleagues.",
             name=person.name,
         ),
+        link,
     )
     return SignIn(applicant=applicant)
 
 
 def _join_public_organisation(
-    db: Session, person: SignedInPerson, organisation: Organisation
+    db: Session, person: SignedInPerson, organisation: Organisation, link: str | None
 ) -> SignIn:
     """Public staff get the role a privilege carries, or wait for an administrator."""
     role = role_from_privileges(person.privileges, organisation)
@@ -335,6 +342,18 @@ def _join_public_organisation(
         applicant = _applicant(db, person, ApplicantKind.ROLE, organisation)
         audit.record(
             db, None, "nemlogin.waiting_for_role", applicant, {"organisation_id": organisation.id}
+        )
+        administrators = db.scalars(select(User).where(User.role == Role.ADMIN, User.active)).all()
+        notify(
+            db,
+            administrators,
+            _("%(name)s waits for a role", name=person.name),
+            _(
+                "%(name)s signed in through NemLog-in for %(organisation)s and has no role yet.",
+                name=person.name,
+                organisation=organisation.name,
+            ),
+            link,
         )
         return SignIn(applicant=applicant)
     _check_role_fits_organisation(role, organisation)

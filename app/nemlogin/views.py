@@ -129,7 +129,14 @@ def acs():
             auth.get_attributes(), auth.get_last_assertion_id(), expires_at
         )
         services.refuse_replay(db.session, person.assertion_id, person.expires_at)
-        outcome = services.sign_in(db.session, person)
+        outcome = services.sign_in(
+            db.session,
+            person,
+            {
+                "colleagues": url_for("nemlogin.colleagues"),
+                "applicants": url_for("nemlogin.applicants"),
+            },
+        )
     except SignInRefused as err:
         return _refused(err.reason, str(err))
     except DomainError as err:

@@ -328,3 +328,15 @@ def test_a_cpr_number_sent_anyway_is_never_stored(client, db, idp, aalborg):
     assert "0101901234" not in repr(vars(applicant))
     for changes in db.scalars(select(AuditEntry.changes).order_by(AuditEntry.id.desc()).limit(5)):
         assert "0101901234" not in str(changes)
+
+
+def test_the_administrators_are_told_who_waits_for_a_role(client, db, idp, aalborg):
+    person = jobcentre_person()
+    sign_in(client, idp, person)
+    told = db.scalars(
+        select(Notification).where(
+            Notification.user_id == user(db, "admin@demo.dk").id,
+            Notification.subject.contains(person.name),
+        )
+    ).one()
+    assert told.link == "/nemlogin/applicants"
