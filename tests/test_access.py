@@ -46,6 +46,9 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "nemlogin.decide_colleague": ("POST", "/nemlogin/colleagues/0/confirm", {Role.SUPPLIER}),
     "nemlogin.applicants": ("GET", "/nemlogin/applicants", {Role.ADMIN}),
     "nemlogin.grant": ("POST", "/nemlogin/applicants/0/grant", {Role.ADMIN}),
+    # The demo's NemLog-in: 404 unless APP_ENV is demo and it configured itself.
+    "demo_idp.sso": ("GET", "/demo-idp/sso", PUBLIC),
+    "demo_idp.slo": ("GET", "/demo-idp/slo", PUBLIC),
     "admin_users.index": ("GET", "/admin/users/", {Role.ADMIN}),
     "admin_users.create": ("GET", "/admin/users/new", {Role.ADMIN}),
     "admin_users.detail": ("GET", "/admin/users/{user_id}", {Role.ADMIN}),

@@ -313,12 +313,12 @@ def test_a_deactivated_linked_user_is_refused(client, db, idp):
 
 def test_an_assertion_never_takes_over_a_user_by_its_e_mail(client, db, idp, aalborg):
     person = jobcentre_person(
-        email="jobcenter.aalborg@demo.dk", privileges=[f"{PRIVILEGE_PREFIX}jobcentre_staff"]
+        email="leder.aalborg@demo.dk", privileges=[f"{PRIVILEGE_PREFIX}jobcentre_staff"]
     )
     response = sign_in(client, idp, person)
     assert response.status_code == 403
     assert last_refusal(db)["reason"] == "email_taken"
-    assert user(db, "jobcenter.aalborg@demo.dk").nemlogin_uuid is None
+    assert user(db, "leder.aalborg@demo.dk").nemlogin_uuid is None
 
 
 def test_a_cpr_number_sent_anyway_is_never_stored(client, db, idp, aalborg):
