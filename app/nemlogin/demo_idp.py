@@ -8,6 +8,7 @@ pages answer 404 unless the demo IdP configured itself at start-up.
 from __future__ import annotations
 
 import base64
+import os
 import uuid
 import zlib
 from datetime import UTC, datetime, timedelta
@@ -115,14 +116,25 @@ def _key_and_certificate(common_name: str) -> tuple[str, str]:
     return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
 
 
-def _pair(folder: Path, name: str) -> tuple[Path, Path]:
-    key_path, cert_path = folder / f"{name}.key", folder / f"{name}.crt"
-    if not key_path.exists() or not cert_path.exists():
+def _pair(folder: Path, name: str) -> tuple[str, str]:
+    """The key and certificate kept in folder/name.pem, made once. Several workers may start
+    at the same moment: each writes its own file and links it into place; the first one wins
+    and everybody reads that one, so all of them use the same key."""
+    path = folder / f"{name}.pem"
+    if not path.exists():
         key, cert = _key_and_certificate(f"rammeudbud-demo-{name}")
-        key_path.write_text(key)
-        key_path.chmod(0o600)
-        cert_path.write_text(cert)
-    return key_path, cert_path
+        mine = folder / f".{name}.{uuid.uuid4().hex}.pem"
+        mine.write_text(key + cert)
+        mine.chmod(0o600)
+        try:
+            os.link(mine, path)
+        except FileExistsError:
+            pass
+        finally:
+            mine.unlink()
+    pem = path.read_text()
+    split = pem.index("-----BEGIN CERTIFICATE-----")
+    return pem[:split], pem[split:]
 
 
 def _bare(cert_pem: str) -> str:
@@ -142,15 +154,17 @@ def configure(config: dict) -> None:
     idp_key, idp_cert = _pair(folder, "idp")
     base = config["BASE_URL"].rstrip("/")
     metadata = folder / "idp-metadata.xml"
-    metadata.write_text(_idp_metadata(base, idp_cert.read_text()))
+    mine = folder / f".idp-metadata.{uuid.uuid4().hex}.xml"
+    mine.write_text(_idp_metadata(base, idp_cert))
+    mine.replace(metadata)  # atomic: a worker starting now reads a whole file
     config.update(
         {
             "NEMLOGIN_SP_ENTITY_ID": config.get("NEMLOGIN_SP_ENTITY_ID") or base + "/nemlogin",
-            "NEMLOGIN_SP_KEY_FILE": str(sp_key),
-            "NEMLOGIN_SP_CERT_FILE": str(sp_cert),
+            "NEMLOGIN_SP_KEY": sp_key,
+            "NEMLOGIN_SP_CERT": sp_cert,
             "NEMLOGIN_IDP_METADATA_FILE": str(metadata),
-            "NEMLOGIN_DEMO_IDP_KEY_FILE": str(idp_key),
-            "NEMLOGIN_DEMO_IDP_CERT_FILE": str(idp_cert),
+            "NEMLOGIN_DEMO_IDP_KEY": idp_key,
+            "NEMLOGIN_DEMO_IDP_CERT": idp_cert,
             "NEMLOGIN_DEMO_IDP": True,
         }
     )
@@ -206,7 +220,7 @@ def _signed_query_is_valid(config: dict, kind: str) -> bool:
     return OneLogin_Saml2_Utils.validate_binary_sign(
         signed,
         base64.b64decode(request.args["Signature"]),
-        Path(config["NEMLOGIN_SP_CERT_FILE"]).read_text(),
+        config["NEMLOGIN_SP_CERT"],
         request.args["SigAlg"],
     )
 
@@ -262,7 +276,7 @@ def slo():
     if request.args.get("RelayState"):
         query += "&" + urlencode({"RelayState": request.args["RelayState"]})
     query += "&SigAlg=" + quote_plus(OneLogin_Saml2_Constants.RSA_SHA256)
-    key = Path(config["NEMLOGIN_DEMO_IDP_KEY_FILE"]).read_text()
+    key = config["NEMLOGIN_DEMO_IDP_KEY"]
     signature = base64.b64encode(OneLogin_Saml2_Utils.sign_binary(query, key)).decode()
     return redirect(f"{base}{saml.SLO_PATH}?{query}&Signature={quote_plus(signature)}")
 
@@ -288,8 +302,7 @@ def _response(config: dict, person: dict, request_id: str) -> str:
     """A base64 SAMLResponse: the assertion signed, then encrypted for the SP; the response
     signed, all with python3-saml and xmlsec, as NemLog-in would send it."""
     base = config["BASE_URL"].rstrip("/")
-    key = Path(config["NEMLOGIN_DEMO_IDP_KEY_FILE"]).read_text()
-    cert = Path(config["NEMLOGIN_DEMO_IDP_CERT_FILE"]).read_text()
+    key, cert = config["NEMLOGIN_DEMO_IDP_KEY"], config["NEMLOGIN_DEMO_IDP_CERT"]
     now = clock.now()
     until = _time(now + timedelta(minutes=5))
     acs = saml.acs_url(config)
@@ -323,7 +336,7 @@ def _response(config: dict, person: dict, request_id: str) -> str:
  </saml:AuthnContext></saml:AuthnStatement>
  <saml:AttributeStatement>{"".join(attributes)}</saml:AttributeStatement></saml:Assertion>"""
     signed = OneLogin_Saml2_Utils.add_sign(assertion, key, cert)
-    encrypted = _encrypt(signed, Path(config["NEMLOGIN_SP_CERT_FILE"]).read_text())
+    encrypted = _encrypt(signed, config["NEMLOGIN_SP_CERT"])
     response = f"""<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol"
  xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="{_new_id()}" Version="2.0"
  IssueInstant="{_time(now)}" Destination="{acs}" InResponseTo={irt}>

@@ -20,8 +20,8 @@ DEMO_KEYS = (
     "NEMLOGIN_SP_CERT_FILE",
     "NEMLOGIN_IDP_METADATA_FILE",
     "NEMLOGIN_DEMO_IDP",
-    "NEMLOGIN_DEMO_IDP_KEY_FILE",
-    "NEMLOGIN_DEMO_IDP_CERT_FILE",
+    "NEMLOGIN_DEMO_IDP_KEY",
+    "NEMLOGIN_DEMO_IDP_CERT",
     "NEMLOGIN_DEMO_DIR",
 )
 
@@ -103,3 +103,18 @@ def test_the_demo_idp_configures_nothing_outside_the_demo(tmp_path):
     config = {"APP_ENV": "production", "NEMLOGIN_ENABLED": True, "NEMLOGIN_DEMO_DIR": str(folder)}
     demo_idp.configure(config)
     assert "NEMLOGIN_DEMO_IDP" not in config and not folder.exists()
+
+
+def test_the_demo_keys_are_made_once_and_kept(tmp_path):
+    first = {"APP_ENV": "demo", "NEMLOGIN_ENABLED": True, "BASE_URL": "http://x.example"}
+    second = dict(first)
+    first["NEMLOGIN_DEMO_DIR"] = second["NEMLOGIN_DEMO_DIR"] = str(tmp_path / "demo")
+    demo_idp.configure(first)
+    demo_idp.configure(second)
+    assert first["NEMLOGIN_SP_KEY"] == second["NEMLOGIN_SP_KEY"]
+    assert first["NEMLOGIN_DEMO_IDP_CERT"] == second["NEMLOGIN_DEMO_IDP_CERT"]
+    assert sorted(p.name for p in (tmp_path / "demo").iterdir()) == [
+        "idp-metadata.xml",
+        "idp.pem",
+        "sp.pem",
+    ]
