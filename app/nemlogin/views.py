@@ -11,6 +11,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -22,6 +23,7 @@ from flask_login import current_user, login_user, logout_user
 from app import clock
 from app.audit.services import record_security_event
 from app.auth import services as auth_services
+from app.auth import tokens
 from app.auth.access import allow, public
 from app.auth.roles import Role
 from app.auth.views import _start_new_session
@@ -38,9 +40,9 @@ from app.web.steps import run_step
 
 nemlogin_bp = Blueprint("nemlogin", __name__, url_prefix="/nemlogin")
 
-#: Session keys: the AuthnRequest and LogoutRequest this SP sent, what logout needs to name
-#: the person to NemLog-in, and the applicant a sign-in led to.
-REQUEST_ID = "nemlogin_request_id"
+#: The cookie with the AuthnRequest's id; the session keys: the LogoutRequest this SP sent,
+#: what logout needs to name the person to NemLog-in, and the applicant a sign-in led to.
+REQUEST_ID = "nemlogin_request"
 LOGOUT_ID = "nemlogin_logout_id"
 SIGNED_IN = "nemlogin"
 APPLICANT = "nemlogin_applicant"
@@ -85,29 +87,66 @@ def metadata():
     return Response(saml.metadata_xml(current_app.config), mimetype="application/samlmetadata+xml")
 
 
+#: How long a sign-in at NemLog-in may take, from our AuthnRequest to its answer.
+REQUEST_MAX_AGE = 15 * 60
+
+
 @nemlogin_bp.get("/login")
 @public
 def login():
+    """Send the browser to NemLog-in with a signed AuthnRequest, remembering its id.
+
+    The id is kept in a cookie of its own, signed: NemLog-in posts its answer from its own
+    site, and a browser sends no SameSite=Lax cookie (the session's) with a cross-site POST.
+    This one is SameSite=None (and so Secure) where the session cookie is Secure."""
     _require_enabled()
     auth = _auth()
     url = auth.login(return_to=current_app.config["BASE_URL"].rstrip("/") + "/")
-    session[REQUEST_ID] = auth.get_last_request_id()
-    return redirect(url)
+    response = redirect(url)
+    secure = current_app.config["SESSION_COOKIE_SECURE"]
+    response.set_cookie(
+        REQUEST_ID,
+        tokens.sign("nemlogin-authn-request", auth.get_last_request_id()),
+        max_age=REQUEST_MAX_AGE,
+        path="/nemlogin/",
+        secure=secure,
+        httponly=True,
+        samesite="None" if secure else "Lax",
+    )
+    return response
+
+
+def _sent_request_id() -> str | None:
+    """The id of the AuthnRequest this browser was sent to NemLog-in with, if still fresh."""
+    cookie = request.cookies.get(REQUEST_ID)
+    if not cookie:
+        return None
+    return tokens.unsign("nemlogin-authn-request", cookie, REQUEST_MAX_AGE)
+
+
+def _forget_request(response):
+    response = make_response(response)
+    response.delete_cookie(REQUEST_ID, path="/nemlogin/")
+    return response
 
 
 # NemLog-in posts the assertion from its own page, so no CSRF token of ours can come with it.
 # The SAML checks are its protection instead: the response must be signed by NemLog-in's key,
 # its assertion signed and encrypted for us, meant for our entity id and this address, valid
-# now, answering the AuthnRequest this browser's session sent (kept in the session), and never
-# seen before.
+# now, answering the AuthnRequest this browser was sent with (its id in a signed cookie, used
+# once), and never seen before.
 @nemlogin_bp.post("/acs")
 @public
 @csrf.exempt
 def acs():
     _require_enabled()
-    request_id = session.pop(REQUEST_ID, None)
+    return _forget_request(_consume_response(_sent_request_id()))
+
+
+def _consume_response(request_id: str | None):
+    """The answer to our AuthnRequest: who signs in, or a refusal (the request is used up)."""
     if request_id is None:
-        return _refused("unsolicited", _generic_refusal(), "no AuthnRequest in this session")
+        return _refused("unsolicited", _generic_refusal(), "no fresh AuthnRequest cookie")
     auth = _auth()
     try:
         auth.process_response(request_id=request_id)

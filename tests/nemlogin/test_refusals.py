@@ -266,3 +266,33 @@ def test_a_destination_that_only_starts_with_our_address_is_refused(client, db, 
 def test_a_recipient_that_only_contains_our_address_is_refused(client, db, idp):
     response = _sign_in(client, idp, recipient="https://evil.example/?" + ACS_URL)
     _assert_refused(client, db, response, "invalid", "Recipient")
+
+
+def test_the_request_id_cookie_is_sent_on_nemlogins_cross_site_post(app, client, monkeypatch):
+    """A SameSite=Lax cookie would stay behind when NemLog-in posts from its own site."""
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    cookie = client.get("/nemlogin/login").headers["Set-Cookie"]
+    assert cookie.startswith("nemlogin_request=")
+    for part in ("Secure", "HttpOnly", "SameSite=None", "Path=/nemlogin/"):
+        assert part in cookie
+
+
+def test_a_response_after_the_request_went_stale_is_refused(client, db, idp):
+    request_id = start_login(client, idp)
+    later = NOW + timedelta(minutes=15, seconds=1)
+    with clock.frozen_at(later):
+        response = post_response(client, idp.response(_person(), request_id))
+        _assert_refused(client, db, response, "unsolicited")
+
+
+def test_a_response_within_the_requests_time_is_accepted(client, db, idp):
+    request_id = start_login(client, idp)
+    with clock.frozen_at(NOW + timedelta(minutes=15)):
+        assert post_response(client, idp.response(_person(), request_id)).status_code == 302
+
+
+def test_an_altered_request_cookie_is_refused(client, db, idp):
+    request_id = start_login(client, idp)
+    client.set_cookie("nemlogin_request", "altered." + request_id, path="/nemlogin/")
+    response = post_response(client, idp.response(_person(), request_id))
+    _assert_refused(client, db, response, "unsolicited")
