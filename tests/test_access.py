@@ -46,6 +46,8 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "nemlogin.decide_colleague": ("POST", "/nemlogin/colleagues/0/confirm", {Role.SUPPLIER}),
     "nemlogin.applicants": ("GET", "/nemlogin/applicants", {Role.ADMIN}),
     "nemlogin.grant": ("POST", "/nemlogin/applicants/0/grant", {Role.ADMIN}),
+    "nemlogin.cvr_numbers": ("GET", "/nemlogin/cvr", {Role.ADMIN}),
+    "nemlogin.set_cvr": ("POST", "/nemlogin/cvr/organisation", {Role.ADMIN}),
     # The demo's NemLog-in: 404 unless APP_ENV is demo and it configured itself.
     "demo_idp.sso": ("GET", "/demo-idp/sso", PUBLIC),
     "demo_idp.slo": ("GET", "/demo-idp/slo", PUBLIC),

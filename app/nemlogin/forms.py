@@ -3,8 +3,8 @@ fields: they come from the assertion, kept on the server."""
 
 from __future__ import annotations
 
-from wtforms import SelectField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 from app.core.i18n import lazy_gettext as _l
 from app.web.forms import Form
@@ -16,3 +16,14 @@ class RegisterCompanyForm(Form):
 
 class GrantRoleForm(Form):
     role = SelectField(_l("Role"), validators=[DataRequired()])
+
+
+class CvrForm(Form):
+    """A CVR number for an organisation or a municipality (empty removes it)."""
+
+    target = SelectField(_l("For"), coerce=int, validators=[DataRequired()])
+    cvr = StringField(
+        _l("CVR number"),
+        validators=[Optional(), Length(max=12)],
+        description=_l("8 digits. Leave it empty to remove the number."),
+    )

@@ -35,7 +35,7 @@ from app.nemlogin.models import Applicant, ApplicantKind, ApplicantState, SeenAs
 from app.notifications.services import notify
 from app.organisations.models import Municipality, Organisation, OrganisationKind
 from app.suppliers.models import Supplier, SupplierState
-from app.suppliers.services import _require_own_supplier, check_new_supplier
+from app.suppliers.services import _require_own_supplier, check_new_supplier, is_valid_cvr
 
 #: The privilege (OIO-BPP, scoped to the organisation's CVR) that grants each role. An
 #: organisation's own user administrator assigns them in MitID Erhverv. No privilege makes an
@@ -489,3 +489,83 @@ def waiting_for_role(db: Session) -> list[Applicant]:
             .order_by(Applicant.created_at, Applicant.id)
         )
     )
+
+
+# --- the CVR numbers public staff sign in with ----------------------------------------------
+
+
+def _check_cvr_free(
+    db: Session, cvr: str, organisation_id: int | None, municipality_id: int | None
+):
+    """A CVR number leads one way only: to one supplier, one organisation or one municipality."""
+    taken = (
+        db.scalar(select(Supplier.id).where(Supplier.cvr == cvr))
+        or db.scalar(
+            select(Organisation.id).where(
+                Organisation.cvr == cvr, Organisation.id != organisation_id
+            )
+        )
+        or db.scalar(
+            select(Municipality.id).where(
+                Municipality.cvr == cvr, Municipality.id != municipality_id
+            )
+        )
+    )
+    if taken:
+        raise DomainError(_("The CVR number %(cvr)s is already in use on the platform.", cvr=cvr))
+
+
+def _clean_cvr(cvr: str) -> str | None:
+    cvr = (cvr or "").replace(" ", "")
+    if not cvr:
+        return None
+    if not is_valid_cvr(cvr):
+        raise DomainError(
+            _(
+                "%(cvr)s is not a valid CVR number (8 digits that pass the modulus-11 check).",
+                cvr=cvr,
+            )
+        )
+    return cvr
+
+
+def set_organisation_cvr(db: Session, actor: User, organisation: Organisation, cvr: str) -> None:
+    """The CVR number a public organisation's staff sign in with (empty: none)."""
+    _require_admin(actor)
+    if organisation.kind == OrganisationKind.SUPPLIER:
+        raise DomainError(_("A supplier's CVR number is the one it registered with."))
+    cleaned = _clean_cvr(cvr)
+    if cleaned:
+        _check_cvr_free(db, cleaned, organisation.id, None)
+    before, organisation.cvr = organisation.cvr, cleaned
+    audit.record(db, actor, "organisation.cvr_set", organisation, {"cvr": [before, cleaned]})
+
+
+def set_municipality_cvr(db: Session, actor: User, municipality: Municipality, cvr: str) -> None:
+    """A municipality's CVR number: its jobcentre's staff sign in with it (empty: none)."""
+    _require_admin(actor)
+    cleaned = _clean_cvr(cvr)
+    if cleaned:
+        _check_cvr_free(db, cleaned, None, municipality.id)
+    before, municipality.cvr = municipality.cvr, cleaned
+    audit.record(
+        db,
+        actor,
+        "municipality.cvr_set",
+        municipality,
+        {"municipality": municipality.name, "cvr": [before, cleaned]},
+    )
+
+
+def public_organisations(db: Session) -> list[Organisation]:
+    return list(
+        db.scalars(
+            select(Organisation)
+            .where(Organisation.kind != OrganisationKind.SUPPLIER)
+            .order_by(Organisation.kind, Organisation.name)
+        )
+    )
+
+
+def municipalities(db: Session) -> list[Municipality]:
+    return list(db.scalars(select(Municipality).order_by(Municipality.name)))

@@ -31,9 +31,10 @@ from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.db import db
 from app.nemlogin import saml, services
-from app.nemlogin.forms import GrantRoleForm, RegisterCompanyForm
+from app.nemlogin.forms import CvrForm, GrantRoleForm, RegisterCompanyForm
 from app.nemlogin.models import Applicant, ApplicantKind, ApplicantState
 from app.nemlogin.services import SignInRefused
+from app.organisations.models import Municipality, Organisation
 from app.web import csrf
 from app.web.forms import ConfirmForm
 from app.web.steps import run_step
@@ -313,6 +314,7 @@ def _load_applicant(applicant_id: int) -> Applicant:
 @nemlogin_bp.get("/colleagues")
 @allow(Role.SUPPLIER)
 def colleagues():
+    _require_enabled()
     return render_template(
         "nemlogin/colleagues.html",
         applicants=services.waiting_colleagues(db.session, current_user),
@@ -323,6 +325,7 @@ def colleagues():
 @nemlogin_bp.post("/colleagues/<int:applicant_id>/<any(confirm, refuse):decision>")
 @allow(Role.SUPPLIER)
 def decide_colleague(applicant_id: int, decision: str):
+    _require_enabled()
     applicant = _load_applicant(applicant_id)
     back = url_for("nemlogin.colleagues")
     if not ConfirmForm().validate_on_submit():
@@ -348,6 +351,7 @@ def _role_choices(applicant: Applicant) -> list[tuple[str, str]]:
 @nemlogin_bp.get("/applicants")
 @allow(Role.ADMIN)
 def applicants():
+    _require_enabled()
     waiting = services.waiting_for_role(db.session)
     forms = {}
     for applicant in waiting:
@@ -360,6 +364,7 @@ def applicants():
 @nemlogin_bp.post("/applicants/<int:applicant_id>/grant")
 @allow(Role.ADMIN)
 def grant(applicant_id: int):
+    _require_enabled()
     applicant = _load_applicant(applicant_id)
     back = url_for("nemlogin.applicants")
     form = GrantRoleForm(prefix=f"a{applicant.id}")
@@ -374,4 +379,59 @@ def grant(applicant_id: int):
         ),
         refused=lambda: redirect(back),
         then=back,
+    )
+
+
+# --- the CVR numbers public staff sign in with ---------------------------------------------
+
+
+def _cvr_forms() -> tuple[CvrForm, CvrForm]:
+    organisation_form = CvrForm(prefix="organisation")
+    organisation_form.target.choices = [
+        (o.id, f"{o.name} ({o.kind.label})") for o in services.public_organisations(db.session)
+    ]
+    municipality_form = CvrForm(prefix="municipality")
+    municipality_form.target.choices = [(m.id, m.name) for m in services.municipalities(db.session)]
+    return organisation_form, municipality_form
+
+
+def _cvr_page(status: int = 200):
+    organisation_form, municipality_form = _cvr_forms()
+    return render_template(
+        "nemlogin/cvr.html",
+        organisations=[o for o in services.public_organisations(db.session) if o.cvr],
+        municipalities=[m for m in services.municipalities(db.session) if m.cvr],
+        organisation_form=organisation_form,
+        municipality_form=municipality_form,
+    ), status
+
+
+@nemlogin_bp.get("/cvr")
+@allow(Role.ADMIN)
+def cvr_numbers():
+    _require_enabled()
+    return _cvr_page()
+
+
+@nemlogin_bp.post("/cvr/<any(organisation, municipality):kind>")
+@allow(Role.ADMIN)
+def set_cvr(kind: str):
+    _require_enabled()
+    organisation_form, municipality_form = _cvr_forms()
+    form = organisation_form if kind == "organisation" else municipality_form
+    if not form.validate_on_submit():
+        return _cvr_page(422)
+    model, setter = (
+        (Organisation, services.set_organisation_cvr)
+        if kind == "organisation"
+        else (Municipality, services.set_municipality_cvr)
+    )
+    target = db.session.get(model, form.target.data)
+    if target is None:
+        abort(404)
+    return run_step(
+        lambda: setter(db.session, current_user, target, form.cvr.data or ""),
+        done=_("The CVR number of %(name)s is saved.", name=target.name),
+        refused=lambda: _cvr_page(409),
+        then=url_for("nemlogin.cvr_numbers"),
     )
