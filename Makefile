@@ -38,7 +38,7 @@ run: install
 	APP_ENV=demo $(FLASK) db upgrade
 	APP_ENV=demo $(FLASK) demo-data --if-empty
 	@echo "Serving on http://127.0.0.1:$(PORT)  (demo logins above; password demo12345678)"
-	APP_ENV=demo $(FLASK) run --host 127.0.0.1 --port $(PORT)
+	APP_ENV=demo NEMLOGIN_ENABLED=$${NEMLOGIN_ENABLED:-1} NEMLOGIN_DEMO_IDP=$${NEMLOGIN_DEMO_IDP:-1} BASE_URL=$${BASE_URL:-http://127.0.0.1:$(PORT)} $(FLASK) run --host 127.0.0.1 --port $(PORT)
 
 # TEST_DATABASE_URL selects PostgreSQL; without it the suite runs on SQLite files under a temp dir.
 test: install

@@ -140,6 +140,16 @@ def from_environment(overrides: dict | None = None) -> dict:
             "HSTS_SECONDS", HSTS_DEFAULT_SECONDS if env == "production" else 0
         ),
         "HSTS_INCLUDE_SUBDOMAINS": _flag("HSTS_INCLUDE_SUBDOMAINS", False),
+        # Sign-in through NemLog-in (SAML 2.0, OIOSAML 3): off unless configured (README).
+        "NEMLOGIN_ENABLED": _flag("NEMLOGIN_ENABLED", False),
+        "NEMLOGIN_SP_ENTITY_ID": os.environ.get("NEMLOGIN_SP_ENTITY_ID") or None,
+        "NEMLOGIN_SP_KEY": os.environ.get("NEMLOGIN_SP_KEY") or None,
+        "NEMLOGIN_SP_KEY_FILE": os.environ.get("NEMLOGIN_SP_KEY_FILE") or None,
+        "NEMLOGIN_SP_CERT": os.environ.get("NEMLOGIN_SP_CERT") or None,
+        "NEMLOGIN_SP_CERT_FILE": os.environ.get("NEMLOGIN_SP_CERT_FILE") or None,
+        "NEMLOGIN_IDP_METADATA_FILE": os.environ.get("NEMLOGIN_IDP_METADATA_FILE") or None,
+        # How far the IdP's clock may be ahead or behind when validity times are judged.
+        "NEMLOGIN_CLOCK_SKEW_SECONDS": _whole_number("NEMLOGIN_CLOCK_SKEW_SECONDS", 30),
         "TESTING": env == "testing",
     }
     config.update(overrides)

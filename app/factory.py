@@ -32,6 +32,9 @@ from app.followup.views import followup_bp
 from app.grants.views import grants_bp
 from app.knowledge.views import knowledge_bp
 from app.main.views import main_bp
+from app.nemlogin import demo_idp, saml
+from app.nemlogin.demo_idp import demo_idp_bp
+from app.nemlogin.views import nemlogin_bp
 from app.notifications.views import notifications_bp
 from app.organisations.views import organisations_bp
 from app.purchases.views import purchases_bp
@@ -72,6 +75,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     tokens.configure(app.config["SECRET_KEY"])
     sealing.configure(app.config["BID_ENCRYPTION_KEY"])
     clock.use_offset_file(app.config["CLOCK_OFFSET_FILE"])
+    demo_idp.configure(app.config)  # only in the demo, and only when no IdP is configured
+    saml.configure(app.config)
     db.init_app(app)
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -128,3 +133,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(followup_bp)
     app.register_blueprint(grants_bp)
     app.register_blueprint(knowledge_bp)
+    app.register_blueprint(nemlogin_bp)
+    app.register_blueprint(demo_idp_bp)

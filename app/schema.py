@@ -36,6 +36,7 @@ from app.followup.models import (
 )
 from app.grants.models import Grant, GrantProject, ProjectSpend
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
+from app.nemlogin.models import Applicant, SeenAssertion
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
 from app.purchases.models import OutsidePurchase, PurchaseImport
@@ -60,6 +61,7 @@ __all__ = [
     "Agreement",
     "Amendment",
     "AnnualContract",
+    "Applicant",
     "AuditChainHead",
     "AuditEntry",
     "Award",
@@ -99,6 +101,7 @@ __all__ = [
     "Rejection",
     "Result",
     "ResultImport",
+    "SeenAssertion",
     "SpecialistDirectory",
     "SpecialistEntry",
     "StoredFile",

@@ -30,6 +30,8 @@ class User(UserMixin, Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Set when the user proved the address (a link by e-mail) or an administrator vouched for it.
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The persistent professional UUID NemLog-in knows the person by (never a CPR number).
+    nemlogin_uuid: Mapped[str | None] = mapped_column(String(100), unique=True)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

@@ -44,3 +44,16 @@ def read(purpose: str, token: str, max_age: int = THREE_DAYS) -> tuple[int, str]
     except BadSignature:
         raise DomainError(_("The link is not valid.")) from None
     return int(data["u"]), str(data["e"])
+
+
+def sign(purpose: str, value: str) -> str:
+    """Any short value signed and stamped by the one clock (e.g. a SAML request id in a cookie)."""
+    return _serializer(purpose).dumps(value)
+
+
+def unsign(purpose: str, token: str, max_age: int) -> str | None:
+    """The value `sign` signed, or None when the token is altered or older than max_age."""
+    try:
+        return str(_serializer(purpose).loads(token, max_age=max_age))
+    except BadSignature:  # SignatureExpired is one
+        return None

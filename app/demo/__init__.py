@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from app.demo.calloffs import create_demo_calloffs
 from app.demo.grants import create_demo_grants
 from app.demo.knowledge import create_demo_knowledge
+from app.demo.nemlogin import create_demo_nemlogin
 from app.demo.obligation import create_demo_obligation
 from app.demo.platform import create_demo_platform
 from app.demo.results import create_demo_cases, create_demo_results
@@ -26,3 +27,4 @@ def create_demo_data(db: Session) -> None:
     create_demo_cases(db)
     create_demo_grants(db)
     create_demo_knowledge(db)
+    create_demo_nemlogin(db)

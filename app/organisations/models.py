@@ -29,6 +29,8 @@ class Organisation(Base):
     email: Mapped[str | None] = mapped_column(String(254))
     # A region's short code, used in tender references (RU-2026-NJ-001).
     code: Mapped[str | None] = mapped_column(String(4), unique=True)
+    # The CVR number its staff sign in through NemLog-in with (public organisations).
+    cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
     active: Mapped[bool] = mapped_column(default=True)
 
     region: Mapped[Organisation | None] = relationship(
@@ -93,6 +95,8 @@ class Municipality(Base):
     administrative_region: Mapped[str] = mapped_column(String(100))
     employment_region_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
     jobcentre_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    # The municipality's CVR number: its jobcentre's staff sign in through NemLog-in with it.
+    cvr: Mapped[str | None] = mapped_column(String(8), unique=True)
 
     employment_region: Mapped[Organisation] = relationship(foreign_keys=[employment_region_id])
     jobcentre: Mapped[Organisation | None] = relationship(

@@ -61,18 +61,10 @@ def _send_confirmation(db: Session, user: User, link_for: LinkMaker) -> None:
     )
 
 
-def register(
-    db: Session,
-    *,
-    company_name: str,
-    cvr: str,
-    address: str,
-    contact_person: str,
-    email: str,
-    password: str,
-    link_for: LinkMaker,
-) -> Supplier:
-    """A company registers itself; it can bid once the e-mail address is confirmed."""
+def check_new_supplier(
+    db: Session, *, company_name: str, cvr: str, address: str, contact_person: str
+) -> tuple[str, str]:
+    """The company's name and CVR number as registered, if a new supplier may have them."""
     cvr = cvr.replace(" ", "")
     if not is_valid_cvr(cvr):
         raise DomainError(
@@ -95,6 +87,24 @@ def register(
         )
     ):
         raise DomainError(_("A supplier named %(name)s is already registered.", name=name))
+    return name, cvr
+
+
+def register(
+    db: Session,
+    *,
+    company_name: str,
+    cvr: str,
+    address: str,
+    contact_person: str,
+    email: str,
+    password: str,
+    link_for: LinkMaker,
+) -> Supplier:
+    """A company registers itself; it can bid once the e-mail address is confirmed."""
+    name, cvr = check_new_supplier(
+        db, company_name=company_name, cvr=cvr, address=address, contact_person=contact_person
+    )
     email = _check_new_user(db, email, password)
     organisation = Organisation(kind=OrganisationKind.SUPPLIER, name=name, email=email)
     supplier = Supplier(
