@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import request, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
@@ -89,6 +89,16 @@ def unread_messages() -> int:
     return unread_count(db.session, current_user)
 
 
+#: What NemLog-in adds to a role's menu while it is on (its pages answer 404 while it is off).
+NEMLOGIN_NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
+    Role.ADMIN: [
+        ("nemlogin.applicants", _l("Waiting for a role")),
+        ("nemlogin.cvr_numbers", _l("CVR numbers")),
+    ],
+    Role.SUPPLIER: [("nemlogin.colleagues", _l("New colleagues"))],
+}
+
+
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         items = [
@@ -98,6 +108,8 @@ def navigation() -> list[dict[str, Any]]:
         ]
         return _links(items)
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
+    if current_app.config.get("NEMLOGIN_ENABLED"):
+        items.extend(NEMLOGIN_NAVIGATION.get(current_user.role, []))
     items.append(("tenders.public_index", _l("Published tenders")))
     items.append(("auth.profile", _l("My profile")))
     return _links(items)
