@@ -68,15 +68,16 @@ def _start_new_session() -> None:
         session[LANGUAGE_COOKIE] = language
 
 
-#: The endpoint that starts a sign-in through NemLog-in (app/nemlogin), when it is installed.
+#: The endpoint that starts a sign-in through NemLog-in (app/nemlogin; named, not imported:
+#: auth is core and imports no domain).
 NEMLOGIN_LOGIN = "nemlogin.login"
 
 
 def _login_page(form: LoginForm, local: services.LocalLogin, status: int = 200):
-    """The login page: NemLog-in first when it is enabled and installed, then the local form;
+    """The login page: NemLog-in first when it is enabled, then the local form;
     with local login off, the form is the break-glass administrator's, folded away."""
     nemlogin_url = None
-    if current_app.config.get("NEMLOGIN_ENABLED") and NEMLOGIN_LOGIN in current_app.view_functions:
+    if current_app.config.get("NEMLOGIN_ENABLED"):
         nemlogin_url = url_for(NEMLOGIN_LOGIN, next=safe_next(request.args.get("next")))
     page = render_template(
         "auth/login.html",

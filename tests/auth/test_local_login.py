@@ -5,23 +5,19 @@ by the throttle and audited. The login page offers NemLog-in first when it is en
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
-from flask import Blueprint, Flask
+from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.auth import services, throttle
-from app.auth.access import public
 from app.auth.services import LocalLogin, LoginFailed
-from app.db import db as database
 from app.demo.platform import DEMO_PASSWORD
-from app.factory import create_app
 from app.notifications.models import OutboxMessage
 from app.suppliers.models import Supplier, SupplierState
-from tests.conftest import TEST_SETTINGS, login, user
+from tests.conftest import login, user
 
 ADMIN = "admin@demo.dk"
 REGION = "region.nordjylland@demo.dk"
@@ -215,37 +211,15 @@ def test_a_password_an_administrator_sets_does_not_open_local_login(db, admin):
 # --- the login page -------------------------------------------------------------------------
 
 
-def _stub_nemlogin() -> Blueprint:
-    """The endpoint app/nemlogin provides, standing in for it in these tests only."""
-    stub = Blueprint("nemlogin", __name__, url_prefix="/nemlogin")
-
-    @stub.get("/login")
-    @public
-    def login():
-        return "NemLog-in stub"
-
-    return stub
+@pytest.fixture
+def nemlogin_app(app: Flask) -> Flask:
+    """The suite's app; its `nemlogin` blueprint is always registered (404 while it is off)."""
+    return app
 
 
 @pytest.fixture
-def nemlogin_app(app: Flask) -> Iterator[Flask]:
-    """The factory's app on the suite's database with a stub `nemlogin` blueprint registered.
-    The factory binds the one database object to an engine of its own; the suite's is put back
-    afterwards."""
-    engine = database.engine
-    with_nemlogin = create_app({**TEST_SETTINGS, "DATABASE_URL": app.config["DATABASE_URL"]})
-    with_nemlogin.register_blueprint(_stub_nemlogin())
-    try:
-        yield with_nemlogin
-    finally:
-        database.engine.dispose()
-        database.engine = engine
-        database.session_factory.configure(bind=engine)
-
-
-@pytest.fixture
-def nemlogin_client(nemlogin_app: Flask, db) -> FlaskClient:
-    return nemlogin_app.test_client()
+def nemlogin_client(client: FlaskClient) -> FlaskClient:
+    return client
 
 
 def _page(client: FlaskClient, path: str = "/login") -> str:
@@ -261,14 +235,7 @@ def test_without_nemlogin_the_login_page_is_as_before(client):
     assert "<details" not in html
 
 
-def test_nemlogin_enabled_but_not_installed_leaves_the_page_as_before(app, client, monkeypatch):
-    monkeypatch.setitem(app.config, "NEMLOGIN_ENABLED", True)
-    html = _page(client)
-    assert "nemlogin-login" not in html
-    assert 'name="password"' in html
-
-
-def test_the_stub_app_without_nemlogin_enabled_shows_no_button(nemlogin_client):
+def test_with_nemlogin_off_the_page_shows_no_button(nemlogin_client):
     html = _page(nemlogin_client)
     assert "nemlogin-login" not in html
     assert 'name="password"' in html
@@ -284,7 +251,6 @@ def test_the_login_page_offers_nemlogin_first_and_the_local_form_below(
     assert "Log ind med adgangskode" in html
     assert html.index("nemlogin-login") < html.index('name="password"')
     assert "<details" not in html
-    assert nemlogin_client.get("/nemlogin/login").get_data(as_text=True) == "NemLog-in stub"
 
 
 def test_with_local_login_off_the_form_is_folded_away_for_the_administrator(
