@@ -46,6 +46,11 @@ class SealCheck(StrEnum):
         )
 
     @property
+    def awaits_decision(self) -> bool:
+        """A person must decide whether the bid may be evaluated."""
+        return self is SealCheck.FLAGGED
+
+    @property
     def may_be_evaluated(self) -> bool:
         return self in (SealCheck.INTACT, SealCheck.ACCEPTED)
 

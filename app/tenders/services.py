@@ -27,13 +27,12 @@ from app.core.i18n import gettext as _
 from app.core.i18n import kroner_text
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
-from app.evaluation.models import Award
 from app.files.services import store_upload
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 from app.tenders import queries
-from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff, require_state
+from app.tenders.lifecycle import TenderStep, guard, move
 from app.tenders.models import (
     Amendment,
     AmendmentKind,
@@ -344,7 +343,6 @@ def update_tender(db: Session, actor: User, tender: Tender, content: TenderConte
 
 def add_document(db: Session, actor: User, tender: Tender, filename: str, data: bytes):
     """Before publication a document is content; after it, an amendment (extra document)."""
-    owning_region_staff(actor, tender)
     published = tender.current_state == TenderState.PUBLISHED
     guard(actor, tender, TenderStep.AMEND if published else TenderStep.CHANGE_CONTENT)
     stored = store_upload(db, actor, filename, data)
@@ -632,10 +630,8 @@ def publish(db: Session, actor: User, tender: Tender) -> None:
 
 
 def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
+    """Any state before the award (the table's condition: no award proposed or decided)."""
     guard(actor, tender, TenderStep.CANCEL)
-
-    if db.scalar(select(func.count()).where(Award.tender_id == tender.id)):
-        raise DomainError(_("The award is decided: the tender can no longer be cancelled."))
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling the tender."))
     previous = move(tender, TenderStep.CANCEL)
@@ -678,10 +674,7 @@ def extend_deadline(
     db: Session, actor: User, tender: Tender, new_deadline: datetime, reason: str
 ) -> Amendment:
     """Only a later deadline, only before the current one has passed (it never moves after)."""
-    owning_region_staff(actor, tender)
-    if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
-        raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
-    require_state(tender, TenderStep.AMEND)
+    guard(actor, tender, TenderStep.EXTEND_DEADLINE)
     if new_deadline <= tender.bid_deadline:  # later than the old one, not the sealing rule
         raise DomainError(_("After publication the deadline can only be made later."))
     _deadline_before_the_agreement_period(new_deadline, tender.agreement_start)
