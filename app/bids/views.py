@@ -88,7 +88,7 @@ def bid_form(tender_id: int):
         bid=bid,
         current=current or {"lots": {}, "requirements": {}, "answers": {}, "attachments": []},
         form=ConfirmForm(),
-        is_open=not tender.deadline_passed,
+        is_open=tender.accepts_bids,
     ), status
 
 
@@ -109,7 +109,7 @@ def detail(bid_id: int):
         bid=bid,
         content=content,
         confirm=ConfirmForm(),
-        is_open=not bid.tender.deadline_passed,
+        is_open=bid.tender.accepts_bids,
     )
 
 
@@ -168,7 +168,7 @@ def withdraw(bid_id: int):
         flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
         return redirect(url_for("bids.detail", bid_id=bid_id))
     return render_template(
-        "bids/withdraw.html", bid=bid, form=form, is_open=not bid.tender.deadline_passed
+        "bids/withdraw.html", bid=bid, form=form, is_open=bid.tender.accepts_bids
     )
 
 

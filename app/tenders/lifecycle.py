@@ -47,6 +47,7 @@ class TenderStep(StrEnum):
     EVALUATE = "evaluate"  # decide on a flagged bid, reject a bid, score a bid
     PROPOSE_AWARD = "propose_award"
     APPROVE_AWARD = "approve_award"  # the second person; the letters go out, the standstill runs
+    ANSWER = "answer"  # a supplier's question, answered for everyone (not once cancelled)
     CONCLUDE = "conclude"  # the framework agreements are concluded after the award
 
 
@@ -150,6 +151,8 @@ CANCELLABLE_STATES = (
 
 BIDS_RECEIVED_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 BIDS_OPENED_STATES = (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
+#: Questions are asked while bidding is open and may be answered after; not once cancelled.
+QUESTIONS_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 
 MOVES: dict[TenderStep, Move] = {
     TenderStep.LINK_DECISION: Move(owning_region_staff, (TenderState.DRAFT,)),
@@ -194,18 +197,21 @@ MOVES: dict[TenderStep, Move] = {
     TenderStep.CONCLUDE: Move(
         owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE
     ),
+    TenderStep.ANSWER: Move(owning_region_staff, QUESTIONS_STATES),
 }
 
 
-#: Steps taken on other pages than the tender's own (the opening and evaluation pages).
-ON_OTHER_PAGES = (
-    TenderStep.OPEN_BIDS,
-    TenderStep.DECLARE,
-    TenderStep.EVALUATE,
-    TenderStep.PROPOSE_AWARD,
-    TenderStep.APPROVE_AWARD,
-    TenderStep.CONCLUDE,
-)
+#: Where a page offers a step other than in the tender page's list of next steps: the opening
+#: and evaluation pages, and the answer under each question on the tender's page.
+PAGES: dict[TenderStep, str] = {
+    TenderStep.OPEN_BIDS: "evaluation",
+    TenderStep.DECLARE: "evaluation",
+    TenderStep.EVALUATE: "evaluation",
+    TenderStep.PROPOSE_AWARD: "evaluation",
+    TenderStep.APPROVE_AWARD: "evaluation",
+    TenderStep.CONCLUDE: "evaluation",
+    TenderStep.ANSWER: "questions",
+}
 
 
 def not_now(tender: Tender) -> str:
@@ -245,15 +251,6 @@ def move(tender: Tender, step: TenderStep) -> TenderState:
     return before
 
 
-def may(user: User, tender: Tender, who: Callable[[User, Tender], None]) -> bool:
-    """Whether the user passes a who-check (without the refusal)."""
-    try:
-        who(user, tender)
-    except (NotAllowed, DomainError):
-        return False
-    return True
-
-
 def allows(user: User, tender: Tender, step: TenderStep) -> bool:
     """Whether the guard lets the user take the step now (without the refusal)."""
     try:
@@ -264,15 +261,12 @@ def allows(user: User, tender: Tender, step: TenderStep) -> bool:
 
 
 def next_steps(user: User, tender: Tender, *, page: str = "tender") -> list[TenderStep]:
-    """The steps the user may take on the tender now, as the guard sees them: on the tender's
-    own page (`page="tender"`), or the steps of the opening and evaluation pages
-    (`page="evaluation"`). The steps' own rules (a decision linked, every director agreed,
-    ...) are the services' to check; the page tells what is still missing."""
-    elsewhere = page != "tender"
+    """The steps the user may take on the tender now, as the guard sees them, of one page
+    (`PAGES`; the tender page's list of next steps by default). The steps' own rules (a
+    decision linked, every director agreed, ...) are the services' to check; the page tells
+    what is still missing."""
     return [
-        step
-        for step in MOVES
-        if (step in ON_OTHER_PAGES) == elsewhere and allows(user, tender, step)
+        step for step in MOVES if PAGES.get(step, "tender") == page and allows(user, tender, step)
     ]
 
 

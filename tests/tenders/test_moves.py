@@ -8,12 +8,14 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
 from app.core.errors import DomainError
 from app.evaluation import services as evaluation
-from app.tenders import services
+from app.suppliers.models import Supplier
+from app.tenders import questions, services
 from app.tenders.lifecycle import MOVES, TenderStep, next_steps
-from app.tenders.models import Scope, Tender, TenderState
+from app.tenders.models import Scope, Tender, TenderQuestion, TenderState
 from tests.conftest import NOW, login, user
 from tests.tenders.conftest import content, decision, director, new_tender, staff
 
@@ -76,7 +78,21 @@ TAKE = {
     TenderStep.PROPOSE_AWARD: lambda db, t: evaluation.propose_award(db, staff(db, "NJ"), t),
     TenderStep.APPROVE_AWARD: lambda db, t: evaluation.approve_award(db, staff(db, "NJ"), t),
     TenderStep.CONCLUDE: lambda db, t: evaluation.conclude(db, staff(db, "NJ"), t),
+    TenderStep.ANSWER: lambda db, t: questions.answer(
+        db, staff(db, "NJ"), _a_question_on(db, t), "Ja, det er muligt."
+    ),
 }
+
+
+def _a_question_on(db, tender: Tender) -> TenderQuestion:
+    """A supplier's question on the tender (put straight in: asking has its own rules)."""
+    supplier = db.scalars(select(Supplier).order_by(Supplier.id)).first()
+    question = TenderQuestion(
+        tender_id=tender.id, asked_by_supplier_id=supplier.id, text="Må man byde på ét delområde?"
+    )
+    db.add(question)
+    db.flush()
+    return question
 
 
 def _an_opened_bid_of(tender: Tender):
