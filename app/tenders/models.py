@@ -213,13 +213,21 @@ class Tender(Base):
     def concerns_integration(self) -> bool:
         return any(group.integration_effort for group in self.target_groups)
 
+    @property
+    def current_approvals(self) -> list[TenderApproval]:
+        """The approvals given to the current content version: the only ones that count (a
+        change of content voids the others)."""
+        return [a for a in self.approvals if a.content_version == self.content_version]
+
+    @property
+    def void_approvals(self) -> list[TenderApproval]:
+        """The approvals given to earlier versions, which no longer count."""
+        current = self.current_approvals
+        return [a for a in self.approvals if a not in current]
+
     def valid_approvals(self, kind: ApprovalKind) -> list[TenderApproval]:
         """Approvals of this kind given to the current content; older ones are void."""
-        return [
-            a
-            for a in self.approvals
-            if a.kind == kind and a.content_version == self.content_version
-        ]
+        return [a for a in self.current_approvals if a.kind == kind]
 
     def is_visible_to(self, user) -> bool:
         """Who sees the tender's work pages (/manage/tenders/...), with what the public does not

@@ -236,23 +236,6 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
     return stmt.order_by(Tender.bid_deadline.desc(), Tender.id.desc())
 
 
-def regions(db: Session) -> list[Organisation]:
-    return list(
-        db.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    )
-
-
-def target_groups(db: Session, active_only: bool = False) -> list[TargetGroup]:
-    stmt = select(TargetGroup).order_by(TargetGroup.name)
-    if active_only:
-        stmt = stmt.where(TargetGroup.active)
-    return list(db.scalars(stmt))
-
-
 def contract_needs(db: Session, first_region_id: int | None = None):
     """Every council's needs in the annual contracts (id, description, year, council's name),
     those of the given region's council first, then by council, newest year first."""

@@ -30,8 +30,8 @@ from app.councils.models import ContractNeed, CouncilDecision
 from app.files.services import store_upload
 from app.notifications.services import notify
 from app.organisations.models import Organisation
+from app.organisations.queries import regions
 from app.targetgroups.models import TargetGroup
-from app.tenders import queries
 from app.tenders.lifecycle import TenderStep, guard, move
 from app.tenders.models import (
     Amendment,
@@ -318,7 +318,7 @@ def create_tender(db: Session, actor: User, content: TenderContent) -> Tender:
 
 def _content_changed(db: Session, actor: User, tender: Tender, action: str, details: dict) -> None:
     """Any change of content voids what was given to the old version and returns to draft."""
-    voided = [a.kind.value for a in tender.approvals if a.content_version == tender.content_version]
+    voided = [a.kind.value for a in tender.current_approvals]
     tender.content_version += 1
     tender.content_changed_at = clock.now()
     previous_state = move(tender, TenderStep.CHANGE_CONTENT)
@@ -439,7 +439,7 @@ def link_council_decision(
 def missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Organisation]:
     """The regions (by name) that have not given this kind of approval to this version."""
     given = {a.organisation_id for a in tender.valid_approvals(kind)}
-    return [region for region in queries.regions(db) if region.id not in given]
+    return [region for region in regions(db) if region.id not in given]
 
 
 def involve_council(db: Session, actor: User, tender: Tender) -> None:

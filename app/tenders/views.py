@@ -31,6 +31,8 @@ from app.db import db
 from app.documents.pdf import render_pdf
 from app.evaluation import services as evaluation
 from app.files.responses import download
+from app.organisations.queries import regions
+from app.targetgroups.queries import target_groups
 from app.tenders import lifecycle, queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
@@ -111,8 +113,8 @@ def public_index():
         "tenders/public_index.html",
         page=page,
         args=args,
-        regions=queries.regions(db.session),
-        groups=queries.target_groups(db.session),
+        regions=regions(db.session),
+        groups=target_groups(db.session),
         now=now,
     )
 
@@ -194,7 +196,7 @@ def _prepare(form: TenderForm) -> TenderForm:
     form.need_id.choices = _needs_choices(db.session)
     form.target_group_ids.choices = [
         (g.id, g.name + (" (" + _("integration effort") + ")" if g.integration_effort else ""))
-        for g in queries.target_groups(db.session, active_only=True)
+        for g in target_groups(db.session, active_only=True)
     ]
     return form
 
