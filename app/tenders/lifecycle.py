@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 
 from sqlalchemy import exists, select
@@ -249,6 +250,11 @@ def move(tender: Tender, step: TenderStep) -> TenderState:
     if to is not None:
         tender.state = to
     return before
+
+
+def starts_from(step: TenderStep, moment: datetime):
+    """SQL: the tenders in a state the step starts from, as the clock sees it at `moment`."""
+    return Tender.in_states_at(MOVES[step].start, moment)
 
 
 def allows(user: User, tender: Tender, step: TenderStep) -> bool:

@@ -174,7 +174,7 @@ def manage_index():
     state = text_arg("state")
     stmt = queries.with_details(queries.visible_tenders(current_user))
     if state in TenderState.__members__.values():
-        stmt = stmt.where(queries.state_condition(TenderState(state), now))
+        stmt = stmt.where(Tender.in_states_at((TenderState(state),), now))
     page = paginate(db.session, stmt.order_by(Tender.created_at.desc(), Tender.id.desc()))
     return render_template(
         "tenders/manage_index.html",

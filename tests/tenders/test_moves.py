@@ -10,11 +10,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from app import clock
 from app.core.errors import DomainError
 from app.evaluation import services as evaluation
 from app.suppliers.models import Supplier
 from app.tenders import questions, services
-from app.tenders.lifecycle import MOVES, TenderStep, next_steps
+from app.tenders.lifecycle import MOVES, TenderStep, next_steps, starts_from
 from app.tenders.models import Scope, Tender, TenderQuestion, TenderState
 from tests.conftest import NOW, login, user
 from tests.tenders.conftest import content, decision, director, new_tender, staff
@@ -189,3 +190,19 @@ def test_the_ministries_are_offered_their_steps_on_a_submitted_tender(db):
     # Not an integration tender: the integration ministry has nothing to return.
     assert next_steps(_integration_user(db), tender) == [TenderStep.AGREE_INTEGRATION]
     assert next_steps(staff(db, "NJ"), tender) == [TenderStep.CANCEL]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_state_in_sql_is_the_state_the_clock_sees(db, state):
+    """Tender.in_states_at is one rule: the same on a tender and in a query, and the work
+    list's `starts_from(step)` is the table's start states."""
+    tender = _in_state(db, state)
+    now = clock.now()
+    for asked in [(s,) for s in STATES] + [(TenderState.PUBLISHED, TenderState.BIDDING_CLOSED)]:
+        found = db.scalar(
+            select(Tender.id).where(Tender.id == tender.id, Tender.in_states_at(asked, now))
+        )
+        assert (found is not None) == tender.in_states_at(asked, now) == (state in asked), asked
+    for step, found in MOVES.items():
+        query = select(Tender.id).where(Tender.id == tender.id, starts_from(step, now))
+        assert (db.scalar(query) is not None) == (state in found.start), step
