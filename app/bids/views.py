@@ -20,6 +20,7 @@ from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
 from app.tenders.models import Tender, TenderState
 from app.web.forms import ConfirmForm
+from app.web.steps import run_step
 
 bids_bp = Blueprint("bids", __name__)
 
@@ -158,15 +159,12 @@ def withdraw(bid_id: int):
     bid = load_visible(Bid, bid_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.withdraw(db.session, current_user, bid)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return redirect(url_for("bids.detail", bid_id=bid_id))
-        db.session.commit()
-        flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
-        return redirect(url_for("bids.detail", bid_id=bid_id))
+        return run_step(
+            lambda: services.withdraw(db.session, current_user, bid),
+            done=_("The bid is withdrawn. You can submit a new one until the deadline."),
+            refused=lambda: redirect(url_for("bids.detail", bid_id=bid_id)),
+            then=url_for("bids.detail", bid_id=bid_id),
+        )
     return render_template(
         "bids/withdraw.html", bid=bid, form=form, is_open=bid.tender.accepts_bids
     )

@@ -158,6 +158,11 @@ class Award(Base):
         order_by="(AwardedBid.lot_id, AwardedBid.rank)", cascade="all, delete-orphan"
     )
 
+    @property
+    def is_concluded(self) -> bool:
+        """The framework agreements are concluded."""
+        return self.state == AwardState.CONCLUDED
+
 
 class AwardedBid(Base):
     __tablename__ = "awarded_bids"

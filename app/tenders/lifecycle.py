@@ -27,7 +27,7 @@ from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.evaluation.models import Award
-from app.tenders.models import Scope, Tender, TenderState
+from app.tenders.models import Tender, TenderState
 
 
 class TenderStep(StrEnum):
@@ -66,7 +66,7 @@ def owning_region_staff(actor: User, tender: Tender) -> None:
 def regional_director_of_a_national_tender(actor: User, tender: Tender) -> None:
     if actor.role != Role.REGIONAL_DIRECTOR:
         raise NotAllowed(_("Only a regional director can agree to a national tender."))
-    if tender.scope != Scope.NATIONAL:
+    if not tender.needs_the_directors:
         raise DomainError(_("Only national tenders need the regional directors' agreement."))
 
 

@@ -282,11 +282,20 @@ class Tender(Base):
         this version: the Ministry of Employment cannot approve it yet."""
         return self.concerns_integration and not self.valid_approvals(ApprovalKind.INTEGRATION)
 
+    @property
+    def needs_the_directors(self) -> bool:
+        """A national tender needs the four regional directors' agreement to be submitted."""
+        return self.scope == Scope.NATIONAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == TenderState.CANCELLED
+
     @hybrid_property
     def asks_the_directors(self) -> bool:
         """A national tender waiting for the four regional directors' agreement (on the class
         the same as SQL, for the lists)."""
-        return self.scope == Scope.NATIONAL and self.state == TenderState.COUNCIL_INVOLVED
+        return self.needs_the_directors and self.state == TenderState.COUNCIL_INVOLVED
 
     @asks_the_directors.expression
     def asks_the_directors(cls):

@@ -291,9 +291,14 @@ def next_reference(db: Session, region: Organisation, year: int) -> str:
     return f"{prefix}{taken + 1:03d}"
 
 
+def may_create(actor: User) -> bool:
+    """Region staff create tenders (the tenders page offers it to them)."""
+    return actor.role == Role.REGION_STAFF
+
+
 def create_tender(db: Session, actor: User, content: TenderContent) -> Tender:
     """A region's staff draft a tender; for a national tender their region leads."""
-    if actor.role != Role.REGION_STAFF:
+    if not may_create(actor):
         raise NotAllowed(_("Only region staff create tenders."))
     region = actor.organisation
     _check_content(db, region, content)
@@ -465,7 +470,7 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
             )
     move(tender, TenderStep.INVOLVE_COUNCIL)
     audit.record(db, actor, "tender.council_involved", tender, {"version": tender.content_version})
-    if tender.scope == Scope.NATIONAL:
+    if tender.needs_the_directors:
         _tell(
             db,
             Role.REGIONAL_DIRECTOR,
@@ -510,7 +515,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
 def submit(db: Session, actor: User, tender: Tender) -> None:
     """council_involved → submitted, for the ministry's approval."""
     guard(actor, tender, TenderStep.SUBMIT)
-    if tender.scope == Scope.NATIONAL:
+    if tender.needs_the_directors:
         missing = missing_regions(db, tender, ApprovalKind.DIRECTOR)
         if missing:
             raise DomainError(

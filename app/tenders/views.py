@@ -182,6 +182,7 @@ def manage_index():
         state=state,
         states=TenderState,
         waiting=queries.waiting_for(db.session, current_user),
+        may_create=services.may_create(current_user),
         now=now,
     )
 
@@ -391,15 +392,15 @@ def _with_reason(tender_id: int, template: str, service, done: str):
         return render_template(template, tender=tender, form=form)
     if not form.validate_on_submit():
         return render_template(template, tender=tender, form=form), 422
-    try:
-        service(db.session, current_user, tender, form.reason.data)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return render_template(template, tender=db.session.get(Tender, tender_id), form=form), 409
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("tenders.manage_detail", tender_id=tender_id))
+    return run_step(
+        lambda: service(db.session, current_user, tender, form.reason.data),
+        done=done,
+        refused=lambda: (
+            render_template(template, tender=db.session.get(Tender, tender_id), form=form),
+            409,
+        ),
+        then=url_for("tenders.manage_detail", tender_id=tender_id),
+    )
 
 
 @tenders_bp.route("/manage/tenders/<int:tender_id>/return", methods=["GET", "POST"])
