@@ -57,32 +57,39 @@ def _content_from_request(tender: Tender, kept: list[dict]) -> services.BidConte
 @bids_bp.route("/tenders/<int:tender_id>/bid", methods=["GET", "POST"])
 @allow(Role.SUPPLIER)
 def bid_form(tender_id: int):
+    if request.method == "GET":
+        return _bid_page(tender_id)
+    tender = _open_tender(tender_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    bid = services.own_bid(db.session, current_user, tender)
+    current = services.read_for_supplier(current_user, bid) if bid else None
+    kept = (current or {}).get("attachments", [])
+    if request.form.get("action") == "submit":
+        return run_step(
+            lambda: services.submit(
+                db.session, current_user, tender, _content_from_request(tender, kept)
+            ),
+            done=_("Your bid is received. Keep the receipt."),
+            refused=lambda: _bid_page(tender_id, 409),
+            then=lambda version: url_for(
+                "bids.receipt", bid_id=version.bid_id, number=version.number
+            ),
+        )
+    return run_step(
+        lambda: services.save_draft(
+            db.session, current_user, tender, _content_from_request(tender, kept)
+        ),
+        done=_("The draft is saved. It is not submitted."),
+        refused=lambda: _bid_page(tender_id, 409),
+        then=url_for("bids.bid_form", tender_id=tender_id),
+    )
+
+
+def _bid_page(tender_id: int, status: int = 200):
     tender = _open_tender(tender_id)
     bid = services.own_bid(db.session, current_user, tender)
     current = services.read_for_supplier(current_user, bid) if bid else None
-    status = 200
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            content = _content_from_request(tender, (current or {}).get("attachments", []))
-            if request.form.get("action") == "submit":
-                version = services.submit(db.session, current_user, tender, content)
-                db.session.commit()
-                flash(_("Your bid is received. Keep the receipt."), "success")
-                return redirect(
-                    url_for("bids.receipt", bid_id=version.bid_id, number=version.number)
-                )
-            services.save_draft(db.session, current_user, tender, content)
-            db.session.commit()
-            flash(_("The draft is saved. It is not submitted."), "success")
-            return redirect(url_for("bids.bid_form", tender_id=tender.id))
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            status = 409
-            tender = _open_tender(tender_id)
-            bid = services.own_bid(db.session, current_user, tender)
     return render_template(
         "bids/form.html",
         tender=tender,
