@@ -53,6 +53,10 @@ class Bid(Base):
     )
 
     @property
+    def is_withdrawn(self) -> bool:
+        return self.state == BidState.WITHDRAWN
+
+    @property
     def is_withdrawable(self) -> bool:
         """Only a submitted bid can be withdrawn (and only while bidding is open)."""
         return self.state == BidState.SUBMITTED

@@ -62,17 +62,19 @@ def _supplier_for(db: Session, actor: User) -> Supplier:
 
 
 def require_open(tender: Tender) -> None:
-    """Bidding is open from publication until the deadline, to the second."""
-    if tender.state != TenderState.PUBLISHED:
+    """Bidding is open from publication until the deadline, to the second (the rule is
+    Tender.accepts_bids); the reason given says which of the two it is not."""
+    if tender.accepts_bids:
+        return
+    if tender.current_state != TenderState.BIDDING_CLOSED:
         raise DomainError(_("The tender is not open for bids."))
-    if tender.deadline_passed:
-        raise DomainError(
-            _(
-                "The bid deadline (%(when)s) has passed: nothing can be submitted, replaced or "
-                "withdrawn.",
-                when=clock.local_text(tender.bid_deadline),
-            )
+    raise DomainError(
+        _(
+            "The bid deadline (%(when)s) has passed: nothing can be submitted, replaced or "
+            "withdrawn.",
+            when=clock.local_text(tender.bid_deadline),
         )
+    )
 
 
 def _payload(tender: Tender, content: BidContent, complete: bool) -> dict:

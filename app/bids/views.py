@@ -20,6 +20,7 @@ from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
 from app.tenders.models import Tender, TenderState
 from app.web.forms import ConfirmForm
+from app.web.steps import run_step
 
 bids_bp = Blueprint("bids", __name__)
 
@@ -56,39 +57,46 @@ def _content_from_request(tender: Tender, kept: list[dict]) -> services.BidConte
 @bids_bp.route("/tenders/<int:tender_id>/bid", methods=["GET", "POST"])
 @allow(Role.SUPPLIER)
 def bid_form(tender_id: int):
+    if request.method == "GET":
+        return _bid_page(tender_id)
+    tender = _open_tender(tender_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    bid = services.own_bid(db.session, current_user, tender)
+    current = services.read_for_supplier(current_user, bid) if bid else None
+    kept = (current or {}).get("attachments", [])
+    if request.form.get("action") == "submit":
+        return run_step(
+            lambda: services.submit(
+                db.session, current_user, tender, _content_from_request(tender, kept)
+            ),
+            done=_("Your bid is received. Keep the receipt."),
+            refused=lambda: _bid_page(tender_id, 409),
+            then=lambda version: url_for(
+                "bids.receipt", bid_id=version.bid_id, number=version.number
+            ),
+        )
+    return run_step(
+        lambda: services.save_draft(
+            db.session, current_user, tender, _content_from_request(tender, kept)
+        ),
+        done=_("The draft is saved. It is not submitted."),
+        refused=lambda: _bid_page(tender_id, 409),
+        then=url_for("bids.bid_form", tender_id=tender_id),
+    )
+
+
+def _bid_page(tender_id: int, status: int = 200):
     tender = _open_tender(tender_id)
     bid = services.own_bid(db.session, current_user, tender)
     current = services.read_for_supplier(current_user, bid) if bid else None
-    status = 200
-    if request.method == "POST":
-        if not ConfirmForm().validate_on_submit():
-            abort(400)
-        try:
-            content = _content_from_request(tender, (current or {}).get("attachments", []))
-            if request.form.get("action") == "submit":
-                version = services.submit(db.session, current_user, tender, content)
-                db.session.commit()
-                flash(_("Your bid is received. Keep the receipt."), "success")
-                return redirect(
-                    url_for("bids.receipt", bid_id=version.bid_id, number=version.number)
-                )
-            services.save_draft(db.session, current_user, tender, content)
-            db.session.commit()
-            flash(_("The draft is saved. It is not submitted."), "success")
-            return redirect(url_for("bids.bid_form", tender_id=tender.id))
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            status = 409
-            tender = _open_tender(tender_id)
-            bid = services.own_bid(db.session, current_user, tender)
     return render_template(
         "bids/form.html",
         tender=tender,
         bid=bid,
         current=current or {"lots": {}, "requirements": {}, "answers": {}, "attachments": []},
         form=ConfirmForm(),
-        is_open=not tender.deadline_passed,
+        is_open=tender.accepts_bids,
     ), status
 
 
@@ -109,7 +117,7 @@ def detail(bid_id: int):
         bid=bid,
         content=content,
         confirm=ConfirmForm(),
-        is_open=not bid.tender.deadline_passed,
+        is_open=bid.tender.accepts_bids,
     )
 
 
@@ -158,17 +166,14 @@ def withdraw(bid_id: int):
     bid = load_visible(Bid, bid_id)
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit():
-        try:
-            services.withdraw(db.session, current_user, bid)
-        except DomainError as err:
-            db.session.rollback()
-            flash(str(err), "error")
-            return redirect(url_for("bids.detail", bid_id=bid_id))
-        db.session.commit()
-        flash(_("The bid is withdrawn. You can submit a new one until the deadline."), "success")
-        return redirect(url_for("bids.detail", bid_id=bid_id))
+        return run_step(
+            lambda: services.withdraw(db.session, current_user, bid),
+            done=_("The bid is withdrawn. You can submit a new one until the deadline."),
+            refused=lambda: redirect(url_for("bids.detail", bid_id=bid_id)),
+            then=url_for("bids.detail", bid_id=bid_id),
+        )
     return render_template(
-        "bids/withdraw.html", bid=bid, form=form, is_open=not bid.tender.deadline_passed
+        "bids/withdraw.html", bid=bid, form=form, is_open=bid.tender.accepts_bids
     )
 
 

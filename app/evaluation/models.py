@@ -46,6 +46,11 @@ class SealCheck(StrEnum):
         )
 
     @property
+    def awaits_decision(self) -> bool:
+        """A person must decide whether the bid may be evaluated."""
+        return self is SealCheck.FLAGGED
+
+    @property
     def may_be_evaluated(self) -> bool:
         return self in (SealCheck.INTACT, SealCheck.ACCEPTED)
 
@@ -152,6 +157,11 @@ class Award(Base):
     winners: Mapped[list[AwardedBid]] = relationship(
         order_by="(AwardedBid.lot_id, AwardedBid.rank)", cascade="all, delete-orphan"
     )
+
+    @property
+    def is_concluded(self) -> bool:
+        """The framework agreements are concluded."""
+        return self.state == AwardState.CONCLUDED
 
 
 class AwardedBid(Base):

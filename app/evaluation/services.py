@@ -36,7 +36,7 @@ from app.evaluation.standstill import standstill_end
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
 from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff
-from app.tenders.models import Tender, TenderState
+from app.tenders.models import Tender
 
 
 def opening_of(db: Session, tender: Tender) -> Opening | None:
@@ -45,11 +45,7 @@ def opening_of(db: Session, tender: Tender) -> Opening | None:
 
 def open_bids(db: Session, actor: User, tender: Tender) -> Opening:
     """Open every submitted bid at once; check each against the fingerprint it got at receipt."""
-    owning_region_staff(actor, tender)
-    if tender.state != TenderState.PUBLISHED:
-        raise DomainError(_("Only a published tender's bids can be opened."))
-    if tender.bids_sealed:
-        raise DomainError(_("The bids can only be opened after the deadline."))
+    guard(actor, tender, TenderStep.OPEN_BIDS)
     if opening_of(db, tender) is not None:
         raise DomainError(_("The bids of this tender are already opened."))
     opening = Opening(tender_id=tender.id, opened_by_id=actor.id, opened_at=clock.now())
@@ -98,8 +94,8 @@ def decide_flagged(
 ) -> None:
     """A person decides what happens to a bid whose content does not match its fingerprint."""
     tender = db.get(Tender, opened.opening.tender_id)
-    owning_region_staff(actor, tender)
-    if opened.check != SealCheck.FLAGGED:
+    guard(actor, tender, TenderStep.EVALUATE)
+    if not opened.check.awaits_decision:
         raise DomainError(_("Only a flagged bid awaits a decision."))
     if not reason.strip():
         raise DomainError(_("Give the reason for the decision."))
@@ -138,16 +134,23 @@ def has_declared(db: Session, actor: User, tender: Tender) -> bool:
 
 
 def declare_no_conflict(db: Session, actor: User, tender: Tender) -> None:
-    owning_region_staff(actor, tender)
+    guard(actor, tender, TenderStep.DECLARE)
     if has_declared(db, actor, tender):
         raise DomainError(_("You have already declared that you have no conflict of interest."))
     db.add(ConflictDeclaration(tender_id=tender.id, user_id=actor.id, declared_at=clock.now()))
     audit.record(db, actor, "evaluation.no_conflict_declared", tender)
 
 
-def _require_evaluator(db: Session, actor: User, tender: Tender) -> Opening:
-    """Region staff of the owning region who declared no conflict, on an opened tender."""
-    owning_region_staff(actor, tender)
+def _require_evaluator(
+    db: Session, actor: User, tender: Tender, step: TenderStep | None = None
+) -> Opening:
+    """Region staff of the owning region who declared no conflict, on an opened tender; for a
+    step (not a reading of the bids), the life cycle's guard first: the tender must be in a
+    state the step starts from (not cancelled, say)."""
+    if step is None:
+        owning_region_staff(actor, tender)
+    else:
+        guard(actor, tender, step)
     opening = opening_of(db, tender)
     if opening is None:
         raise DomainError(_("Open the bids before evaluating them."))
@@ -177,7 +180,7 @@ def _require_open_evaluation(db: Session, tender: Tender) -> None:
 def reject(db: Session, actor: User, opened: OpenedBid, reason: str) -> None:
     """A bid that fails a minimum requirement is rejected, with the reason."""
     tender = db.get(Tender, opened.opening.tender_id)
-    _require_evaluator(db, actor, tender)
+    _require_evaluator(db, actor, tender, TenderStep.EVALUATE)
     _require_open_evaluation(db, tender)
     if opened.rejection is not None:
         raise DomainError(_("The bid is already rejected."))
@@ -201,7 +204,7 @@ def score(
 ) -> QualityScore:
     """The committee's agreed score 0–10 for one quality criterion, with its justification."""
     tender = db.get(Tender, opened.opening.tender_id)
-    _require_evaluator(db, actor, tender)
+    _require_evaluator(db, actor, tender, TenderStep.EVALUATE)
     _require_open_evaluation(db, tender)
     criterion = next((c for c in tender.criteria if c.id == criterion_id and not c.is_price), None)
     if criterion is None:
@@ -297,7 +300,7 @@ def award_of(db: Session, tender: Tender) -> Award | None:
 def propose_award(db: Session, actor: User, tender: Tender) -> Award:
     """Per lot, the lot's number of suppliers from the top of the ranking (all, when fewer);
     a colleague approves it (four eyes)."""
-    opening = _require_evaluator(db, actor, tender)
+    opening = _require_evaluator(db, actor, tender, TenderStep.PROPOSE_AWARD)
     _no_award_proposed_yet(db, tender)
     _every_compliant_bid_scored(tender, opening)
     _every_flagged_bid_decided(opening)
@@ -334,7 +337,7 @@ def _every_compliant_bid_scored(tender: Tender, opening: Opening) -> None:
 
 
 def _every_flagged_bid_decided(opening: Opening) -> None:
-    if any(o.check == SealCheck.FLAGGED for o in opening.bids):
+    if any(o.check.awaits_decision for o in opening.bids):
         raise DomainError(_("Decide on the flagged bids first."))
 
 
@@ -438,7 +441,7 @@ def _users_of_suppliers(db: Session, supplier_ids) -> list[User]:
 
 def approve_award(db: Session, actor: User, tender: Tender) -> Award:
     """Four eyes: a second member of the region's staff approves; the letters go out today."""
-    _require_evaluator(db, actor, tender)
+    _require_evaluator(db, actor, tender, TenderStep.APPROVE_AWARD)
     award = award_of(db, tender)
     if award is None or award.state != AwardState.PROPOSED:
         raise DomainError(_("There is no proposed award to approve."))
@@ -476,7 +479,7 @@ def approve_award(db: Session, actor: User, tender: Tender) -> Award:
 
 def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     """After the standstill: one framework agreement per awarded supplier and lot."""
-    _require_evaluator(db, actor, tender)
+    _require_evaluator(db, actor, tender, TenderStep.CONCLUDE)
     award = award_of(db, tender)
     if award is None or award.state != AwardState.APPROVED:
         raise DomainError(_("Only an approved award can be concluded."))
@@ -488,7 +491,6 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
                 day=award.standstill_ends_on.strftime("%d-%m-%Y"),
             )
         )
-    guard(actor, tender, TenderStep.CONCLUDE)
     agreements = []
     for winner in award.winners:
         lot = next(lot for lot in tender.lots if lot.id == winner.lot_id)

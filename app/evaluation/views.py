@@ -15,6 +15,7 @@ from app.db import db
 from app.documents.pdf import render_pdf
 from app.evaluation import services
 from app.evaluation.models import OpenedBid
+from app.tenders import lifecycle
 from app.tenders.models import Tender
 from app.web.forms import ConfirmForm, posted_text
 from app.web.steps import run_step
@@ -37,8 +38,9 @@ def _page(tender: Tender, status: int = 200):
         tender=tender,
         opening=services.opening_of(db.session, tender),
         confirm=ConfirmForm(),
-        after_deadline=tender.deadline_passed,
-        can_act=current_user.role == Role.REGION_STAFF,
+        steps=lifecycle.next_steps(current_user, tender, page="evaluation"),
+        # The evaluation page is region staff's (its access decorator); reading it is no step.
+        reads_evaluation=current_user.role == Role.REGION_STAFF,
     ), status
 
 
@@ -54,6 +56,7 @@ def open_bids(tender_id: int):
     tender = _own_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # By hand, not run_step: the message names how many bids the step opened.
     try:
         opened = services.open_bids(db.session, current_user, tender)
     except DomainError as err:
@@ -74,21 +77,18 @@ def decide(tender_id: int, opened_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        services.decide_flagged(
+    return run_step(
+        lambda: services.decide_flagged(
             db.session,
             current_user,
             opened,
             accept=request.form.get("decision") == "accept",
             reason=posted_text("reason"),
-        )
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return _page(_own_tender(tender_id), 409)
-    db.session.commit()
-    flash(_("The decision is recorded."), "success")
-    return redirect(url_for("evaluation.opening", tender_id=tender_id))
+        ),
+        done=_("The decision is recorded."),
+        refused=lambda: _page(_own_tender(tender_id), 409),
+        then=url_for("evaluation.opening", tender_id=tender_id),
+    )
 
 
 @evaluation_bp.get("/opening/protocol.pdf")
@@ -132,6 +132,7 @@ def _evaluation_page(tender: Tender, status: int = 200):
         award=award,
         locked=services.evaluation_locked(award),
         award_step=services.next_award_step(current_user, award),
+        steps=lifecycle.next_steps(current_user, tender, page="evaluation"),
         standstill_running=award is not None
         and award.standstill_ends_on is not None
         and services.standstill_running(award, clock.today()),

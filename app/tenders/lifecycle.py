@@ -1,6 +1,11 @@
 """The life cycle of a tender as one table of moves: who takes each step, from which states, to
-which state. The services guard every step with it (`guard`, then `move` once the step's own
-rules hold), and the tender's page offers what `next_steps` reads from it.
+which state, and what else about the tender it needs (a condition, with its reason). The
+services guard every step with it (`guard` first, then the step's own rules, then `move`), and
+the pages offer what `next_steps` reads from it.
+
+A step into a state calls `move` once its rules hold; a step with `to=None` leaves the state as
+it is (it changes something else: an approval, an amendment, the award) and has no `move` to
+call, but it is guarded like every other.
 
 Adding a step (a complaint, a mini-competition) is one entry in MOVES, a TenderStep, and the
 service function that calls `guard` and `move`.
@@ -8,15 +13,21 @@ service function that calls `guard` and `move`.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
+
+from sqlalchemy import exists, select
+from sqlalchemy.orm import object_session
 
 from app.auth.models import User
 from app.auth.roles import Role
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
-from app.tenders.models import Scope, Tender, TenderState
+from app.core.i18n import lazy_gettext as _l
+from app.evaluation.models import Award
+from app.tenders.models import Tender, TenderState
 
 
 class TenderStep(StrEnum):
@@ -30,7 +41,14 @@ class TenderStep(StrEnum):
     PUBLISH = "publish"
     CHANGE_CONTENT = "change_content"  # edit, add or remove a document before publication
     AMEND = "amend"  # a clarification, an extra document or a later deadline after publication
+    EXTEND_DEADLINE = "extend_deadline"  # a later deadline, while bidding is open
     CANCEL = "cancel"
+    OPEN_BIDS = "open_bids"  # after the deadline, once
+    DECLARE = "declare"  # an evaluator declares no conflict of interest (also to read later)
+    EVALUATE = "evaluate"  # decide on a flagged bid, reject a bid, score a bid
+    PROPOSE_AWARD = "propose_award"
+    APPROVE_AWARD = "approve_award"  # the second person; the letters go out, the standstill runs
+    ANSWER = "answer"  # a supplier's question, answered for everyone (not once cancelled)
     CONCLUDE = "conclude"  # the framework agreements are concluded after the award
 
 
@@ -48,7 +66,7 @@ def owning_region_staff(actor: User, tender: Tender) -> None:
 def regional_director_of_a_national_tender(actor: User, tender: Tender) -> None:
     if actor.role != Role.REGIONAL_DIRECTOR:
         raise NotAllowed(_("Only a regional director can agree to a national tender."))
-    if tender.scope != Scope.NATIONAL:
+    if not tender.needs_the_directors:
         raise DomainError(_("Only national tenders need the regional directors' agreement."))
 
 
@@ -73,17 +91,52 @@ def a_ministry_of_the_tender(actor: User, tender: Tender) -> None:
         )
 
 
+# --- what else a step needs ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Something a step needs besides its state and who takes it; `refusal` says why not."""
+
+    holds: Callable[[User, Tender], bool]
+    refusal: str  # a lazy translatable string
+
+
+def _no_award(actor: User, tender: Tender) -> bool:
+    """No award is proposed or decided for the tender (the award rests on the tender)."""
+    db = object_session(tender)
+    return db is None or not db.scalar(select(exists().where(Award.tender_id == tender.id)))
+
+
+NO_AWARD = Condition(_no_award, _l("The award is decided: the tender can no longer be cancelled."))
+
+
+def _returnable_by(actor: User, tender: Tender) -> bool:
+    """The integration ministry returns a tender only while its agreement is awaited; once it
+    agreed, the Ministry of Employment decides."""
+    return actor.role != Role.INTEGRATION_MINISTRY or tender.awaits_integration_agreement
+
+
+RETURNABLE = Condition(
+    _returnable_by, _l("You have agreed. The Ministry of Employment decides on the approval.")
+)
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Move:
     """A step: who takes it, the states (as the clock sees them) it starts from, the state it
-    leads to (None: the state stays; the step changes something else)."""
+    leads to (None: the state stays; the step changes something else), what else it needs
+    (`condition`), and where a state has its own reason for refusing the step (`refusals`;
+    otherwise `not_now`)."""
 
     who: Callable[[User, Tender], None]
     start: tuple[TenderState, ...]
     to: TenderState | None = None
+    condition: Condition | None = None
+    refusals: Mapping[TenderState, str] = field(default_factory=dict)
 
 
 #: Content may change before publication (and sends the tender back to draft).
@@ -99,6 +152,8 @@ CANCELLABLE_STATES = (
 
 BIDS_RECEIVED_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 BIDS_OPENED_STATES = (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
+#: Questions are asked while bidding is open and may be answered after; not once cancelled.
+QUESTIONS_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 
 MOVES: dict[TenderStep, Move] = {
     TenderStep.LINK_DECISION: Move(owning_region_staff, (TenderState.DRAFT,)),
@@ -113,19 +168,51 @@ MOVES: dict[TenderStep, Move] = {
     ),
     TenderStep.AGREE_INTEGRATION: Move(integration_ministry, (TenderState.SUBMITTED,)),
     TenderStep.APPROVE: Move(employment_ministry, (TenderState.SUBMITTED,), TenderState.APPROVED),
-    TenderStep.RETURN: Move(a_ministry_of_the_tender, (TenderState.SUBMITTED,), TenderState.DRAFT),
+    TenderStep.RETURN: Move(
+        a_ministry_of_the_tender, (TenderState.SUBMITTED,), TenderState.DRAFT, RETURNABLE
+    ),
     TenderStep.PUBLISH: Move(owning_region_staff, (TenderState.APPROVED,), TenderState.PUBLISHED),
     TenderStep.CHANGE_CONTENT: Move(owning_region_staff, EDITABLE_STATES, TenderState.DRAFT),
     TenderStep.AMEND: Move(owning_region_staff, (TenderState.PUBLISHED,)),
-    TenderStep.CANCEL: Move(owning_region_staff, CANCELLABLE_STATES, TenderState.CANCELLED),
+    TenderStep.EXTEND_DEADLINE: Move(
+        owning_region_staff,
+        (TenderState.PUBLISHED,),
+        refusals={
+            TenderState.BIDDING_CLOSED: _l(
+                "The bid deadline has passed; it can no longer be moved."
+            )
+        },
+    ),
+    TenderStep.CANCEL: Move(
+        owning_region_staff, CANCELLABLE_STATES, TenderState.CANCELLED, NO_AWARD
+    ),
+    TenderStep.OPEN_BIDS: Move(
+        owning_region_staff,
+        (TenderState.BIDDING_CLOSED,),
+        refusals={TenderState.PUBLISHED: _l("The bids can only be opened after the deadline.")},
+    ),
+    TenderStep.DECLARE: Move(owning_region_staff, (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)),
+    TenderStep.EVALUATE: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
+    TenderStep.PROPOSE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
+    TenderStep.APPROVE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
     TenderStep.CONCLUDE: Move(
         owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE
     ),
+    TenderStep.ANSWER: Move(owning_region_staff, QUESTIONS_STATES),
 }
 
 
-#: Steps taken on another page than the tender's own (the evaluation page).
-ON_OTHER_PAGES = (TenderStep.CONCLUDE,)
+#: Where a page offers a step other than in the tender page's list of next steps: the opening
+#: and evaluation pages, and the answer under each question on the tender's page.
+PAGES: dict[TenderStep, str] = {
+    TenderStep.OPEN_BIDS: "evaluation",
+    TenderStep.DECLARE: "evaluation",
+    TenderStep.EVALUATE: "evaluation",
+    TenderStep.PROPOSE_AWARD: "evaluation",
+    TenderStep.APPROVE_AWARD: "evaluation",
+    TenderStep.CONCLUDE: "evaluation",
+    TenderStep.ANSWER: "questions",
+}
 
 
 def not_now(tender: Tender) -> str:
@@ -137,15 +224,23 @@ def not_now(tender: Tender) -> str:
 
 
 def require_state(tender: Tender, step: TenderStep) -> None:
-    if tender.current_state not in MOVES[step].start:
-        raise DomainError(not_now(tender))
+    found, state = MOVES[step], tender.current_state
+    if state not in found.start:
+        raise DomainError(str(found.refusals.get(state) or not_now(tender)))
+
+
+def require_condition(actor: User, tender: Tender, step: TenderStep) -> None:
+    condition = MOVES[step].condition
+    if condition is not None and not condition.holds(actor, tender):
+        raise DomainError(str(condition.refusal))
 
 
 def guard(actor: User, tender: Tender, step: TenderStep) -> None:
-    """Refuse the step unless the actor may take it and the tender is in a state it starts
-    from; the step's own rules come after this."""
+    """Refuse the step unless the actor may take it, the tender is in a state it starts from,
+    and the step's condition holds; the step's own rules come after this."""
     MOVES[step].who(actor, tender)
     require_state(tender, step)
+    require_condition(actor, tender, step)
 
 
 def move(tender: Tender, step: TenderStep) -> TenderState:
@@ -157,24 +252,27 @@ def move(tender: Tender, step: TenderStep) -> TenderState:
     return before
 
 
-def may(user: User, tender: Tender, who: Callable[[User, Tender], None]) -> bool:
-    """Whether the user passes a who-check (without the refusal)."""
+def starts_from(step: TenderStep, moment: datetime):
+    """SQL: the tenders in a state the step starts from, as the clock sees it at `moment`."""
+    return Tender.in_states_at(MOVES[step].start, moment)
+
+
+def allows(user: User, tender: Tender, step: TenderStep) -> bool:
+    """Whether the guard lets the user take the step now (without the refusal)."""
     try:
-        who(user, tender)
+        guard(user, tender, step)
     except (NotAllowed, DomainError):
         return False
     return True
 
 
-def next_steps(user: User, tender: Tender) -> list[TenderStep]:
-    """The steps the user may take on the tender now (what its page offers). The steps' own
-    rules (a decision linked, every director agreed, ...) are the services' to check; the page
-    tells what is still missing."""
-    state = tender.current_state
+def next_steps(user: User, tender: Tender, *, page: str = "tender") -> list[TenderStep]:
+    """The steps the user may take on the tender now, as the guard sees them, of one page
+    (`PAGES`; the tender page's list of next steps by default). The steps' own rules (a
+    decision linked, every director agreed, ...) are the services' to check; the page tells
+    what is still missing."""
     return [
-        step
-        for step, found in MOVES.items()
-        if step not in ON_OTHER_PAGES and state in found.start and may(user, tender, found.who)
+        step for step in MOVES if PAGES.get(step, "tender") == page and allows(user, tender, step)
     ]
 
 

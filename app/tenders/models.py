@@ -6,8 +6,20 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, select
-from sqlalchemy.ext.hybrid import hybrid_method
+from sqlalchemy import (
+    Column,
+    ForeignKey,
+    Index,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    and_,
+    false,
+    or_,
+    select,
+)
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -191,6 +203,26 @@ class Tender(Base):
             return TenderState.BIDDING_CLOSED
         return self.state
 
+    @hybrid_method
+    def in_states_at(self, states, moment: datetime) -> bool:
+        """Whether the state as the clock sees it (`state_at`) is one of these; on the class
+        the same as SQL (on the stored state and the deadline, so the index serves it)."""
+        return self.state_at(moment) in states
+
+    @in_states_at.expression
+    def in_states_at(cls, states, moment: datetime):
+        stored = [s for s in states if s not in (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED)]
+        conditions = [cls.state.in_(stored)] if stored else []
+        open_, closed = TenderState.PUBLISHED in states, TenderState.BIDDING_CLOSED in states
+        if open_ or closed:
+            published = cls.state == TenderState.PUBLISHED
+            if not closed:
+                published = and_(published, ~cls.deadline_passed_at(moment))
+            elif not open_:
+                published = and_(published, cls.deadline_passed_at(moment))
+            conditions.append(published)
+        return or_(*conditions) if conditions else false()
+
     @property
     def is_public(self) -> bool:
         """Published once: open, closed, or cancelled after publication (with its reason)."""
@@ -213,13 +245,21 @@ class Tender(Base):
     def concerns_integration(self) -> bool:
         return any(group.integration_effort for group in self.target_groups)
 
+    @property
+    def current_approvals(self) -> list[TenderApproval]:
+        """The approvals given to the current content version: the only ones that count (a
+        change of content voids the others)."""
+        return [a for a in self.approvals if a.content_version == self.content_version]
+
+    @property
+    def void_approvals(self) -> list[TenderApproval]:
+        """The approvals given to earlier versions, which no longer count."""
+        current = self.current_approvals
+        return [a for a in self.approvals if a not in current]
+
     def valid_approvals(self, kind: ApprovalKind) -> list[TenderApproval]:
         """Approvals of this kind given to the current content; older ones are void."""
-        return [
-            a
-            for a in self.approvals
-            if a.kind == kind and a.content_version == self.content_version
-        ]
+        return [a for a in self.current_approvals if a.kind == kind]
 
     def is_visible_to(self, user) -> bool:
         """Who sees the tender's work pages (/manage/tenders/...), with what the public does not
@@ -243,9 +283,23 @@ class Tender(Base):
         return self.concerns_integration and not self.valid_approvals(ApprovalKind.INTEGRATION)
 
     @property
+    def needs_the_directors(self) -> bool:
+        """A national tender needs the four regional directors' agreement to be submitted."""
+        return self.scope == Scope.NATIONAL
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.state == TenderState.CANCELLED
+
+    @hybrid_property
     def asks_the_directors(self) -> bool:
-        """A national tender waiting for the four regional directors' agreement."""
-        return self.scope == Scope.NATIONAL and self.state == TenderState.COUNCIL_INVOLVED
+        """A national tender waiting for the four regional directors' agreement (on the class
+        the same as SQL, for the lists)."""
+        return self.needs_the_directors and self.state == TenderState.COUNCIL_INVOLVED
+
+    @asks_the_directors.expression
+    def asks_the_directors(cls):
+        return and_(cls.scope == Scope.NATIONAL, cls.state == TenderState.COUNCIL_INVOLVED)
 
 
 class Lot(Base):

@@ -17,6 +17,7 @@ from app.councils import uses
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
 from app.organisations.models import Council, Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
+from app.tenders.lifecycle import TenderStep, starts_from
 from app.tenders.models import (
     ApprovalKind,
     Scope,
@@ -38,22 +39,8 @@ def visible_tenders(user: User) -> Select:
         return stmt.where(Tender.region_id == user.organisation_id)
     if user.role == Role.REGIONAL_DIRECTOR:
         # And the national tenders that wait for the directors' agreement.
-        return stmt.where(
-            or_(
-                Tender.region_id == user.organisation_id,
-                and_(Tender.scope == Scope.NATIONAL, Tender.state == TenderState.COUNCIL_INVOLVED),
-            )
-        )
+        return stmt.where(or_(Tender.region_id == user.organisation_id, Tender.asks_the_directors))
     return stmt.where(false())
-
-
-def state_condition(state: TenderState, now: datetime):
-    """SQL for a state as the clock sees it (bidding_closed is derived from the deadline)."""
-    if state == TenderState.BIDDING_CLOSED:
-        return and_(Tender.state == TenderState.PUBLISHED, Tender.deadline_passed_at(now))
-    if state == TenderState.PUBLISHED:
-        return and_(Tender.state == TenderState.PUBLISHED, ~Tender.deadline_passed_at(now))
-    return Tender.state == state
 
 
 def _has_valid(kind: ApprovalKind, organisation_id=None):
@@ -95,6 +82,11 @@ def _concerns_integration():
     )
 
 
+def _awaits_integration_agreement():
+    """SQL for Tender.awaits_integration_agreement."""
+    return and_(_concerns_integration(), ~_has_valid(ApprovalKind.INTEGRATION))
+
+
 @dataclass(frozen=True)
 class Waiting:
     tender: Tender
@@ -102,32 +94,31 @@ class Waiting:
 
 
 def waiting_for(db: Session, user: User) -> list[Waiting]:
-    """The tenders on which the user's next step is due, with what the step is."""
+    """The tenders on which the user's next step is due, with what the step is: the tenders in
+    a state the step starts from (the life cycle's table), with the step's own rule as SQL."""
     now = clock.now()
-    rows: list[tuple[Select, object]] = []
+    rows: list[tuple[TenderStep, object, object]] = []
     if user.role == Role.REGION_STAFF:
         own = Tender.region_id == user.organisation_id
         rows = [
             (
-                select(Tender).where(own, Tender.state == TenderState.DRAFT),
+                TenderStep.LINK_DECISION,
+                own,
                 _l("Link the council's decision and mark the council involved"),
             ),
             (
-                select(Tender).where(
-                    own,
-                    Tender.state == TenderState.COUNCIL_INVOLVED,
-                    or_(Tender.scope == Scope.REGIONAL, _agreed_by_all_directors()),
-                ),
+                TenderStep.SUBMIT,
+                and_(own, or_(Tender.scope == Scope.REGIONAL, _agreed_by_all_directors())),
                 _l("Submit for the ministry's approval"),
             ),
-            (select(Tender).where(own, Tender.state == TenderState.APPROVED), _l("Publish")),
+            (TenderStep.PUBLISH, own, _l("Publish")),
         ]
     elif user.role == Role.REGIONAL_DIRECTOR:
         rows = [
             (
-                select(Tender).where(
-                    Tender.scope == Scope.NATIONAL,
-                    Tender.state == TenderState.COUNCIL_INVOLVED,
+                TenderStep.AGREE_AS_DIRECTOR,
+                and_(
+                    Tender.asks_the_directors,
                     ~_has_valid(ApprovalKind.DIRECTOR, user.organisation_id),
                 ),
                 _l("Agree to the national tender for your region"),
@@ -136,29 +127,26 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
     elif user.role == Role.INTEGRATION_MINISTRY:
         rows = [
             (
-                select(Tender).where(
-                    Tender.state == TenderState.SUBMITTED,
-                    _concerns_integration(),
-                    ~_has_valid(ApprovalKind.INTEGRATION),
-                ),
+                TenderStep.AGREE_INTEGRATION,
+                _awaits_integration_agreement(),
                 _l("Agree, or return with reasons"),
             ),
         ]
     elif user.role == Role.MINISTRY:
         rows = [
             (
-                select(Tender).where(
-                    Tender.state == TenderState.SUBMITTED,
-                    or_(~_concerns_integration(), _has_valid(ApprovalKind.INTEGRATION)),
-                ),
+                TenderStep.APPROVE,
+                ~_awaits_integration_agreement(),
                 _l("Approve, or return with reasons"),
             ),
         ]
     waiting = []
-    for stmt, what in rows:
-        stmt = stmt.where(
-            or_(Tender.state != TenderState.PUBLISHED, ~Tender.deadline_passed_at(now))
-        ).order_by(Tender.bid_deadline, Tender.id)
+    for step, rule, what in rows:
+        stmt = (
+            select(Tender)
+            .where(starts_from(step, now), rule)
+            .order_by(Tender.bid_deadline, Tender.id)
+        )
         waiting.extend(Waiting(tender, str(what)) for tender in db.scalars(stmt))
     return waiting
 
@@ -202,6 +190,15 @@ class PublicSearch:
     deadline_to: date | None = None
 
 
+#: The public list's status filter: each value a state as the clock sees it.
+PUBLIC_STATUSES = {
+    "open": TenderState.PUBLISHED,
+    "closed": TenderState.BIDDING_CLOSED,
+    "cancelled": TenderState.CANCELLED,
+    "active": TenderState.ACTIVE,
+}
+
+
 def public_search(search: PublicSearch, now: datetime) -> Select:
     """The published tenders (open, closed, cancelled after publication, active) matching the
     filters, latest deadline first; a filter with an unknown value is left out."""
@@ -221,12 +218,8 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
         stmt = stmt.where(Tender.target_groups.any(TargetGroup.id == search.target_group_id))
     if search.scope in Scope.__members__.values():
         stmt = stmt.where(Tender.scope == Scope(search.scope))
-    if search.status == "open":
-        stmt = stmt.where(state_condition(TenderState.PUBLISHED, now))
-    elif search.status == "closed":
-        stmt = stmt.where(state_condition(TenderState.BIDDING_CLOSED, now))
-    elif search.status in ("cancelled", "active"):
-        stmt = stmt.where(Tender.state == TenderState(search.status))
+    if search.status in PUBLIC_STATUSES:
+        stmt = stmt.where(Tender.in_states_at((PUBLIC_STATUSES[search.status],), now))
     if search.deadline_from:
         start = datetime.combine(search.deadline_from, time.min, COPENHAGEN)
         stmt = stmt.where(Tender.bid_deadline >= start)
@@ -234,23 +227,6 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
         end = datetime.combine(search.deadline_to, time.max, COPENHAGEN)
         stmt = stmt.where(Tender.bid_deadline <= end)
     return stmt.order_by(Tender.bid_deadline.desc(), Tender.id.desc())
-
-
-def regions(db: Session) -> list[Organisation]:
-    return list(
-        db.scalars(
-            select(Organisation)
-            .where(Organisation.kind == OrganisationKind.REGION)
-            .order_by(Organisation.name)
-        )
-    )
-
-
-def target_groups(db: Session, active_only: bool = False) -> list[TargetGroup]:
-    stmt = select(TargetGroup).order_by(TargetGroup.name)
-    if active_only:
-        stmt = stmt.where(TargetGroup.active)
-    return list(db.scalars(stmt))
 
 
 def contract_needs(db: Session, first_region_id: int | None = None):

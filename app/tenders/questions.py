@@ -14,7 +14,7 @@ from app.core.i18n import gettext as _
 from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of
-from app.tenders.lifecycle import owning_region_staff
+from app.tenders.lifecycle import TenderStep, guard
 from app.tenders.models import Tender, TenderFollower, TenderQuestion, TenderState
 
 
@@ -28,10 +28,13 @@ def _asking_supplier(db: Session, actor: User) -> Supplier:
 
 
 def _require_open(tender: Tender) -> None:
-    if tender.state != TenderState.PUBLISHED:
-        raise DomainError(_("The tender is not open."))
-    if tender.deadline_passed:
+    """Questions are asked (and tenders followed) while the tender accepts bids; the reason
+    given says whether it is the deadline or the state."""
+    if tender.accepts_bids:
+        return
+    if tender.current_state == TenderState.BIDDING_CLOSED:
         raise DomainError(_("The bid deadline has passed; questions are closed."))
+    raise DomainError(_("The tender is not open."))
 
 
 def follow(db: Session, supplier: Supplier, tender: Tender) -> None:
@@ -47,8 +50,7 @@ def follow(db: Session, supplier: Supplier, tender: Tender) -> None:
 
 def follow_as(db: Session, actor: User, tender: Tender) -> None:
     supplier = _asking_supplier(db, actor)
-    if tender.state != TenderState.PUBLISHED:
-        raise DomainError(_("The tender is not open."))
+    _require_open(tender)
     follow(db, supplier, tender)
 
 
@@ -111,7 +113,7 @@ def ask(db: Session, actor: User, tender: Tender, text: str) -> TenderQuestion:
 
 def answer(db: Session, actor: User, question: TenderQuestion, text: str) -> None:
     tender = db.get(Tender, question.tender_id)
-    owning_region_staff(actor, tender)
+    guard(actor, tender, TenderStep.ANSWER)
     if question.answered_at is not None:
         raise DomainError(_("The question is already answered."))
     if not text.strip():

@@ -27,13 +27,12 @@ from app.core.i18n import gettext as _
 from app.core.i18n import kroner_text
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
-from app.evaluation.models import Award
 from app.files.services import store_upload
 from app.notifications.services import notify
 from app.organisations.models import Organisation
+from app.organisations.queries import regions
 from app.targetgroups.models import TargetGroup
-from app.tenders import queries
-from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff, require_state
+from app.tenders.lifecycle import TenderStep, guard, move
 from app.tenders.models import (
     Amendment,
     AmendmentKind,
@@ -292,9 +291,14 @@ def next_reference(db: Session, region: Organisation, year: int) -> str:
     return f"{prefix}{taken + 1:03d}"
 
 
+def may_create(actor: User) -> bool:
+    """Region staff create tenders (the tenders page offers it to them)."""
+    return actor.role == Role.REGION_STAFF
+
+
 def create_tender(db: Session, actor: User, content: TenderContent) -> Tender:
     """A region's staff draft a tender; for a national tender their region leads."""
-    if actor.role != Role.REGION_STAFF:
+    if not may_create(actor):
         raise NotAllowed(_("Only region staff create tenders."))
     region = actor.organisation
     _check_content(db, region, content)
@@ -319,7 +323,7 @@ def create_tender(db: Session, actor: User, content: TenderContent) -> Tender:
 
 def _content_changed(db: Session, actor: User, tender: Tender, action: str, details: dict) -> None:
     """Any change of content voids what was given to the old version and returns to draft."""
-    voided = [a.kind.value for a in tender.approvals if a.content_version == tender.content_version]
+    voided = [a.kind.value for a in tender.current_approvals]
     tender.content_version += 1
     tender.content_changed_at = clock.now()
     previous_state = move(tender, TenderStep.CHANGE_CONTENT)
@@ -344,7 +348,6 @@ def update_tender(db: Session, actor: User, tender: Tender, content: TenderConte
 
 def add_document(db: Session, actor: User, tender: Tender, filename: str, data: bytes):
     """Before publication a document is content; after it, an amendment (extra document)."""
-    owning_region_staff(actor, tender)
     published = tender.current_state == TenderState.PUBLISHED
     guard(actor, tender, TenderStep.AMEND if published else TenderStep.CHANGE_CONTENT)
     stored = store_upload(db, actor, filename, data)
@@ -441,7 +444,7 @@ def link_council_decision(
 def missing_regions(db: Session, tender: Tender, kind: ApprovalKind) -> list[Organisation]:
     """The regions (by name) that have not given this kind of approval to this version."""
     given = {a.organisation_id for a in tender.valid_approvals(kind)}
-    return [region for region in queries.regions(db) if region.id not in given]
+    return [region for region in regions(db) if region.id not in given]
 
 
 def involve_council(db: Session, actor: User, tender: Tender) -> None:
@@ -467,7 +470,7 @@ def involve_council(db: Session, actor: User, tender: Tender) -> None:
             )
     move(tender, TenderStep.INVOLVE_COUNCIL)
     audit.record(db, actor, "tender.council_involved", tender, {"version": tender.content_version})
-    if tender.scope == Scope.NATIONAL:
+    if tender.needs_the_directors:
         _tell(
             db,
             Role.REGIONAL_DIRECTOR,
@@ -512,7 +515,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
 def submit(db: Session, actor: User, tender: Tender) -> None:
     """council_involved → submitted, for the ministry's approval."""
     guard(actor, tender, TenderStep.SUBMIT)
-    if tender.scope == Scope.NATIONAL:
+    if tender.needs_the_directors:
         missing = missing_regions(db, tender, ApprovalKind.DIRECTOR)
         if missing:
             raise DomainError(
@@ -632,10 +635,8 @@ def publish(db: Session, actor: User, tender: Tender) -> None:
 
 
 def cancel(db: Session, actor: User, tender: Tender, reason: str) -> None:
+    """Any state before the award (the table's condition: no award proposed or decided)."""
     guard(actor, tender, TenderStep.CANCEL)
-
-    if db.scalar(select(func.count()).where(Award.tender_id == tender.id)):
-        raise DomainError(_("The award is decided: the tender can no longer be cancelled."))
     if not reason.strip():
         raise DomainError(_("Give the reason for cancelling the tender."))
     previous = move(tender, TenderStep.CANCEL)
@@ -678,10 +679,7 @@ def extend_deadline(
     db: Session, actor: User, tender: Tender, new_deadline: datetime, reason: str
 ) -> Amendment:
     """Only a later deadline, only before the current one has passed (it never moves after)."""
-    owning_region_staff(actor, tender)
-    if tender.state == TenderState.PUBLISHED and tender.deadline_passed:
-        raise DomainError(_("The bid deadline has passed; it can no longer be moved."))
-    require_state(tender, TenderStep.AMEND)
+    guard(actor, tender, TenderStep.EXTEND_DEADLINE)
     if new_deadline <= tender.bid_deadline:  # later than the old one, not the sealing rule
         raise DomainError(_("After publication the deadline can only be made later."))
     _deadline_before_the_agreement_period(new_deadline, tender.agreement_start)

@@ -31,6 +31,8 @@ from app.db import db
 from app.documents.pdf import render_pdf
 from app.evaluation import services as evaluation
 from app.files.responses import download
+from app.organisations.queries import regions
+from app.targetgroups.queries import target_groups
 from app.tenders import lifecycle, queries, questions, services
 from app.tenders.forms import (
     ClarificationForm,
@@ -111,8 +113,8 @@ def public_index():
         "tenders/public_index.html",
         page=page,
         args=args,
-        regions=queries.regions(db.session),
-        groups=queries.target_groups(db.session),
+        regions=regions(db.session),
+        groups=target_groups(db.session),
         now=now,
     )
 
@@ -172,7 +174,7 @@ def manage_index():
     state = text_arg("state")
     stmt = queries.with_details(queries.visible_tenders(current_user))
     if state in TenderState.__members__.values():
-        stmt = stmt.where(queries.state_condition(TenderState(state), now))
+        stmt = stmt.where(Tender.in_states_at((TenderState(state),), now))
     page = paginate(db.session, stmt.order_by(Tender.created_at.desc(), Tender.id.desc()))
     return render_template(
         "tenders/manage_index.html",
@@ -180,6 +182,7 @@ def manage_index():
         state=state,
         states=TenderState,
         waiting=queries.waiting_for(db.session, current_user),
+        may_create=services.may_create(current_user),
         now=now,
     )
 
@@ -194,7 +197,7 @@ def _prepare(form: TenderForm) -> TenderForm:
     form.need_id.choices = _needs_choices(db.session)
     form.target_group_ids.choices = [
         (g.id, g.name + (" (" + _("integration effort") + ")" if g.integration_effort else ""))
-        for g in queries.target_groups(db.session, active_only=True)
+        for g in target_groups(db.session, active_only=True)
     ]
     return form
 
@@ -283,7 +286,8 @@ def _detail(tender: Tender, status: int = 200, **forms):
             clarification_form=forms.get("clarification_form") or ClarificationForm(),
             deadline_form=forms.get("deadline_form") or DeadlineForm(),
             document_form=forms.get("document_form") or DocumentForm(),
-            may_answer=lifecycle.may(current_user, tender, lifecycle.owning_region_staff),
+            may_answer=TenderStep.ANSWER
+            in lifecycle.next_steps(current_user, tender, page="questions"),
             directors_missing=services.missing_regions(db.session, tender, ApprovalKind.DIRECTOR),
             my_region_agreed=services.has_agreed(tender, ApprovalKind.DIRECTOR, current_user),
             integration_agreed=bool(tender.valid_approvals(ApprovalKind.INTEGRATION)),
@@ -388,15 +392,15 @@ def _with_reason(tender_id: int, template: str, service, done: str):
         return render_template(template, tender=tender, form=form)
     if not form.validate_on_submit():
         return render_template(template, tender=tender, form=form), 422
-    try:
-        service(db.session, current_user, tender, form.reason.data)
-    except DomainError as err:
-        db.session.rollback()
-        flash(str(err), "error")
-        return render_template(template, tender=db.session.get(Tender, tender_id), form=form), 409
-    db.session.commit()
-    flash(done, "success")
-    return redirect(url_for("tenders.manage_detail", tender_id=tender_id))
+    return run_step(
+        lambda: service(db.session, current_user, tender, form.reason.data),
+        done=done,
+        refused=lambda: (
+            render_template(template, tender=db.session.get(Tender, tender_id), form=form),
+            409,
+        ),
+        then=url_for("tenders.manage_detail", tender_id=tender_id),
+    )
 
 
 @tenders_bp.route("/manage/tenders/<int:tender_id>/return", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from app.core.errors import DomainError
 from app.notifications.models import Notification
 from app.tenders import questions
 from app.tenders.models import TenderQuestion
-from tests.bids.conftest import BIDDER, RIVAL, not_open
+from tests.bids.conftest import BIDDER, RIVAL, not_open, submit
 from tests.conftest import login, user
 from tests.tenders.conftest import staff
 
@@ -185,3 +185,56 @@ def test_a_bid_attachment_is_downloaded_with_its_type_once(
     assert response.data == data
     assert response.headers["Content-Type"] == content_type
     assert response.headers["Content-Disposition"].startswith("attachment;")
+
+
+def test_the_bid_page_of_a_tender_cancelled_before_its_deadline_offers_no_change(
+    client, db, tender
+):
+    """Open for bids is Tender.accepts_bids: a cancelled tender's deadline still ahead does
+    not make it open (the form is gone, the service refuses a withdrawal)."""
+    from app.tenders import services as tenders
+
+    bid_id = submit(db, tender).bid.id
+    tender_id = tender.id
+    tenders.cancel(db, staff(db, "NJ"), tender, "Behovet er faldet bort")
+    db.commit()
+    login(client, BIDDER)
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert f'href="/tenders/{tender_id}/bid"' not in page
+    assert f'href="/bids/{bid_id}/withdraw"' not in page
+    withdraw = client.get(f"/bids/{bid_id}/withdraw").get_data(as_text=True)
+    assert "Ja, træk tilbage" not in withdraw
+
+
+def test_the_bid_page_of_an_open_tender_offers_replacing_and_withdrawing(client, db, tender):
+    bid_id = submit(db, tender).bid.id
+    tender_id = tender.id
+    db.commit()
+    login(client, BIDDER)
+    page = client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    assert f'href="/tenders/{tender_id}/bid"' in page
+    assert f'href="/bids/{bid_id}/withdraw"' in page
+    assert "Ja, træk tilbage" in client.get(f"/bids/{bid_id}/withdraw").get_data(as_text=True)
+
+
+def test_a_question_on_a_cancelled_tender_is_not_answered(client, db, tender):
+    from app.tenders import services as tenders
+
+    question = questions.ask(db, user(db, BIDDER), tender, "Spørgsmål")
+    tenders.cancel(db, staff(db, "NJ"), tender, "Behovet er faldet bort")
+    with pytest.raises(DomainError, match="while the tender is cancelled"):
+        questions.answer(db, staff(db, "NJ"), question, "Svar")
+    assert question.answered_at is None
+    tender_id, question_id = tender.id, question.id
+    db.commit()
+    login(client, "region.nordjylland@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert "Spørgsmål" in page
+    assert f"/questions/{question_id}/answer" not in page
+
+
+def test_a_question_is_answered_after_the_deadline(db, tender):
+    question = questions.ask(db, user(db, BIDDER), tender, "Spørgsmål")
+    with clock.frozen_at(tender.bid_deadline):
+        questions.answer(db, staff(db, "NJ"), question, "Svar")
+    assert question.answered_at is not None

@@ -17,8 +17,9 @@ from app.core.errors import DomainError, NotAllowed
 from app.evaluation import services
 from app.evaluation.models import Agreement, AwardState
 from app.notifications.models import Notification
+from app.tenders.lifecycle import TenderStep, next_steps
 from tests.bids.conftest import RIVAL, submit
-from tests.conftest import user
+from tests.conftest import login, user
 from tests.tenders.conftest import published, region, staff
 
 
@@ -108,6 +109,19 @@ def test_an_awarded_tender_cannot_be_cancelled(db, scored, second_staff):
     services.propose_award(db, staff(db, "NJ"), scored)
     with pytest.raises(DomainError, match="award is decided"):
         tenders.cancel(db, staff(db, "NJ"), scored, "Fortrudt")
+
+
+def test_once_an_award_is_proposed_the_tender_page_offers_no_cancel(client, db, scored):
+    assert TenderStep.CANCEL in next_steps(staff(db, "NJ"), scored)
+    services.propose_award(db, staff(db, "NJ"), scored)
+    assert TenderStep.CANCEL not in next_steps(staff(db, "NJ"), scored)
+    tender_id = scored.id
+    db.commit()
+    login(client, "region.nordjylland@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert 'data-step="cancel"' not in page
+    refused = client.post(f"/manage/tenders/{tender_id}/cancel", data={"reason": "Fortrudt"})
+    assert refused.status_code == 409
 
 
 def test_the_letter_tells_each_bidder_its_rank_and_the_winners(db, scored, second_staff):

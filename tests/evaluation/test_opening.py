@@ -46,13 +46,13 @@ def test_a_bid_altered_in_storage_is_flagged_and_waits_for_a_decision(db, tender
     first = db.scalars(select(BidVersion).order_by(BidVersion.id.desc())).first()
     db.execute(update(BidVersion).where(BidVersion.id == first.id).values(fingerprint="0" * 64))
     db.expire_all()
-    with clock.frozen_at(tender_with_bids.bid_deadline):
+    with clock.frozen_at(tender_with_bids.bid_deadline):  # the decision too: after the deadline
         opening = services.open_bids(db, staff(db, "NJ"), version)
-    flagged = [o for o in opening.bids if o.check == SealCheck.FLAGGED]
-    assert len(flagged) == 1 and not flagged[0].check.may_be_evaluated
-    with pytest.raises(DomainError, match="reason"):
-        services.decide_flagged(db, staff(db, "NJ"), flagged[0], accept=False, reason=" ")
-    services.decide_flagged(db, staff(db, "NJ"), flagged[0], accept=False, reason="Ændret.")
+        flagged = [o for o in opening.bids if o.check == SealCheck.FLAGGED]
+        assert len(flagged) == 1 and not flagged[0].check.may_be_evaluated
+        with pytest.raises(DomainError, match="reason"):
+            services.decide_flagged(db, staff(db, "NJ"), flagged[0], accept=False, reason=" ")
+        services.decide_flagged(db, staff(db, "NJ"), flagged[0], accept=False, reason="Ændret.")
     assert flagged[0].check == SealCheck.EXCLUDED
 
 

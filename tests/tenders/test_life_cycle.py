@@ -12,8 +12,9 @@ from app.audit.models import AuditEntry
 from app.core.errors import DomainError, NotAllowed
 from app.notifications.models import Notification
 from app.tenders import services
+from app.tenders.lifecycle import TenderStep, next_steps
 from app.tenders.models import ApprovalKind, Scope, TenderState
-from tests.conftest import user
+from tests.conftest import login, user
 from tests.tenders.conftest import (
     NOW,
     approved,
@@ -124,6 +125,37 @@ def test_the_integration_ministry_returns_only_integration_tenders(db):
     integration_tender = submitted(db, target_group_ids=[refugees.id])
     services.return_to_draft(db, _integration(db), integration_tender, "Uklart.")
     assert integration_tender.state == TenderState.DRAFT
+
+
+def test_the_integration_ministry_returns_a_tender_only_while_its_agreement_is_awaited(db):
+    refugees = group(db, "Flygtninge og indvandrere")
+    tender = submitted(db, target_group_ids=[refugees.id])
+    assert TenderStep.RETURN in next_steps(_integration(db), tender)
+    services.agree_integration(db, _integration(db), tender)
+    assert next_steps(_integration(db), tender) == [TenderStep.AGREE_INTEGRATION]
+    with pytest.raises(DomainError, match="The Ministry of Employment decides"):
+        services.return_to_draft(db, _integration(db), tender, "Alligevel ikke.")
+    assert tender.state == TenderState.SUBMITTED
+    # The Ministry of Employment still may.
+    assert TenderStep.RETURN in next_steps(_ministry(db), tender)
+    services.return_to_draft(db, _ministry(db), tender, "Uklart.")
+    assert tender.state == TenderState.DRAFT
+
+
+def test_after_agreeing_the_integration_ministry_s_page_offers_no_return(client, db):
+    refugees = group(db, "Flygtninge og indvandrere")
+    tender = submitted(db, target_group_ids=[refugees.id])
+    services.agree_integration(db, _integration(db), tender)
+    tender_id = tender.id
+    db.commit()
+    login(client, "integration@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert 'data-step="agree_integration"' in page
+    assert 'data-step="return"' not in page
+    assert (
+        client.post(f"/manage/tenders/{tender_id}/return", data={"reason": "Nej"}).status_code
+        == 409
+    )
 
 
 def test_after_an_edit_an_old_council_decision_does_not_cover_the_new_version(db):

@@ -5,14 +5,18 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from sqlalchemy import select
 
+from app import clock
 from app.core.errors import DomainError
 from app.evaluation import services as evaluation
-from app.tenders import services
-from app.tenders.lifecycle import MOVES, TenderStep, guard, next_steps
-from app.tenders.models import Scope, Tender, TenderState
+from app.suppliers.models import Supplier
+from app.tenders import questions, services
+from app.tenders.lifecycle import MOVES, TenderStep, next_steps, starts_from
+from app.tenders.models import Scope, Tender, TenderQuestion, TenderState
 from tests.conftest import NOW, login, user
 from tests.tenders.conftest import content, decision, director, new_tender, staff
 
@@ -63,9 +67,47 @@ TAKE = {
     TenderStep.AMEND: lambda db, t: services.add_clarification(
         db, staff(db, "NJ"), t, "Kontraktstart er uændret."
     ),
+    TenderStep.EXTEND_DEADLINE: lambda db, t: services.extend_deadline(
+        db, staff(db, "NJ"), t, t.bid_deadline + timedelta(days=1), "Mere tid."
+    ),
     TenderStep.CANCEL: lambda db, t: services.cancel(db, staff(db, "NJ"), t, "Behovet er væk."),
-    TenderStep.CONCLUDE: lambda db, t: guard(staff(db, "NJ"), t, TenderStep.CONCLUDE),
+    TenderStep.OPEN_BIDS: lambda db, t: evaluation.open_bids(db, staff(db, "NJ"), t),
+    TenderStep.DECLARE: lambda db, t: evaluation.declare_no_conflict(db, staff(db, "NJ"), t),
+    TenderStep.EVALUATE: lambda db, t: evaluation.reject(
+        db, staff(db, "NJ"), _an_opened_bid_of(t), "Opfylder ikke mindstekravene."
+    ),
+    TenderStep.PROPOSE_AWARD: lambda db, t: evaluation.propose_award(db, staff(db, "NJ"), t),
+    TenderStep.APPROVE_AWARD: lambda db, t: evaluation.approve_award(db, staff(db, "NJ"), t),
+    TenderStep.CONCLUDE: lambda db, t: evaluation.conclude(db, staff(db, "NJ"), t),
+    TenderStep.ANSWER: lambda db, t: questions.answer(
+        db, staff(db, "NJ"), _a_question_on(db, t), "Ja, det er muligt."
+    ),
 }
+
+
+def _a_question_on(db, tender: Tender) -> TenderQuestion:
+    """A supplier's question on the tender (put straight in: asking has its own rules)."""
+    supplier = db.scalars(select(Supplier).order_by(Supplier.id)).first()
+    question = TenderQuestion(
+        tender_id=tender.id, asked_by_supplier_id=supplier.id, text="Må man byde på ét delområde?"
+    )
+    db.add(question)
+    db.flush()
+    return question
+
+
+def _an_opened_bid_of(tender: Tender):
+    """What the evaluation's steps on one bid read of it before the guard: its tender."""
+    return SimpleNamespace(opening=SimpleNamespace(tender_id=tender.id))
+
+
+def _refusal(step: TenderStep, state: TenderState) -> str:
+    """The reason the table gives: the state's own (`refusals`) or `not_now`'s."""
+    own = MOVES[step].refusals.get(state)
+    if own is not None:
+        return re.escape(str(own))
+    return f"This cannot be done while the tender is {state.label.lower()}"
+
 
 REFUSED = [
     (step, state) for step in TenderStep for state in STATES if state not in MOVES[step].start
@@ -80,9 +122,7 @@ def test_every_step_has_a_move_and_a_test_taking_it():
 def test_a_step_is_refused_from_a_state_it_does_not_start_from(db, step, state):
     tender = _in_state(db, state)
     before = tender.state
-    with pytest.raises(
-        DomainError, match=f"This cannot be done while the tender is {state.label.lower()}"
-    ):
+    with pytest.raises(DomainError, match=_refusal(step, state)):
         TAKE[step](db, tender)
     assert tender.state == before
 
@@ -150,3 +190,19 @@ def test_the_ministries_are_offered_their_steps_on_a_submitted_tender(db):
     # Not an integration tender: the integration ministry has nothing to return.
     assert next_steps(_integration_user(db), tender) == [TenderStep.AGREE_INTEGRATION]
     assert next_steps(staff(db, "NJ"), tender) == [TenderStep.CANCEL]
+
+
+@pytest.mark.parametrize("state", STATES)
+def test_the_state_in_sql_is_the_state_the_clock_sees(db, state):
+    """Tender.in_states_at is one rule: the same on a tender and in a query, and the work
+    list's `starts_from(step)` is the table's start states."""
+    tender = _in_state(db, state)
+    now = clock.now()
+    for asked in [(s,) for s in STATES] + [(TenderState.PUBLISHED, TenderState.BIDDING_CLOSED)]:
+        found = db.scalar(
+            select(Tender.id).where(Tender.id == tender.id, Tender.in_states_at(asked, now))
+        )
+        assert (found is not None) == tender.in_states_at(asked, now) == (state in asked), asked
+    for step, found in MOVES.items():
+        query = select(Tender.id).where(Tender.id == tender.id, starts_from(step, now))
+        assert (db.scalar(query) is not None) == (state in found.start), step
