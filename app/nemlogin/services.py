@@ -300,14 +300,46 @@ def sign_in(db: Session, person: SignedInPerson, links: dict[str, str] | None = 
         audit.record(db, user, "nemlogin.signed_in", user, {"loa": person.loa})
         return SignIn(user=user)
     supplier = supplier_by_cvr(db, person.cvr)
+    organisation = supplier.organisation if supplier else public_organisation_by_cvr(db, person.cvr)
+    account = _account_from_before(db, person, organisation)
+    if account is not None:
+        return _link(db, person, account)
     if supplier is not None:
         return _join_supplier(db, person, supplier, links.get("colleagues"))
-    organisation = public_organisation_by_cvr(db, person.cvr)
     if organisation is not None:
         return _join_public_organisation(db, person, organisation, links.get("applicants"))
     applicant = _applicant(db, person, ApplicantKind.REGISTRATION, None)
     audit.record(db, None, "nemlogin.may_register", applicant, {"cvr": person.cvr})
     return SignIn(applicant=applicant)
+
+
+def _account_from_before(
+    db: Session, person: SignedInPerson, organisation: Organisation | None
+) -> User | None:
+    """The user the person had before NemLog-in: same e-mail address, same organisation (the
+    CVR's), not linked to a NemLog-in identity yet, and not an administrator. The organisation
+    vouches for the address in MitID Erhverv and could as well grant the role by a privilege,
+    so linking gives it nothing new; an administrator's account is linked by nobody."""
+    if organisation is None:
+        return None
+    account = find_by_email(db, person.email)
+    if (
+        account is None
+        or account.nemlogin_uuid is not None
+        or account.organisation_id != organisation.id
+        or account.role == Role.ADMIN
+    ):
+        return None
+    return account
+
+
+def _link(db: Session, person: SignedInPerson, account: User) -> SignIn:
+    """The first NemLog-in sign-in of a user from before: the persistent UUID is theirs now."""
+    _require_active(account)
+    account.nemlogin_uuid = person.uuid
+    account.last_login_at = clock.now()
+    audit.record(db, account, "nemlogin.linked", account, {"loa": person.loa})
+    return SignIn(user=account)
 
 
 def _join_supplier(

@@ -311,13 +311,61 @@ def test_a_deactivated_linked_user_is_refused(client, db, idp):
     assert last_refusal(db)["reason"] == "user_inactive"
 
 
-def test_an_assertion_never_takes_over_a_user_by_its_e_mail(client, db, idp, aalborg):
+def test_a_user_from_before_is_linked_on_the_first_sign_in(client, db, idp, aalborg):
+    """Same address, same organisation (Aalborg Kommune's CVR serves Aalborg's jobcentre)."""
+    person = jobcentre_person(email="leder.aalborg@demo.dk")
+    response = sign_in(client, idp, person)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/start")
+    assert _signed_in_as(client)
+    db.expire_all()
+    manager = user(db, "leder.aalborg@demo.dk")
+    assert manager.nemlogin_uuid == person.uuid
+    assert manager.role == Role.JOBCENTRE_MANAGER  # the role it had, not one from the assertion
+    assert "nemlogin.linked" in _actions(db)
+
+
+def test_an_assertion_never_takes_over_another_organisations_user_by_its_e_mail(
+    client, db, idp, aalborg
+):
+    person = jobcentre_person(
+        email="leder.esbjerg@demo.dk", privileges=[f"{PRIVILEGE_PREFIX}jobcentre_staff"]
+    )
+    response = sign_in(client, idp, person)
+    assert response.status_code == 403
+    assert last_refusal(db)["reason"] == "email_taken"
+    assert user(db, "leder.esbjerg@demo.dk").nemlogin_uuid is None
+
+
+def test_a_linked_user_is_not_linked_again_to_another_identity(client, db, idp, aalborg):
+    manager = user(db, "leder.aalborg@demo.dk")
+    manager.nemlogin_uuid = "uuid-of-the-manager"
+    db.commit()
     person = jobcentre_person(
         email="leder.aalborg@demo.dk", privileges=[f"{PRIVILEGE_PREFIX}jobcentre_staff"]
     )
     response = sign_in(client, idp, person)
     assert response.status_code == 403
     assert last_refusal(db)["reason"] == "email_taken"
+    assert user(db, "leder.aalborg@demo.dk").nemlogin_uuid == "uuid-of-the-manager"
+
+
+def test_an_administrators_account_is_never_linked_by_e_mail(client, db, idp):
+    authority = user(db, "admin@demo.dk").organisation
+    authority.cvr = "55133018"
+    db.commit()
+    person = jobcentre_person(email="admin@demo.dk", cvr="55133018")
+    sign_in(client, idp, person)
+    assert nobody_is_signed_in(client)
+    assert user(db, "admin@demo.dk").nemlogin_uuid is None
+
+
+def test_a_deactivated_user_from_before_is_refused(client, db, idp, aalborg):
+    manager = user(db, "leder.aalborg@demo.dk")
+    manager.active = False
+    db.commit()
+    response = sign_in(client, idp, jobcentre_person(email="leder.aalborg@demo.dk"))
+    assert response.status_code == 403
+    assert last_refusal(db)["reason"] == "user_inactive"
     assert user(db, "leder.aalborg@demo.dk").nemlogin_uuid is None
 
 
