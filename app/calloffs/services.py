@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -574,8 +573,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
 
 
 def _link(call_off: CallOff) -> str:
-    if has_request_context():
-        return url_for("calloffs.detail", order_id=call_off.id)
+    """The order's page, as a path (the outbox puts the site's address in front)."""
     return f"/orders/{call_off.id}"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -52,8 +51,7 @@ def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
 
 
 def _link(exemption: Exemption) -> str:
-    if has_request_context():
-        return url_for("exemptions.detail", exemption_id=exemption.id)
+    """The exemption's page, as a path (the outbox puts the site's address in front)."""
     return f"/exemptions/{exemption.id}"
 
 

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -350,13 +349,12 @@ def tell_regions(
 
 
 def _purchase_link(purchase: OutsidePurchase) -> str:
-    if has_request_context():
-        return url_for("purchases.detail", purchase_id=purchase.id)
+    """The purchase's page, as a path (the outbox puts the site's address in front)."""
     return f"/purchases/{purchase.id}"
 
 
 def _breaches_link() -> str:
-    return url_for("purchases.breaches") if has_request_context() else "/purchases/breaches"
+    return "/purchases/breaches"
 
 
 def may_explain(user: User, purchase: OutsidePurchase) -> bool:
