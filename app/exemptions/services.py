@@ -55,8 +55,13 @@ def _link(exemption: Exemption) -> str:
     return f"/exemptions/{exemption.id}"
 
 
+def may_ask(user: User) -> bool:
+    """Jobcentre staff ask for exemptions (for their own jobcentre)."""
+    return user.role in JOBCENTRE_ROLES
+
+
 def _jobcentre_of(actor: User) -> Organisation:
-    if actor.role not in JOBCENTRE_ROLES:
+    if not may_ask(actor):
         raise NotAllowed(_("Only jobcentre staff can ask for an exemption."))
     return actor.organisation
 
@@ -254,6 +259,14 @@ def visible_exemptions(user: User) -> Select:
             )
         )
     return stmt.where(false())
+
+
+def exemptions_listed(user: User, state: str | None) -> Select:
+    """The exemptions the user may see, in one state when `state` names one, newest first."""
+    stmt = visible_exemptions(user)
+    if state in {s.value for s in ExemptionState}:
+        stmt = stmt.where(Exemption.state == ExemptionState(state))
+    return stmt.order_by(Exemption.requested_at.desc(), Exemption.id.desc())
 
 
 def may_decide(user: User, exemption: Exemption) -> bool:
