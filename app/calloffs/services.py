@@ -259,6 +259,12 @@ def search_orders(user: User, search: OrderSearch) -> Select:
     return stmt
 
 
+def count_orders(db: Session, user: User, search: OrderSearch) -> int:
+    """How many of the user's visible orders the search finds."""
+    stmt = search_orders(user, search).order_by(None).subquery()
+    return db.scalar(select(func.count()).select_from(stmt)) or 0
+
+
 #: The most orders one export holds; more would outlast a request (narrow by period instead).
 MAX_EXPORT_ROWS = 100_000
 
