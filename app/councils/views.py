@@ -47,13 +47,7 @@ def detail(council_id: int):
         meetings=queries.meetings_of(db.session, council, with_records=True),
         decisions=queries.decisions_of(db.session, council),
         contracts=queries.contracts_of(db.session, council),
-        keeper=_is_keeper(council),
-    )
-
-
-def _is_keeper(council: Council) -> bool:
-    return (
-        current_user.role == Role.REGION_STAFF and current_user.organisation_id == council.region_id
+        keeper=services.is_keeper(current_user, council),
     )
 
 
@@ -116,7 +110,7 @@ def meeting(council_id: int, meeting_id: int):
     form = MeetingDocumentForm()
     if request.method != "POST":
         return _meeting_page(council, meeting_id, form, 200)
-    if not _is_keeper(council):
+    if not services.is_keeper(current_user, council):
         abort(403)
     if not form.validate_on_submit():
         return _meeting_page(council, meeting_id, form, 422)
@@ -137,7 +131,7 @@ def _meeting_page(council: Council, meeting_id: int, form, status: int):
         council=council,
         meeting=db.session.get(CouncilMeeting, meeting_id),
         form=form,
-        keeper=_is_keeper(council),
+        keeper=services.is_keeper(current_user, council),
     ), status
 
 
