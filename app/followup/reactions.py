@@ -105,6 +105,18 @@ def _text(text: str, what: str) -> str:
     return text
 
 
+def may_open_case(db: Session, user: User, jobcentre: Organisation) -> bool:
+    """Region staff of the jobcentre's region, while its latest results are weak and it has no
+    open case (what open_case checks, but the reason)."""
+    return (
+        user.role == Role.REGION_STAFF
+        and jobcentre.region_id == user.organisation_id
+        and jobcentre.kind == OrganisationKind.JOBCENTRE
+        and results.standing_of(db, jobcentre) == Standing.WEAK
+        and open_case_of(db, jobcentre) is None
+    )
+
+
 def open_case(db: Session, actor: User, jobcentre: Organisation, reason: str) -> Reaction:
     """Region staff open a case for one of the region's jobcentres whose latest results are
     weak; one open case per jobcentre."""
@@ -585,6 +597,13 @@ def open_case_of(db: Session, jobcentre: Organisation) -> Reaction | None:
         select(Reaction).where(
             Reaction.jobcentre_id == jobcentre.id, Reaction.state.in_(OPEN_REACTION_STATES)
         )
+    )
+
+
+def cases_of(db: Session, user: User) -> list[Reaction]:
+    """The cases the user may see, the most recently changed first."""
+    return list(
+        db.scalars(visible_cases(user).order_by(Reaction.updated_at.desc(), Reaction.id.desc()))
     )
 
 
