@@ -31,8 +31,7 @@ READERS = (
 @councils_bp.get("/")
 @allow(*READERS)
 def index():
-    if current_user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-        own = current_user.organisation.council
+    if own := queries.own_council(current_user):
         return redirect(url_for("councils.detail", council_id=own.id))
     return render_template("councils/index.html", councils=queries.councils(db.session))
 
