@@ -5,20 +5,17 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from flask import Blueprint, flash, render_template
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
 from app import clock
-from app.audit import chain, sealed
-from app.audit.models import AuditEntry
+from app.audit import chain
+from app.audit.queries import EntrySearch, search_entries
 from app.auth.access import allow
-from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.db import db
-from app.web.pagination import contains_pattern, paginate, text_arg
+from app.web.pagination import paginate, text_arg
 
 audit_bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -38,33 +35,19 @@ def _day(value: str, end: bool = False) -> datetime | None:
 @allow(Role.ADMIN)
 def index():
     filters = {key: text_arg(key) for key in ("action", "actor", "object", "from", "to")}
-    stmt = (
-        select(AuditEntry)
-        .options(joinedload(AuditEntry.actor))
-        # Entries about sealed bids stay out of sight until their tender's deadline.
-        .where(sealed.shown_at(clock.now()))
-        .order_by(AuditEntry.seq.desc())
-    )
-    if filters["action"]:
-        stmt = stmt.where(AuditEntry.action.like(contains_pattern(filters["action"]), escape="\\"))
-    if filters["actor"]:
-        stmt = stmt.join(User, AuditEntry.actor_id == User.id).where(
-            User.email.like(contains_pattern(filters["actor"].lower()), escape="\\")
-        )
-    if filters["object"]:
-        object_type, _sep, object_id = filters["object"].partition(":")
-        stmt = stmt.where(AuditEntry.object_type == object_type)
-        if object_id.isdigit():
-            stmt = stmt.where(AuditEntry.object_id == int(object_id))
     for key, bound in (("from", False), ("to", True)):
         if filters[key] and _day(filters[key], end=bound) is None:
             flash(
                 _("%(value)s is not a date; write it as YYYY-MM-DD.", value=filters[key]), "error"
             )
-    if start := _day(filters["from"]):
-        stmt = stmt.where(AuditEntry.occurred_at >= start)
-    if end := _day(filters["to"], end=True):
-        stmt = stmt.where(AuditEntry.occurred_at <= end)
+    search = EntrySearch(
+        action=filters["action"],
+        actor=filters["actor"],
+        object=filters["object"],
+        start=_day(filters["from"]),
+        end=_day(filters["to"], end=True),
+    )
+    stmt = search_entries(search, clock.now())
     page = paginate(db.session, stmt)
     return render_template("audit/index.html", page=page, filters=filters)
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import clock
 from app.auth.roles import Role
 from app.db import Base, UTCDateTime, state_column
-from app.organisations.models import Organisation
+from app.organisations.models import Organisation, OrganisationKind
 
 
 class User(UserMixin, Base):
@@ -44,6 +44,16 @@ class User(UserMixin, Base):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role in roles
+
+    @property
+    def is_supplier_account(self) -> bool:
+        """A supplier's own user: the supplier manages it (registration and invitations); an
+        administrator may only deactivate it (the rule of auth.services' supplier accounts)."""
+        return self.role == Role.SUPPLIER or self.organisation.kind == OrganisationKind.SUPPLIER
+
+    def may_be_deactivated_by(self, actor: User) -> bool:
+        """An active user, and not the actor itself (no one deactivates themselves)."""
+        return self.active and self.id != actor.id
 
     def __str__(self) -> str:
         return self.name

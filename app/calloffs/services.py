@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import Session, aliased, joinedload
 
@@ -258,6 +257,12 @@ def search_orders(user: User, search: OrderSearch) -> Select:
             CallOff.placed_at < clock.start_of_day(search.placed_to + timedelta(days=1))
         )
     return stmt
+
+
+def count_orders(db: Session, user: User, search: OrderSearch) -> int:
+    """How many of the user's visible orders the search finds."""
+    stmt = search_orders(user, search).order_by(None).subquery()
+    return db.scalar(select(func.count()).select_from(stmt)) or 0
 
 
 #: The most orders one export holds; more would outlast a request (narrow by period instead).
@@ -574,8 +579,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
 
 
 def _link(call_off: CallOff) -> str:
-    if has_request_context():
-        return url_for("calloffs.detail", order_id=call_off.id)
+    """The order's page, as a path (the outbox puts the site's address in front)."""
     return f"/orders/{call_off.id}"
 
 

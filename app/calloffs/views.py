@@ -9,7 +9,6 @@ from typing import Any
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -25,7 +24,7 @@ from app.db import db
 from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
 from app.purchases.ledger import payments_of_order
-from app.targetgroups.models import TargetGroup
+from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot
 from app.web.forms import ConfirmForm, ReasonForm
 from app.web.pagination import date_arg, id_arg, paginate_list, text_arg, window
@@ -66,7 +65,7 @@ def frameworks():
             (group, [offer for _group, offer in pairs])
             for group, pairs in groupby(page.items, key=lambda pair: pair[0])
         ],
-        all_groups=db.session.scalars(select(TargetGroup).order_by(TargetGroup.name)).all(),
+        all_groups=target_groups(db.session),
         group_id=group_id,
         today=clock.today(),
     )
@@ -185,8 +184,7 @@ EXPORT_COLUMNS = (
 def export():
     """The searched orders as a spreadsheet, in Danish; refused above the most one holds."""
     search = _search()
-    stmt = services.search_orders(current_user, search)
-    count = db.session.scalar(select(func.count()).select_from(stmt.order_by(None).subquery()))
+    count = services.count_orders(db.session, current_user, search)
     if count > services.MAX_EXPORT_ROWS:
         flash(
             _(

@@ -6,9 +6,18 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.auth.models import User
+from app.auth.roles import Role
 from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting
 from app.organisations.models import Council
 from app.tenders.models import Tender, TenderApproval
+
+
+def own_council(user: User) -> Council | None:
+    """The council of the user's region, for the region's staff and director; None for others."""
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        return user.organisation.council
+    return None
 
 
 def councils(db: Session) -> list[Council]:

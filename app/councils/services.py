@@ -26,11 +26,16 @@ from app.organisations.models import Council
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
+def is_keeper(user: User, council: Council) -> bool:
+    """Region staff of the council's own region keep its register."""
+    return user.role == Role.REGION_STAFF and user.organisation_id == council.region_id
+
+
 def require_keeper(actor: User | None, council: Council) -> None:
     """Region staff of the council's own region (None: the system, for demo data)."""
     if actor is None:
         return
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != council.region_id:
+    if not is_keeper(actor, council):
         raise NotAllowed(
             _(
                 "Only region staff of %(region)s keep this council's register.",

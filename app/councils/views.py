@@ -31,8 +31,7 @@ READERS = (
 @councils_bp.get("/")
 @allow(*READERS)
 def index():
-    if current_user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-        own = current_user.organisation.council
+    if own := queries.own_council(current_user):
         return redirect(url_for("councils.detail", council_id=own.id))
     return render_template("councils/index.html", councils=queries.councils(db.session))
 
@@ -47,13 +46,7 @@ def detail(council_id: int):
         meetings=queries.meetings_of(db.session, council, with_records=True),
         decisions=queries.decisions_of(db.session, council),
         contracts=queries.contracts_of(db.session, council),
-        keeper=_is_keeper(council),
-    )
-
-
-def _is_keeper(council: Council) -> bool:
-    return (
-        current_user.role == Role.REGION_STAFF and current_user.organisation_id == council.region_id
+        keeper=services.is_keeper(current_user, council),
     )
 
 
@@ -116,7 +109,7 @@ def meeting(council_id: int, meeting_id: int):
     form = MeetingDocumentForm()
     if request.method != "POST":
         return _meeting_page(council, meeting_id, form, 200)
-    if not _is_keeper(council):
+    if not services.is_keeper(current_user, council):
         abort(403)
     if not form.validate_on_submit():
         return _meeting_page(council, meeting_id, form, 422)
@@ -137,7 +130,7 @@ def _meeting_page(council: Council, meeting_id: int, form, status: int):
         council=council,
         meeting=db.session.get(CouncilMeeting, meeting_id),
         form=form,
-        keeper=_is_keeper(council),
+        keeper=services.is_keeper(current_user, council),
     ), status
 
 

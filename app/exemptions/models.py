@@ -83,10 +83,19 @@ class Exemption(Base):
     requested_by = relationship("User", foreign_keys=[requested_by_id], lazy="joined")
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
+    @property
+    def is_decided(self) -> bool:
+        """The region has decided (approved or refused): there is a decision letter."""
+        return self.state != ExemptionState.REQUESTED
+
+    @property
+    def is_approved(self) -> bool:
+        return self.state == ExemptionState.APPROVED
+
     def covers(self, lot: Lot, day: date) -> bool:
         """Whether this exemption, approved, lifts the duty for the lot on that day."""
         return (
-            self.state == ExemptionState.APPROVED
+            self.is_approved
             and self.tender_id == lot.tender_id
             and self.lot_id in (None, lot.id)
             and self.starts_on <= day <= self.ends_on

@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
 
@@ -52,13 +51,17 @@ def exemptable_tenders(db: Session, jobcentre: Organisation) -> list[Tender]:
 
 
 def _link(exemption: Exemption) -> str:
-    if has_request_context():
-        return url_for("exemptions.detail", exemption_id=exemption.id)
+    """The exemption's page, as a path (the outbox puts the site's address in front)."""
     return f"/exemptions/{exemption.id}"
 
 
+def may_ask(user: User) -> bool:
+    """Jobcentre staff ask for exemptions (for their own jobcentre)."""
+    return user.role in JOBCENTRE_ROLES
+
+
 def _jobcentre_of(actor: User) -> Organisation:
-    if actor.role not in JOBCENTRE_ROLES:
+    if not may_ask(actor):
         raise NotAllowed(_("Only jobcentre staff can ask for an exemption."))
     return actor.organisation
 
@@ -256,6 +259,14 @@ def visible_exemptions(user: User) -> Select:
             )
         )
     return stmt.where(false())
+
+
+def exemptions_listed(user: User, state: str | None) -> Select:
+    """The exemptions the user may see, in one state when `state` names one, newest first."""
+    stmt = visible_exemptions(user)
+    if state in {s.value for s in ExemptionState}:
+        stmt = stmt.where(Exemption.state == ExemptionState(state))
+    return stmt.order_by(Exemption.requested_at.desc(), Exemption.id.desc())
 
 
 def may_decide(user: User, exemption: Exemption) -> bool:

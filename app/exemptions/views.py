@@ -26,17 +26,14 @@ READERS = (*JOBCENTRE_ROLES, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 @exemptions_bp.get("/")
 @allow(*READERS)
 def index():
-    stmt = services.visible_exemptions(current_user)
     state = text_arg("state")
-    if state in {s.value for s in ExemptionState}:
-        stmt = stmt.where(Exemption.state == ExemptionState(state))
-    page = paginate(db.session, stmt.order_by(Exemption.requested_at.desc(), Exemption.id.desc()))
+    page = paginate(db.session, services.exemptions_listed(current_user, state))
     return render_template(
         "exemptions/index.html",
         page=page,
         states=list(ExemptionState),
         state=state,
-        may_ask=current_user.role in JOBCENTRE_ROLES,
+        may_ask=services.may_ask(current_user),
     )
 
 
@@ -127,7 +124,7 @@ def decide(exemption_id: int):
 @allow(*READERS)
 def letter_pdf(exemption_id: int):
     exemption = load_visible(Exemption, exemption_id)
-    if exemption.state == ExemptionState.REQUESTED:
+    if not exemption.is_decided:
         abort(404)  # no decision, no letter
     pdf = render_pdf("exemptions/pdf/letter.html", exemption=exemption, printed_at=clock.now())
     return Response(

@@ -68,20 +68,75 @@ def _link(reaction: Reaction) -> str:
     return f"/results/cases/{reaction.id}"
 
 
+# --- the table of moves -------------------------------------------------------------------------
+
+#: Who takes a move: the region's staff, the jobcentre's people, the two who sign the
+#: agreement (the regional director and the jobcentre's leadership), or a ministry.
+REGION, JOBCENTRE, SIGNERS, INTEGRATION_MINISTRY, MINISTRY = (
+    "region",
+    "jobcentre",
+    "signers",
+    "integration_ministry",
+    "ministry",
+)
+
+
+@dataclass(frozen=True)
+class Move:
+    """A move on a case: who takes it, the states it may be taken from, and the states it may
+    lead to (none: the case stays where it is, as when a draft is saved)."""
+
+    by: str
+    source: tuple[ReactionState, ...]
+    to: tuple[ReactionState, ...] = ()
+
+
+#: The case's life as one table: the guards of the step functions, what a page offers
+#: (next_steps), and the tests read it. In the order a page offers them.
+MOVES: dict[str, Move] = {
+    "assess": Move(REGION, (S.ASSESSMENT,), (S.FOLLOWING_CLOSELY, S.AGREEMENT_DRAFT)),
+    "review": Move(REGION, (S.FOLLOWING_CLOSELY,), (S.CLOSED, S.AGREEMENT_DRAFT)),
+    "agreement": Move(REGION, (S.AGREEMENT_DRAFT,)),
+    "recommendation": Move(REGION, (S.RECOMMENDATION_DRAFT,)),
+    "decision": Move(REGION, (S.AGREEMENT_DRAFT, S.RECOMMENDATION_DRAFT)),
+    "send_for_signature": Move(REGION, (S.AGREEMENT_DRAFT,), (S.AWAITING_SIGNATURES,)),
+    "no_agreement": Move(
+        REGION, (S.AGREEMENT_DRAFT, S.AWAITING_SIGNATURES), (S.RECOMMENDATION_DRAFT,)
+    ),
+    "follow_up": Move(REGION, (S.AGREEMENT_IN_FORCE,), (S.CLOSED, S.RECOMMENDATION_DRAFT)),
+    "send_recommendation": Move(
+        REGION, (S.RECOMMENDATION_DRAFT,), (S.AT_INTEGRATION_MINISTRY, S.AT_MINISTRY)
+    ),
+    "end_order": Move(REGION, (S.ORDERED,), (S.CLOSED,)),
+    "report": Move(JOBCENTRE, (S.ORDERED,)),
+    "sign": Move(SIGNERS, (S.AWAITING_SIGNATURES,), (S.AGREEMENT_IN_FORCE,)),
+    "integration_answer": Move(
+        INTEGRATION_MINISTRY, (S.AT_INTEGRATION_MINISTRY,), (S.AT_MINISTRY, S.RECOMMENDATION_DRAFT)
+    ),
+    "decide": Move(MINISTRY, (S.AT_MINISTRY,), (S.ORDERED, S.CLOSED)),
+}
+
+
 # --- the moves ----------------------------------------------------------------------------------
 
 
-def _locked(db: Session, reaction: Reaction, *states: ReactionState) -> Reaction:
-    """The case re-read under a lock, refused unless it is in one of `states`."""
+def _locked(db: Session, reaction: Reaction, move: str) -> Reaction:
+    """The case re-read under a lock, refused unless it is in a state the move is taken from."""
     reaction = lock_row(db, Reaction, reaction.id)
-    if reaction.state not in states:
+    if reaction.state not in MOVES[move].source:
         raise DomainError(
             _('This cannot be done while the case is "%(state)s".', state=reaction.state.label)
         )
     return reaction
 
 
-def _step(db: Session, actor: User, reaction: Reaction, step: str, to: ReactionState, text=""):
+def _step(
+    db: Session, actor: User, reaction: Reaction, move: str, step: str, to: ReactionState, text=""
+):
+    """The move taken: the case goes to `to` (one of the move's states in MOVES), and the
+    event `step` is recorded and audited."""
+    if to not in MOVES[move].to:
+        raise ValueError(f"{move} does not lead to {to}")  # a slip in the code, not the user's
     before = reaction.state
     now = clock.now()
     reaction.state, reaction.updated_at = to, now
@@ -103,6 +158,18 @@ def _text(text: str, what: str) -> str:
     if not text:
         raise DomainError(_("Write %(what)s.", what=what))
     return text
+
+
+def may_open_case(db: Session, user: User, jobcentre: Organisation) -> bool:
+    """Region staff of the jobcentre's region, while its latest results are weak and it has no
+    open case (what open_case checks, but the reason)."""
+    return (
+        user.role == Role.REGION_STAFF
+        and jobcentre.region_id == user.organisation_id
+        and jobcentre.kind == OrganisationKind.JOBCENTRE
+        and results.standing_of(db, jobcentre) == Standing.WEAK
+        and open_case_of(db, jobcentre) is None
+    )
 
 
 def open_case(db: Session, actor: User, jobcentre: Organisation, reason: str) -> Reaction:
@@ -161,21 +228,23 @@ def assess(
     closely until a next review) or an improvement agreement is needed."""
     _require_region_staff(actor, reaction)
     text = _text(text, _("the assessment"))
-    reaction = _locked(db, reaction, S.ASSESSMENT)
+    reaction = _locked(db, reaction, "assess")
     reaction.assessment = text
     if initiatives_taken:
         if next_review_on is None or next_review_on <= clock.today():
             raise DomainError(_("Give the date of the next review; it lies ahead."))
         reaction.next_review_on = next_review_on
-        return _step(db, actor, reaction, "assessed_following", S.FOLLOWING_CLOSELY, text)
-    return _step(db, actor, reaction, "assessed_agreement_needed", S.AGREEMENT_DRAFT, text)
+        return _step(db, actor, reaction, "assess", "assessed_following", S.FOLLOWING_CLOSELY, text)
+    return _step(
+        db, actor, reaction, "assess", "assessed_agreement_needed", S.AGREEMENT_DRAFT, text
+    )
 
 
 def review(db: Session, actor: User, reaction: Reaction, improved: bool, text: str) -> Reaction:
     """At a review of a case followed closely: improved (closed) or an agreement is needed."""
     _require_region_staff(actor, reaction)
     text = _text(text, _("the review"))
-    reaction = _locked(db, reaction, S.FOLLOWING_CLOSELY)
+    reaction = _locked(db, reaction, "review")
     if improved:
         # Closing waits for the review date; going on to an agreement need not.
         if clock.today() < reaction.next_review_on:
@@ -186,8 +255,10 @@ def review(db: Session, actor: User, reaction: Reaction, improved: bool, text: s
                     day=format_date(reaction.next_review_on),
                 )
             )
-        return _step(db, actor, reaction, "reviewed_improved", S.CLOSED, text)
-    return _step(db, actor, reaction, "reviewed_agreement_needed", S.AGREEMENT_DRAFT, text)
+        return _step(db, actor, reaction, "review", "reviewed_improved", S.CLOSED, text)
+    return _step(
+        db, actor, reaction, "review", "reviewed_agreement_needed", S.AGREEMENT_DRAFT, text
+    )
 
 
 @dataclass(frozen=True)
@@ -209,7 +280,7 @@ def write_agreement(
     """The improvement agreement's content: how and by when, measurable targets, and optional
     consultancy the region finances."""
     _require_region_staff(actor, reaction)
-    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT)
+    reaction = _locked(db, reaction, "agreement")
     text = _text(agreement.text, _("how the effort improves"))
     today = clock.today()
     if agreement.improve_by <= today:
@@ -274,7 +345,7 @@ def link_decision(
     recommendation: the region's own council, not before the case was opened, not in the
     future, and used for one decision to react only."""
     _require_region_staff(actor, reaction)
-    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT, S.RECOMMENDATION_DRAFT)
+    reaction = _locked(db, reaction, "decision")
     if reaction.state == S.AGREEMENT_DRAFT and not reaction.agreement_text:
         raise DomainError(_("Write the improvement agreement first: the council decides on it."))
     if reaction.state == S.RECOMMENDATION_DRAFT and not reaction.recommendation_text:
@@ -300,7 +371,7 @@ def send_for_signature(db: Session, actor: User, reaction: Reaction) -> Reaction
     """A written agreement with its council decision goes to the regional director and the
     jobcentre's leadership."""
     _require_region_staff(actor, reaction)
-    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT)
+    reaction = _locked(db, reaction, "send_for_signature")
     if not reaction.agreement_text or reaction.improve_by is None:
         raise DomainError(_("Write the improvement agreement first."))
     if reaction.improve_by <= clock.today():
@@ -311,7 +382,7 @@ def send_for_signature(db: Session, actor: User, reaction: Reaction) -> Reaction
         )
     reaction.director_signed_by_id = reaction.manager_signed_by_id = None
     reaction.director_signed_at = reaction.manager_signed_at = None
-    _step(db, actor, reaction, "sent_for_signature", S.AWAITING_SIGNATURES)
+    _step(db, actor, reaction, "send_for_signature", "sent_for_signature", S.AWAITING_SIGNATURES)
     subject = _(
         "An improvement agreement with %(name)s awaits your signature",
         name=reaction.jobcentre.name,
@@ -329,7 +400,7 @@ def send_for_signature(db: Session, actor: User, reaction: Reaction) -> Reaction
 def sign(db: Session, actor: User, reaction: Reaction) -> Reaction:
     """The regional director or the jobcentre's leadership signs; signed by both, the
     agreement is in force."""
-    reaction = _locked(db, reaction, S.AWAITING_SIGNATURES)
+    reaction = _locked(db, reaction, "sign")
     now = clock.now()
     if actor.role == Role.REGIONAL_DIRECTOR and actor.organisation_id == reaction.region_id:
         if reaction.director_signed_by_id is not None:
@@ -346,7 +417,7 @@ def sign(db: Session, actor: User, reaction: Reaction) -> Reaction:
     reaction.events.append(ReactionEvent(step="signed", actor_id=actor.id, occurred_at=now))
     audit.record(db, actor, "reaction.signed", reaction, {"role": actor.role.value})
     if reaction.director_signed_by_id and reaction.manager_signed_by_id:
-        _step(db, actor, reaction, "agreement_in_force", S.AGREEMENT_IN_FORCE)
+        _step(db, actor, reaction, "sign", "agreement_in_force", S.AGREEMENT_IN_FORCE)
         notify(
             db,
             _users(db, Role.REGION_STAFF, reaction.region_id)
@@ -361,8 +432,8 @@ def no_agreement(db: Session, actor: User, reaction: Reaction, text: str) -> Rea
     """No agreement was reached: the region goes on to a recommendation."""
     _require_region_staff(actor, reaction)
     text = _text(text, _("why no agreement was reached"))
-    reaction = _locked(db, reaction, S.AGREEMENT_DRAFT, S.AWAITING_SIGNATURES)
-    return _step(db, actor, reaction, "no_agreement", S.RECOMMENDATION_DRAFT, text)
+    reaction = _locked(db, reaction, "no_agreement")
+    return _step(db, actor, reaction, "no_agreement", "no_agreement", S.RECOMMENDATION_DRAFT, text)
 
 
 def follow_up(db: Session, actor: User, reaction: Reaction, improved: bool, text: str) -> Reaction:
@@ -370,14 +441,16 @@ def follow_up(db: Session, actor: User, reaction: Reaction, improved: bool, text
     recommendation)."""
     _require_region_staff(actor, reaction)
     text = _text(text, _("the follow-up"))
-    reaction = _locked(db, reaction, S.AGREEMENT_IN_FORCE)
+    reaction = _locked(db, reaction, "follow_up")
     if clock.today() < reaction.follow_up_on:
         raise DomainError(
             _("The agreement is followed up on %(day)s.", day=format_date(reaction.follow_up_on))
         )
     if improved:
-        return _step(db, actor, reaction, "followed_up_improved", S.CLOSED, text)
-    return _step(db, actor, reaction, "followed_up_not_improved", S.RECOMMENDATION_DRAFT, text)
+        return _step(db, actor, reaction, "follow_up", "followed_up_improved", S.CLOSED, text)
+    return _step(
+        db, actor, reaction, "follow_up", "followed_up_not_improved", S.RECOMMENDATION_DRAFT, text
+    )
 
 
 def write_recommendation(
@@ -391,7 +464,7 @@ def write_recommendation(
     """The recommendation: the parts of the effort (target groups) the jobcentre should be
     ordered to let other actors handle, and the least share they must handle."""
     _require_region_staff(actor, reaction)
-    reaction = _locked(db, reaction, S.RECOMMENDATION_DRAFT)
+    reaction = _locked(db, reaction, "recommendation")
     text = _text(text, _("the recommendation"))
     parts = list(db.scalars(select(TargetGroup).where(TargetGroup.id.in_(part_ids))))
     if not parts or len(parts) != len(set(part_ids)):
@@ -423,7 +496,7 @@ def send_recommendation(db: Session, actor: User, reaction: Reaction) -> Reactio
     """To the Ministry of Integration first where a part concerns integration, else to the
     Ministry of Employment; the council must have decided on the recommendation."""
     _require_region_staff(actor, reaction)
-    reaction = _locked(db, reaction, S.RECOMMENDATION_DRAFT)
+    reaction = _locked(db, reaction, "send_recommendation")
     if not reaction.recommendation_text or not reaction.parts:
         raise DomainError(_("Write the recommendation first."))
     if reaction.recommendation_decision_id is None:
@@ -431,7 +504,7 @@ def send_recommendation(db: Session, actor: User, reaction: Reaction) -> Reactio
             _("The council must decide on the recommendation first: link its decision.")
         )
     to = S.AT_INTEGRATION_MINISTRY if reaction.concerns_integration else S.AT_MINISTRY
-    _step(db, actor, reaction, "recommended", to)
+    _step(db, actor, reaction, "send_recommendation", "recommended", to)
     role = Role.INTEGRATION_MINISTRY if to == S.AT_INTEGRATION_MINISTRY else Role.MINISTRY
     notify(
         db,
@@ -454,10 +527,10 @@ def integration_answer(
     if actor.role != Role.INTEGRATION_MINISTRY:
         raise NotAllowed(_("Only the Ministry of Integration answers this."))
     text = _text(text, _("the answer"))
-    reaction = _locked(db, reaction, S.AT_INTEGRATION_MINISTRY)
+    reaction = _locked(db, reaction, "integration_answer")
     if agreed:
         reaction.integration_agreed_by_id, reaction.integration_agreed_at = actor.id, clock.now()
-        _step(db, actor, reaction, "integration_agreed", S.AT_MINISTRY, text)
+        _step(db, actor, reaction, "integration_answer", "integration_agreed", S.AT_MINISTRY, text)
         notify(
             db,
             _users(db, Role.MINISTRY),
@@ -469,7 +542,15 @@ def integration_answer(
             link=_link(reaction),
         )
     else:
-        _step(db, actor, reaction, "integration_refused", S.RECOMMENDATION_DRAFT, text)
+        _step(
+            db,
+            actor,
+            reaction,
+            "integration_answer",
+            "integration_refused",
+            S.RECOMMENDATION_DRAFT,
+            text,
+        )
         reaction.recommendation_decision_id = None  # a changed recommendation: decided anew
     notify(
         db,
@@ -495,7 +576,7 @@ def decide(
     if actor.role != Role.MINISTRY:
         raise NotAllowed(_("Only the Ministry of Employment decides on an order."))
     text = _text(text, _("the decision"))
-    reaction = _locked(db, reaction, S.AT_MINISTRY)
+    reaction = _locked(db, reaction, "decide")
     if reaction.concerns_integration and reaction.integration_agreed_at is None:
         raise DomainError(
             _("A part concerns integration: the Ministry of Integration must agree first.")
@@ -511,10 +592,10 @@ def decide(
         if ordered_from < clock.today():
             raise DomainError(_("An order takes effect from today at the earliest."))
         reaction.ordered_from, reaction.ordered_to = ordered_from, ordered_to
-        _step(db, actor, reaction, "ordered", S.ORDERED, text)
+        _step(db, actor, reaction, "decide", "ordered", S.ORDERED, text)
         subject = _("%(name)s is ordered to use other actors", name=reaction.jobcentre.name)
     else:
-        _step(db, actor, reaction, "not_ordered", S.CLOSED, text)
+        _step(db, actor, reaction, "decide", "not_ordered", S.CLOSED, text)
         subject = _("The ministry does not order %(name)s", name=reaction.jobcentre.name)
     notify(
         db,
@@ -529,50 +610,45 @@ def decide(
 
 # --- what a page offers -------------------------------------------------------------------------
 
-#: The region staff's moves in each state.
-REGION_STEPS = {
-    S.ASSESSMENT: ("assess",),
-    S.FOLLOWING_CLOSELY: ("review",),
-    S.AGREEMENT_DRAFT: ("agreement", "decision", "send_for_signature", "no_agreement"),
-    S.AWAITING_SIGNATURES: ("no_agreement",),
-    S.AGREEMENT_IN_FORCE: ("follow_up",),
-    S.RECOMMENDATION_DRAFT: ("recommendation", "decision", "send_recommendation"),
-    S.ORDERED: ("end_order",),
-}
 
-
-def next_steps(user: User, reaction: Reaction) -> list[str]:
-    """The moves the user may take on the case now (what its page offers); the services check
-    them again."""
-    state = reaction.state
-    steps: list[str] = []
-    if user.role == Role.REGION_STAFF and user.organisation_id == reaction.region_id:
-        steps += [
-            step
-            for step in REGION_STEPS.get(state, ())
-            if step != "end_order" or reaction.ordered_to < clock.today()
-        ]
-    ordered_jobcentre = (
-        user.role in JOBCENTRE_ROLES and user.organisation_id == reaction.jobcentre_id
+def states_of(by: str) -> tuple[ReactionState, ...]:
+    """The states in which a case waits for a move of `by` (as MOVES says)."""
+    return tuple(
+        dict.fromkeys(state for move in MOVES.values() if move.by == by for state in move.source)
     )
-    if state == S.ORDERED and ordered_jobcentre:
-        steps.append("report")
-    if state == S.AWAITING_SIGNATURES:
+
+
+def _takes(user: User, reaction: Reaction, by: str) -> bool:
+    """Whether the user is among those who take a move of `by` on this case."""
+    if by == REGION:
+        return user.role == Role.REGION_STAFF and user.organisation_id == reaction.region_id
+    if by == JOBCENTRE:
+        return user.role in JOBCENTRE_ROLES and user.organisation_id == reaction.jobcentre_id
+    if by == SIGNERS:  # each of the two signs once
         director = (
             user.role == Role.REGIONAL_DIRECTOR and user.organisation_id == reaction.region_id
         )
         manager = (
             user.role == Role.JOBCENTRE_MANAGER and user.organisation_id == reaction.jobcentre_id
         )
-        if (director and reaction.director_signed_by_id is None) or (
+        return (director and reaction.director_signed_by_id is None) or (
             manager and reaction.manager_signed_by_id is None
-        ):
-            steps.append("sign")
-    if state == S.AT_INTEGRATION_MINISTRY and user.role == Role.INTEGRATION_MINISTRY:
-        steps.append("integration_answer")
-    if state == S.AT_MINISTRY and user.role == Role.MINISTRY:
-        steps.append("decide")
-    return steps
+        )
+    if by == INTEGRATION_MINISTRY:
+        return user.role == Role.INTEGRATION_MINISTRY
+    return by == MINISTRY and user.role == Role.MINISTRY
+
+
+def next_steps(user: User, reaction: Reaction) -> list[str]:
+    """The moves the user may take on the case now (what its page offers), read from MOVES;
+    the step functions check them again. An order ends only after its last day."""
+    return [
+        step
+        for step, move in MOVES.items()
+        if reaction.state in move.source
+        and _takes(user, reaction, move.by)
+        and (step != "end_order" or reaction.ordered_to < clock.today())
+    ]
 
 
 def unused_decisions(db: Session, reaction: Reaction) -> list[CouncilDecision]:
@@ -585,6 +661,13 @@ def open_case_of(db: Session, jobcentre: Organisation) -> Reaction | None:
         select(Reaction).where(
             Reaction.jobcentre_id == jobcentre.id, Reaction.state.in_(OPEN_REACTION_STATES)
         )
+    )
+
+
+def cases_of(db: Session, user: User) -> list[Reaction]:
+    """The cases the user may see, the most recently changed first."""
+    return list(
+        db.scalars(visible_cases(user).order_by(Reaction.updated_at.desc(), Reaction.id.desc()))
     )
 
 
@@ -616,10 +699,10 @@ def end_order(db: Session, actor: User, reaction: Reaction, text: str) -> Reacti
     up anew)."""
     _require_region_staff(actor, reaction)
     text = _text(text, _("how the order went"))
-    reaction = _locked(db, reaction, S.ORDERED)
+    reaction = _locked(db, reaction, "end_order")
     if clock.today() <= reaction.ordered_to:
         raise DomainError(_("The order runs until %(day)s.", day=format_date(reaction.ordered_to)))
-    return _step(db, actor, reaction, "order_ended", S.CLOSED, text)
+    return _step(db, actor, reaction, "end_order", "order_ended", S.CLOSED, text)
 
 
 # --- under an order: volumes and the share handled by other actors ------------------------------
@@ -650,7 +733,7 @@ def report_volumes(
     audit trail keeps the earlier figures)."""
     if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != reaction.jobcentre_id:
         raise NotAllowed(_("Only the ordered jobcentre reports its volumes."))
-    reaction = _locked(db, reaction, S.ORDERED)
+    reaction = _locked(db, reaction, "report")
     if part_id not in {part.id for part in reaction.parts}:
         raise DomainError(_("Report one of the parts the order covers."))
     period = results.parse_quarter(period)
@@ -770,19 +853,19 @@ def awaiting_cases(db: Session, user: User) -> int:
     steer theirs, the director and the jobcentre's leadership sign, the ministries decide."""
     stmt = visible_cases(user)
     if user.role == Role.REGION_STAFF:
-        stmt = stmt.where(Reaction.state.in_(tuple(REGION_STEPS)))
+        stmt = stmt.where(Reaction.state.in_(states_of(REGION)))
     elif user.role == Role.REGIONAL_DIRECTOR:
         stmt = stmt.where(
-            Reaction.state == S.AWAITING_SIGNATURES, Reaction.director_signed_by_id.is_(None)
+            Reaction.state.in_(states_of(SIGNERS)), Reaction.director_signed_by_id.is_(None)
         )
     elif user.role == Role.JOBCENTRE_MANAGER:
         stmt = stmt.where(
-            Reaction.state == S.AWAITING_SIGNATURES, Reaction.manager_signed_by_id.is_(None)
+            Reaction.state.in_(states_of(SIGNERS)), Reaction.manager_signed_by_id.is_(None)
         )
     elif user.role == Role.MINISTRY:
-        stmt = stmt.where(Reaction.state == S.AT_MINISTRY)
+        stmt = stmt.where(Reaction.state.in_(states_of(MINISTRY)))
     elif user.role == Role.INTEGRATION_MINISTRY:
-        stmt = stmt.where(Reaction.state == S.AT_INTEGRATION_MINISTRY)
+        stmt = stmt.where(Reaction.state.in_(states_of(INTEGRATION_MINISTRY)))
     else:
         return 0
     return db.scalar(select(func.count()).select_from(stmt.subquery())) or 0

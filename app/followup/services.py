@@ -194,8 +194,19 @@ def require_begun(period: str) -> None:
         )
 
 
+def may_manage_results(user: User) -> bool:
+    """Region staff import the results and set the region's limits."""
+    return user.role == Role.REGION_STAFF
+
+
+def sees_overview(user: User) -> bool:
+    """The region's staff and director see the overview of its jobcentres (a jobcentre sees
+    its own results)."""
+    return user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+
+
 def _region_staff_of(actor: User) -> Organisation:
-    if actor.role != Role.REGION_STAFF:
+    if not may_manage_results(actor):
         raise NotAllowed(_("Only region staff can do this."))
     return actor.organisation
 
@@ -465,3 +476,14 @@ def visible_imports(user: User) -> Select:
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
         return select(ResultImport).where(ResultImport.region_id == user.organisation_id)
     return select(ResultImport).where(false())
+
+
+def recent_imports(db: Session, user: User, limit: int = 10) -> list[ResultImport]:
+    """The newest imports of results the user may see."""
+    return list(
+        db.scalars(
+            visible_imports(user)
+            .order_by(ResultImport.imported_at.desc(), ResultImport.id.desc())
+            .limit(limit)
+        )
+    )

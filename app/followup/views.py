@@ -17,7 +17,6 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_login import current_user
-from sqlalchemy import select
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -44,9 +43,9 @@ from app.followup.forms import (
     ThresholdForm,
     VolumeForm,
 )
-from app.followup.models import Indicator, Reaction, ResultImport, Standing
+from app.followup.models import Indicator, Reaction
 from app.organisations.models import Organisation, OrganisationKind
-from app.targetgroups.models import TargetGroup
+from app.targetgroups.queries import target_groups
 from app.web.forms import ConfirmForm, ReasonForm
 from app.web.steps import run_step
 
@@ -58,7 +57,7 @@ REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 @followup_bp.get("/")
 @allow(*REGION_ROLES, *JOBCENTRE_ROLES)
 def index():
-    if current_user.role in JOBCENTRE_ROLES:
+    if not services.sees_overview(current_user):  # a jobcentre: its own results
         return redirect(url_for("followup.jobcentre", jobcentre_id=current_user.organisation_id))
     region_id = current_user.organisation_id
     return render_template(
@@ -67,6 +66,7 @@ def index():
         thresholds=services.thresholds_of(db.session, region_id),
         indicators=list(Indicator),
         quarter=services.quarter_label,
+        may_manage=services.may_manage_results(current_user),
     )
 
 
@@ -83,8 +83,8 @@ def jobcentre(jobcentre_id: int):
         "followup/jobcentre.html",
         jobcentre=found,
         open_case=reactions.open_case_of(db.session, found),
-        may_open=current_user.role == Role.REGION_STAFF
-        and services.standing_of(db.session, found) == Standing.WEAK,
+        may_open=reactions.may_open_case(db.session, current_user, found),
+        sees_overview=services.sees_overview(current_user),
         open_form=OpenCaseForm(formdata=None),
         figures=figures,
         periods=sorted({f.period for f in figures}, reverse=True),
@@ -95,11 +95,7 @@ def jobcentre(jobcentre_id: int):
 
 
 def _import_page(form: ResultImportForm, problems=(), status: int = 200):
-    recent = db.session.scalars(
-        services.visible_imports(current_user)
-        .order_by(ResultImport.imported_at.desc(), ResultImport.id.desc())
-        .limit(10)
-    ).all()
+    recent = services.recent_imports(db.session, current_user)
     return render_template(
         "followup/import.html", form=form, problems=problems, recent=recent
     ), status
@@ -174,11 +170,7 @@ CASE_READERS = (*REGION_ROLES, *JOBCENTRE_ROLES, Role.MINISTRY, Role.INTEGRATION
 @followup_bp.get("/cases")
 @allow(*CASE_READERS)
 def cases():
-    found = db.session.scalars(
-        reactions.visible_cases(current_user).order_by(
-            Reaction.updated_at.desc(), Reaction.id.desc()
-        )
-    ).all()
+    found = reactions.cases_of(db.session, current_user)
     return render_template(
         "followup/cases.html",
         cases=found,
@@ -218,10 +210,7 @@ def _forms(reaction: Reaction, posted: dict | None = None) -> dict:
         if step == "report":
             form.part.choices = [(p.id, p.name) for p in reaction.parts]
         if step == "recommendation":
-            form.parts.choices = [
-                (g.id, g.name)
-                for g in db.session.scalars(select(TargetGroup).order_by(TargetGroup.name))
-            ]
+            form.parts.choices = [(g.id, g.name) for g in target_groups(db.session)]
         forms[step] = form
     return forms
 

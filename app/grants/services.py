@@ -30,14 +30,60 @@ ZERO = Decimal("0.00")
 P = ProjectState
 
 
+#: Who applies for a grant's projects and reports their spend: the region's staff and the
+#: jobcentres' people.
+APPLICANTS = (Role.REGION_STAFF, *JOBCENTRE_ROLES)
+
+#: A project's life: each step, the states it may be taken from, and the state it leads to.
+#: The region's staff allocate, refuse and close; the applicant reports spend.
+MOVES: dict[str, tuple[tuple[ProjectState, ...], ProjectState]] = {
+    "allocate": ((P.APPLIED,), P.ALLOCATED),
+    "refuse": ((P.APPLIED,), P.REFUSED),
+    "spend": ((P.ALLOCATED,), P.ALLOCATED),
+    "close": ((P.ALLOCATED,), P.CLOSED),
+}
+REGION_MOVES = ("allocate", "refuse", "close")
+APPLICANT_MOVES = ("spend",)
+
+
+def _is_region_staff_of(user: User, region_id: int) -> bool:
+    return user.role == Role.REGION_STAFF and user.organisation_id == region_id
+
+
+def _is_applicant_of(user: User, project: GrantProject) -> bool:
+    return user.organisation_id == project.applicant_id and user.role in APPLICANTS
+
+
+def next_steps(user: User, project: GrantProject) -> list[str]:
+    """The steps the user may take on the project now (what its page offers; each step's
+    function checks them again)."""
+    mine = (REGION_MOVES if _is_region_staff_of(user, project.grant.region_id) else ()) + (
+        APPLICANT_MOVES if _is_applicant_of(user, project) else ()
+    )
+    return [step for step in MOVES if step in mine and project.state in MOVES[step][0]]
+
+
+def _guard(project: GrantProject, step: str) -> None:
+    """The step is refused unless the project is in a state it may be taken from."""
+    if project.state not in MOVES[step][0]:
+        raise DomainError(
+            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
+        )
+
+
 def _region_staff(actor: User, region_id: int) -> None:
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != region_id:
+    if not _is_region_staff_of(actor, region_id):
         raise NotAllowed(_("Only the region's staff can do this."))
+
+
+def may_register_grant(user: User) -> bool:
+    """The region's staff register what the state grants their region."""
+    return user.role == Role.REGION_STAFF
 
 
 def register_grant(db: Session, actor: User, kind: GrantKind, year: int, amount: Decimal) -> Grant:
     """What the state grants the actor's region for one purpose in one year; once."""
-    if actor.role != Role.REGION_STAFF:
+    if not may_register_grant(actor):
         raise NotAllowed(_("Only the region's staff can do this."))
     lock_row(db, Organisation, actor.organisation_id)  # one registration at a time
     if amount <= ZERO:
@@ -78,13 +124,15 @@ class ProjectInput:
     ends_on: date
 
 
+def may_apply(user: User, grant: Grant) -> bool:
+    """A jobcentre of the grant's region, or the region's staff, may apply for its projects."""
+    own_jobcentre = user.role in JOBCENTRE_ROLES and user.organisation.region_id == grant.region_id
+    return own_jobcentre or _is_region_staff_of(user, grant.region_id)
+
+
 def apply(db: Session, actor: User, grant: Grant, project: ProjectInput) -> GrantProject:
     """A jobcentre of the grant's region, or the region itself, applies for a project."""
-    own_jobcentre = (
-        actor.role in JOBCENTRE_ROLES and actor.organisation.region_id == grant.region_id
-    )
-    own_region = actor.role == Role.REGION_STAFF and actor.organisation_id == grant.region_id
-    if not (own_jobcentre or own_region):
+    if not may_apply(actor, grant):
         raise NotAllowed(_("Only the region and its jobcentres apply for its grants."))
     for text, what in (
         (project.title, _("the title")),
@@ -195,10 +243,7 @@ def allocate(
     _region_staff(actor, project.grant.region_id)
     grant = lock_row(db, Grant, project.grant_id)
     project = lock_row(db, GrantProject, project.id)
-    if project.state != P.APPLIED:
-        raise DomainError(
-            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
-        )
+    _guard(project, "allocate")
     uses.require_own_and_current(decision, grant.region_id, clock.local_date(project.applied_at))
     if uses.is_spent(db, decision.id):
         raise DomainError(_("This council decision is already used for something else."))
@@ -219,7 +264,11 @@ def allocate(
                 granted=format_money(grant.amount),
             )
         )
-    project.state, project.allocated, project.decision_id = P.ALLOCATED, amount, decision.id
+    project.state, project.allocated, project.decision_id = (
+        MOVES["allocate"][1],
+        amount,
+        decision.id,
+    )
     project.decided_by_id, project.decided_at, project.decision_text = (
         actor.id,
         clock.now(),
@@ -236,11 +285,12 @@ def refuse(db: Session, actor: User, project: GrantProject, text: str) -> GrantP
     if not text.strip():
         raise DomainError(_("Give a reason."))
     project = lock_row(db, GrantProject, project.id)
-    if project.state != P.APPLIED:
-        raise DomainError(
-            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
-        )
-    project.state, project.decided_by_id, project.decided_at = P.REFUSED, actor.id, clock.now()
+    _guard(project, "refuse")
+    project.state, project.decided_by_id, project.decided_at = (
+        MOVES["refuse"][1],
+        actor.id,
+        clock.now(),
+    )
     project.decision_text = text.strip()
     audit.record(db, actor, "grant.refused", project, {"text": project.decision_text})
     return project
@@ -255,16 +305,10 @@ def report_spend(
     description: str,
 ) -> ProjectSpend:
     """The applicant reports what the project spent, within its allocation and its period."""
-    if actor.organisation_id != project.applicant_id or actor.role not in (
-        *JOBCENTRE_ROLES,
-        Role.REGION_STAFF,
-    ):
+    if not _is_applicant_of(actor, project):
         raise NotAllowed(_("Only the project's applicant reports its spend."))
     project = lock_row(db, GrantProject, project.id)
-    if project.state != P.ALLOCATED:
-        raise DomainError(
-            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
-        )
+    _guard(project, "spend")
     if not description.strip():
         raise DomainError(_("Write what the money was spent on."))
     if amount <= ZERO:
@@ -302,17 +346,19 @@ def close(db: Session, actor: User, project: GrantProject, text: str) -> GrantPr
     _region_staff(actor, project.grant.region_id)
     lock_row(db, Grant, project.grant_id)  # the grant's sums change
     project = lock_row(db, GrantProject, project.id)
-    if project.state != P.ALLOCATED:
-        raise DomainError(
-            _('This cannot be done while the project is "%(state)s".', state=project.state.label)
-        )
-    project.state, project.closed_at = P.CLOSED, clock.now()
+    _guard(project, "close")
+    project.state, project.closed_at = MOVES["close"][1], clock.now()
     released = project.allocated - _spent(db, project.id)
     audit.record(db, actor, "grant.closed", project, {"released": released, "text": text.strip()})
     return project
 
 
 # --- what people see ----------------------------------------------------------------------------
+
+
+def grants_of(db: Session, user: User) -> list[Grant]:
+    """The grants the user sees, the newest year first."""
+    return list(db.scalars(visible_grants(user).order_by(Grant.year.desc(), Grant.kind)))
 
 
 def visible_grants(user: User):

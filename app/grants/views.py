@@ -20,7 +20,7 @@ from app.documents.pdf import render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
 from app.grants import services
 from app.grants.forms import AllocationForm, GrantForm, ProjectForm, SpendForm
-from app.grants.models import Grant, GrantKind, GrantProject, ProjectState
+from app.grants.models import Grant, GrantKind, GrantProject
 from app.spend.tables import Table, as_csv
 from app.web.forms import ReasonForm
 from app.web.steps import run_step
@@ -29,17 +29,15 @@ grants_bp = Blueprint("grants", __name__, url_prefix="/grants")
 
 REGION_ROLES = (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 READERS = (*REGION_ROLES, *JOBCENTRE_ROLES)
-APPLICANTS = (Role.REGION_STAFF, *JOBCENTRE_ROLES)
 
 
 def _index_page(form: GrantForm, status: int = 200):
-    grants = db.session.scalars(
-        services.visible_grants(current_user).order_by(Grant.year.desc(), Grant.kind)
-    ).all()
+    grants = services.grants_of(db.session, current_user)
     return render_template(
         "grants/index.html",
         rows=[(g, services.figures(db.session, g)) for g in grants],
         form=form,
+        may_register=services.may_register_grant(current_user),
     ), status
 
 
@@ -71,7 +69,7 @@ def _grant_page(grant: Grant, form: ProjectForm | None = None, status: int = 200
         sums=services.figures(db.session, grant),
         rows=services.project_rows(db.session, grant, current_user),
         form=form or ProjectForm(formdata=None),
-        may_apply=current_user.role in APPLICANTS,
+        may_apply=services.may_apply(current_user, grant),
     ), status
 
 
@@ -82,7 +80,7 @@ def grant(grant_id: int):
 
 
 @grants_bp.post("/<int:grant_id>/projects")
-@allow(*APPLICANTS)
+@allow(*services.APPLICANTS)
 def apply(grant_id: int):
     found = load_visible(Grant, grant_id)
     form = ProjectForm()
@@ -107,22 +105,6 @@ def apply(grant_id: int):
 # --- a project ----------------------------------------------------------------------------------
 
 
-def _steps(project: GrantProject) -> list[str]:
-    """The steps the page offers the user (the services check them again)."""
-    region_staff = (
-        current_user.role == Role.REGION_STAFF
-        and current_user.organisation_id == project.grant.region_id
-    )
-    applicant = current_user.organisation_id == project.applicant_id and current_user.role in (
-        APPLICANTS
-    )
-    if project.state == ProjectState.APPLIED and region_staff:
-        return ["allocate", "refuse"]
-    if project.state == ProjectState.ALLOCATED:
-        return (["spend"] if applicant else []) + (["close"] if region_staff else [])
-    return []
-
-
 STEP_FORMS = {
     "allocate": AllocationForm,
     "refuse": ReasonForm,
@@ -134,7 +116,7 @@ STEP_FORMS = {
 def _forms(project: GrantProject, posted: dict | None = None) -> dict:
     posted = posted or {}
     forms = {}
-    for step in _steps(project):
+    for step in services.next_steps(current_user, project):
         form = posted.get(step) or STEP_FORMS[step](formdata=None)
         if step == "allocate":
             form.decision.choices = [
@@ -193,7 +175,7 @@ def project_step(project_id: int, step: str):
     found = load_visible(GrantProject, project_id)
     if step not in STEP_FORMS:
         abort(404)
-    if step not in _steps(found):
+    if step not in services.next_steps(current_user, found):
         refuse(403, found)
     form = STEP_FORMS[step]()
     if step == "allocate":

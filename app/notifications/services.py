@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from email.message import EmailMessage
 
 from flask import current_app, has_app_context
-from sqlalchemy import func, select, update
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -48,6 +48,15 @@ def _absolute(link: str) -> str:
     if link.startswith("/") and has_app_context():
         return current_app.config["BASE_URL"].rstrip("/") + link
     return link
+
+
+def inbox(user: User) -> Select:
+    """The user's own messages, newest first."""
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
 
 
 def unread_count(db: Session, user: User) -> int:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select
 
 from app.auth.access import logged_in
 from app.auth.views import safe_next
@@ -12,7 +11,6 @@ from app.core.errors import NotFound
 from app.core.i18n import gettext as _
 from app.db import db
 from app.notifications import services
-from app.notifications.models import Notification
 from app.web.forms import ConfirmForm
 from app.web.pagination import paginate
 
@@ -22,12 +20,7 @@ notifications_bp = Blueprint("notifications", __name__, url_prefix="/inbox")
 @notifications_bp.get("/")
 @logged_in
 def index():
-    stmt = (
-        select(Notification)
-        .where(Notification.user_id == current_user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-    page = paginate(db.session, stmt)
+    page = paginate(db.session, services.inbox(current_user))
     return render_template("notifications/index.html", page=page, form=ConfirmForm())
 
 

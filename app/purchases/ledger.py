@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -26,6 +26,7 @@ from app.core.i18n import gettext as _
 from app.db import lock_row
 from app.documents.spreadsheets import LinesRejected, Table, find_columns, parse_day, read_table
 from app.organisations.models import Organisation
+from app.organisations.queries import jobcentres_of
 from app.purchases.models import (
     CallOffPayment,
     Classification,
@@ -34,6 +35,7 @@ from app.purchases.models import (
     Source,
 )
 from app.purchases.services import (
+    CallOffIndex,
     PurchaseInput,
     Verdict,
     call_off_index,
@@ -45,6 +47,7 @@ from app.purchases.services import (
 )
 from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
+from app.tenders.models import Lot
 from app.web.fields import parse_kroner
 
 MAX_LINES = 20_000
@@ -151,6 +154,22 @@ def read_ledger(db: Session, table: Table) -> list[Line]:
 # --- importing --------------------------------------------------------------------------------
 
 
+#: Who imports ledgers: the jobcentre's staff (their own) and the region's staff (its jobcentres').
+IMPORTERS = (*JOBCENTRE_ROLES, Role.REGION_STAFF)
+
+
+def may_import(user: User) -> bool:
+    """Whether the user imports ledgers at all (for which jobcentre: import_jobcentres)."""
+    return user.role in IMPORTERS
+
+
+def import_jobcentres(db: Session, user: User) -> list[Organisation]:
+    """The jobcentres whose ledger the user may import: the region's, or the user's own."""
+    if user.role == Role.REGION_STAFF:
+        return jobcentres_of(db, user.organisation)
+    return [user.organisation]
+
+
 def _may_import(actor: User, jobcentre: Organisation) -> None:
     own_jobcentre = actor.role in JOBCENTRE_ROLES and actor.organisation_id == jobcentre.id
     own_region = actor.role == Role.REGION_STAFF and actor.organisation_id == jobcentre.region_id
@@ -174,29 +193,35 @@ def _known_keys(db: Session, jobcentre_id: int, keys: list[str]) -> set[str]:
     return known
 
 
-def import_ledger(
-    db: Session, actor: User, jobcentre: Organisation, table: Table
-) -> PurchaseImport:
-    """Check every line of a file read before (read_ledger_file), then store the new ones: a
-    line paying one of the jobcentre's own call-offs as a payment of it, any other classified
-    as an outside purchase; a line known before is skipped."""
-    _may_import(actor, jobcentre)
-    lines = read_ledger(db, table)
-    # One import of a jobcentre's ledger at a time: two cannot both pay the same order.
-    lock_row(db, Organisation, jobcentre.id)
-    keyed = {}
+def _by_key(jobcentre: Organisation, lines: list[Line]) -> dict[str, Line]:
+    """The file's lines by their key; the same line twice in the file counts once."""
+    keyed: dict[str, Line] = {}
     for line in lines:
-        keyed.setdefault(line_key(jobcentre.id, line.data), line)  # the same line twice: once
-    known = _known_keys(db, jobcentre.id, list(keyed))
-    fresh = [key for key in keyed if key not in known]
-    index = call_off_index(db, jobcentre.id)
-    paying = {}  # a line's key → the order it pays, placed on or before the line's day
+        keyed.setdefault(line_key(jobcentre.id, line.data), line)
+    return keyed
+
+
+def _orders_paid(index: CallOffIndex, keyed: dict[str, Line], fresh: list[str]) -> dict[str, int]:
+    """A new line's key → the jobcentre's order it pays, placed on or before the line's day."""
+    paying = {}
     for key in fresh:
         line = keyed[key].data
         order_id = index.take(line.supplier_cvr, line.amount, line.purchased_on)
         if order_id is not None:
             paying[key] = order_id
-    new_keys = [key for key in fresh if key not in paying]
+    return paying
+
+
+def _new_record(
+    db: Session,
+    actor: User,
+    jobcentre: Organisation,
+    table: Table,
+    lines: list[Line],
+    fresh: list[str],
+    paying: dict[str, int],
+    new_keys: list[str],
+) -> PurchaseImport:
     record = PurchaseImport(
         jobcentre_id=jobcentre.id,
         filename=table.filename,
@@ -210,6 +235,17 @@ def import_ledger(
     )
     db.add(record)
     db.flush()
+    return record
+
+
+def _store_payments(
+    db: Session,
+    record: PurchaseImport,
+    jobcentre: Organisation,
+    keyed: dict[str, Line],
+    paying: dict[str, int],
+) -> None:
+    """Each line paying one of the jobcentre's orders, stored as a payment of that order."""
     for key, order_id in paying.items():
         line = keyed[key].data
         db.add(
@@ -227,11 +263,22 @@ def import_ledger(
                 line_key=key,
             )
         )
+
+
+def _store_purchases(
+    db: Session,
+    actor: User,
+    jobcentre: Organisation,
+    record: PurchaseImport,
+    index: CallOffIndex,
+    lines: list[Line],
+) -> tuple[list[OutsidePurchase], dict[int, Lot]]:
+    """Each other new line, classified (once per target group and day) and stored as an
+    outside purchase; the breaches, and the lots they breached."""
     verdicts: dict[tuple[int, date], Verdict] = {}
     breaches = []
     breached_lots = {}
-    for key in new_keys:
-        line = keyed[key]
+    for line in lines:
         day_group = (line.data.target_group_id, line.data.purchased_on)
         if day_group not in verdicts:
             verdicts[day_group] = classify(db, jobcentre, *day_group)
@@ -251,7 +298,10 @@ def import_ledger(
         if verdict.classification == Classification.BREACH:
             breaches.append(purchase)
             breached_lots.update({lot.id: lot for lot in verdict.lots})
-    db.flush()
+    return breaches, breached_lots
+
+
+def _record_imported(db: Session, actor: User, record: PurchaseImport) -> None:
     audit.record(
         db,
         actor,
@@ -264,6 +314,31 @@ def import_ledger(
             "call_off_payments": record.call_off_payments,
         },
     )
+
+
+def import_ledger(
+    db: Session, actor: User, jobcentre: Organisation, table: Table
+) -> PurchaseImport:
+    """Check every line of a file read before (read_ledger_file), then store the new ones: a
+    line paying one of the jobcentre's own call-offs as a payment of it, any other classified
+    as an outside purchase; a line known before is skipped."""
+    _may_import(actor, jobcentre)
+    lines = read_ledger(db, table)
+    # One import of a jobcentre's ledger at a time: two cannot both pay the same order.
+    lock_row(db, Organisation, jobcentre.id)
+    keyed = _by_key(jobcentre, lines)
+    known = _known_keys(db, jobcentre.id, list(keyed))
+    fresh = [key for key in keyed if key not in known]
+    index = call_off_index(db, jobcentre.id)
+    paying = _orders_paid(index, keyed, fresh)
+    new_keys = [key for key in fresh if key not in paying]
+    record = _new_record(db, actor, jobcentre, table, lines, fresh, paying, new_keys)
+    _store_payments(db, record, jobcentre, keyed, paying)
+    breaches, breached_lots = _store_purchases(
+        db, actor, jobcentre, record, index, [keyed[key] for key in new_keys]
+    )
+    db.flush()
+    _record_imported(db, actor, record)
     if breaches:
         tell_regions(db, jobcentre, breached_lots.values(), breaches)
     return record
@@ -297,3 +372,41 @@ def visible_imports(user: User) -> Select:
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
         return stmt.where(Organisation.region_id == user.organisation_id)
     return stmt.where(false())
+
+
+def recent_imports(db: Session, user: User, limit: int = 10) -> list[PurchaseImport]:
+    """The newest imports the user may see."""
+    return list(
+        db.scalars(
+            visible_imports(user)
+            .order_by(PurchaseImport.imported_at.desc(), PurchaseImport.id.desc())
+            .limit(limit)
+        )
+    )
+
+
+def import_counts(db: Session, record: PurchaseImport) -> list[tuple[Classification, int, Decimal]]:
+    """The import's outside purchases per classification: how many, and their sum."""
+    return list(
+        db.execute(
+            select(
+                OutsidePurchase.classification,
+                func.count(),
+                func.sum(OutsidePurchase.amount),
+            )
+            .where(OutsidePurchase.import_id == record.id)
+            .group_by(OutsidePurchase.classification)
+        ).all()
+    )
+
+
+def flagged_count(db: Session, record: PurchaseImport) -> int:
+    """How many of the import's purchases someone should look at."""
+    return (
+        db.scalar(
+            select(func.count()).where(
+                OutsidePurchase.import_id == record.id, OutsidePurchase.needs_review
+            )
+        )
+        or 0
+    )

@@ -140,6 +140,15 @@ class OutsidePurchase(Base):
     lots: Mapped[list[Lot]] = relationship(secondary=breached_lots, order_by="Lot.id")
     registered_by = relationship("User", foreign_keys=[registered_by_id])
 
+    @property
+    def is_breach(self) -> bool:
+        return self.classification == Classification.BREACH
+
+    @property
+    def lacks_breach_reason(self) -> bool:
+        """A breach that came without its reason (an imported line): the jobcentre owes one."""
+        return self.is_breach and not self.breach_reason
+
     def is_visible_to(self, user) -> bool:
         """The jobcentre itself, region staff of its region, and of a region whose framework
         the purchase breached."""

@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from flask import has_request_context, url_for
 from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -49,6 +48,7 @@ from app.suppliers.models import Supplier
 from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Scope, Tender, TenderState, tender_target_groups
+from app.web.pagination import contains_pattern
 
 ZERO = Decimal("0.00")
 OLDEST_DAYS = 3653  # a purchase older than ten years is a typing error, not a purchase
@@ -274,8 +274,13 @@ def store_purchase(
     return purchase
 
 
+def may_register(user: User) -> bool:
+    """Jobcentre staff register their jobcentre's purchases."""
+    return user.role in JOBCENTRE_ROLES
+
+
 def _purchases_jobcentre(actor: User) -> Organisation:
-    if actor.role not in JOBCENTRE_ROLES:
+    if not may_register(actor):
         raise NotAllowed(_("Only jobcentre staff can register the jobcentre's purchases."))
     return actor.organisation
 
@@ -350,13 +355,12 @@ def tell_regions(
 
 
 def _purchase_link(purchase: OutsidePurchase) -> str:
-    if has_request_context():
-        return url_for("purchases.detail", purchase_id=purchase.id)
+    """The purchase's page, as a path (the outbox puts the site's address in front)."""
     return f"/purchases/{purchase.id}"
 
 
 def _breaches_link() -> str:
-    return url_for("purchases.breaches") if has_request_context() else "/purchases/breaches"
+    return "/purchases/breaches"
 
 
 def may_explain(user: User, purchase: OutsidePurchase) -> bool:
@@ -364,8 +368,7 @@ def may_explain(user: User, purchase: OutsidePurchase) -> bool:
     return (
         user.role in JOBCENTRE_ROLES
         and user.organisation_id == purchase.jobcentre_id
-        and purchase.classification == Classification.BREACH
-        and not purchase.breach_reason
+        and purchase.lacks_breach_reason
     )
 
 
@@ -379,7 +382,7 @@ def may_follow_up(user: User, purchase: OutsidePurchase) -> bool:
     return (
         user.role == Role.REGION_STAFF
         and user.organisation_id in _following_regions(purchase)
-        and purchase.classification == Classification.BREACH
+        and purchase.is_breach
     )
 
 
@@ -509,6 +512,40 @@ def visible_purchases(user: User) -> Select:
             or_(jobcentre.region_id == user.organisation_id, breached_here)
         )
     return stmt.where(false())
+
+
+@dataclass(frozen=True)
+class PurchaseSearch:
+    """What the purchase list is narrowed by; empty fields narrow nothing."""
+
+    text: str | None = None
+    classification: str | None = None  # a Classification's value
+    follow_up: str | None = None  # a FollowUp's value
+    needs_review: bool = False
+    jobcentre_id: int | None = None
+
+
+def search_purchases(user: User, search: PurchaseSearch) -> Select:
+    """The user's visible purchases narrowed by the search, as one statement."""
+    stmt = visible_purchases(user)
+    if search.classification in {c.value for c in Classification}:
+        stmt = stmt.where(OutsidePurchase.classification == Classification(search.classification))
+    if search.follow_up in {f.value for f in FollowUp}:
+        stmt = stmt.where(OutsidePurchase.follow_up == FollowUp(search.follow_up))
+    if search.needs_review:
+        stmt = stmt.where(OutsidePurchase.needs_review)
+    if search.jobcentre_id:
+        stmt = stmt.where(OutsidePurchase.jobcentre_id == search.jobcentre_id)
+    if search.text:
+        pattern = contains_pattern(search.text)
+        stmt = stmt.where(
+            or_(
+                OutsidePurchase.supplier_name.ilike(pattern, escape="\\"),
+                OutsidePurchase.supplier_cvr.ilike(pattern, escape="\\"),
+                OutsidePurchase.voucher.ilike(pattern, escape="\\"),
+            )
+        )
+    return stmt
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from app import clock
@@ -14,13 +13,13 @@ from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.db import begin_writing, db, reads_first
-from app.organisations.models import Organisation, OrganisationKind
+from app.organisations.models import Organisation
 from app.purchases import ledger, services
 from app.purchases.forms import FollowUpForm, ImportForm, PurchaseForm
 from app.purchases.models import Classification, FollowUp, OutsidePurchase, PurchaseImport
-from app.targetgroups.models import TargetGroup
+from app.targetgroups.queries import target_groups
 from app.web.forms import ReasonForm
-from app.web.pagination import contains_pattern, id_arg, paginate, text_arg, window
+from app.web.pagination import id_arg, paginate, text_arg, window
 from app.web.steps import run_step
 
 purchases_bp = Blueprint("purchases", __name__, url_prefix="/purchases")
@@ -32,25 +31,15 @@ READERS = (*JOBCENTRE_ROLES, *REGION_ROLES)
 @purchases_bp.get("/")
 @allow(*READERS)
 def index():
-    stmt = services.visible_purchases(current_user)
     args = {key: text_arg(key) for key in ("q", "class", "follow_up")}
-    if args["class"] in {c.value for c in Classification}:
-        stmt = stmt.where(OutsidePurchase.classification == Classification(args["class"]))
-    if args["follow_up"] in {f.value for f in FollowUp}:
-        stmt = stmt.where(OutsidePurchase.follow_up == FollowUp(args["follow_up"]))
-    if request.args.get("review") == "1":
-        stmt = stmt.where(OutsidePurchase.needs_review)
-    if jobcentre_id := id_arg("jobcentre"):
-        stmt = stmt.where(OutsidePurchase.jobcentre_id == jobcentre_id)
-    if args["q"]:
-        pattern = contains_pattern(args["q"])
-        stmt = stmt.where(
-            or_(
-                OutsidePurchase.supplier_name.ilike(pattern, escape="\\"),
-                OutsidePurchase.supplier_cvr.ilike(pattern, escape="\\"),
-                OutsidePurchase.voucher.ilike(pattern, escape="\\"),
-            )
-        )
+    search = services.PurchaseSearch(
+        text=args["q"],
+        classification=args["class"],
+        follow_up=args["follow_up"],
+        needs_review=request.args.get("review") == "1",
+        jobcentre_id=id_arg("jobcentre"),
+    )
+    stmt = services.search_purchases(current_user, search)
     # Newest first by position, as the orders: a region's list grows by the year.
     found = window(db.session, stmt, OutsidePurchase.purchased_on, OutsidePurchase.id)
     return render_template(
@@ -59,16 +48,14 @@ def index():
         args=args,
         classes=list(Classification),
         follow_ups=list(FollowUp),
-        is_jobcentre=current_user.role in JOBCENTRE_ROLES,
-        may_import=current_user.role in (*JOBCENTRE_ROLES, Role.REGION_STAFF),
+        is_jobcentre=services.may_register(current_user),
+        may_import=ledger.may_import(current_user),
     )
 
 
 def _purchase_form() -> PurchaseForm:
     form = PurchaseForm()
-    form.target_group.choices = [
-        (g.id, g.name) for g in db.session.scalars(select(TargetGroup).order_by(TargetGroup.name))
-    ]
+    form.target_group.choices = [(g.id, g.name) for g in target_groups(db.session)]
     if request.method == "GET":
         form.purchased_on.data = clock.today()
     return form
@@ -169,17 +156,7 @@ def breaches():
 
 def _import_form() -> ImportForm:
     form = ImportForm()
-    if current_user.role == Role.REGION_STAFF:
-        jobcentres = db.session.scalars(
-            select(Organisation)
-            .where(
-                Organisation.kind == OrganisationKind.JOBCENTRE,
-                Organisation.region_id == current_user.organisation_id,
-            )
-            .order_by(Organisation.name)
-        ).all()
-    else:
-        jobcentres = [current_user.organisation]
+    jobcentres = ledger.import_jobcentres(db.session, current_user)
     form.jobcentre.choices = [(j.id, j.name) for j in jobcentres]
     if request.method == "GET":
         form.jobcentre.data = jobcentres[0].id if jobcentres else None
@@ -187,18 +164,14 @@ def _import_form() -> ImportForm:
 
 
 def _import_page(form: ImportForm, problems=(), status: int = 200):
-    recent = db.session.scalars(
-        ledger.visible_imports(current_user)
-        .order_by(PurchaseImport.imported_at.desc(), PurchaseImport.id.desc())
-        .limit(10)
-    ).all()
+    recent = ledger.recent_imports(db.session, current_user)
     return render_template(
         "purchases/import.html", form=form, problems=problems, recent=recent
     ), status
 
 
 @purchases_bp.route("/import", methods=["GET", "POST"])
-@allow(*JOBCENTRE_ROLES, Role.REGION_STAFF)
+@allow(*ledger.IMPORTERS)
 @reads_first
 def import_ledger():
     form = _import_form()
@@ -230,20 +203,8 @@ def import_ledger():
 @allow(*JOBCENTRE_ROLES, *REGION_ROLES)
 def import_summary(import_id: int):
     record = load_visible(PurchaseImport, import_id)
-    counts = db.session.execute(
-        select(
-            OutsidePurchase.classification,
-            func.count(),
-            func.sum(OutsidePurchase.amount),
-        )
-        .where(OutsidePurchase.import_id == record.id)
-        .group_by(OutsidePurchase.classification)
-    ).all()
-    flagged = db.session.scalar(
-        select(func.count()).where(
-            OutsidePurchase.import_id == record.id, OutsidePurchase.needs_review
-        )
-    )
+    counts = ledger.import_counts(db.session, record)
+    flagged = ledger.flagged_count(db.session, record)
     return render_template(
         "purchases/import_summary.html",
         record=record,

@@ -81,6 +81,14 @@ class Supplier(Base):
         return self.organisation.name
 
     @property
+    def is_active(self) -> bool:
+        return self.state == SupplierState.ACTIVE
+
+    @property
+    def is_suspended(self) -> bool:
+        return self.state == SupplierState.SUSPENDED
+
+    @property
     def may_bid(self) -> bool:
         return self.state == SupplierState.ACTIVE
 

@@ -159,7 +159,7 @@ def invite_colleague(
     db: Session, actor: User, supplier: Supplier, *, name: str, email: str, link_for: LinkMaker
 ) -> User:
     _require_own_supplier(actor, supplier)
-    if supplier.state == SupplierState.SUSPENDED:
+    if supplier.is_suspended:
         raise DomainError(_("A suspended supplier cannot invite colleagues."))
     email = _check_new_user(db, email, None)
     if not name.strip():
@@ -254,11 +254,21 @@ def _supplier_users(db: Session, supplier: Supplier) -> list[User]:
     )
 
 
+def may_suspend(user: User, supplier: Supplier) -> bool:
+    """Region staff suspend a supplier that is not suspended already."""
+    return user.role == Role.REGION_STAFF and not supplier.is_suspended
+
+
+def may_reinstate(user: User, supplier: Supplier) -> bool:
+    """Region staff lift a suspension."""
+    return user.role == Role.REGION_STAFF and supplier.is_suspended
+
+
 def suspend(db: Session, actor: User, supplier: Supplier, reason: str) -> None:
     """Region staff suspend a supplier: it can then neither bid nor receive orders."""
     if actor.role != Role.REGION_STAFF:
         raise NotAllowed(_("Only region staff can suspend a supplier."))
-    if supplier.state == SupplierState.SUSPENDED:
+    if supplier.is_suspended:
         raise DomainError(_("The supplier is already suspended."))
     if not reason.strip():
         raise DomainError(_("Give the reason for the suspension."))
@@ -272,7 +282,7 @@ def suspend(db: Session, actor: User, supplier: Supplier, reason: str) -> None:
 def reinstate(db: Session, actor: User, supplier: Supplier) -> None:
     if actor.role != Role.REGION_STAFF:
         raise NotAllowed(_("Only region staff can lift a suspension."))
-    if supplier.state != SupplierState.SUSPENDED:
+    if not supplier.is_suspended:
         raise DomainError(_("The supplier is not suspended."))
     confirmed = db.scalar(
         select(func.count()).where(

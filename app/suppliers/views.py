@@ -242,7 +242,13 @@ def index():
 @allow(Role.REGION_STAFF, Role.ADMIN)
 def detail(supplier_id: int):
     supplier = load_visible(Supplier, supplier_id)
-    return render_template("suppliers/detail.html", supplier=supplier, confirm=ConfirmForm())
+    return render_template(
+        "suppliers/detail.html",
+        supplier=supplier,
+        confirm=ConfirmForm(),
+        may_suspend=services.may_suspend(current_user, supplier),
+        may_reinstate=services.may_reinstate(current_user, supplier),
+    )
 
 
 @suppliers_bp.route("/suppliers/<int:supplier_id>/suspend", methods=["GET", "POST"])

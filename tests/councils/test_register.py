@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import func, select
 
 from app.core.errors import DomainError, NotAllowed
-from app.councils import services
+from app.councils import queries, services
 from app.councils.models import AnnualContract, CouncilDecision, CouncilMeeting
-from tests.conftest import login
+from tests.conftest import login, user
 from tests.tenders.conftest import published, region, staff
 
 
@@ -120,3 +120,15 @@ def test_a_decision_shows_the_tenders_it_was_used_for(client, db):
     login(client, "direktoer.nordjylland@demo.dk")
     html = client.get(f"/councils/{council_id}/decisions/{decision_id}").get_data(as_text=True)
     assert reference in html
+
+
+def test_only_region_staff_of_the_councils_own_region_keep_it(db):
+    assert services.is_keeper(staff(db, "NJ"), _council(db))
+    assert not services.is_keeper(staff(db, "SD"), _council(db))
+    assert not services.is_keeper(user(db, "direktoer.nordjylland@demo.dk"), _council(db))
+
+
+def test_the_regions_people_have_their_own_council_and_others_none(db):
+    assert queries.own_council(staff(db, "NJ")) == _council(db)
+    assert queries.own_council(user(db, "direktoer.nordjylland@demo.dk")) == _council(db)
+    assert queries.own_council(user(db, "jobcenter.odense@demo.dk")) is None

@@ -94,6 +94,19 @@ def test_a_case_is_opened_only_for_a_weak_jobcentre_of_the_region_and_only_once(
         reactions.open_case(db, user(db, "jobcenter.odense@demo.dk"), reaction.jobcentre, "X")
 
 
+def test_the_page_offers_to_open_a_case_only_when_open_case_would(db):
+    staff = user(db, SD_STAFF)
+    assert not reactions.may_open_case(db, staff, jobcentre(db, "Jobcenter Svendborg"))
+    odense = weak_odense(db)
+    assert reactions.may_open_case(db, staff, odense)
+    assert not reactions.may_open_case(db, user(db, DIRECTOR), odense)
+    assert not reactions.may_open_case(db, user(db, "region.nordjylland@demo.dk"), odense)
+    reactions.open_case(db, staff, odense, "Svage resultater")
+    assert not reactions.may_open_case(db, staff, odense)
+    assert [c.jobcentre_id for c in reactions.cases_of(db, staff)].count(odense.id) == 1
+    assert all(c.jobcentre_id == odense.id for c in reactions.cases_of(db, user(db, MANAGER)))
+
+
 def test_initiatives_taken_means_following_closely_until_a_review(db):
     reaction = opened(db)
     staff = user(db, SD_STAFF)

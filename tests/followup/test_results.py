@@ -264,3 +264,22 @@ def test_the_demo_has_four_quarters_for_every_jobcentre_with_weak_and_good_ones(
             standings[row.jobcentre.name] = row.standing
     assert all(standings[name] == Standing.WEAK for name in WEAK)
     assert all(standings[name] == Standing.GOOD for name in GOOD)
+
+
+def test_region_staff_manage_results_and_the_region_sees_the_overview(db):
+    staff, director = user(db, SD_STAFF), user(db, "direktoer.syddanmark@demo.dk")
+    odense = user(db, "jobcenter.odense@demo.dk")
+    assert services.may_manage_results(staff)
+    assert not services.may_manage_results(director)
+    assert not services.may_manage_results(odense)
+    assert services.sees_overview(staff) and services.sees_overview(director)
+    assert not services.sees_overview(odense)
+
+
+def test_the_recent_imports_are_the_regions_own_newest_first(db):
+    record = run(db, csv("Odense;2026-Q4;andel i job;30;;"))
+    assert services.recent_imports(db, user(db, SD_STAFF))[0].id == record.id
+    assert record.id not in {
+        r.id for r in services.recent_imports(db, user(db, "region.nordjylland@demo.dk"))
+    }
+    assert services.recent_imports(db, user(db, "jobcenter.odense@demo.dk")) == []

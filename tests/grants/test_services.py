@@ -156,3 +156,44 @@ def test_a_refusal_needs_a_reason_and_ends_the_application(db):
     services.refuse(db, staff, project, "Uden for formålet.")
     with pytest.raises(DomainError, match="cannot be done while the project"):
         services.allocate(db, staff, project, Decimal("1"), decision(db))
+
+
+def test_the_projects_next_steps_follow_its_state_and_who_asks(db):
+    """The page offers what the table of moves says: the region's staff allocate or refuse an
+    application and close an allocated project; the applicant reports spend; no one else acts."""
+    found = grant(db)
+    staff, odense = user(db, SD_STAFF), user(db, ODENSE)
+    director, other_region = (
+        user(db, "direktoer.syddanmark@demo.dk"),
+        user(db, "region.nordjylland@demo.dk"),
+    )
+    project = services.apply(db, odense, found, project_input())
+    assert services.next_steps(staff, project) == ["allocate", "refuse"]
+    assert services.next_steps(odense, project) == []
+    assert services.next_steps(director, project) == []
+    assert services.next_steps(other_region, project) == []
+    services.allocate(db, staff, project, Decimal("60000.00"), decision(db))
+    assert services.next_steps(staff, project) == ["close"]
+    assert services.next_steps(odense, project) == ["spend"]
+    assert services.next_steps(director, project) == []
+    services.close(db, staff, project, "Slut.")
+    assert services.next_steps(staff, project) == []
+    assert services.next_steps(odense, project) == []
+
+
+def test_the_regions_own_project_offers_its_staff_both_the_regions_and_the_applicants_steps(db):
+    found = grant(db)
+    staff = user(db, SD_STAFF)
+    project = services.apply(db, staff, found, project_input())
+    services.allocate(db, staff, project, Decimal("60000.00"), decision(db))
+    assert services.next_steps(staff, project) == ["spend", "close"]
+
+
+def test_who_may_apply_and_register_grants(db):
+    found = grant(db)
+    assert services.may_apply(user(db, SD_STAFF), found)
+    assert services.may_apply(user(db, ODENSE), found)
+    assert not services.may_apply(user(db, "direktoer.syddanmark@demo.dk"), found)
+    assert not services.may_apply(user(db, "jobcenter.aalborg@demo.dk"), found)
+    assert services.may_register_grant(user(db, SD_STAFF))
+    assert not services.may_register_grant(user(db, ODENSE))

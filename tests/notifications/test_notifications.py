@@ -106,3 +106,12 @@ def test_the_send_mail_command_logs_in_development(app, db, caplog):
     result = app.test_cli_runner().invoke(args=["send-mail"])
     assert "Sent 1 e-mail(s)" in result.output
     assert "Til loggen" in caplog.text
+
+
+def test_the_inbox_holds_the_users_own_messages_newest_first(db):
+    first = _notify(db, "leder.odense@demo.dk", subject="Først")
+    second = _notify(db, "leder.odense@demo.dk", subject="Siden")
+    _notify(db, "jobcenter.odense@demo.dk", subject="Til en anden")
+    mine = db.scalars(services.inbox(user(db, "leder.odense@demo.dk"))).all()
+    assert [n.id for n in mine][:2] == [second, first]
+    assert all(n.user_id == user(db, "leder.odense@demo.dk").id for n in mine)

@@ -88,6 +88,20 @@ def test_a_decision_needs_reasons_and_is_taken_once(db):
     assert exemption.requested_by_id in told
 
 
+def test_an_exemption_is_decided_once_approved_or_refused_and_approved_only_when_approved(db):
+    asked = ask(db, lot=framework(db))
+    assert (asked.is_decided, asked.is_approved) == (False, False)
+    services.refuse(db, user(db, SD_STAFF), asked, "Rammeaftalen dækker behovet")
+    assert (asked.is_decided, asked.is_approved) == (True, False)
+    granted = approved(db, tender=framework(db).tender)
+    assert (granted.is_decided, granted.is_approved) == (True, True)
+
+
+def test_only_jobcentre_staff_may_ask_for_an_exemption(db):
+    assert services.may_ask(user(db, "jobcenter.odense@demo.dk"))
+    assert not services.may_ask(user(db, SD_STAFF))
+
+
 # --- approved or only requested -----------------------------------------------------------------
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.calloffs import services as calloffs
 from app.core.errors import DomainError, NotAllowed
-from app.purchases import ledger
+from app.purchases import ledger, services
 from app.purchases.models import CallOffPayment, Classification, OutsidePurchase
 from app.spend import totals
 from tests.calloffs.conftest import TODAY, place, supplier_user
@@ -53,6 +53,8 @@ def test_a_good_file_is_stored_classified_and_counted(db):
     ]
     breach = next(p for p in found if p.classification == Classification.BREACH)
     assert breach.amount == Decimal("1234.50") and breach.breach_reason == ""
+    assert breach.lacks_breach_reason
+    assert not next(p for p in found if p is not breach).lacks_breach_reason
 
 
 def test_importing_the_same_lines_again_adds_nothing(db):
@@ -251,3 +253,47 @@ def test_the_import_page_and_the_order_page_show_what_a_payment_paid(app, client
     assert 'data-testid="order-payments"' not in supplier.get(f"/orders/{order_id}").get_data(
         as_text=True
     )
+
+
+def test_an_imports_summary_counts_its_purchases_per_classification_and_the_flagged(db):
+    record = run(db, csv(line(voucher="B1"), line(amount="200,00", voucher="B2")))
+    counts = {row[0]: (row[1], row[2]) for row in ledger.import_counts(db, record)}
+    assert sum(n for n, _sum in counts.values()) == 2
+    assert sum(total for _n, total in counts.values()) == Decimal("1434.50")
+    assert ledger.flagged_count(db, record) == 0
+    assert ledger.recent_imports(db, user(db, "jobcenter.odense@demo.dk"))[0].id == record.id
+    assert ledger.recent_imports(db, user(db, "jobcenter.aalborg@demo.dk")) == []
+
+
+def test_region_staff_import_for_their_jobcentres_and_a_jobcentre_for_itself(db):
+    odense = user(db, "jobcenter.odense@demo.dk")
+    assert ledger.import_jobcentres(db, odense) == [odense.organisation]
+    staff = user(db, "region.syddanmark@demo.dk")
+    jobcentres = ledger.import_jobcentres(db, staff)
+    assert odense.organisation in jobcentres
+    assert all(j.region_id == staff.organisation_id for j in jobcentres)
+    assert [j.name for j in jobcentres] == sorted(j.name for j in jobcentres)
+    assert ledger.may_import(staff) and ledger.may_import(odense)
+    assert not ledger.may_import(user(db, "direktoer.syddanmark@demo.dk"))
+
+
+def test_the_purchase_search_narrows_by_class_text_and_review(db):
+    framework(db)
+    run(db, csv(line(voucher="B1"), line(group="Flygtninge og indvandrere", voucher="X2")))
+    odense = user(db, "jobcenter.odense@demo.dk")
+
+    def found(**search):
+        return db.scalars(
+            services.search_purchases(odense, services.PurchaseSearch(**search))
+        ).all()
+
+    everything = found()
+    assert {"B1", "X2"} <= {p.voucher for p in everything}
+    breaches = {p.voucher for p in found(classification="breach")}
+    assert "B1" in breaches and "X2" not in breaches
+    assert [p.voucher for p in found(text="x2")] == ["X2"]
+    assert len(found(classification="no-such-class")) == len(everything)
+    assert all(p.needs_review for p in found(needs_review=True))
+    aalborg = user(db, "jobcenter.aalborg@demo.dk")
+    theirs = db.scalars(services.search_purchases(aalborg, services.PurchaseSearch())).all()
+    assert all(p.jobcentre_id == aalborg.organisation_id for p in theirs)

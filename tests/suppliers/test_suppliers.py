@@ -179,6 +179,23 @@ def test_only_region_staff_suspend(db):
         services.suspend(db, user(db, "region.nordjylland@demo.dk"), supplier, " ")
 
 
+def test_region_staff_are_offered_suspension_or_its_lifting_by_the_suppliers_state(db):
+    supplier = db.scalars(select(Supplier).where(Supplier.cvr == "30000005")).one()
+    staff, admin = user(db, "region.nordjylland@demo.dk"), user(db, "admin@demo.dk")
+    assert (services.may_suspend(staff, supplier), services.may_reinstate(staff, supplier)) == (
+        True,
+        False,
+    )
+    assert not services.may_suspend(admin, supplier)
+    services.suspend(db, staff, supplier, "Snyd med timer.")
+    assert supplier.is_suspended
+    assert (services.may_suspend(staff, supplier), services.may_reinstate(staff, supplier)) == (
+        False,
+        True,
+    )
+    assert not services.may_reinstate(admin, supplier)
+
+
 def test_a_supplier_sees_only_its_own_company(client, db):
     other = db.scalars(select(Supplier).where(Supplier.cvr == "20000007")).one()
     login(client, "leverandoer1@demo.dk")
