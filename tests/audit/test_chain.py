@@ -14,6 +14,7 @@ from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
 from app.organisations.models import Organisation
 from app.tenders.models import Tender
+from tests.databases import database_beside
 
 
 def _tail(db, n=3):
@@ -225,13 +226,7 @@ def test_concurrent_appends_never_fork_the_chain(app):
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("concurrency is tested on PostgreSQL")
-    admin_engine = make_engine(url)
-    name = url.rsplit("/", 1)[1] + "_concurrency"  # beside the suite's own database
-    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin_engine.dispose()
-    own_url = url.rsplit("/", 1)[0] + "/" + name
+    own_url = database_beside("concurrency")
     migrations.upgrade(own_url)
     engine = make_engine(own_url)
     errors = []

@@ -11,6 +11,7 @@ from app.audit import chain
 from app.audit import services as audit
 from app.audit.models import AuditChainHead, AuditEntry
 from app.core.errors import DomainError
+from tests.databases import database_beside
 
 
 def _cut_off(db, count: int) -> int:
@@ -258,7 +259,6 @@ def test_checkpoints_taken_while_others_write_always_hold(app):
     import os
     import threading
 
-    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     from app.core import migrations
@@ -267,13 +267,7 @@ def test_checkpoints_taken_while_others_write_always_hold(app):
     url = os.environ.get("TEST_DATABASE_URL")
     if not url:
         pytest.skip("concurrency is tested on PostgreSQL")
-    admin_engine = make_engine(url)
-    name = url.rsplit("/", 1)[1] + "_checkpoints"  # beside the suite's own database
-    with admin_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    admin_engine.dispose()
-    own_url = url.rsplit("/", 1)[0] + "/" + name
+    own_url = database_beside("checkpoints")
     migrations.upgrade(own_url)
     engine = make_engine(own_url)
     with Session(engine) as session:

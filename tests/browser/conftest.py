@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from app.clock import local_date
 from tests.conftest import NOW
+from tests.databases import database_beside
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE_SCRIPT = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -63,18 +63,7 @@ def _free_port() -> int:
 
 def _browser_database(tmp_path_factory) -> str:
     """A database of the suite's kind (SQLite or PostgreSQL), but the server's own."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path_factory.mktemp('browser') / 'browser.sqlite'}"
-    from app.db import make_engine
-
-    name = url.rsplit("/", 1)[1] + "_browser"  # beside the suite's own database
-    engine = make_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return url.rsplit("/", 1)[0] + "/" + name
+    return database_beside("browser", tmp_path_factory.mktemp("browser"))
 
 
 @pytest.fixture(scope="session")

@@ -11,24 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import expect
-from sqlalchemy import text
 
 from tests.browser.conftest import ROOT, _free_port, _wait_until_up, check_accessibility
+from tests.databases import database_beside
 
 
 def _own_database(tmp_path_factory) -> str:
-    url = os.environ.get("TEST_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path_factory.mktemp('nemlogin') / 'nemlogin.sqlite'}"
-    from app.db import make_engine
-
-    name = url.rsplit("/", 1)[1] + "_nemlogin_browser"
-    engine = make_engine(url)
-    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    engine.dispose()
-    return url.rsplit("/", 1)[0] + "/" + name
+    return database_beside("nemlogin_browser", tmp_path_factory.mktemp("nemlogin"))
 
 
 @pytest.fixture(scope="module")

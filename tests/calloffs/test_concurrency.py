@@ -31,6 +31,7 @@ from app.organisations.models import Organisation, OrganisationKind
 from app.spend import totals
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import Lot, Scope, Tender, TenderState
+from tests.databases import database_beside
 
 PRICE = Decimal("1000.00")
 MAXIMUM = Decimal("20000.00")
@@ -45,17 +46,7 @@ def _postgres() -> bool:
 @pytest.fixture(scope="module")
 def engine(app, tmp_path_factory):  # the app configures the audit chain's key
     """A database of the suite's kind, but the race's own, with a connection per order."""
-    url = os.environ.get("TEST_DATABASE_URL", "")
-    if _postgres():
-        name = url.rsplit("/", 1)[1] + "_calloff_race"  # beside the suite's own database
-        admin = make_engine(url)
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        admin.dispose()
-        own_url = url.rsplit("/", 1)[0] + "/" + name
-    else:
-        own_url = f"sqlite:///{tmp_path_factory.mktemp('race') / 'race.sqlite'}"
+    own_url = database_beside("calloff_race", tmp_path_factory.mktemp("race"))
     migrations.upgrade(own_url)
     # A connection for every order at once (the default pool holds 15).
     engine = make_engine(own_url, pool_size=len(QUANTITIES) + 2)
