@@ -39,8 +39,9 @@ ATTR_PRIVILEGES = "https://data.gov.dk/model/core/eid/privilegesIntermediate"
 ATTR_SPEC_VERSION = "https://data.gov.dk/model/core/specVersion"
 SPEC_VERSION = "OIO-SAML-3.0"
 
-#: The NSIS level asked for in the AuthnRequest (at least this one).
-LOA_SUBSTANTIAL_CONTEXT = "https://data.gov.dk/concept/core/nsis/Substantial"
+#: The NSIS level asked for in the AuthnRequest (at least this one), as NemLog-in names the
+#: levels for an AuthnContextClassRef (…/nsis/loa/Low, …/Substantial, …/High).
+LOA_SUBSTANTIAL_CONTEXT = "https://data.gov.dk/concept/core/nsis/loa/Substantial"
 #: The levels the loa attribute may carry, weakest first; below Substantial is refused.
 LOA_LEVELS = ("Low", "Substantial", "High")
 LOA_REQUIRED = "Substantial"

@@ -12,7 +12,6 @@ from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.auth.roles import Role
 from app.demo.platform import SUPPLIER_CVRS
-from app.nemlogin import saml
 from app.nemlogin.models import Applicant, ApplicantState
 from app.nemlogin.services import PRIVILEGE_PREFIX, privileges_for
 from app.notifications.models import Notification
@@ -80,7 +79,7 @@ def test_the_authn_request_is_signed_with_sha256_and_asks_for_substantial(client
     assert request.get("AssertionConsumerServiceURL") == ACS_URL
     namespaces = {"saml": "urn:oasis:names:tc:SAML:2.0:assertion"}
     refs = request.xpath("//saml:AuthnContextClassRef/text()", namespaces=namespaces)
-    assert refs == [saml.LOA_SUBSTANTIAL_CONTEXT]
+    assert refs == ["https://data.gov.dk/concept/core/nsis/loa/Substantial"]
 
 
 # --- a supplier's employee -------------------------------------------------------------------
