@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.organisations.kinds import OrganisationKind
 
 
-class Role(StrEnum):
+class Role(LabelledEnum):
     ADMIN = "admin"
     REGION_STAFF = "region_staff"
     REGIONAL_DIRECTOR = "regional_director"
@@ -19,24 +18,23 @@ class Role(StrEnum):
     SUPPLIER = "supplier"
 
     @property
-    def label(self) -> str:
-        return str(ROLE_LABELS[self])
-
-    @property
     def organisation_kind(self) -> OrganisationKind:
         return ROLE_ORGANISATION_KIND[self]
 
 
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.REGION_STAFF: _l("Region staff"),
-    Role.REGIONAL_DIRECTOR: _l("Regional director"),
-    Role.MINISTRY: _l("Ministry of Employment approver"),
-    Role.INTEGRATION_MINISTRY: _l("Ministry of Integration approver"),
-    Role.JOBCENTRE_STAFF: _l("Jobcentre staff"),
-    Role.JOBCENTRE_MANAGER: _l("Jobcentre manager"),
-    Role.SUPPLIER: _l("Supplier"),
-}
+ROLE_LABELS = labels(
+    Role,
+    {
+        Role.ADMIN: _l("Administrator"),
+        Role.REGION_STAFF: _l("Region staff"),
+        Role.REGIONAL_DIRECTOR: _l("Regional director"),
+        Role.MINISTRY: _l("Ministry of Employment approver"),
+        Role.INTEGRATION_MINISTRY: _l("Ministry of Integration approver"),
+        Role.JOBCENTRE_STAFF: _l("Jobcentre staff"),
+        Role.JOBCENTRE_MANAGER: _l("Jobcentre manager"),
+        Role.SUPPLIER: _l("Supplier"),
+    },
+)
 
 #: A user's role fixes the kind of organisation the user can belong to.
 ROLE_ORGANISATION_KIND = {

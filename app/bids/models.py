@@ -3,32 +3,32 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from app import clock
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, UTCDateTime, state_column
 from app.suppliers.models import Supplier
 from app.tenders.models import Tender
 
 
-class BidState(StrEnum):
+class BidState(LabelledEnum):
     DRAFT = "draft"  # saved, never submitted
     SUBMITTED = "submitted"
     WITHDRAWN = "withdrawn"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                BidState.DRAFT: _l("Draft (not submitted)"),
-                BidState.SUBMITTED: _l("Submitted"),
-                BidState.WITHDRAWN: _l("Withdrawn"),
-            }[self]
-        )
+
+labels(
+    BidState,
+    {
+        BidState.DRAFT: _l("Draft (not submitted)"),
+        BidState.SUBMITTED: _l("Submitted"),
+        BidState.WITHDRAWN: _l("Withdrawn"),
+    },
+)
 
 
 class Bid(Base):

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, Money, UTCDateTime, state_column
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation
@@ -18,7 +18,7 @@ from app.suppliers.models import Supplier
 from app.tenders.models import Lot, Scope
 
 
-class CallOffState(StrEnum):
+class CallOffState(LabelledEnum):
     PLACED = "placed"  # the jobcentre has ordered; the supplier has not answered
     ACCEPTED = "accepted"
     DECLINED = "declined"  # by the supplier, with a reason
@@ -28,23 +28,22 @@ class CallOffState(StrEnum):
     CANCELLED = "cancelled"  # by the jobcentre, before delivery
 
     @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
-
-    @property
     def counts_against_maximum(self) -> bool:
         return self not in RELEASED
 
 
-STATE_LABELS = {
-    CallOffState.PLACED: _l("Placed, awaits the supplier"),
-    CallOffState.ACCEPTED: _l("Accepted by the supplier"),
-    CallOffState.DECLINED: _l("Declined by the supplier"),
-    CallOffState.DELIVERED: _l("Delivered"),
-    CallOffState.INVOICED: _l("Invoiced, awaits approval"),
-    CallOffState.PAID: _l("Invoice approved"),
-    CallOffState.CANCELLED: _l("Cancelled by the jobcentre"),
-}
+STATE_LABELS = labels(
+    CallOffState,
+    {
+        CallOffState.PLACED: _l("Placed, awaits the supplier"),
+        CallOffState.ACCEPTED: _l("Accepted by the supplier"),
+        CallOffState.DECLINED: _l("Declined by the supplier"),
+        CallOffState.DELIVERED: _l("Delivered"),
+        CallOffState.INVOICED: _l("Invoiced, awaits approval"),
+        CallOffState.PAID: _l("Invoice approved"),
+        CallOffState.CANCELLED: _l("Cancelled by the jobcentre"),
+    },
+)
 
 #: Orders in these states no longer take up any of the lot's maximum.
 RELEASED = (CallOffState.DECLINED, CallOffState.CANCELLED)
@@ -123,7 +122,7 @@ class CallOff(Base):
         return False
 
 
-class CallOffStep(StrEnum):
+class CallOffStep(LabelledEnum):
     """What an event in an order's life was: each move, and a rejected invoice."""
 
     PLACED = "placed"
@@ -135,21 +134,20 @@ class CallOffStep(StrEnum):
     PAID = "paid"
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return str(STEP_LABELS[self])
 
-
-STEP_LABELS = {
-    CallOffStep.PLACED: _l("Order placed"),
-    CallOffStep.ACCEPTED: _l("Accepted"),
-    CallOffStep.DECLINED: _l("Declined"),
-    CallOffStep.DELIVERED: _l("Delivered"),
-    CallOffStep.INVOICED: _l("Invoiced"),
-    CallOffStep.INVOICE_REJECTED: _l("Invoice rejected"),
-    CallOffStep.PAID: _l("Invoice approved"),
-    CallOffStep.CANCELLED: _l("Cancelled"),
-}
+STEP_LABELS = labels(
+    CallOffStep,
+    {
+        CallOffStep.PLACED: _l("Order placed"),
+        CallOffStep.ACCEPTED: _l("Accepted"),
+        CallOffStep.DECLINED: _l("Declined"),
+        CallOffStep.DELIVERED: _l("Delivered"),
+        CallOffStep.INVOICED: _l("Invoiced"),
+        CallOffStep.INVOICE_REJECTED: _l("Invoice rejected"),
+        CallOffStep.PAID: _l("Invoice approved"),
+        CallOffStep.CANCELLED: _l("Cancelled"),
+    },
+)
 
 
 class CallOffEvent(Base):

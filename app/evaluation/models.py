@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.bids.models import Bid, BidVersion
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, Money, UTCDateTime, state_column
 
 
@@ -28,22 +28,11 @@ class Opening(Base):
     )
 
 
-class SealCheck(StrEnum):
+class SealCheck(LabelledEnum):
     INTACT = "intact"  # the content matches the fingerprint given at receipt
     FLAGGED = "flagged"  # it does not (or does not decrypt): a person must decide
     ACCEPTED = "accepted"  # flagged, and a person decided it may be evaluated
     EXCLUDED = "excluded"  # flagged, and a person decided it may not
-
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                SealCheck.INTACT: _l("Intact"),
-                SealCheck.FLAGGED: _l("Does not match its fingerprint – awaits a decision"),
-                SealCheck.ACCEPTED: _l("Did not match; accepted for evaluation"),
-                SealCheck.EXCLUDED: _l("Did not match; excluded"),
-            }[self]
-        )
 
     @property
     def awaits_decision(self) -> bool:
@@ -53,6 +42,17 @@ class SealCheck(StrEnum):
     @property
     def may_be_evaluated(self) -> bool:
         return self in (SealCheck.INTACT, SealCheck.ACCEPTED)
+
+
+labels(
+    SealCheck,
+    {
+        SealCheck.INTACT: _l("Intact"),
+        SealCheck.FLAGGED: _l("Does not match its fingerprint – awaits a decision"),
+        SealCheck.ACCEPTED: _l("Did not match; accepted for evaluation"),
+        SealCheck.EXCLUDED: _l("Did not match; excluded"),
+    },
+)
 
 
 class OpenedBid(Base):
@@ -124,20 +124,20 @@ class QualityScore(Base):
     entered_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class AwardState(StrEnum):
+class AwardState(LabelledEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"  # the award letters are out; the standstill runs
     CONCLUDED = "concluded"  # the framework agreements are concluded
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                AwardState.PROPOSED: _l("Proposed, awaits approval by a second person"),
-                AwardState.APPROVED: _l("Approved; standstill period"),
-                AwardState.CONCLUDED: _l("Framework agreements concluded"),
-            }[self]
-        )
+
+labels(
+    AwardState,
+    {
+        AwardState.PROPOSED: _l("Proposed, awaits approval by a second person"),
+        AwardState.APPROVED: _l("Approved; standstill period"),
+        AwardState.CONCLUDED: _l("Framework agreements concluded"),
+    },
+)
 
 
 class Award(Base):

@@ -3,52 +3,52 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, UTCDateTime, state_column
 from app.organisations.models import Organisation
 from app.tenders.models import Lot, Tender
 
 
-class ExemptionState(StrEnum):
+class ExemptionState(LabelledEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                ExemptionState.REQUESTED: _l("Requested, awaits the region"),
-                ExemptionState.APPROVED: _l("Approved"),
-                ExemptionState.REFUSED: _l("Refused"),
-            }[self]
-        )
+
+labels(
+    ExemptionState,
+    {
+        ExemptionState.REQUESTED: _l("Requested, awaits the region"),
+        ExemptionState.APPROVED: _l("Approved"),
+        ExemptionState.REFUSED: _l("Refused"),
+    },
+)
 
 
-class ExemptionReason(StrEnum):
+class ExemptionReason(LabelledEnum):
     SPECIAL_NEEDS = "special_needs"
     CONTINUITY = "continuity"
     NO_CAPACITY = "no_capacity"
     LOCAL_OFFER = "local_offer"
     OTHER = "other"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                ExemptionReason.SPECIAL_NEEDS: _l("The persons' special needs"),
-                ExemptionReason.CONTINUITY: _l("Continuity of an effort already begun"),
-                ExemptionReason.NO_CAPACITY: _l("The framework's suppliers cannot deliver"),
-                ExemptionReason.LOCAL_OFFER: _l("A local offer the framework does not have"),
-                ExemptionReason.OTHER: _l("Other special case"),
-            }[self]
-        )
+
+labels(
+    ExemptionReason,
+    {
+        ExemptionReason.SPECIAL_NEEDS: _l("The persons' special needs"),
+        ExemptionReason.CONTINUITY: _l("Continuity of an effort already begun"),
+        ExemptionReason.NO_CAPACITY: _l("The framework's suppliers cannot deliver"),
+        ExemptionReason.LOCAL_OFFER: _l("A local offer the framework does not have"),
+        ExemptionReason.OTHER: _l("Other special case"),
+    },
+)
 
 
 class Exemption(Base):

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import (
     CheckConstraint,
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import Base, Hundredths, Money, UTCDateTime, state_column
@@ -29,13 +29,9 @@ from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 
 
-class Indicator(StrEnum):
+class Indicator(LabelledEnum):
     IN_WORK = "in_work"  # the share in work three months after an effort, in percent
     WEEKS_UNEMPLOYED = "weeks_unemployed"  # the average length of unemployment, in weeks
-
-    @property
-    def label(self) -> str:
-        return str(INDICATOR_LABELS[self])
 
     @property
     def unit(self) -> str:
@@ -46,30 +42,32 @@ class Indicator(StrEnum):
         return self == Indicator.IN_WORK
 
 
-INDICATOR_LABELS = {
-    Indicator.IN_WORK: _l("Share in work after an effort"),
-    Indicator.WEEKS_UNEMPLOYED: _l("Average length of unemployment"),
-}
+INDICATOR_LABELS = labels(
+    Indicator,
+    {
+        Indicator.IN_WORK: _l("Share in work after an effort"),
+        Indicator.WEEKS_UNEMPLOYED: _l("Average length of unemployment"),
+    },
+)
 INDICATOR_UNITS = {Indicator.IN_WORK: _l("%"), Indicator.WEEKS_UNEMPLOYED: _l("weeks")}
 
 
-class Standing(StrEnum):
+class Standing(LabelledEnum):
     """A jobcentre's latest result against its region's thresholds."""
 
     WEAK = "weak"
     USUAL = "usual"
     GOOD = "good"
 
-    @property
-    def label(self) -> str:
-        return str(STANDING_LABELS[self])
 
-
-STANDING_LABELS = {
-    Standing.WEAK: _l("Weak: closer follow-up"),
-    Standing.USUAL: _l("Usual follow-up"),
-    Standing.GOOD: _l("Good: lighter follow-up"),
-}
+STANDING_LABELS = labels(
+    Standing,
+    {
+        Standing.WEAK: _l("Weak: closer follow-up"),
+        Standing.USUAL: _l("Usual follow-up"),
+        Standing.GOOD: _l("Good: lighter follow-up"),
+    },
+)
 
 
 class ResultImport(Base):
@@ -141,7 +139,7 @@ class Threshold(Base):
         return Standing.GOOD if sign * value >= sign * self.good else Standing.USUAL
 
 
-class ReactionState(StrEnum):
+class ReactionState(LabelledEnum):
     ASSESSMENT = "assessment"  # opened for a jobcentre with weak results; the region assesses
     FOLLOWING_CLOSELY = "following_closely"  # the jobcentre has taken the initiatives needed
     AGREEMENT_DRAFT = "agreement_draft"  # an improvement agreement is being written
@@ -153,23 +151,22 @@ class ReactionState(StrEnum):
     ORDERED = "ordered"  # the jobcentre is ordered to use other actors in the named parts
     CLOSED = "closed"
 
-    @property
-    def label(self) -> str:
-        return str(REACTION_STATE_LABELS[self])
 
-
-REACTION_STATE_LABELS = {
-    ReactionState.ASSESSMENT: _l("Being assessed"),
-    ReactionState.FOLLOWING_CLOSELY: _l("Followed closely"),
-    ReactionState.AGREEMENT_DRAFT: _l("Improvement agreement being written"),
-    ReactionState.AWAITING_SIGNATURES: _l("Improvement agreement awaits signatures"),
-    ReactionState.AGREEMENT_IN_FORCE: _l("Improvement agreement in force"),
-    ReactionState.RECOMMENDATION_DRAFT: _l("Recommendation being written"),
-    ReactionState.AT_INTEGRATION_MINISTRY: _l("At the Ministry of Integration"),
-    ReactionState.AT_MINISTRY: _l("At the Ministry of Employment"),
-    ReactionState.ORDERED: _l("Ordered to use other actors"),
-    ReactionState.CLOSED: _l("Closed"),
-}
+REACTION_STATE_LABELS = labels(
+    ReactionState,
+    {
+        ReactionState.ASSESSMENT: _l("Being assessed"),
+        ReactionState.FOLLOWING_CLOSELY: _l("Followed closely"),
+        ReactionState.AGREEMENT_DRAFT: _l("Improvement agreement being written"),
+        ReactionState.AWAITING_SIGNATURES: _l("Improvement agreement awaits signatures"),
+        ReactionState.AGREEMENT_IN_FORCE: _l("Improvement agreement in force"),
+        ReactionState.RECOMMENDATION_DRAFT: _l("Recommendation being written"),
+        ReactionState.AT_INTEGRATION_MINISTRY: _l("At the Ministry of Integration"),
+        ReactionState.AT_MINISTRY: _l("At the Ministry of Employment"),
+        ReactionState.ORDERED: _l("Ordered to use other actors"),
+        ReactionState.CLOSED: _l("Closed"),
+    },
+)
 
 #: The states of a case still open: one per jobcentre at a time.
 OPEN_REACTION_STATES = tuple(s for s in ReactionState if s != ReactionState.CLOSED)

@@ -5,32 +5,31 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from enum import StrEnum
 
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
 from app.organisations.models import Organisation
 
 
-class GrantKind(StrEnum):
+class GrantKind(LabelledEnum):
     LABOUR_SHORTAGE = "labour_shortage"  # flaskehalse
     MASS_LAYOFF = "mass_layoff"  # større virksomhedslukninger og afskedigelser
 
-    @property
-    def label(self) -> str:
-        return str(GRANT_KIND_LABELS[self])
 
-
-GRANT_KIND_LABELS = {
-    GrantKind.LABOUR_SHORTAGE: _l("Against labour shortages"),
-    GrantKind.MASS_LAYOFF: _l("Major closures and lay-offs"),
-}
+GRANT_KIND_LABELS = labels(
+    GrantKind,
+    {
+        GrantKind.LABOUR_SHORTAGE: _l("Against labour shortages"),
+        GrantKind.MASS_LAYOFF: _l("Major closures and lay-offs"),
+    },
+)
 
 
 class Grant(Base):
@@ -61,23 +60,22 @@ class Grant(Base):
         return False
 
 
-class ProjectState(StrEnum):
+class ProjectState(LabelledEnum):
     APPLIED = "applied"
     ALLOCATED = "allocated"  # on a council decision, within the grant
     REFUSED = "refused"
     CLOSED = "closed"  # what it did not spend is released to the grant
 
-    @property
-    def label(self) -> str:
-        return str(PROJECT_STATE_LABELS[self])
 
-
-PROJECT_STATE_LABELS = {
-    ProjectState.APPLIED: _l("Applied for"),
-    ProjectState.ALLOCATED: _l("Allocated"),
-    ProjectState.REFUSED: _l("Refused"),
-    ProjectState.CLOSED: _l("Closed"),
-}
+PROJECT_STATE_LABELS = labels(
+    ProjectState,
+    {
+        ProjectState.APPLIED: _l("Applied for"),
+        ProjectState.ALLOCATED: _l("Allocated"),
+        ProjectState.REFUSED: _l("Refused"),
+        ProjectState.CLOSED: _l("Closed"),
+    },
+)
 
 
 class GrantProject(Base):

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import clock
 from app.auth.models import User
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, UTCDateTime, state_column
 from app.organisations.models import Organisation
 
@@ -27,20 +28,20 @@ class SeenAssertion(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
 
-class ApplicantKind(StrEnum):
+class ApplicantKind(LabelledEnum):
     COLLEAGUE = "colleague"  # joins a registered supplier; its users confirm
     ROLE = "role"  # public staff matched to an organisation; an administrator grants a role
     REGISTRATION = "registration"  # a CVR no supplier has: may register the company
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                ApplicantKind.COLLEAGUE: _l("Waiting for the supplier's users to confirm"),
-                ApplicantKind.ROLE: _l("Waiting for a role"),
-                ApplicantKind.REGISTRATION: _l("May register the company"),
-            }[self]
-        )
+
+labels(
+    ApplicantKind,
+    {
+        ApplicantKind.COLLEAGUE: _l("Waiting for the supplier's users to confirm"),
+        ApplicantKind.ROLE: _l("Waiting for a role"),
+        ApplicantKind.REGISTRATION: _l("May register the company"),
+    },
+)
 
 
 class ApplicantState(StrEnum):

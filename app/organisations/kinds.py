@@ -3,12 +3,11 @@ the roles (app.auth.roles) and the organisations' models can both import it."""
 
 from __future__ import annotations
 
-from enum import StrEnum
-
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 
 
-class OrganisationKind(StrEnum):
+class OrganisationKind(LabelledEnum):
     REGION = "region"
     JOBCENTRE = "jobcentre"
     MINISTRY = "ministry"
@@ -16,16 +15,15 @@ class OrganisationKind(StrEnum):
     NATIONAL_AUTHORITY = "national_authority"
     SUPPLIER = "supplier"
 
-    @property
-    def label(self) -> str:
-        return str(KIND_LABELS[self])
 
-
-KIND_LABELS = {
-    OrganisationKind.REGION: _l("Employment region"),
-    OrganisationKind.JOBCENTRE: _l("Jobcentre"),
-    OrganisationKind.MINISTRY: _l("Ministry of Employment"),
-    OrganisationKind.INTEGRATION_MINISTRY: _l("Ministry of Integration"),
-    OrganisationKind.NATIONAL_AUTHORITY: _l("National authority"),
-    OrganisationKind.SUPPLIER: _l("Supplier"),
-}
+KIND_LABELS = labels(
+    OrganisationKind,
+    {
+        OrganisationKind.REGION: _l("Employment region"),
+        OrganisationKind.JOBCENTRE: _l("Jobcentre"),
+        OrganisationKind.MINISTRY: _l("Ministry of Employment"),
+        OrganisationKind.INTEGRATION_MINISTRY: _l("Ministry of Integration"),
+        OrganisationKind.NATIONAL_AUTHORITY: _l("National authority"),
+        OrganisationKind.SUPPLIER: _l("Supplier"),
+    },
+)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import CallOff
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, Money, UTCDateTime, state_column
 from app.exemptions.models import Exemption
 from app.organisations.models import Organisation
@@ -19,36 +20,36 @@ from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot
 
 
-class Classification(StrEnum):
+class Classification(LabelledEnum):
     NO_FRAMEWORK = "no_framework"  # no available lot covered the target group then
     EXEMPTED = "exempted"  # every lot that did was lifted by an approved exemption
     BREACH = "breach"  # an available lot covered it and no exemption applied
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                Classification.NO_FRAMEWORK: _l("No framework applied"),
-                Classification.EXEMPTED: _l("Exempted"),
-                Classification.BREACH: _l("Breach of the purchase obligation"),
-            }[self]
-        )
+
+labels(
+    Classification,
+    {
+        Classification.NO_FRAMEWORK: _l("No framework applied"),
+        Classification.EXEMPTED: _l("Exempted"),
+        Classification.BREACH: _l("Breach of the purchase obligation"),
+    },
+)
 
 
-class FollowUp(StrEnum):
+class FollowUp(LabelledEnum):
     OPEN = "open"  # not yet looked at by the region
     ACCEPTED = "accepted"  # the region accepts the reason given
     NEEDS_FOLLOW_UP = "needs_follow_up"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                FollowUp.OPEN: _l("Awaits the region"),
-                FollowUp.ACCEPTED: _l("Accepted by the region"),
-                FollowUp.NEEDS_FOLLOW_UP: _l("Needs follow-up"),
-            }[self]
-        )
+
+labels(
+    FollowUp,
+    {
+        FollowUp.OPEN: _l("Awaits the region"),
+        FollowUp.ACCEPTED: _l("Accepted by the region"),
+        FollowUp.NEEDS_FOLLOW_UP: _l("Needs follow-up"),
+    },
+)
 
 
 class Source(StrEnum):

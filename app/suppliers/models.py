@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,26 +10,27 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app import clock
 from app.auth.roles import Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.db import Base, UTCDateTime, state_column
 from app.files.models import StoredFile
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 
 
-class SupplierState(StrEnum):
+class SupplierState(LabelledEnum):
     UNCONFIRMED = "unconfirmed"  # registered; the e-mail address is not confirmed yet
     ACTIVE = "active"
     SUSPENDED = "suspended"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                SupplierState.UNCONFIRMED: _l("Awaiting e-mail confirmation"),
-                SupplierState.ACTIVE: _l("Active"),
-                SupplierState.SUSPENDED: _l("Suspended"),
-            }[self]
-        )
+
+labels(
+    SupplierState,
+    {
+        SupplierState.UNCONFIRMED: _l("Awaiting e-mail confirmation"),
+        SupplierState.ACTIVE: _l("Active"),
+        SupplierState.SUSPENDED: _l("Suspended"),
+    },
+)
 
 
 supplier_target_groups = Table(

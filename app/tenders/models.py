@@ -27,6 +27,7 @@ from app.audit import sealed
 from app.audit.models import AuditEntry
 from app.auth.roles import Role
 from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.db import Base, Money, UTCDateTime, state_column
@@ -35,7 +36,7 @@ from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
 
 
-class TenderState(StrEnum):
+class TenderState(LabelledEnum):
     DRAFT = "draft"
     COUNCIL_INVOLVED = "council_involved"
     SUBMITTED = "submitted"
@@ -45,41 +46,42 @@ class TenderState(StrEnum):
     ACTIVE = "active"  # the framework agreements are concluded
     CANCELLED = "cancelled"
 
-    @property
-    def label(self) -> str:
-        return str(STATE_LABELS[self])
+
+STATE_LABELS = labels(
+    TenderState,
+    {
+        TenderState.DRAFT: _l("Draft"),
+        TenderState.COUNCIL_INVOLVED: _l("Council involved"),
+        TenderState.SUBMITTED: _l("Submitted for approval"),
+        TenderState.APPROVED: _l("Approved"),
+        TenderState.PUBLISHED: _l("Published, open for bids"),
+        TenderState.BIDDING_CLOSED: _l("Bidding closed"),
+        TenderState.ACTIVE: _l("Active framework"),
+        TenderState.CANCELLED: _l("Cancelled"),
+    },
+)
 
 
-STATE_LABELS = {
-    TenderState.DRAFT: _l("Draft"),
-    TenderState.COUNCIL_INVOLVED: _l("Council involved"),
-    TenderState.SUBMITTED: _l("Submitted for approval"),
-    TenderState.APPROVED: _l("Approved"),
-    TenderState.PUBLISHED: _l("Published, open for bids"),
-    TenderState.BIDDING_CLOSED: _l("Bidding closed"),
-    TenderState.ACTIVE: _l("Active framework"),
-    TenderState.CANCELLED: _l("Cancelled"),
-}
-
-
-class Scope(StrEnum):
+class Scope(LabelledEnum):
     REGIONAL = "regional"
     NATIONAL = "national"
 
-    @property
-    def label(self) -> str:
-        return str(_l("Regional") if self is Scope.REGIONAL else _l("National"))
+
+labels(Scope, {Scope.REGIONAL: _l("Regional"), Scope.NATIONAL: _l("National")})
 
 
-class CallOffRule(StrEnum):
+class CallOffRule(LabelledEnum):
     FREE_CHOICE = "free_choice"
     CASCADE = "cascade"
 
-    @property
-    def label(self) -> str:
-        if self is CallOffRule.FREE_CHOICE:
-            return str(_l("Free choice among the awarded suppliers"))
-        return str(_l("Ranked cascade"))
+
+labels(
+    CallOffRule,
+    {
+        CallOffRule.FREE_CHOICE: _l("Free choice among the awarded suppliers"),
+        CallOffRule.CASCADE: _l("Ranked cascade"),
+    },
+)
 
 
 class ApprovalKind(StrEnum):
@@ -89,20 +91,20 @@ class ApprovalKind(StrEnum):
     MINISTRY = "ministry"  # the ministry's approval
 
 
-class AmendmentKind(StrEnum):
+class AmendmentKind(LabelledEnum):
     CLARIFICATION = "clarification"
     DOCUMENT = "document"
     DEADLINE = "deadline"
 
-    @property
-    def label(self) -> str:
-        return str(
-            {
-                AmendmentKind.CLARIFICATION: _l("Clarification"),
-                AmendmentKind.DOCUMENT: _l("Extra document"),
-                AmendmentKind.DEADLINE: _l("Longer deadline"),
-            }[self]
-        )
+
+labels(
+    AmendmentKind,
+    {
+        AmendmentKind.CLARIFICATION: _l("Clarification"),
+        AmendmentKind.DOCUMENT: _l("Extra document"),
+        AmendmentKind.DEADLINE: _l("Longer deadline"),
+    },
+)
 
 
 tender_target_groups = Table(
