@@ -301,6 +301,19 @@ def end_sessions(db: Session, user: User) -> None:
     audit.record(db, user, "user.logged_out", user)
 
 
+def active_users(
+    db: Session, role: Role | None = None, organisation_id: int | None = None
+) -> list[User]:
+    """The users who may sign in, of this role and of this organisation where given: whom a
+    message goes to."""
+    stmt = select(User).where(User.active)
+    if role is not None:
+        stmt = stmt.where(User.role == role)
+    if organisation_id is not None:
+        stmt = stmt.where(User.organisation_id == organisation_id)
+    return list(db.scalars(stmt))
+
+
 def region_staff(db: Session, *region_ids: int) -> list[User]:
     """The active region staff of these regions: whom a region's message goes to."""
     return list(

@@ -20,6 +20,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
+from app.auth.services import active_users
 from app.bids import sealing
 from app.bids.models import Bid, BidState, BidVersion
 from app.core.errors import DomainError, NotAllowed, NotFound
@@ -205,9 +206,7 @@ def submit(db: Session, actor: User, tender: Tender, content: BidContent) -> Bid
         bid,
         {"version": version.number, "fingerprint": version.fingerprint},
     )
-    colleagues = db.scalars(
-        select(User).where(User.organisation_id == supplier.organisation_id, User.active)
-    ).all()
+    colleagues = active_users(db, organisation_id=supplier.organisation_id)
     notify(
         db,
         colleagues,

@@ -22,6 +22,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.auth.services import active_users
 from app.calloffs.cpr import refuse_cpr
 from app.calloffs.models import RELEASED, CallOff, CallOffEvent, CallOffState, CallOffStep
 from app.core.errors import DomainError, NotAllowed
@@ -583,12 +584,6 @@ def _link(call_off: CallOff) -> str:
     return f"/orders/{call_off.id}"
 
 
-def _organisation_users(db: Session, organisation_id: int) -> list[User]:
-    return list(
-        db.scalars(select(User).where(User.organisation_id == organisation_id, User.active))
-    )
-
-
 def _supplier_users(db: Session, supplier_id: int) -> list[User]:
     return list(
         db.scalars(
@@ -705,7 +700,7 @@ def _move(
 def _tell_jobcentre(db: Session, call_off: CallOff, subject: str) -> None:
     """The person who placed the order; if that account is closed, everyone at the jobcentre."""
     placer = call_off.placed_by
-    people = [placer] if placer.active else _organisation_users(db, call_off.jobcentre_id)
+    people = [placer] if placer.active else active_users(db, organisation_id=call_off.jobcentre_id)
     notify(db, people, subject, link=_link(call_off))
 
 

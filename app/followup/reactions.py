@@ -23,6 +23,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.auth.services import active_users
 from app.calloffs.models import RELEASED, CallOff
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date
@@ -55,13 +56,6 @@ S = ReactionState
 def _require_region_staff(actor: User, reaction: Reaction) -> None:
     if actor.role != Role.REGION_STAFF or actor.organisation_id != reaction.region_id:
         raise NotAllowed(_("Only the staff of the jobcentre's region can do this."))
-
-
-def _users(db: Session, role: Role, organisation_id: int | None = None) -> list[User]:
-    stmt = select(User).where(User.role == role, User.active)
-    if organisation_id is not None:
-        stmt = stmt.where(User.organisation_id == organisation_id)
-    return list(db.scalars(stmt))
 
 
 def _link(reaction: Reaction) -> str:
@@ -208,7 +202,7 @@ def open_case(db: Session, actor: User, jobcentre: Organisation, reason: str) ->
     audit.record(db, actor, "reaction.opened", reaction, {"jobcentre": jobcentre.id})
     notify(
         db,
-        _users(db, Role.JOBCENTRE_MANAGER, jobcentre.id),
+        active_users(db, Role.JOBCENTRE_MANAGER, jobcentre.id),
         _("The region follows up on %(name)s's results", name=jobcentre.name),
         reason,
         link=_link(reaction),
@@ -389,8 +383,8 @@ def send_for_signature(db: Session, actor: User, reaction: Reaction) -> Reaction
     )
     notify(
         db,
-        _users(db, Role.REGIONAL_DIRECTOR, reaction.region_id)
-        + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+        active_users(db, Role.REGIONAL_DIRECTOR, reaction.region_id)
+        + active_users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
         subject,
         link=_link(reaction),
     )
@@ -420,8 +414,8 @@ def sign(db: Session, actor: User, reaction: Reaction) -> Reaction:
         _step(db, actor, reaction, "sign", "agreement_in_force", S.AGREEMENT_IN_FORCE)
         notify(
             db,
-            _users(db, Role.REGION_STAFF, reaction.region_id)
-            + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+            active_users(db, Role.REGION_STAFF, reaction.region_id)
+            + active_users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
             _("The improvement agreement with %(name)s is signed", name=reaction.jobcentre.name),
             link=_link(reaction),
         )
@@ -508,7 +502,7 @@ def send_recommendation(db: Session, actor: User, reaction: Reaction) -> Reactio
     role = Role.INTEGRATION_MINISTRY if to == S.AT_INTEGRATION_MINISTRY else Role.MINISTRY
     notify(
         db,
-        _users(db, role),
+        active_users(db, role),
         _(
             "%(region)s recommends ordering %(name)s to use other actors",
             region=reaction.region.name,
@@ -533,7 +527,7 @@ def integration_answer(
         _step(db, actor, reaction, "integration_answer", "integration_agreed", S.AT_MINISTRY, text)
         notify(
             db,
-            _users(db, Role.MINISTRY),
+            active_users(db, Role.MINISTRY),
             _(
                 "%(region)s recommends ordering %(name)s to use other actors",
                 region=reaction.region.name,
@@ -554,7 +548,7 @@ def integration_answer(
         reaction.recommendation_decision_id = None  # a changed recommendation: decided anew
     notify(
         db,
-        _users(db, Role.REGION_STAFF, reaction.region_id),
+        active_users(db, Role.REGION_STAFF, reaction.region_id),
         _("The Ministry of Integration has answered on %(name)s", name=reaction.jobcentre.name),
         text,
         link=_link(reaction),
@@ -599,8 +593,8 @@ def decide(
         subject = _("The ministry does not order %(name)s", name=reaction.jobcentre.name)
     notify(
         db,
-        _users(db, Role.REGION_STAFF, reaction.region_id)
-        + _users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
+        active_users(db, Role.REGION_STAFF, reaction.region_id)
+        + active_users(db, Role.JOBCENTRE_MANAGER, reaction.jobcentre_id),
         subject,
         text,
         link=_link(reaction),

@@ -27,7 +27,12 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.passwords import hash_password
 from app.auth.roles import Role
-from app.auth.services import _check_role_fits_organisation, _require_admin, find_by_email
+from app.auth.services import (
+    _check_role_fits_organisation,
+    _require_admin,
+    active_users,
+    find_by_email,
+)
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.nemlogin import saml
@@ -348,9 +353,7 @@ def _join_supplier(
     """A new person of a registered supplier waits for its users to confirm them."""
     applicant = _applicant(db, person, ApplicantKind.COLLEAGUE, supplier.organisation)
     audit.record(db, None, "nemlogin.colleague_waiting", applicant, {"cvr": person.cvr})
-    colleagues = db.scalars(
-        select(User).where(User.organisation_id == supplier.organisation_id, User.active)
-    ).all()
+    colleagues = active_users(db, organisation_id=supplier.organisation_id)
     notify(
         db,
         colleagues,
@@ -375,7 +378,7 @@ def _join_public_organisation(
         audit.record(
             db, None, "nemlogin.waiting_for_role", applicant, {"organisation_id": organisation.id}
         )
-        administrators = db.scalars(select(User).where(User.role == Role.ADMIN, User.active)).all()
+        administrators = active_users(db, Role.ADMIN)
         notify(
             db,
             administrators,

@@ -14,7 +14,7 @@ from app.auth import tokens
 from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from app.auth.roles import Role
-from app.auth.services import find_by_email, normalise_email
+from app.auth.services import active_users, find_by_email, normalise_email
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.files.services import store_upload
@@ -246,14 +246,6 @@ def add_document(db: Session, actor: User, supplier: Supplier, filename: str, da
     return stored
 
 
-def _supplier_users(db: Session, supplier: Supplier) -> list[User]:
-    return list(
-        db.scalars(
-            select(User).where(User.organisation_id == supplier.organisation_id, User.active)
-        )
-    )
-
-
 def may_suspend(user: User, supplier: Supplier) -> bool:
     """Region staff suspend a supplier that is not suspended already."""
     return user.role == Role.REGION_STAFF and not supplier.is_suspended
@@ -276,7 +268,12 @@ def suspend(db: Session, actor: User, supplier: Supplier, reason: str) -> None:
     supplier.suspension_reason = reason.strip()
     supplier.suspended_at = clock.now()
     audit.record(db, actor, "supplier.suspended", supplier, {"reason": reason.strip()})
-    notify(db, _supplier_users(db, supplier), _("Your company is suspended"), reason.strip())
+    notify(
+        db,
+        active_users(db, organisation_id=supplier.organisation_id),
+        _("Your company is suspended"),
+        reason.strip(),
+    )
 
 
 def reinstate(db: Session, actor: User, supplier: Supplier) -> None:
@@ -293,4 +290,8 @@ def reinstate(db: Session, actor: User, supplier: Supplier) -> None:
     supplier.suspension_reason = ""
     supplier.suspended_at = None
     audit.record(db, actor, "supplier.reinstated", supplier)
-    notify(db, _supplier_users(db, supplier), _("The suspension of your company is lifted"))
+    notify(
+        db,
+        active_users(db, organisation_id=supplier.organisation_id),
+        _("The suspension of your company is lifted"),
+    )

@@ -21,7 +21,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
-from app.auth.services import region_staff
+from app.auth.services import active_users, region_staff
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.core.i18n import kroner_text
@@ -381,17 +381,13 @@ def remove_document(db: Session, actor: User, tender: Tender, document: TenderDo
 # --- the approval gates ----------------------------------------------------------------------
 
 
-def _users_with_role(db: Session, role: Role) -> list[User]:
-    return list(db.scalars(select(User).where(User.role == role, User.active)))
-
-
 def _link(tender: Tender) -> str:
     return f"/manage/tenders/{tender.id}"
 
 
 def _tell(db: Session, role: Role, subject: str, tender: Tender) -> None:
     """Everyone with the role hears of the tender, with a link to its work page."""
-    notify(db, _users_with_role(db, role), subject, tender.title, _link(tender))
+    notify(db, active_users(db, role), subject, tender.title, _link(tender))
 
 
 def link_council_decision(
