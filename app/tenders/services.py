@@ -418,15 +418,7 @@ def link_council_decision(
         )
     if uses.is_spent(db, decision.id, except_tender_id=tender.id):
         raise DomainError(_("This council decision is already used for something else."))
-    approval = TenderApproval(
-        kind=ApprovalKind.COUNCIL,
-        content_version=tender.content_version,
-        organisation_id=council_region,
-        actor_id=actor.id,
-        decision=decision,
-    )
-    tender.approvals.append(approval)
-    db.flush()
+    approval = _add_approval(db, actor, tender, ApprovalKind.COUNCIL, council_region, decision)
     audit.record(
         db,
         actor,
@@ -434,6 +426,28 @@ def link_council_decision(
         tender,
         {"decision_id": decision.id, "version": tender.content_version},
     )
+    return approval
+
+
+def _add_approval(
+    db: Session,
+    actor: User,
+    tender: Tender,
+    kind: ApprovalKind,
+    organisation_id: int | None = None,
+    decision: CouncilDecision | None = None,
+) -> TenderApproval:
+    """The actor's approval of the tender's current version, given for the actor's own
+    organisation unless another is named."""
+    approval = TenderApproval(
+        kind=kind,
+        content_version=tender.content_version,
+        organisation_id=actor.organisation_id if organisation_id is None else organisation_id,
+        actor_id=actor.id,
+        decision=decision,
+    )
+    tender.approvals.append(approval)
+    db.flush()
     return approval
 
 
@@ -485,14 +499,7 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
     guard(actor, tender, TenderStep.AGREE_AS_DIRECTOR)
     if has_agreed(tender, ApprovalKind.DIRECTOR, actor):
         raise DomainError(_("Your region has already agreed to this version."))
-    approval = TenderApproval(
-        kind=ApprovalKind.DIRECTOR,
-        content_version=tender.content_version,
-        organisation_id=actor.organisation_id,
-        actor_id=actor.id,
-    )
-    tender.approvals.append(approval)
-    db.flush()
+    approval = _add_approval(db, actor, tender, ApprovalKind.DIRECTOR)
     audit.record(db, actor, "tender.director_agreed", tender, {"version": tender.content_version})
     if not missing_regions(db, tender, ApprovalKind.DIRECTOR):
         notify(
@@ -553,14 +560,7 @@ def agree_integration(db: Session, actor: User, tender: Tender) -> TenderApprova
         raise DomainError(_("The tender does not concern the integration effort."))
     if tender.valid_approvals(ApprovalKind.INTEGRATION):
         raise DomainError(_("The Ministry of Integration has already agreed to this version."))
-    approval = TenderApproval(
-        kind=ApprovalKind.INTEGRATION,
-        content_version=tender.content_version,
-        organisation_id=actor.organisation_id,
-        actor_id=actor.id,
-    )
-    tender.approvals.append(approval)
-    db.flush()
+    approval = _add_approval(db, actor, tender, ApprovalKind.INTEGRATION)
     audit.record(
         db, actor, "tender.integration_agreed", tender, {"version": tender.content_version}
     )
@@ -578,14 +578,7 @@ def approve(db: Session, actor: User, tender: Tender) -> None:
                 "agree before it can be approved."
             )
         )
-    tender.approvals.append(
-        TenderApproval(
-            kind=ApprovalKind.MINISTRY,
-            content_version=tender.content_version,
-            organisation_id=actor.organisation_id,
-            actor_id=actor.id,
-        )
-    )
+    _add_approval(db, actor, tender, ApprovalKind.MINISTRY)
     move(tender, TenderStep.APPROVE)
     db.flush()
     audit.record(db, actor, "tender.approved", tender, {"version": tender.content_version})
