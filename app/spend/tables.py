@@ -177,6 +177,16 @@ def _narrowed(stmt, summary, filters: Filters):
     return stmt
 
 
+def _in_place(stmt, filters: Filters, jobcentre, jobcentre_id):
+    """Rows of a jobcentre (`jobcentre` joined on `jobcentre_id`) narrowed to the filters' region
+    and jobcentre."""
+    if filters.region_id:
+        stmt = stmt.where(jobcentre.region_id == filters.region_id)
+    if filters.jobcentre_id:
+        stmt = stmt.where(jobcentre_id == filters.jobcentre_id)
+    return stmt
+
+
 def _by_supplier(stmt, supplier_id):
     company = aliased(Organisation)
     stmt = stmt.join(Supplier, supplier_id == Supplier.id).join(
@@ -225,11 +235,9 @@ def _orders_by_order(db: Session, dimension: str, filters: Filters, bought=None)
         label = copenhagen_month(db, CallOff.placed_at)
     else:
         raise ValueError(dimension)
-    stmt = stmt.add_columns(label.label("label"))
-    if filters.region_id:
-        stmt = stmt.where(jobcentre.region_id == filters.region_id)
-    if filters.jobcentre_id:
-        stmt = stmt.where(source.jobcentre_id == filters.jobcentre_id)
+    stmt = _in_place(
+        stmt.add_columns(label.label("label")), filters, jobcentre, source.jobcentre_id
+    )
     if filters.supplier_id:
         stmt = stmt.where(source.supplier_id == filters.supplier_id)
     if filters.tender_id:
@@ -314,11 +322,9 @@ def _outside_by_purchase(db: Session, dimension: str, filters: Filters) -> list:
         label = purchase_month_label(db)
     else:
         raise ValueError(dimension)
-    stmt = stmt.add_columns(label.label("label"))
-    if filters.region_id:
-        stmt = stmt.where(jobcentre.region_id == filters.region_id)
-    if filters.jobcentre_id:
-        stmt = stmt.where(OutsidePurchase.jobcentre_id == filters.jobcentre_id)
+    stmt = _in_place(
+        stmt.add_columns(label.label("label")), filters, jobcentre, OutsidePurchase.jobcentre_id
+    )
     if filters.target_group_id:
         stmt = stmt.where(OutsidePurchase.target_group_id == filters.target_group_id)
     if filters.tender_id:
