@@ -37,7 +37,7 @@ from app.spend.alerts import alert_if_passed
 from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
-from app.web.pagination import contains_pattern
+from app.web.pagination import any_contains
 
 #: A sanity bound on one order's quantity; a real order is far below it.
 MAX_QUANTITY = 100_000
@@ -244,13 +244,7 @@ def search_orders(user: User, search: OrderSearch) -> Select:
     if search.state is not None:
         stmt = stmt.where(CallOff.state == search.state)
     if search.text:
-        pattern = contains_pattern(search.text)
-        stmt = stmt.where(
-            or_(
-                CallOff.number.ilike(pattern, escape="\\"),
-                CallOff.case_reference.ilike(pattern, escape="\\"),
-            )
-        )
+        stmt = stmt.where(any_contains(search.text, CallOff.number, CallOff.case_reference))
     if search.placed_from:
         stmt = stmt.where(CallOff.placed_at >= clock.start_of_day(search.placed_from))
     if search.placed_to:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -22,7 +22,7 @@ from app.db import lock_row
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.notifications.services import notify
 from app.organisations.models import Organisation
-from app.web.pagination import contains_pattern
+from app.web.pagination import any_contains
 
 
 def _region_staff(actor: User, region_id: int | None = None) -> int:
@@ -121,12 +121,9 @@ def visible_entries(db: Session, user: User, text: str = "") -> Select:
     else:
         return select(SpecialistEntry).where(false())
     if text.strip():
-        pattern = contains_pattern(text)
         stmt = stmt.where(
-            or_(
-                SpecialistEntry.area.ilike(pattern, escape="\\"),
-                SpecialistEntry.provider.ilike(pattern, escape="\\"),
-                SpecialistEntry.conditions.ilike(pattern, escape="\\"),
+            any_contains(
+                text, SpecialistEntry.area, SpecialistEntry.provider, SpecialistEntry.conditions
             )
         )
     return stmt.order_by(SpecialistEntry.area, SpecialistEntry.id)

@@ -48,7 +48,7 @@ from app.suppliers.models import Supplier
 from app.suppliers.services import is_valid_cvr
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import Lot, Scope, Tender, TenderState, tender_target_groups
-from app.web.pagination import contains_pattern
+from app.web.pagination import any_contains
 
 ZERO = Decimal("0.00")
 OLDEST_DAYS = 3653  # a purchase older than ten years is a typing error, not a purchase
@@ -537,12 +537,12 @@ def search_purchases(user: User, search: PurchaseSearch) -> Select:
     if search.jobcentre_id:
         stmt = stmt.where(OutsidePurchase.jobcentre_id == search.jobcentre_id)
     if search.text:
-        pattern = contains_pattern(search.text)
         stmt = stmt.where(
-            or_(
-                OutsidePurchase.supplier_name.ilike(pattern, escape="\\"),
-                OutsidePurchase.supplier_cvr.ilike(pattern, escape="\\"),
-                OutsidePurchase.voucher.ilike(pattern, escape="\\"),
+            any_contains(
+                search.text,
+                OutsidePurchase.supplier_name,
+                OutsidePurchase.supplier_cvr,
+                OutsidePurchase.voucher,
             )
         )
     return stmt

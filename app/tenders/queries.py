@@ -26,7 +26,7 @@ from app.tenders.models import (
     TenderState,
     tender_target_groups,
 )
-from app.web.pagination import contains_pattern
+from app.web.pagination import any_contains
 
 
 def visible_tenders(user: User) -> Select:
@@ -204,13 +204,8 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
     filters, latest deadline first; a filter with an unknown value is left out."""
     stmt = with_details(select(Tender).where(Tender.published_at.is_not(None)))
     if search.text:
-        pattern = contains_pattern(search.text)
         stmt = stmt.where(
-            or_(
-                Tender.title.ilike(pattern, escape="\\"),
-                Tender.reference.ilike(pattern, escape="\\"),
-                Tender.description.ilike(pattern, escape="\\"),
-            )
+            any_contains(search.text, Tender.title, Tender.reference, Tender.description)
         )
     if search.region_id:
         stmt = stmt.where(Tender.region_id == search.region_id)

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, request
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, func, or_, select, tuple_
 from sqlalchemy.orm import Session
 
 from app.web.forms import clean_text
@@ -98,6 +98,12 @@ def contains_pattern(text: str) -> str:
     text = clean_text(text)
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     return f"%{escaped}%"
+
+
+def any_contains(text: str, *columns) -> ColumnElement[bool]:
+    """A condition: one of the columns holds the text literally, in any case."""
+    pattern = contains_pattern(text)
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))
 
 
 @dataclass(frozen=True)
