@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import base64
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -15,7 +15,7 @@ from app.bids.models import Bid, BidVersion
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
 from app.tenders.models import Tender, TenderState
@@ -142,11 +142,7 @@ def receipt_pdf(bid_id: int, number: int):
     version = _version(bid, number)
     pdf = render_pdf("bids/pdf/receipt.html", bid=bid, version=version, printed_at=clock.now())
     name = f"kvittering-{bid.tender.reference}-{number}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf_response(pdf, name)
 
 
 @bids_bp.get("/bids/<int:bid_id>/versions/<int:number>/attachments/<sha256>")
@@ -219,8 +215,4 @@ def letter_pdf(bid_id: int):
         abort(404)
     pdf = render_pdf("bids/pdf/letter.html", bid=bid, letter=found, printed_at=clock.now())
     name = f"tildelingsbrev-{bid.tender.reference}.pdf"
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return pdf_response(pdf, name)

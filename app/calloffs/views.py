@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
 from flask_login import current_user
 
@@ -21,7 +21,7 @@ from app.core.i18n import format_money, format_number
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
 from app.purchases.ledger import payments_of_order
 from app.targetgroups.queries import target_groups
@@ -392,8 +392,4 @@ def invoice(order_id: int):
 def order_pdf(order_id: int):
     order = _order(order_id)
     pdf = render_pdf("calloffs/pdf/order.html", order=order, printed_at=clock.now())
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{order.number}.pdf"'},
-    )
+    return pdf_response(pdf, f"{order.number}.pdf")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import render_template
+from flask import Response, render_template
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetchingError
 
@@ -19,3 +19,13 @@ class RestrictedFetcher(URLFetcher):
 def render_pdf(template: str, **context) -> bytes:
     html = render_template(template, **context)
     return HTML(string=html, base_url="about:blank", url_fetcher=RestrictedFetcher()).write_pdf()
+
+
+def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> Response:
+    """The PDF as a download under this name (or shown in the browser, `inline`)."""
+    disposition = "inline" if inline else "attachment"
+    return Response(
+        pdf,
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'{disposition}; filename="{filename}"'},
+    )

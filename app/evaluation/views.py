@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -12,7 +12,7 @@ from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation import services
 from app.evaluation.models import OpenedBid
 from app.tenders import lifecycle
@@ -101,11 +101,7 @@ def protocol_pdf(tender_id: int):
     pdf = render_pdf(
         "evaluation/pdf/protocol.html", tender=tender, opening=opening, printed_at=clock.now()
     )
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="aabning-{tender.reference}.pdf"'},
-    )
+    return pdf_response(pdf, f"aabning-{tender.reference}.pdf")
 
 
 # --- evaluation -------------------------------------------------------------------------------
@@ -272,10 +268,4 @@ def report_pdf(tender_id: int):
         agreements=services.agreements_of(db.session, tender),
         printed_at=clock.now(),
     )
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="evaluering-{tender.reference}.pdf"'
-        },
-    )
+    return pdf_response(pdf, f"evaluering-{tender.reference}.pdf")

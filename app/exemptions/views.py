@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
 from app import clock
@@ -11,7 +11,7 @@ from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.exemptions import services
 from app.exemptions.forms import DecisionForm, ExemptionForm
 from app.exemptions.models import Exemption, ExemptionState
@@ -127,8 +127,4 @@ def letter_pdf(exemption_id: int):
     if not exemption.is_decided:
         abort(404)  # no decision, no letter
     pdf = render_pdf("exemptions/pdf/letter.html", exemption=exemption, printed_at=clock.now())
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="fritagelse-{exemption.id}.pdf"'},
-    )
+    return pdf_response(pdf, f"fritagelse-{exemption.id}.pdf")

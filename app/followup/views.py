@@ -7,7 +7,6 @@ from decimal import Decimal
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -26,7 +25,7 @@ from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.db import begin_writing, db, reads_first
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.documents.spreadsheets import LinesRejected
 from app.followup import reactions, services
 from app.followup.forms import (
@@ -413,10 +412,4 @@ def agreement_pdf(case_id: int):
         abort(404)  # no agreement written, no document
     with force_locale("da"):
         pdf = render_pdf("followup/pdf/agreement.html", case=reaction, printed_at=clock.now())
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={
-            "Content-Disposition": f'attachment; filename="forbedringsaftale-{reaction.id}.pdf"'
-        },
-    )
+    return pdf_response(pdf, f"forbedringsaftale-{reaction.id}.pdf")

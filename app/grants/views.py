@@ -16,7 +16,7 @@ from app.core.i18n import gettext as _
 from app.councils import uses
 from app.councils.models import CouncilDecision
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
 from app.grants import services
 from app.grants.forms import AllocationForm, GrantForm, ProjectForm, SpendForm
@@ -245,8 +245,4 @@ def report(grant_id: int, fmt: str):
             rows=rows,
             printed_at=clock.now(),
         )
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}.pdf"'},
-    )
+    return pdf_response(pdf, f"{name}.pdf")

@@ -14,7 +14,7 @@ from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.i18n import format_points
 from app.core.i18n import gettext as _
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.organisations.models import Organisation
 from app.organisations.queries import regions
 from app.purchases.services import open_breaches
@@ -291,11 +291,7 @@ def _report_pdf(dashboard: str):
         charts={t.name: table_chart(t, t.title) for t in report_tables} | lot_chart,
         printed_at=clock.now(),
     )
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="forbrug-{dashboard}.pdf"'},
-    )
+    return pdf_response(pdf, f"forbrug-{dashboard}.pdf")
 
 
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/tables/<name>")

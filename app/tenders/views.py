@@ -7,7 +7,6 @@ from datetime import datetime
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     flash,
     redirect,
@@ -28,7 +27,7 @@ from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.db import db
-from app.documents.pdf import render_pdf
+from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation import services as evaluation
 from app.files.responses import download
 from app.organisations.queries import regions
@@ -140,11 +139,7 @@ def public_detail(tender_id: int):
 def notice_pdf(tender_id: int):
     tender = _public_tender(tender_id)
     pdf = render_pdf("tenders/pdf/notice.html", tender=tender, printed_at=clock.now())
-    return Response(
-        pdf,
-        mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{tender.reference}.pdf"'},
-    )
+    return pdf_response(pdf, f"{tender.reference}.pdf", inline=True)
 
 
 @tenders_bp.get("/tenders/<int:tender_id>/documents/<int:document_id>")
