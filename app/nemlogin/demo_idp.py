@@ -96,7 +96,9 @@ DEMO_PEOPLE: dict[str, dict[str, Any]] = {
 # --- the demo's own configuration ----------------------------------------------------------
 
 
-def _key_and_certificate(common_name: str) -> tuple[str, str]:
+def key_and_certificate(common_name: str) -> tuple[str, str]:
+    """A fresh RSA key and a self-signed certificate for it, both PEM (throwaway: the demo's
+    and the tests' IdP and SP)."""
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
     start = datetime(2020, 1, 1, tzinfo=UTC)
@@ -122,7 +124,7 @@ def _pair(folder: Path, name: str) -> tuple[str, str]:
     and everybody reads that one, so all of them use the same key."""
     path = folder / f"{name}.pem"
     if not path.exists():
-        key, cert = _key_and_certificate(f"rammeudbud-demo-{name}")
+        key, cert = key_and_certificate(f"rammeudbud-demo-{name}")
         mine = folder / f".{name}.{uuid.uuid4().hex}.pem"
         mine.write_text(key + cert)
         mine.chmod(0o600)
@@ -137,7 +139,8 @@ def _pair(folder: Path, name: str) -> tuple[str, str]:
     return pem[:split], pem[split:]
 
 
-def _bare(cert_pem: str) -> str:
+def bare_certificate(cert_pem: str) -> str:
+    """A PEM certificate's base64 body, as metadata's X509Certificate holds it."""
     return "".join(line for line in cert_pem.splitlines() if "CERTIFICATE" not in line)
 
 
@@ -184,7 +187,7 @@ def _idp_metadata(base: str, cert_pem: str) -> str:
   <md:IDPSSODescriptor WantAuthnRequestsSigned="true"
       protocolSupportEnumeration="urn:oasis:names:tc:SAML:2.0:protocol">
     <md:KeyDescriptor use="signing"><ds:KeyInfo><ds:X509Data><ds:X509Certificate>{
-        _bare(cert_pem)
+        bare_certificate(cert_pem)
     }</ds:X509Certificate></ds:X509Data></ds:KeyInfo></md:KeyDescriptor>
     <md:SingleLogoutService Binding="urn:oasis:names:tc:SAML:2.0:bindings:HTTP-Redirect"
         Location="{base}/demo-idp/slo"/>

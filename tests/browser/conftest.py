@@ -186,13 +186,18 @@ def browser(chromium_path):
         browser.close()
 
 
+def pages_of(browser, base_url: str):
+    """A fresh Danish browser context on `base_url` and its page, closed afterwards (a fixture
+    yields from it). The axe script is injected inline, which our own CSP rightly forbids:
+    bypass it for the check."""
+    context = browser.new_context(base_url=base_url, bypass_csp=True, locale="da-DK")
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
 def page(browser, live_server):
-    # The axe script is injected inline, which our own CSP rightly forbids: bypass it for the check.
-    context = browser.new_context(base_url=live_server, bypass_csp=True, locale="da-DK")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from pages_of(browser, live_server)
 
 
 def check_accessibility(page) -> None:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import ROOT, _free_port, _wait_until_up, check_accessibility
+from tests.browser.conftest import ROOT, _free_port, _wait_until_up, check_accessibility, pages_of
 from tests.databases import database_beside
 
 
@@ -59,10 +59,7 @@ def nemlogin_server(chromium_path, tmp_path_factory, clock_file) -> Iterator[str
 
 @pytest.fixture
 def nemlogin_page(browser, nemlogin_server):
-    context = browser.new_context(base_url=nemlogin_server, bypass_csp=True, locale="da-DK")
-    page = context.new_page()
-    yield page
-    context.close()
+    yield from pages_of(browser, nemlogin_server)
 
 
 @pytest.mark.parametrize(

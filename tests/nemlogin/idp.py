@@ -12,16 +12,13 @@ from urllib.parse import parse_qs, quote_plus, urlsplit
 from xml.sax.saxutils import escape
 
 import xmlsec
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-from cryptography.x509.oid import NameOID
 from lxml import etree
 from onelogin.saml2.constants import OneLogin_Saml2_Constants
 from onelogin.saml2.utils import OneLogin_Saml2_Utils
 
 from app import clock
 from app.nemlogin import saml
+from app.nemlogin.demo_idp import bare_certificate, key_and_certificate
 
 IDP_ENTITY_ID = "https://test-idp.nemlogin.example/idp"
 SSO_URL = "https://test-idp.nemlogin.example/sso"
@@ -31,35 +28,8 @@ BASE_URL = "http://localhost"
 ACS_URL = BASE_URL + saml.ACS_PATH
 
 
-def key_and_certificate(common_name: str) -> tuple[str, str]:
-    """A fresh RSA key and a self-signed certificate for it, both PEM."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
-    start = datetime(2020, 1, 1, tzinfo=UTC)
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(start)
-        .not_valid_after(start + timedelta(days=365 * 20))
-        .sign(key, hashes.SHA256())
-    )
-    key_pem = key.private_bytes(
-        serialization.Encoding.PEM,
-        serialization.PrivateFormat.PKCS8,
-        serialization.NoEncryption(),
-    ).decode()
-    return key_pem, cert.public_bytes(serialization.Encoding.PEM).decode()
-
-
-def _bare(cert_pem: str) -> str:
-    return "".join(line for line in cert_pem.splitlines() if "CERTIFICATE" not in line)
-
-
 def idp_metadata(cert_pem: str) -> str:
-    cert = _bare(cert_pem)
+    cert = bare_certificate(cert_pem)
     return f"""<?xml version="1.0"?>
 <md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata"
     xmlns:ds="http://www.w3.org/2000/09/xmldsig#" entityID="{IDP_ENTITY_ID}">
