@@ -1,5 +1,6 @@
 """Every model, imported once so that the metadata is complete (for Alembic and the tests)."""
 
+from app.api.models import ApiToken
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
 from app.auth.throttle import LoginThrottle
@@ -61,6 +62,7 @@ __all__ = [
     "Agreement",
     "Amendment",
     "AnnualContract",
+    "ApiToken",
     "Applicant",
     "AuditChainHead",
     "AuditEntry",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String
+from sqlalchemy import ForeignKey, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -32,6 +32,8 @@ class User(UserMixin, Base):
     email_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The persistent professional UUID NemLog-in knows the person by (never a CPR number).
     nemlogin_uuid: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # An API token's own user (app.api): it never logs in and gets no e-mail.
+    api_client: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
 

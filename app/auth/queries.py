@@ -13,7 +13,12 @@ def search_users(text: str, role: str) -> Select:
     """The users by name, narrowed by a piece of the e-mail address, the name or the
     organisation's name, and by role (an unknown role narrows nothing), as one statement for the
     page to paginate."""
-    stmt = select(User).join(User.organisation).order_by(User.name, User.id)
+    stmt = (
+        select(User)
+        .join(User.organisation)
+        .where(User.api_client.is_(False))  # shown with their tokens (app.api)
+        .order_by(User.name, User.id)
+    )
     if text:
         pattern = f"%{text.lower()}%"
         stmt = stmt.where(

@@ -34,7 +34,7 @@ def _with_password(db: Session, email: str, password: str) -> User | None:
     user = find_by_email(db, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if user is None or not user.active or user.email_confirmed_at is None:
+    if user is None or not user.active or user.email_confirmed_at is None or user.api_client:
         return None
     return user
 

@@ -324,7 +324,8 @@ def _account_from_before(
     """The user the person had before NemLog-in: same e-mail address, same organisation (the
     CVR's), not linked to a NemLog-in identity yet, and not an administrator. The organisation
     vouches for the address in MitID Erhverv and could as well grant the role by a privilege,
-    so linking gives it nothing new; an administrator's account is linked by nobody."""
+    so linking gives it nothing new; an administrator's account, or an API token's, is linked by
+    nobody."""
     if organisation is None:
         return None
     account = find_by_email(db, person.email)
@@ -333,6 +334,7 @@ def _account_from_before(
         or account.nemlogin_uuid is not None
         or account.organisation_id != organisation.id
         or account.role == Role.ADMIN
+        or account.api_client
     ):
         return None
     return account

@@ -30,13 +30,14 @@ def notify(
     link: str | None = None,
     email: bool = True,
 ) -> list[Notification]:
-    """Put a message in each user's inbox and, for active users, an e-mail in the outbox."""
+    """Put a message in each user's inbox and, for active users, an e-mail in the outbox (an API
+    token's user reads its inbox through the API)."""
     created = []
     for user in users:
         notification = Notification(user_id=user.id, subject=subject, body=body, link=link)
         db.add(notification)
         created.append(notification)
-        if email and user.active:
+        if email and user.active and not user.api_client:
             text = body + (f"\n\n{_absolute(link)}" if link else "")
             db.add(OutboxMessage(to_address=user.email, subject=subject, body=text))
     db.flush()

@@ -82,9 +82,14 @@ def directors_of(db: Session, region: Organisation) -> list[User]:
 
 
 def users_of(db: Session, organisation_id: int) -> list[User]:
-    """Every account of the organisation, active or not, by name."""
+    """Every person's account of the organisation, active or not, by name (API tokens' users
+    are shown with their tokens)."""
     return list(
-        db.scalars(select(User).where(User.organisation_id == organisation_id).order_by(User.name))
+        db.scalars(
+            select(User)
+            .where(User.organisation_id == organisation_id, User.api_client.is_(False))
+            .order_by(User.name)
+        )
     )
 
 

@@ -1,0 +1,1 @@
+"""The JSON API for case and finance systems, and the tokens that open it."""
