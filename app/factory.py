@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import clock
+from app.api.token_views import api_tokens_bp
 from app.audit import chain
 from app.audit.views import audit_bp
 from app.auth import tokens
@@ -135,3 +136,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(knowledge_bp)
     app.register_blueprint(nemlogin_bp)
     app.register_blueprint(demo_idp_bp)
+    app.register_blueprint(api_tokens_bp)

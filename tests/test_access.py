@@ -24,6 +24,7 @@ READERS = {
 JOBCENTRE = {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER}
 ORDER_READERS = {*JOBCENTRE, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
 OBLIGATION_READERS = {*JOBCENTRE, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
+TOKEN_MANAGERS = {Role.ADMIN, Role.REGION_STAFF, Role.JOBCENTRE_MANAGER, Role.SUPPLIER}
 
 #: endpoint → (method, url template, who may use it). Placeholders are filled per test.
 TABLE: dict[str, tuple[str, str, object]] = {
@@ -51,6 +52,16 @@ TABLE: dict[str, tuple[str, str, object]] = {
     # The demo's NemLog-in: 404 unless APP_ENV is demo and it configured itself.
     "demo_idp.sso": ("GET", "/demo-idp/sso", PUBLIC),
     "demo_idp.slo": ("GET", "/demo-idp/slo", PUBLIC),
+    # API tokens: for the organisations each manager manages (Jobcenter Aalborg here; other
+    # organisations answer 404 to a manager who does not manage them).
+    "api_tokens.index": ("GET", "/api-tokens/", TOKEN_MANAGERS),
+    "api_tokens.organisation": (
+        "GET",
+        "/api-tokens/organisations/{organisation_id}",
+        TOKEN_MANAGERS,
+    ),
+    "api_tokens.new": ("GET", "/api-tokens/organisations/{organisation_id}/new", TOKEN_MANAGERS),
+    "api_tokens.revoke": ("GET", "/api-tokens/0/revoke", TOKEN_MANAGERS),
     "admin_users.index": ("GET", "/admin/users/", {Role.ADMIN}),
     "admin_users.create": ("GET", "/admin/users/new", {Role.ADMIN}),
     "admin_users.detail": ("GET", "/admin/users/{user_id}", {Role.ADMIN}),

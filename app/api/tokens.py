@@ -7,14 +7,14 @@ import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
 from app.api.models import ApiScope, ApiToken
 from app.audit import services as audit
 from app.auth.models import User
-from app.auth.roles import Role, default_role_for
+from app.auth.roles import API_TOKEN_MANAGERS, Role, default_role_for
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.organisations.models import Organisation, OrganisationKind
@@ -67,14 +67,17 @@ def may_manage_tokens(user: User, organisation: Organisation) -> bool:
 
 def may_manage_any(user: User) -> bool:
     """Whether the user may manage tokens at all (the menu entry)."""
-    return user.role in (Role.ADMIN, Role.REGION_STAFF, Role.JOBCENTRE_MANAGER, Role.SUPPLIER)
+    return user.role in API_TOKEN_MANAGERS
 
 
-def manageable_organisations(db: Session, user: User) -> list[Organisation]:
-    """The organisations whose tokens the user manages, by kind and name."""
+def manageable_organisations(user: User, text: str = "") -> Select:
+    """The organisations whose tokens the user manages, by kind and name, narrowed by a piece of
+    the name."""
     stmt = select(Organisation).where(
         Organisation.active, Organisation.kind.in_(list(SCOPES_OF_KIND))
     )
+    if not may_manage_any(user):
+        return stmt.where(false())
     if user.role == Role.REGION_STAFF:
         stmt = stmt.where(
             (Organisation.id == user.organisation_id)
@@ -82,9 +85,23 @@ def manageable_organisations(db: Session, user: User) -> list[Organisation]:
         )
     elif user.role != Role.ADMIN:
         stmt = stmt.where(Organisation.id == user.organisation_id)
-    if not may_manage_any(user):
-        return []
-    return list(db.scalars(stmt.order_by(Organisation.kind, Organisation.name)))
+    if text:
+        stmt = stmt.where(Organisation.name.ilike(f"%{text}%"))
+    return stmt.order_by(Organisation.kind, Organisation.name, Organisation.id)
+
+
+def live_token_counts(db: Session, organisation_ids: list[int]) -> dict[int, int]:
+    """How many usable tokens each of these organisations has now."""
+    rows = db.execute(
+        select(ApiToken.organisation_id, func.count().label("count"))
+        .where(
+            ApiToken.organisation_id.in_(organisation_ids),
+            ApiToken.revoked_at.is_(None),
+            ApiToken.expires_at > clock.now(),
+        )
+        .group_by(ApiToken.organisation_id)
+    )
+    return {row.organisation_id: row.count for row in rows}
 
 
 def tokens_of(organisation: Organisation) -> Select:

@@ -51,6 +51,9 @@ ROLE_ORGANISATION_KIND = {
 #: Everything jobcentre staff may do, the manager may do as well (DESIGN.md, roles).
 JOBCENTRE_ROLES = (Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER)
 
+#: Who issues API tokens, each for the organisations app.api.tokens.may_manage_tokens names.
+API_TOKEN_MANAGERS = (Role.ADMIN, Role.REGION_STAFF, Role.JOBCENTRE_MANAGER, Role.SUPPLIER)
+
 
 def default_role_for(kind: OrganisationKind) -> Role:
     """The usual role of a new user in an organisation of this kind."""

@@ -11,7 +11,6 @@ from wtforms import (
     FieldList,
     FormField,
     SelectField,
-    SelectMultipleField,
     StringField,
     SubmitField,
     TextAreaField,
@@ -19,12 +18,11 @@ from wtforms import (
 )
 from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.core.i18n import lazy_gettext as _l
 from app.tenders.models import CallOffRule, Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
-from app.web.fields import IntegerField, KronerField, copenhagen_moment
+from app.web.fields import IntegerField, KronerField, MultiCheckboxField, copenhagen_moment
 from app.web.forms import Form, clean_text
 
 
@@ -72,11 +70,6 @@ class CriterionForm(SubForm):
 
     def is_blank(self) -> bool:
         return not (self.name.data or self.weight.data)
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class TenderForm(Form):

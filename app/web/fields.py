@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 import wtforms
 from babel.numbers import NumberFormatError, parse_decimal
 from wtforms import StringField
-from wtforms.widgets import TextInput
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
 
 from app.clock import COPENHAGEN
 from app.core.i18n import lazy_gettext as _l
@@ -91,3 +91,10 @@ def copenhagen_moment(day: date | None, at: time | None) -> datetime | None:
     if day is None or at is None:
         return None
     return datetime.combine(day, at, tzinfo=COPENHAGEN)
+
+
+class MultiCheckboxField(wtforms.SelectMultipleField):
+    """Several choices, each a checkbox."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

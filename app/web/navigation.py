@@ -7,7 +7,7 @@ from typing import Any
 from flask import current_app, request, url_for
 from flask_login import current_user
 
-from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.auth.roles import API_TOKEN_MANAGERS, JOBCENTRE_ROLES, Role
 from app.core.i18n import lazy_gettext as _l
 from app.db import db
 from app.notifications.services import unread_count
@@ -99,6 +99,9 @@ NEMLOGIN_NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
 }
 
 
+API_TOKENS = ("api_tokens.index", _l("API tokens"))
+
+
 def navigation() -> list[dict[str, Any]]:
     if not current_user.is_authenticated:
         items = [
@@ -110,6 +113,8 @@ def navigation() -> list[dict[str, Any]]:
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
     if current_app.config.get("NEMLOGIN_ENABLED"):
         items.extend(NEMLOGIN_NAVIGATION.get(current_user.role, []))
+    if current_user.role in API_TOKEN_MANAGERS:
+        items.append(API_TOKENS)
     items.append(("tenders.public_index", _l("Published tenders")))
     items.append(("auth.profile", _l("My profile")))
     return _links(items)
