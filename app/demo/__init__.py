@@ -1,12 +1,13 @@
 """Demo data (`flask demo-data`, `make run`): the real organisations and demo logins
 (platform), then tenders in every state, call-offs, the purchase obligation, results and
-follow-up cases, grants and specialist knowledge; scale holds the national data set for
+follow-up cases, grants, specialist knowledge and API tokens; scale holds the national data set for
 measuring. Every part creates only what is missing (idempotent)."""
 
 from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.demo.api import create_demo_api_tokens
 from app.demo.calloffs import create_demo_calloffs
 from app.demo.grants import create_demo_grants
 from app.demo.knowledge import create_demo_knowledge
@@ -28,3 +29,4 @@ def create_demo_data(db: Session) -> None:
     create_demo_grants(db)
     create_demo_knowledge(db)
     create_demo_nemlogin(db)
+    create_demo_api_tokens(db)

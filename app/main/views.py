@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, se
 from flask_login import current_user
 from sqlalchemy import text
 
+from app.api.tokens import may_manage_any
 from app.auth.access import logged_in, public
 from app.auth.views import safe_next
 from app.calloffs.services import awaiting
@@ -35,6 +36,7 @@ def start():
         awaiting=awaiting(db.session, current_user),
         exemptions_waiting=awaiting_decision(db.session, current_user),
         cases_waiting=awaiting_cases(db.session, current_user),
+        manages_api_tokens=may_manage_any(current_user),
     )
 
 

@@ -67,7 +67,11 @@ def test_the_tokens_user_gets_inbox_messages_but_no_email(db):
 
 def test_issuing_and_revoking_are_audited_with_the_tokens_name(db):
     token, _ = _issue(db)
-    issued = db.scalar(select(AuditEntry).where(AuditEntry.action == "api_token.issued"))
+    issued = db.scalar(
+        select(AuditEntry).where(
+            AuditEntry.action == "api_token.issued", AuditEntry.object_id == token.id
+        )
+    )
     assert issued.object_id == token.id and issued.changes["name"] == "Sagssystem"
     assert issued.changes["scopes"] == "read"
     tokens.revoke_token(db, user(db, "leder.aalborg@demo.dk"), token)
@@ -241,3 +245,12 @@ def test_a_token_of_a_deactivated_organisation_opens_nothing(db):
     with pytest.raises(tokens.TokenRefused) as refused:
         tokens.authenticate(db, secret)
     assert refused.value.reason == "inactive"
+
+
+def test_the_demo_tokens_open_the_api_with_the_secrets_the_readme_shows(db):
+    from app.demo.api import DEMO_TOKENS
+
+    for secret, (email, name, scopes) in DEMO_TOKENS.items():
+        token = tokens.authenticate(db, secret)
+        assert token.name == name and token.scopes == scopes
+        assert token.organisation_id == user(db, email).organisation_id
