@@ -34,9 +34,12 @@ from app.evaluation.models import Agreement, AwardedBid
 from app.ocds.queries import Framework
 from app.organisations.models import Organisation
 from app.suppliers.models import Supplier
-from app.tenders.models import Amendment, AmendmentKind, CallOffRule, Tender
+from app.tenders.models import Amendment, AmendmentKind, CallOffRule, Scope, Tender
 
 CURRENCY = "DKK"
+
+#: The texts the releases write are Danish (`language` "da"), whatever the reader's language.
+_SCOPE = {Scope.REGIONAL: "regionalt", Scope.NATIONAL: "landsdækkende"}
 
 
 # --- identifiers, dates, amounts, links --------------------------------------------------------
@@ -112,8 +115,8 @@ FRAMEWORK_METHOD = {
 }
 
 _RULE_DETAILS = {
-    CallOffRule.FREE_CHOICE: "Free choice among the awarded suppliers of the lot",
-    CallOffRule.CASCADE: "Ranked cascade: the highest-ranked supplier that can take the order",
+    CallOffRule.FREE_CHOICE: "Frit valg blandt delaftalens tildelte leverandører",
+    CallOffRule.CASCADE: "Rangordnet kaskade: den højest rangerede leverandør, der kan tage ordren",
 }
 
 
@@ -150,7 +153,7 @@ def _documents(tender: Tender, upto: Amendment | None) -> list[dict]:
         {
             "id": "notice",
             "documentType": "tenderNotice",
-            "title": f"Tender notice {tender.reference}",
+            "title": f"Udbudsbekendtgørelse {tender.reference}",
             "url": absolute("tenders.notice_pdf", tender_id=tender.id),
             "format": "application/pdf",
             "datePublished": when(tender.published_at),
@@ -168,9 +171,9 @@ def _documents(tender: Tender, upto: Amendment | None) -> list[dict]:
 def _amendment(tender: Tender, amendment: Amendment) -> dict:
     described = {
         AmendmentKind.CLARIFICATION: amendment.text,
-        AmendmentKind.DOCUMENT: f"Extra document: {amendment.text}",
-        AmendmentKind.DEADLINE: "The bid deadline is moved from "
-        f"{when(amendment.old_deadline)} to {when(amendment.new_deadline)}",
+        AmendmentKind.DOCUMENT: f"Ekstra dokument: {amendment.text}",
+        AmendmentKind.DEADLINE: "Tilbudsfristen er flyttet fra "
+        f"{when(amendment.old_deadline)} til {when(amendment.new_deadline)}",
     }[amendment.kind]
     entry = {
         "id": str(amendment.id),
@@ -221,7 +224,7 @@ def _tender(tender: Tender, status: str, deadline: datetime, upto: Amendment | N
         "procuringEntity": _reference(tender.region),
         "value": value(tender.estimated_value),
         "procurementMethod": "open",
-        "procurementMethodDetails": f"Framework tender ({tender.scope.value})",
+        "procurementMethodDetails": f"Rammeudbud ({_SCOPE[tender.scope]})",
         "mainProcurementCategory": "services",
         "awardCriteria": "ratedCriteria" if quality else "priceOnly",
         "awardCriteriaDetails": "; ".join(f"{c.name}: {c.weight}%" for c in [*price, *quality]),
@@ -278,7 +281,7 @@ def _award(tender: Tender, winner: AwardedBid, approved_at: datetime) -> dict:
     lot = next(lot for lot in tender.lots if lot.id == winner.lot_id)
     return {
         "id": f"{lot.number}-{winner.rank}",
-        "title": f"Lot {lot.number}: {lot.title}, rank {winner.rank}",
+        "title": f"Delaftale {lot.number}: {lot.title}, rang {winner.rank}",
         "status": "active",
         "date": when(approved_at),
         "suppliers": [_reference(winner.bid.supplier.organisation)],
@@ -288,7 +291,7 @@ def _award(tender: Tender, winner: AwardedBid, approved_at: datetime) -> dict:
                 "id": str(lot.number),
                 "description": lot.title,
                 "relatedLot": str(lot.number),
-                "unit": {"name": "unit", "value": value(winner.unit_price)},
+                "unit": {"name": "enhed", "value": value(winner.unit_price)},
             }
         ],
     }
@@ -299,7 +302,7 @@ def _contract(agreement: Agreement) -> dict:
     return {
         "id": agreement.number,
         "awardID": f"{lot.number}-{agreement.rank}",
-        "title": f"Framework agreement {agreement.number}",
+        "title": f"Rammeaftale {agreement.number}",
         "status": "active",
         "period": {
             "startDate": _day_start(agreement.starts_on),
@@ -311,7 +314,7 @@ def _contract(agreement: Agreement) -> dict:
                 "id": str(lot.number),
                 "description": lot.title,
                 "relatedLot": str(lot.number),
-                "unit": {"name": "unit", "value": value(agreement.unit_price)},
+                "unit": {"name": "enhed", "value": value(agreement.unit_price)},
             }
         ],
     }
@@ -432,13 +435,13 @@ def _calloff_release(
         "id": "1",
         "description": lot.title,
         "quantity": order.quantity,
-        "unit": {"name": "unit", "value": value(order.unit_price)},
+        "unit": {"name": "enhed", "value": value(order.unit_price)},
         "relatedLot": str(lot.number),
     }
     contract = {
         "id": order.number,
         "awardID": order.number,
-        "title": f"Call-off {order.number}",
+        "title": f"Afrop {order.number}",
         "status": contract_status,
         "value": value(contract_value(order.total, invoice)),
         "dateSigned": when(order.placed_at),
@@ -455,11 +458,10 @@ def _calloff_release(
         parties=[_party(order.jobcentre, ["buyer"]), _supplier_party(order.supplier)],
         tender={
             "id": order.number,
-            "title": f"Call-off {order.number}",
+            "title": f"Afrop {order.number}",
             "status": "complete",
             "procurementMethod": "limited",
-            "procurementMethodDetails": "Call-off under a framework agreement, "
-            "without reopening competition",
+            "procurementMethodDetails": "Afrop på en rammeaftale uden fornyet konkurrence",
             "mainProcurementCategory": "services",
             "techniques": {"hasFrameworkAgreement": True},
             "competitive": False,
