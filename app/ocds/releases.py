@@ -169,12 +169,15 @@ def _documents(tender: Tender, upto: Amendment | None) -> list[dict]:
 
 
 def _amendment(tender: Tender, amendment: Amendment) -> dict:
-    described = {
-        AmendmentKind.CLARIFICATION: amendment.text,
-        AmendmentKind.DOCUMENT: f"Ekstra dokument: {amendment.text}",
-        AmendmentKind.DEADLINE: "Tilbudsfristen er flyttet fra "
-        f"{when(amendment.old_deadline)} til {when(amendment.new_deadline)}",
-    }[amendment.kind]
+    if amendment.kind == AmendmentKind.DEADLINE:
+        described = (
+            f"Tilbudsfristen er flyttet fra {when(amendment.old_deadline)} "
+            f"til {when(amendment.new_deadline)}"
+        )
+    elif amendment.kind == AmendmentKind.DOCUMENT:
+        described = f"Ekstra dokument: {amendment.text}"
+    else:
+        described = amendment.text
     entry = {
         "id": str(amendment.id),
         "date": when(amendment.made_at),
