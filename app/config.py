@@ -48,6 +48,17 @@ def _whole_number(name: str, default: int) -> int:
     return number
 
 
+#: The most processes one page of OCDS bulk download may hold.
+OCDS_MAX_PAGE_SIZE = 1000
+
+
+def _page_size(name: str, default: int) -> int:
+    number = _whole_number(name, default)
+    if not 1 <= number <= OCDS_MAX_PAGE_SIZE:
+        raise ConfigurationError(f"{name} must be between 1 and {OCDS_MAX_PAGE_SIZE}.")
+    return number
+
+
 #: HSTS in production unless told otherwise: a year, as browsers' preload lists ask.
 HSTS_DEFAULT_SECONDS = 365 * 24 * 3600
 
@@ -150,6 +161,18 @@ def from_environment(overrides: dict | None = None) -> dict:
         "NEMLOGIN_IDP_METADATA_FILE": os.environ.get("NEMLOGIN_IDP_METADATA_FILE") or None,
         # How far the IdP's clock may be ahead or behind when validity times are judged.
         "NEMLOGIN_CLOCK_SKEW_SECONDS": _whole_number("NEMLOGIN_CLOCK_SKEW_SECONDS", 30),
+        # Open data (OCDS): the ocid prefix (register one with the Open Contracting
+        # Partnership before publishing for real; the default is a placeholder), the publisher
+        # (name, and its organisation identifier if set), the licence and the bulk page size.
+        "OCDS_OCID_PREFIX": os.environ.get("OCDS_OCID_PREFIX", "ocds-rmudbd").strip(),
+        "OCDS_PUBLISHER_NAME": os.environ.get("OCDS_PUBLISHER_NAME", "Arbejdsmarkedsstyrelsen"),
+        "OCDS_PUBLISHER_SCHEME": os.environ.get("OCDS_PUBLISHER_SCHEME") or None,
+        "OCDS_PUBLISHER_UID": os.environ.get("OCDS_PUBLISHER_UID") or None,
+        "OCDS_PUBLISHER_URI": os.environ.get("OCDS_PUBLISHER_URI") or None,
+        "OCDS_LICENSE": os.environ.get(
+            "OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
+        ),
+        "OCDS_PAGE_SIZE": _page_size("OCDS_PAGE_SIZE", 100),
         "TESTING": env == "testing",
     }
     config.update(overrides)

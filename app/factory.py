@@ -37,6 +37,7 @@ from app.nemlogin import demo_idp, saml
 from app.nemlogin.demo_idp import demo_idp_bp
 from app.nemlogin.views import nemlogin_bp
 from app.notifications.views import notifications_bp
+from app.ocds.views import ocds_bp
 from app.organisations.views import organisations_bp
 from app.purchases.views import purchases_bp
 from app.spend.views import spend_bp
@@ -137,3 +138,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nemlogin_bp)
     app.register_blueprint(demo_idp_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(ocds_bp)
