@@ -192,7 +192,10 @@ def test_reactivating_an_active_user_is_refused(db, admin):
 
 
 def test_user_count_of_the_demo_data(db):
-    assert len(db.scalars(select(User)).all()) == 27  # 25 demo logins, 2 demo supplier states
+    people = db.scalars(select(User).where(User.api_client.is_(False))).all()
+    assert len(people) == 27  # 25 demo logins, 2 demo supplier states
+    # and the users of the three demo API tokens (app/demo/api.py)
+    assert len(db.scalars(select(User).where(User.api_client)).all()) == 3
 
 
 def test_an_admin_cannot_create_supplier_users_or_set_their_passwords(db, admin):
