@@ -178,7 +178,6 @@ def from_environment(overrides: dict | None = None) -> dict:
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "API_PAGE_SIZE": _page_size("API_PAGE_SIZE", 100),
         "TESTING": env == "testing",
     }
     config.update(overrides)

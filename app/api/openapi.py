@@ -5,12 +5,14 @@ and its entry in the document, so the two cannot drift apart."""
 from __future__ import annotations
 
 import functools
+import inspect
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
+from flask_babel import force_locale
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
@@ -146,7 +148,7 @@ def operation(
                 rule=rule,
                 endpoint=f"api.{view.__name__}",
                 summary=summary,
-                description=(view.__doc__ or "").strip(),
+                description=inspect.cleandoc(view.__doc__ or ""),
                 tag=tag,
                 scope=scope,
                 answer=answer,
@@ -276,7 +278,13 @@ def _operation_object(op: Operation, refs: dict, components: dict) -> dict:
 
 
 def document() -> dict:
-    """The OpenAPI 3.1 description of every operation registered."""
+    """The OpenAPI 3.1 description of every operation registered, in English whoever asks
+    (the messages of the answers follow Accept-Language)."""
+    with force_locale("en"):
+        return _document()
+
+
+def _document() -> dict:
     refs, components = _schemas()
     paths: dict[str, dict] = {}
     for op in OPERATIONS:

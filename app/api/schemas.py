@@ -198,11 +198,18 @@ class OrderDetail(OrderOut):
     events: list[OrderEvent]
 
 
-class OrderList(Page):
+class OrderList(BaseModel):
+    """Walked newest first by position (`older`), as the order list is: a region holds hundreds
+    of thousands of orders, and counting or skipping them would read them all."""
+
+    size: int
+    next: str | None = Field(description="The next (older) orders' path, or null at the end.")
     items: list[OrderOut]
 
 
-class OrderQuery(PageQuery):
+class OrderQuery(Query):
+    size: Annotated[int, Field(ge=1, le=1000, description="Orders per answer.")] = 50
+    older: Id | None = Field(default=None, description="Continue after the order with this id.")
     text: _text(100) = ""
     state: CallOffState | None = None
     placed_from: date | None = Field(default=None, description="A Copenhagen day.")

@@ -3,11 +3,13 @@ rule, refusal and audit entry is the pages' own. Who asks is the token's user (a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
+from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
@@ -35,7 +37,7 @@ from app.purchases import services as purchases
 from app.spend import views as spend
 from app.tenders.models import Lot, Tender
 from app.tenders.queries import PublicSearch, public_search
-from app.web.pagination import Page, paginate, paginate_list
+from app.web.pagination import Page, paginate, paginate_list, window
 
 READ, ORDER, PURCHASES = ApiScope.READ, ApiScope.ORDER, ApiScope.PURCHASES
 
@@ -329,16 +331,15 @@ def orders(query: s.OrderQuery):
         placed_from=query.placed_from,
         placed_to=query.placed_to,
     )
-    stmt = calloffs.search_orders(current_user, search).order_by(
-        CallOff.placed_at.desc(), CallOff.id.desc()
-    )
-    page = paginate(db.session, stmt, query.page, query.size)
-    args = _args(query, "text", "placed_from", "placed_to")
-    if query.state is not None:
-        args["state"] = query.state.value
-    return s.OrderList(
-        **_page_fields(page, "api.orders", **args), items=[_order(o) for o in page.items]
-    )
+    stmt = calloffs.search_orders(current_user, search)
+    found = window(db.session, stmt, CallOff.placed_at, CallOff.id, query.size)
+    following = None
+    if found.older is not None:
+        args = _args(query, "text", "placed_from", "placed_to")
+        if query.state is not None:
+            args["state"] = query.state.value
+        following = url_for("api.orders", **args, size=query.size, older=found.older)
+    return s.OrderList(size=query.size, next=following, items=[_order(o) for o in found.items])
 
 
 @operation(
@@ -653,7 +654,28 @@ api_docs_bp = Blueprint("api_docs", __name__)
 @public
 def docs_page():
     """The OpenAPI document rendered for people, server-side."""
-    return render_template("api/docs.html", spec=document(), type_of=type_of)
+    return render_template("api/docs.html", spec=document(), type_of=type_of, prose=prose)
+
+
+_CODE = re.compile(r"`([^`]+)`")
+
+
+def prose(text: str) -> Markup:
+    """A description's CommonMark, as far as ours uses it: paragraphs, `- ` lists and `code`."""
+    html = []
+    for block in (text or "").split("\n\n"):
+        lines = [line.strip() for line in block.strip().splitlines() if line.strip()]
+        items = [line[2:] for line in lines if line.startswith("- ")]
+        words = [line for line in lines if not line.startswith("- ")]
+        if words:
+            html.append(f"<p>{_code(' '.join(words))}</p>")
+        if items:
+            html.append("<ul>" + "".join(f"<li>{_code(item)}</li>" for item in items) + "</ul>")
+    return Markup("".join(html))  # noqa: S704 - every piece is escaped in _code
+
+
+def _code(text: str) -> str:
+    return _CODE.sub(lambda m: f"<code>{m.group(1)}</code>", str(escape(text)))
 
 
 def type_of(schema: dict) -> str:

@@ -213,9 +213,19 @@ def test_a_region_or_a_supplier_has_no_frameworks_to_order_from(client):
 # --- ordering -----------------------------------------------------------------------------------
 
 
+def _committed_through_frameworks(client) -> Decimal:
+    """The jobcentre's own spend table: its row's committed amount through the frameworks."""
+    spend = client.get("/api/v1/spend", headers=bearer(JOBCENTRE)).json
+    assert spend["dashboard"] == "jobcentre"
+    table = next(t for t in spend["tables"] if t["name"] == "jobcentre")
+    assert table["money_columns"][0] == 1
+    return sum((Decimal(row[1]) for row in table["rows"]), Decimal("0.00"))
+
+
 def test_an_order_placed_through_the_api_is_the_pages_order(client, db):
     lot = framework(db, "NJ")
     db.commit()
+    before = _committed_through_frameworks(client)
     response = placed(client, db, lot)
     assert response.status_code == 201, response.json
     body = response.json
@@ -231,8 +241,8 @@ def test_an_order_placed_through_the_api_is_the_pages_order(client, db):
     inbox = client.get("/api/v1/inbox", headers=bearer(SUPPLIER)).json
     assert any(body["number"] in item["subject"] + item["body"] for item in inbox["items"])
     # Spend and the open data count it.
-    spend = client.get("/api/v1/spend", headers=bearer(JOBCENTRE)).json
-    assert spend["dashboard"] == "jobcentre"
+    after = _committed_through_frameworks(client)
+    assert after - before == Decimal(body["total"])
     ocds = client.get(f"/ocds/calloffs/{body['id']}/releases.json").json
     assert ocds["releases"][0]["ocid"].endswith(body["number"])
 
@@ -321,6 +331,17 @@ def test_another_jobcentres_order_is_not_found_and_the_look_is_audited(client, d
     assert theirs_id not in [o["id"] for o in listed["items"]]
 
 
+def test_a_jobcentre_cannot_order_under_another_regions_framework(client, db):
+    lot = framework(db, "SD")
+    db.commit()
+    lot_id = lot.id
+    response = placed(client, db, lot)
+    assert response.status_code == 403
+    assert response.json["error"]["message"] == ("Rammeaftalen dækker ikke Jobcenter Aalborg.")
+    assert db.scalar(select(CallOff).where(CallOff.lot_id == lot_id)) is None
+    assert last_audit(db, "access.refused").changes["path"] == "/api/v1/orders"
+
+
 def test_cancel_then_cancel_again_is_refused_with_the_state(client, db):
     lot = framework(db, "NJ")
     db.commit()
@@ -341,10 +362,13 @@ def test_the_order_list_is_searchable_and_paged(client, db):
     for n in range(3):
         placed(client, db, lot, case_reference=f"SAG-LIST-{n}", quantity=1)
     body = client.get("/api/v1/orders?text=SAG-LIST&size=2", headers=bearer(JOBCENTRE)).json
-    assert body["total"] == 3 and len(body["items"]) == 2 and "page=2" in body["next"]
+    assert len(body["items"]) == 2 and "older=" in body["next"]
     assert body["items"][0]["case_reference"] == "SAG-LIST-2"  # newest first
+    rest = client.get(body["next"], headers=bearer(JOBCENTRE)).json
+    assert [o["case_reference"] for o in rest["items"]] == ["SAG-LIST-0"]
+    assert rest["next"] is None
     region = client.get("/api/v1/orders?text=SAG-LIST", headers=bearer(REGION)).json
-    assert region["total"] == 3
+    assert len(region["items"]) == 3
     bad = client.get("/api/v1/orders?state=lost", headers=bearer(JOBCENTRE))
     assert bad.status_code == 422
 
