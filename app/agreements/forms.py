@@ -5,7 +5,7 @@ from __future__ import annotations
 from wtforms import RadioField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from app.agreements.models import Ground
+from app.agreements.models import GROUND_LABELS, Ground
 from app.core.i18n import lazy_gettext as _l
 from app.web.forms import Form
 
@@ -20,6 +20,6 @@ class DecisionForm(Form):
 class GroundedDecisionForm(DecisionForm):
     ground = RadioField(
         _l("Ground"),
-        choices=[(g.value, g.label) for g in Ground],
+        choices=[(g.value, GROUND_LABELS[g]) for g in Ground],
         validators=[InputRequired(message=_l("Choose the ground for the decision."))],
     )

@@ -13,6 +13,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from app.calloffs.models import CallOffState, CallOffStep
 from app.calloffs.services import MAX_QUANTITY
+from app.evaluation.models import AgreementState
 from app.purchases.models import Classification
 from app.web.forms import clean_text
 from app.web.pagination import MAX_ID
@@ -77,6 +78,7 @@ class TargetGroupOut(BaseModel):
 class AgreementOut(BaseModel):
     id: int
     number: str
+    state: AgreementState = Field(description="Suspended or terminated: no new orders.")
     supplier_id: int
     supplier: str
     supplier_cvr: str

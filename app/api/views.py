@@ -137,6 +137,7 @@ def _agreement(agreement: Agreement) -> dict:
     return {
         "id": agreement.id,
         "number": agreement.number,
+        "state": agreement.state,
         "supplier_id": agreement.supplier_id,
         "supplier": agreement.supplier.name,
         "supplier_cvr": agreement.supplier.cvr,
