@@ -130,7 +130,7 @@ def _wire_the_api(app: Flask) -> None:
     check has found the token."""
     register_token_gate(token_gate)
     csrf.exempt(api_bp)
-    answer_errors_with(API_PREFIX + "/", api_errors.answer)
+    answer_errors_with(API_PREFIX, api_errors.answer)
     init_rate_limit(app)
 
 
