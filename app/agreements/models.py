@@ -88,7 +88,7 @@ class TenderExtension(Base):
 
 
 register_spender(
-    "extensions",
+    "agreements",
     lambda _tender_id: select(TenderExtension.decision_id).where(
         TenderExtension.decision_id.is_not(None)
     ),
