@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.bids.models import Bid, BidVersion
 from app.core.i18n import lazy_gettext as _l
 from app.core.labels import LabelledEnum, labels
@@ -230,3 +231,20 @@ class Agreement(Base):
 
     supplier = relationship("Supplier", lazy="joined")
     lot = relationship("Lot", lazy="joined")
+    # Regulated prices, oldest first (app.agreements); loaded with the agreements, one
+    # statement for all of them.
+    prices = relationship(
+        "AgreementPrice", order_by="AgreementPrice.applies_from", lazy="selectin", viewonly=True
+    )
+
+    def price_on(self, day: date) -> Decimal:
+        """The unit price in force on the day: the bid's, or the latest regulated one."""
+        price = self.unit_price
+        for regulated in self.prices:
+            if regulated.applies_from <= day:
+                price = regulated.new_price
+        return price
+
+    @property
+    def current_price(self) -> Decimal:
+        return self.price_on(clock.today())
