@@ -1,5 +1,6 @@
 """Demo data (`flask demo-data`, `make run`): the real organisations and demo logins
-(platform), then tenders in every state, call-offs, the purchase obligation, results and
+(platform), then tenders in every state, call-offs, agreements suspended, extended and
+regulated, the purchase obligation, results and
 follow-up cases, grants, specialist knowledge and API tokens; scale holds the national data set for
 measuring. Every part creates only what is missing (idempotent)."""
 
@@ -7,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
+from app.demo.agreements import create_demo_agreement_life
 from app.demo.api import create_demo_api_tokens
 from app.demo.calloffs import create_demo_calloffs
 from app.demo.grants import create_demo_grants
@@ -23,6 +25,7 @@ def create_demo_data(db: Session) -> None:
     create_demo_platform(db)
     create_demo_tenders(db)
     create_demo_calloffs(db)
+    create_demo_agreement_life(db)
     create_demo_obligation(db)
     create_demo_results(db)
     create_demo_cases(db)
