@@ -140,14 +140,20 @@ def _covered_jobcentres_users(db: Session, tender: Tender) -> list[User]:
     return list(db.scalars(stmt))
 
 
-def _supplier_users(db: Session, agreement: Agreement) -> list[User]:
+def _supplier_users(db: Session, supplier_ids) -> list[User]:
     return list(
         db.scalars(
             select(User)
             .join(Supplier, Supplier.organisation_id == User.organisation_id)
-            .where(Supplier.id == agreement.supplier_id, User.active)
+            .where(Supplier.id.in_(list(supplier_ids)), User.active)
         )
     )
+
+
+def _tell_everyone(db: Session, tender: Tender, supplier_ids, subject: str, body: str, link: str):
+    """The suppliers concerned and every jobcentre the framework covers."""
+    notify(db, _supplier_users(db, supplier_ids), subject, body, link=link)
+    notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
 
 
 SUBJECTS = {
@@ -185,8 +191,7 @@ def _tell(db: Session, agreement: Agreement, event: AgreementEvent) -> None:
     subject = SUBJECTS[event.step](agreement)
     body = f"{CONSEQUENCES[event.step]()}\n\n{_('Reason')}: {event.reason}"
     link = f"/agreements/{agreement.id}"
-    notify(db, _supplier_users(db, agreement), subject, body, link=link)
-    notify(db, _covered_jobcentres_users(db, agreement.lot.tender), subject, body, link=link)
+    _tell_everyone(db, agreement.lot.tender, [agreement.supplier_id], subject, body, link)
 
 
 def decide(
@@ -356,15 +361,8 @@ def _tell_of_extension(db: Session, tender: Tender, agreements, new_end: date) -
         day=format_date(new_end),
     )
     body = _("%(title)s: the region has exercised an option to extend.", title=tender.title)
-    link = f"/tenders/{tender.id}"
     supplier_ids = {a.supplier_id for a in agreements}
-    suppliers = db.scalars(
-        select(User)
-        .join(Supplier, Supplier.organisation_id == User.organisation_id)
-        .where(Supplier.id.in_(supplier_ids), User.active)
-    ).all()
-    notify(db, suppliers, subject, body, link=link)
-    notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
+    _tell_everyone(db, tender, supplier_ids, subject, body, f"/tenders/{tender.id}")
 
 
 # --- price regulation ------------------------------------------------------------------------
@@ -509,14 +507,7 @@ def regulate_prices(
         change=format_points(found.change),
         day=format_date(applies_from),
     )
-    link = f"/tenders/{tender.id}"
     supplier_ids = {a.supplier_id for a, _o, _n in found.prices}
-    suppliers = db.scalars(
-        select(User)
-        .join(Supplier, Supplier.organisation_id == User.organisation_id)
-        .where(Supplier.id.in_(supplier_ids), User.active)
-    ).all()
     body = _("Orders placed before that day keep their price.")
-    notify(db, suppliers, subject, body, link=link)
-    notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
+    _tell_everyone(db, tender, supplier_ids, subject, body, f"/tenders/{tender.id}")
     return regulation

@@ -84,6 +84,12 @@ Day = Annotated[
 ]
 
 
+class Out(BaseModel):
+    """An answer, read straight from a row's attributes where the names match."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+
 class Input(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -110,7 +116,7 @@ class Page(BaseModel):
 # --- tenders, lots, agreements ------------------------------------------------------------------
 
 
-class TargetGroupOut(BaseModel):
+class TargetGroupOut(Out):
     id: int
     name: str
 
@@ -137,7 +143,7 @@ class AgreementOut(BaseModel):
     ends_on: date
 
 
-class LotOut(BaseModel):
+class LotOut(Out):
     id: int
     tender_id: int
     number: int
@@ -222,7 +228,7 @@ class FrameworkQuery(PageQuery):
 # --- orders -----------------------------------------------------------------------------------
 
 
-class OrderEvent(BaseModel):
+class OrderEvent(Out):
     step: CallOffStep
     occurred_at: datetime
     amount: Kroner | None
@@ -335,7 +341,7 @@ class NewPurchase(Input):
     )
 
 
-class PurchaseOut(BaseModel):
+class PurchaseOut(Out):
     id: int
     target_group_id: int
     supplier_name: str
@@ -354,7 +360,7 @@ class ImportQuery(Query):
     )
 
 
-class LedgerImportOut(BaseModel):
+class LedgerImportOut(Out):
     id: int
     jobcentre_id: int
     filename: str
@@ -369,7 +375,7 @@ class LedgerImportOut(BaseModel):
 # --- the inbox ----------------------------------------------------------------------------------
 
 
-class Message(BaseModel):
+class Message(Out):
     id: int
     subject: str
     body: str

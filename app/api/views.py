@@ -103,14 +103,7 @@ def openapi_document():
 
 
 def _lot(lot: Lot) -> s.LotOut:
-    return s.LotOut(
-        id=lot.id,
-        tender_id=lot.tender_id,
-        number=lot.number,
-        title=lot.title,
-        description=lot.description,
-        maximum_value=lot.maximum_value,
-    )
+    return s.LotOut.model_validate(lot)
 
 
 def _tender(tender: Tender, now) -> s.TenderOut:
@@ -128,7 +121,7 @@ def _tender(tender: Tender, now) -> s.TenderOut:
         agreement_end=tender.agreement_end,
         estimated_value=tender.estimated_value,
         published_at=tender.published_at,
-        target_groups=[s.TargetGroupOut(id=g.id, name=g.name) for g in tender.target_groups],
+        target_groups=[s.TargetGroupOut.model_validate(g) for g in tender.target_groups],
         lots=[_lot(lot) for lot in tender.lots],
         ocid=tender_ocid(tender),
         price_index=tender.price_index,
@@ -222,12 +215,7 @@ def lot(lot_id: int):
 )
 def target_group_list():
     return s.TargetGroupList(
-        items=[
-            s.TargetGroupDetail(
-                id=group.id, name=group.name, description=group.description, active=group.active
-            )
-            for group in target_groups(db.session)
-        ]
+        items=[s.TargetGroupDetail.model_validate(g) for g in target_groups(db.session)]
     )
 
 
@@ -330,10 +318,7 @@ def _order(order: CallOff, detail: bool = False) -> s.OrderOut:
     }
     if not detail:
         return s.OrderOut(**fields)
-    events = [
-        s.OrderEvent(step=e.step, occurred_at=e.occurred_at, amount=e.amount, text=e.text)
-        for e in order.events
-    ]
+    events = [s.OrderEvent.model_validate(e) for e in order.events]
     return s.OrderDetail(**fields, events=events)
 
 
@@ -521,18 +506,7 @@ def spend_figures(query: s.SpendQuery):
 
 
 def _purchase(purchase) -> s.PurchaseOut:
-    return s.PurchaseOut(
-        id=purchase.id,
-        target_group_id=purchase.target_group_id,
-        supplier_name=purchase.supplier_name,
-        supplier_cvr=purchase.supplier_cvr,
-        amount=purchase.amount,
-        purchased_on=purchase.purchased_on,
-        description=purchase.description,
-        voucher=purchase.voucher,
-        classification=purchase.classification,
-        breach_reason=purchase.breach_reason,
-    )
+    return s.PurchaseOut.model_validate(purchase)
 
 
 @operation(
@@ -646,17 +620,7 @@ def import_ledger(query: s.ImportQuery):
             _("The same lines were imported at this moment by someone else; nothing was added."),
         ) from None
     db.session.commit()
-    return s.LedgerImportOut(
-        id=record.id,
-        jobcentre_id=record.jobcentre_id,
-        filename=record.filename,
-        sha256=record.sha256,
-        lines=record.lines,
-        added=record.added,
-        already_known=record.already_known,
-        call_off_payments=record.call_off_payments,
-        imported_at=record.imported_at,
-    )
+    return s.LedgerImportOut.model_validate(record)
 
 
 # --- the inbox ----------------------------------------------------------------------------------
@@ -679,17 +643,7 @@ def messages(query: s.InboxQuery):
     return s.Inbox(
         **_page_fields(page, "api.messages", **_args(query, "unread_only")),
         unread=unread_count(db.session, current_user),
-        items=[
-            s.Message(
-                id=n.id,
-                subject=n.subject,
-                body=n.body,
-                link=n.link,
-                created_at=n.created_at,
-                read_at=n.read_at,
-            )
-            for n in page.items
-        ],
+        items=[s.Message.model_validate(n) for n in page.items],
     )
 
 
