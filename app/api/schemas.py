@@ -257,7 +257,10 @@ class OrderOut(BaseModel):
     invoice_reference: str
     closed_reason: str
     next_steps: list[CallOffStep] = Field(
-        description="The moves this token's organisation may take."
+        description="The moves the token's organisation may take on the order now, by the "
+        "name of the step they lead to: a jobcentre's cancelled (POST /orders/{id}/cancel), "
+        "paid (/approve-invoice) and invoice_rejected (/reject-invoice); a supplier's "
+        "accepted, declined, delivered and invoiced are taken on the order's page."
     )
 
 
