@@ -294,7 +294,20 @@ def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> d
 
 
 def award_of(db: Session, tender: Tender) -> Award | None:
-    return db.scalar(select(Award).where(Award.tender_id == tender.id))
+    """The tender's award that counts: an award annulled by the Complaints Board is kept for
+    the record, but the evaluation is open again and a new award may be proposed."""
+    return db.scalar(
+        select(Award).where(Award.tender_id == tender.id, Award.state != AwardState.ANNULLED)
+    )
+
+
+def annulled_award_of(db: Session, tender: Tender) -> Award | None:
+    """The latest award of the tender the Complaints Board annulled, if any."""
+    return db.scalars(
+        select(Award)
+        .where(Award.tender_id == tender.id, Award.state == AwardState.ANNULLED)
+        .order_by(Award.id.desc())
+    ).first()
 
 
 def propose_award(db: Session, actor: User, tender: Tender) -> Award:
