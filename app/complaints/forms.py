@@ -51,10 +51,13 @@ class ComplaintForm(Form):
 class SuspensionForm(Form):
     decision = RadioField(
         _l("The board's decision on suspensive effect"),
-        choices=[("granted", _l("Granted")), ("refused", _l("Not granted"))],
+        choices=[
+            ("granted", _l("Granted: the complaint has suspensive effect")),
+            ("refused", _l("Not granted: the complaint has no suspensive effect")),
+        ],
         validators=[InputRequired()],
     )
-    decided_on = DateField(_l("Date of the decision"), validators=[InputRequired()])
+    decided_on = DateField(_l("The date of the board's decision"), validators=[InputRequired()])
     document = FileField(_l("The decision (optional)"))
 
     def upload(self) -> Upload | None:
