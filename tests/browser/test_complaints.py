@@ -44,7 +44,9 @@ def test_a_complaint_in_the_standstill_holds_the_conclusion_until_the_board_deci
     expect(page.get_by_test_id("conclusion-held")).to_be_visible()
     page.get_by_role("link", name="Sag 26/20001").click()
     page.get_by_label("Ikke tillagt: klagen har ikke opsættende virkning").check()
-    page.get_by_label("Datoen for klagenævnets afgørelse").fill((TODAY - timedelta(days=45)).isoformat())
+    page.get_by_label("Datoen for klagenævnets afgørelse").fill(
+        (TODAY - timedelta(days=45)).isoformat()
+    )
     page.get_by_role("button", name="Registrér afgørelsen").click()
     expect(page.locator("main")).to_contain_text("opsættende virkning er registreret")
     expect(page.get_by_test_id("complaint-state")).to_contain_text("ikke tillagt")

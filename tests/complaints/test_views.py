@@ -137,3 +137,13 @@ def test_the_region_s_list_shows_only_its_own_tenders_complaints(app, client, db
     owner = app.test_client()
     login(owner, OWNER)
     assert "24/07777" in owner.get("/complaints").text
+
+
+def test_the_tender_page_shows_its_complaints_to_the_region_staff(client, db, approved):
+    register(db, approved, clock.today(), case_number="24/08888")
+    tender_id = approved.id
+    db.commit()
+    login(client, OWNER)
+    page = client.get(f"/manage/tenders/{tender_id}").text
+    assert 'data-testid="tender-complaints-summary"' in page and "24/08888" in page
+    assert f'href="/manage/tenders/{tender_id}/complaints"' in page
