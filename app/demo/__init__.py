@@ -1,7 +1,8 @@
 """Demo data (`flask demo-data`, `make run`): the real organisations and demo logins
-(platform), then tenders in every state, a complaint to the Complaints Board, call-offs, the purchase obligation, results and
-follow-up cases, grants, specialist knowledge and API tokens; scale holds the national data set for
-measuring. Every part creates only what is missing (idempotent)."""
+(platform), then tenders in every state, a complaint to the Complaints Board, call-offs, the
+purchase obligation, results and follow-up cases, grants, specialist knowledge and API tokens;
+scale holds the national data set for measuring. Every part creates only what is missing
+(idempotent)."""
 
 from __future__ import annotations
 

@@ -42,6 +42,6 @@ def create_demo_complaints(db: Session) -> None:
         ),
         complaints.Upload(
             "klage-til-klagenaevnet.txt",
-            "Klage over tildelingsbeslutningen, indgivet i standstill-perioden.\n".encode(),
+            b"Klage over tildelingsbeslutningen, indgivet i standstill-perioden.\n",
         ),
     )
