@@ -30,12 +30,13 @@ from app.core.errors import DomainError
 from app.core.i18n import format_date
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
+from app.db import lock_row
 from app.evaluation.models import Agreement, Award, AwardState
 from app.evaluation.services import award_of
 from app.files.services import store_upload
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
-from app.tenders.lifecycle import TenderStep, guard
+from app.tenders.lifecycle import TenderStep, guard, require_condition
 from app.tenders.models import Tender
 
 # --- a complaint's own moves ------------------------------------------------------------------
@@ -146,7 +147,10 @@ def register(
 ) -> Complaint:
     """Register a complaint to the board against the tender's award, as the region received it."""
     guard(actor, tender, TenderStep.REGISTER_COMPLAINT)
-    award = award_of(db, tender)
+    # Under the award's lock, which the conclusion takes too: the complaint is registered
+    # before the agreements are concluded, or after (and then holds nothing).
+    award = lock_row(db, Award, award_of(db, tender).id)
+    require_condition(actor, tender, TenderStep.REGISTER_COMPLAINT)
     _require_text(data)
     _require_not_in_future(data.received_on, _("The date received"))
     _require_after_the_letters(award, data.received_on)

@@ -19,6 +19,7 @@ from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
+from app.db import lock_row
 from app.evaluation.models import (
     Agreement,
     Award,
@@ -35,7 +36,13 @@ from app.evaluation.scoring import Candidate, rank, winners
 from app.evaluation.standstill import standstill_end
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
-from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff
+from app.tenders.lifecycle import (
+    TenderStep,
+    guard,
+    move,
+    owning_region_staff,
+    require_condition,
+)
 from app.tenders.models import Tender
 
 
@@ -494,6 +501,11 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     """After the standstill: one framework agreement per awarded supplier and lot."""
     _require_evaluator(db, actor, tender, TenderStep.CONCLUDE)
     award = award_of(db, tender)
+    if award is not None:
+        # Under the award's lock, which a complaint's registration takes too: a complaint
+        # registered meanwhile is seen (the life cycle's condition asked again).
+        award = lock_row(db, Award, award.id)
+        require_condition(actor, tender, TenderStep.CONCLUDE)
     if award is None or award.state != AwardState.APPROVED:
         raise DomainError(_("Only an approved award can be concluded."))
     if standstill_running(award, clock.today()):
