@@ -147,3 +147,35 @@ def test_the_tender_page_shows_its_complaints_to_the_region_staff(client, db, ap
     page = client.get(f"/manage/tenders/{tender_id}").text
     assert 'data-testid="tender-complaints-summary"' in page and "24/08888" in page
     assert f'href="/manage/tenders/{tender_id}/complaints"' in page
+
+
+def test_a_document_that_fails_the_upload_checks_is_refused_and_nothing_kept(client, db, approved):
+    tender_id = approved.id
+    db.commit()
+    login(client, OWNER)
+    answer = _post_complaint(
+        client, tender_id, clock.today(), document=(BytesIO(b"MZ\x90\x00"), "klage.exe")
+    )
+    assert answer.status_code == 409
+    assert db.scalars(select(Complaint).where(Complaint.tender_id == tender_id)).all() == []
+
+
+def test_a_ruled_complaint_offers_no_more_decisions(client, db, approved):
+    from app.complaints import services as complaints
+    from app.complaints.services import RulingInput
+    from tests.tenders.conftest import staff
+
+    complaint = register(db, approved, clock.today())
+    complaints.record_ruling(
+        db, staff(db, "NJ"), complaint, RulingInput(ComplaintState.UPHELD, clock.today())
+    )
+    url = f"/manage/tenders/{approved.id}/complaints/{complaint.id}"
+    db.commit()
+    login(client, OWNER)
+    page = client.get(url).text
+    assert 'data-step="decide_suspension"' not in page and 'data-step="rule"' not in page
+    again = client.post(
+        f"{url}/ruling", data={"ruling": "annulled", "ruled_on": clock.today().isoformat()}
+    )
+    assert again.status_code == 409
+    assert "kendelse i denne klage er allerede registreret" in again.text
