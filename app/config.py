@@ -173,6 +173,11 @@ def from_environment(overrides: dict | None = None) -> dict:
             "OCDS_LICENSE", "https://creativecommons.org/licenses/by/4.0/"
         ),
         "OCDS_PAGE_SIZE": _page_size("OCDS_PAGE_SIZE", 100),
+        # The JSON API: requests per token (Flask-Limiter's notation), counted in
+        # RATELIMIT_STORAGE_URI (memory:// counts per worker; redis://host:6379 across them).
+        "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
         "TESTING": env == "testing",
     }
     config.update(overrides)

@@ -12,11 +12,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import clock
+from app.api import errors as api_errors
+from app.api.auth import init_rate_limit, token_gate
+from app.api.openapi import PREFIX as API_PREFIX
+from app.api.openapi import api_bp
 from app.api.token_views import api_tokens_bp
+from app.api.views import api_docs_bp
 from app.audit import chain
 from app.audit.views import audit_bp
 from app.auth import tokens
-from app.auth.access import check_access, login_manager
+from app.auth.access import check_access, login_manager, register_token_gate
 from app.auth.passwords import use_fast_hashing
 from app.auth.views import admin_users_bp, auth_bp
 from app.bids import sealing
@@ -46,13 +51,15 @@ from app.suppliers.views import suppliers_bp
 from app.targetgroups.views import targetgroups_bp
 from app.tenders.views import tenders_bp
 from app.web import csrf, register_web
+from app.web.error_pages import answer_errors_with
+from app.web.pagination import MAX_ID
 
 
 class DatabaseId(IntegerConverter):
-    """An id in a URL fits a 64-bit column; a longer number is simply not found (404)."""
+    """An id in a URL fits an id column; a larger number is simply not found (404)."""
 
     def __init__(self, url_map, **kwargs):
-        kwargs.setdefault("max", 2**63 - 1)
+        kwargs.setdefault("max", MAX_ID)
         super().__init__(url_map, **kwargs)
 
 
@@ -98,6 +105,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         set_write_intent(True)  # outside requests (CLI, tests) every transaction may write
 
     app.before_request(check_access)
+    _wire_the_api(app)
 
     register_web(app)
     _register_blueprints(app)
@@ -114,6 +122,16 @@ def _trust_proxies(app: Flask) -> None:
     proxies = app.config["TRUSTED_PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=0)
+
+
+def _wire_the_api(app: Flask) -> None:
+    """The JSON API: bearer tokens instead of sessions (so no CSRF token: a browser's cookie
+    opens nothing there), JSON errors, and the rate limit per token, counted after the access
+    check has found the token."""
+    register_token_gate(token_gate)
+    csrf.exempt(api_bp)
+    answer_errors_with(API_PREFIX + "/", api_errors.answer)
+    init_rate_limit(app)
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -140,4 +158,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(nemlogin_bp)
     app.register_blueprint(demo_idp_bp)
     app.register_blueprint(api_tokens_bp)
+    app.register_blueprint(api_bp)
+    app.register_blueprint(api_docs_bp)
     app.register_blueprint(ocds_bp)

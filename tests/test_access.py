@@ -25,6 +25,9 @@ JOBCENTRE = {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER}
 ORDER_READERS = {*JOBCENTRE, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
 OBLIGATION_READERS = {*JOBCENTRE, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
 TOKEN_MANAGERS = {Role.ADMIN, Role.REGION_STAFF, Role.JOBCENTRE_MANAGER, Role.SUPPLIER}
+#: The JSON API: a bearer token opens it, never a session (401 for every logged-in role); who
+#: may use each endpoint with a token is the table TOKEN_TABLE below.
+TOKEN = "token"
 
 #: endpoint → (method, url template, who may use it). Placeholders are filled per test.
 TABLE: dict[str, tuple[str, str, object]] = {
@@ -62,6 +65,24 @@ TABLE: dict[str, tuple[str, str, object]] = {
     ),
     "api_tokens.new": ("GET", "/api-tokens/organisations/{organisation_id}/new", TOKEN_MANAGERS),
     "api_tokens.revoke": ("GET", "/api-tokens/0/revoke", TOKEN_MANAGERS),
+    # The JSON API and its description.
+    "api.openapi_document": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "api_docs.docs_page": ("GET", "/api/", PUBLIC),
+    "api.tenders": ("GET", "/api/v1/tenders", TOKEN),
+    "api.tender": ("GET", "/api/v1/tenders/{published_id}", TOKEN),
+    "api.lot": ("GET", "/api/v1/lots/{lot_id}", TOKEN),
+    "api.frameworks": ("GET", "/api/v1/frameworks", TOKEN),
+    "api.framework_lot": ("GET", "/api/v1/frameworks/lots/{lot_id}", TOKEN),
+    "api.orders": ("GET", "/api/v1/orders", TOKEN),
+    "api.order": ("GET", "/api/v1/orders/{order_id}", TOKEN),
+    "api.place_order": ("POST", "/api/v1/orders", TOKEN),
+    "api.cancel_order": ("POST", "/api/v1/orders/{order_id}/cancel", TOKEN),
+    "api.approve_invoice": ("POST", "/api/v1/orders/{order_id}/approve-invoice", TOKEN),
+    "api.reject_invoice": ("POST", "/api/v1/orders/{order_id}/reject-invoice", TOKEN),
+    "api.spend_figures": ("GET", "/api/v1/spend", TOKEN),
+    "api.register_purchase": ("POST", "/api/v1/purchases", TOKEN),
+    "api.import_ledger": ("POST", "/api/v1/ledger-imports", TOKEN),
+    "api.messages": ("GET", "/api/v1/inbox", TOKEN),
     # Open data (OCDS): public, no login.
     "ocds.open_data": ("GET", "/open-data", PUBLIC),
     "ocds.tender_releases": ("GET", "/ocds/tenders/{published_id}/releases.json", PUBLIC),
@@ -530,6 +551,8 @@ def _first_of(db, table: str, jobcentre_id: int) -> int:
 
 
 def _expected(who: object, allowed: object, method: str) -> str:
+    if allowed == TOKEN:
+        return "token"
     if allowed == PUBLIC:
         return "allowed"
     if who == ANONYMOUS:
@@ -539,6 +562,8 @@ def _expected(who: object, allowed: object, method: str) -> str:
 
 def _actual(response, allowed: object) -> str:
     location = response.headers.get("Location", "")
+    if allowed == TOKEN and response.status_code == 401 and response.is_json:
+        return "token"
     if allowed == PUBLIC and response.status_code in (200, 302):
         return "allowed"  # a public page may send on (the front page goes to the login)
     if response.status_code == 403:
@@ -750,3 +775,61 @@ def test_a_national_tender_shows_its_work_page_to_the_other_directors_while_they
     entry = staff.get(register).get_data(as_text=True)
     assert reference in entry and work_link not in entry
     assert (public_link in entry) is public
+
+
+# --- the JSON API, by token ---------------------------------------------------------------------
+
+#: The demo's tokens: a jobcentre's (read, order, purchases), a region's (read, purchases) and a
+#: supplier's (read).
+TOKENS = {
+    "jobcentre": "rmu_demo_jobcenter_aalborg",
+    "region": "rmu_demo_region_nordjylland",
+    "supplier": "rmu_demo_leverandoer1",
+}
+EVERY_TOKEN = set(TOKENS)
+#: endpoint → the tokens it serves; the others get 403 (a scope they lack, or an organisation
+#: the endpoint is not for). Allowed means the view ran: 200, 201, or 404/409/422 for the
+#: object or the input, not the token.
+TOKEN_TABLE = {
+    "api.tenders": EVERY_TOKEN,
+    "api.tender": EVERY_TOKEN,
+    "api.lot": EVERY_TOKEN,
+    "api.frameworks": {"jobcentre"},
+    "api.framework_lot": {"jobcentre"},
+    "api.orders": EVERY_TOKEN,
+    "api.order": EVERY_TOKEN,
+    "api.place_order": {"jobcentre"},
+    "api.cancel_order": {"jobcentre"},
+    "api.approve_invoice": {"jobcentre"},
+    "api.reject_invoice": {"jobcentre"},
+    "api.spend_figures": EVERY_TOKEN,
+    # The region's token carries the purchases scope: it imports its jobcentres' ledgers; the
+    # service refuses it a registration (tests/api).
+    "api.register_purchase": {"jobcentre", "region"},
+    "api.import_ledger": {"jobcentre", "region"},
+    "api.messages": EVERY_TOKEN,
+}
+
+
+def test_the_token_table_covers_every_api_endpoint():
+    token_endpoints = {name for name, (_m, _t, allowed) in TABLE.items() if allowed == TOKEN}
+    assert token_endpoints == set(TOKEN_TABLE)
+
+
+@pytest.mark.parametrize("kind", sorted(TOKENS))
+def test_each_token_gets_exactly_the_answers_in_the_token_table(client, db, kind):
+    mismatches = []
+    headers = {"Authorization": f"Bearer {TOKENS[kind]}"}
+    for endpoint, allowed in sorted(TOKEN_TABLE.items()):
+        method, template, _marker = TABLE[endpoint]
+        # An empty JSON object: the view runs and refuses the input (422), or answers.
+        body = {"json": {}} if method == "POST" and "ledger" not in template else {}
+        response = client.open(_url(db, template), method=method, headers=headers, **body)
+        assert response.is_json, endpoint
+        expected = "allowed" if kind in allowed else "refused"
+        actual = {403: "refused"}.get(response.status_code, "allowed")
+        if response.status_code in (401, 500):
+            actual = f"unexpected {response.status_code}"
+        if expected != actual:
+            mismatches.append(f"{endpoint}: expected {expected}, got {response.status_code}")
+    assert mismatches == []

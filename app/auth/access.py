@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from flask import Flask, abort, current_app, request
@@ -20,6 +21,24 @@ F = TypeVar("F", bound=Callable[..., Any])
 PUBLIC = "public"
 #: Marker for endpoints any logged-in user may use, whatever the role.
 ANY_USER = "any_user"
+
+
+@dataclass(frozen=True)
+class TokenAccess:
+    """Marker for API endpoints: a bearer token with this scope opens them, never a session."""
+
+    scope: str
+
+
+#: Checks a request's bearer token against an endpoint's TokenAccess; the API registers it.
+#: Until it does, every token endpoint is closed.
+_token_gate: Callable[[TokenAccess], Any] | None = None
+
+
+def register_token_gate(gate: Callable[[TokenAccess], Any]) -> None:
+    global _token_gate
+    _token_gate = gate
+
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"
@@ -49,6 +68,16 @@ def logged_in(view: F) -> F:
     return view
 
 
+def token_scope(scope: str) -> Callable[[F], F]:
+    """Let a request with a usable bearer token carrying this scope use the view."""
+
+    def decorate(view: F) -> F:
+        view.access = TokenAccess(scope)  # type: ignore[attr-defined]
+        return view
+
+    return decorate
+
+
 def access_of(app: Flask, endpoint: str) -> Any:
     """What the endpoint declared, or None when it declared nothing (and so is closed)."""
     if endpoint == "static":
@@ -64,6 +93,11 @@ def check_access() -> Any:
     rule = access_of(current_app, request.endpoint)
     if rule == PUBLIC:
         return None
+    if isinstance(rule, TokenAccess):
+        # The session cookie opens nothing here: the token alone says who is asking.
+        if _token_gate is None:
+            abort(403)
+        return _token_gate(rule)
     if not current_user.is_authenticated:
         return current_app.login_manager.unauthorized()
     if rule == ANY_USER:

@@ -8,7 +8,7 @@ from functools import cache
 
 from babel import Locale, dates
 from babel.numbers import format_decimal, parse_pattern
-from flask import current_app, has_app_context, has_request_context, request, session
+from flask import current_app, g, has_app_context, has_request_context, request, session
 from flask_babel import Babel, get_locale, gettext, lazy_gettext, ngettext
 from flask_babel import format_date as babel_format_date
 from flask_babel import format_datetime as babel_format_datetime
@@ -21,6 +21,8 @@ LANGUAGE_COOKIE = "lang"
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     if has_request_context():
+        if (asked := g.get("locale")) in languages:  # a machine's Accept-Language (the API)
+            return asked
         chosen = session.get(LANGUAGE_COOKIE) or request.cookies.get(LANGUAGE_COOKIE)
         if chosen in languages:
             return chosen

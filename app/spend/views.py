@@ -182,6 +182,17 @@ WHO = {
 }
 
 
+def dashboard_of(role: Role) -> str | None:
+    """The dashboard a role sees (the API's spend answers with its tables)."""
+    return next((name for name, roles in WHO.items() if role in roles), None)
+
+
+def dashboard_tables(name: str) -> list[Table]:
+    """The dashboard's tables for the current user, narrowed by the request's filters, as its
+    page, exports and report have them."""
+    return _own_dashboard_tables(name)
+
+
 def _filter_choices(dashboard: str) -> dict:
     """What the filter form offers: target groups, the active frameworks that concern the
     dashboard's organisation, and (nationally) regions."""

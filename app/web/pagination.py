@@ -34,8 +34,9 @@ class Page:
         return self.number < self.pages
 
 
-#: The largest id a 64-bit column holds; a larger number in a query string finds nothing.
-MAX_ID = 2**63 - 1
+#: The largest id our id columns hold (INTEGER: 32 bits on PostgreSQL); a larger number in a
+#: URL or a query string finds nothing, where PostgreSQL would refuse it (a 500).
+MAX_ID = 2**31 - 1
 
 
 def id_arg(name: str) -> int | None:

@@ -1,0 +1,333 @@
+"""What the API reads and answers, as pydantic models: the OpenAPI document is made of them.
+
+Amounts are exact: kroner with two decimals as strings ("1234.50"), in DKK. Moments are UTC
+(ISO 8601 with offset), days are ISO dates."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Annotated, Any
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, WithJsonSchema
+
+from app.calloffs.models import CallOffState, CallOffStep
+from app.calloffs.services import MAX_QUANTITY
+from app.purchases.models import Classification
+from app.web.forms import clean_text
+from app.web.pagination import MAX_ID
+
+Kroner = Annotated[
+    Decimal,
+    PlainSerializer(lambda amount: f"{amount:.2f}", return_type=str),
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": r"^-?\d+\.\d{2}$",
+            "description": "An exact amount in DKK, two decimals.",
+        },
+        mode="serialization",
+    ),
+]
+#: An amount sent in: a JSON number or a string, at most two decimals, above 0.
+KronerIn = Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), decimal_places=2)]
+
+
+def _text(max_length: int, min_length: int = 0):
+    """Text as a form reads it: trimmed, control characters dropped, then measured."""
+    return Annotated[
+        str, BeforeValidator(clean_text), Field(min_length=min_length, max_length=max_length)
+    ]
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class Input(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class Query(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+class PageQuery(Query):
+    page: Annotated[int, Field(ge=1, le=100_000, description="From 1.")] = 1
+    size: Annotated[int, Field(ge=1, le=1000, description="Items per page.")] = 50
+
+
+class Page(BaseModel):
+    page: int
+    size: int
+    total: int
+    next: str | None = Field(description="The next page's path, or null on the last page.")
+
+
+# --- tenders, lots, agreements ------------------------------------------------------------------
+
+
+class TargetGroupOut(BaseModel):
+    id: int
+    name: str
+
+
+class AgreementOut(BaseModel):
+    id: int
+    number: str
+    supplier_id: int
+    supplier: str
+    supplier_cvr: str
+    rank: int
+    unit_price: Kroner
+    starts_on: date
+    ends_on: date
+
+
+class LotOut(BaseModel):
+    id: int
+    tender_id: int
+    number: int
+    title: str
+    description: str
+    maximum_value: Kroner
+
+
+class LotDetail(LotOut):
+    agreements: list[AgreementOut]
+
+
+class TenderOut(BaseModel):
+    id: int
+    reference: str
+    title: str
+    description: str
+    region: str
+    scope: str
+    state: str
+    call_off_rule: str
+    bid_deadline: datetime
+    agreement_start: date
+    agreement_end: date
+    estimated_value: Kroner
+    published_at: datetime | None
+    target_groups: list[TargetGroupOut]
+    lots: list[LotOut]
+    ocid: str
+
+
+class TenderList(Page):
+    items: list[TenderOut]
+
+
+class TenderQuery(PageQuery):
+    text: _text(200) = ""
+    status: Annotated[
+        str, Field(pattern="^(|open|closed|cancelled|active)$", description="A public status.")
+    ] = ""
+
+
+# --- the jobcentre's frameworks ------------------------------------------------------------------
+
+
+class OfferedAgreement(AgreementOut):
+    orderable_today: bool = Field(description="Whether an order can be placed under it today.")
+
+
+class FrameworkLot(BaseModel):
+    lot: LotOut
+    tender_reference: str
+    tender_title: str
+    call_off_rule: str
+    committed: Kroner
+    left: Kroner
+    exhausted: bool
+    first_in_line: int | None = Field(
+        description="Under a cascade, the agreement an order goes to without a reason."
+    )
+    agreements: list[OfferedAgreement]
+
+
+class FrameworkList(Page):
+    items: list[FrameworkLot]
+
+
+class FrameworkQuery(PageQuery):
+    target_group: Id | None = None
+
+
+# --- orders -----------------------------------------------------------------------------------
+
+
+class OrderEvent(BaseModel):
+    step: CallOffStep
+    occurred_at: datetime
+    amount: Kroner | None
+    text: str
+
+
+class OrderOut(BaseModel):
+    id: int
+    number: str
+    state: CallOffState
+    agreement_id: int
+    lot_id: int
+    supplier_id: int
+    supplier: str
+    jobcentre_id: int
+    jobcentre: str
+    case_reference: str
+    quantity: int
+    unit_price: Kroner
+    total: Kroner
+    starts_on: date
+    note: str
+    choice_reason: str
+    placed_at: datetime
+    invoice_amount: Kroner | None
+    invoice_reference: str
+    closed_reason: str
+    next_steps: list[CallOffStep] = Field(
+        description="The moves this token's organisation may take."
+    )
+
+
+class OrderDetail(OrderOut):
+    events: list[OrderEvent]
+
+
+class OrderList(BaseModel):
+    """Walked newest first by position (`older`), as the order list is: a region holds hundreds
+    of thousands of orders, and counting or skipping them would read them all."""
+
+    size: int
+    next: str | None = Field(description="The next (older) orders' path, or null at the end.")
+    items: list[OrderOut]
+
+
+class OrderQuery(Query):
+    size: Annotated[int, Field(ge=1, le=1000, description="Orders per answer.")] = 50
+    older: Id | None = Field(default=None, description="Continue after the order with this id.")
+    text: _text(100) = ""
+    state: CallOffState | None = None
+    placed_from: date | None = Field(default=None, description="A Copenhagen day.")
+    placed_to: date | None = None
+
+
+class NewOrder(Input):
+    agreement_id: Id
+    case_reference: _text(40, 1)
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
+    starts_on: date
+    note: _text(2000) = ""
+    choice_reason: _text(2000) = Field(
+        default="", description="Under a cascade, why not the first in line."
+    )
+
+
+class Reason(Input):
+    reason: _text(2000, 1)
+
+
+# --- spend --------------------------------------------------------------------------------------
+
+
+class SpendTable(BaseModel):
+    name: str
+    title: str
+    columns: list[str]
+    money_columns: list[int] = Field(description="The columns holding amounts (DKK strings).")
+    rows: list[list[Any]]
+
+
+class Spend(BaseModel):
+    dashboard: str
+    period_from: date | None
+    period_to: date | None
+    tables: list[SpendTable]
+
+
+class SpendQuery(Query):
+    # The dashboards' own filters, by the same names.
+    from_: date | None = Field(default=None, alias="from")
+    to: date | None = None
+    target_group: Id | None = None
+    tender: Id | None = None
+    region: Id | None = None
+
+
+# --- purchases and ledger files -------------------------------------------------------------------
+
+
+class NewPurchase(Input):
+    target_group_id: Id
+    supplier_name: _text(200, 1)
+    supplier_cvr: Annotated[str, Field(pattern=r"^\d{8}$")]
+    amount: KronerIn
+    purchased_on: date
+    description: _text(2000) = ""
+    voucher: _text(40) = ""
+    breach_reason: _text(2000) = Field(
+        default="", description="Needed when a framework covered the purchase (a breach)."
+    )
+
+
+class PurchaseOut(BaseModel):
+    id: int
+    target_group_id: int
+    supplier_name: str
+    supplier_cvr: str
+    amount: Kroner
+    purchased_on: date
+    description: str
+    voucher: str
+    classification: Classification
+    breach_reason: str
+
+
+class ImportQuery(Query):
+    jobcentre: Id | None = Field(
+        default=None, description="Whose ledger (a region's token); the token's own otherwise."
+    )
+
+
+class LedgerImportOut(BaseModel):
+    id: int
+    jobcentre_id: int
+    filename: str
+    sha256: str
+    lines: int
+    added: int
+    already_known: int
+    call_off_payments: int
+    imported_at: datetime
+
+
+# --- the inbox ----------------------------------------------------------------------------------
+
+
+class Message(BaseModel):
+    id: int
+    subject: str
+    body: str
+    link: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class Inbox(Page):
+    unread: int
+    items: list[Message]
+
+
+class InboxQuery(PageQuery):
+    unread_only: bool = False
+
+
+class OpenApi(BaseModel):
+    """The OpenAPI document itself (described loosely)."""
+
+    model_config = ConfigDict(extra="allow")
+    openapi: str
