@@ -214,21 +214,6 @@ def _attach(db: Session, actor: User, complaint: Complaint, document: Upload | N
     complaint.documents.append(ComplaintDocument(file=stored))
 
 
-def add_document(db: Session, actor: User, complaint: Complaint, document: Upload) -> None:
-    """A further document of the case (the board's decision, a party's letter)."""
-    guard(actor, complaint.tender, TenderStep.RECORD_BOARD_DECISION)
-    _attach(db, actor, complaint, document)
-    db.flush()
-    stored = complaint.documents[-1].file
-    audit.record(
-        db,
-        actor,
-        "complaint.document_added",
-        complaint.tender,
-        {"complaint_id": complaint.id, "document": stored.filename, "sha256": stored.sha256},
-    )
-
-
 # --- the board's decisions --------------------------------------------------------------------
 
 

@@ -46,6 +46,9 @@ def test_region_staff_register_a_complaint_that_holds_the_conclusion(client, db,
     assert answer.headers["Location"].endswith(f"/complaints/{complaint.id}")
     detail = client.get(answer.headers["Location"]).text
     assert "24/05555" in detail and "klage.txt" in detail
+    document = db.scalars(select(Complaint).where(Complaint.id == complaint.id)).one().documents[0]
+    downloaded = client.get(f"{answer.headers['Location']}/documents/{document.id}")
+    assert downloaded.status_code == 200 and downloaded.data == b"Klage over tildelingen.\n"
     assert 'data-step="decide_suspension"' in detail and 'data-step="rule"' in detail
     with clock.frozen_at(noon(after(last))):
         page = client.get(f"/manage/tenders/{tender_id}/evaluation").text
