@@ -182,3 +182,20 @@ def test_a_ruled_complaint_offers_no_more_decisions(client, db, approved):
     )
     assert again.status_code == 409
     assert "kendelse i denne klage er allerede registreret" in again.text
+
+
+def test_the_jobcentre_sees_an_agreement_going_ineffective_and_then_no_longer(client, db):
+    from datetime import timedelta
+
+    from tests.calloffs.conftest import ODENSE, agreement, framework
+
+    lot = framework(db)
+    going = agreement(db, lot)
+    going.ineffective_on = clock.today() + timedelta(days=3)
+    db.commit()
+    login(client, ODENSE)
+    page = client.get("/frameworks").text
+    assert "erklæret uden virkning fra" in page
+    with clock.frozen_at(clock.now() + timedelta(days=3)):
+        page = client.get("/frameworks").text
+    assert "erklæret uden virkning fra" not in page  # it has left the frameworks
