@@ -176,6 +176,8 @@ def from_environment(overrides: dict | None = None) -> dict:
         # The JSON API: requests per token (Flask-Limiter's notation), counted in
         # RATELIMIT_STORAGE_URI (memory:// counts per worker; redis://host:6379 across them).
         "API_RATE_LIMIT": os.environ.get("API_RATE_LIMIT", "600 per minute"),
+        # Requests without a usable token from one address, audited up to this, then 429.
+        "API_REFUSAL_LIMIT": os.environ.get("API_REFUSAL_LIMIT", "30 per minute"),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "TESTING": env == "testing",

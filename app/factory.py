@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 from app import clock
+from app.agreements.views import agreements_bp
 from app.api import errors as api_errors
 from app.api.auth import init_rate_limit, token_gate
 from app.api.openapi import PREFIX as API_PREFIX
@@ -130,7 +131,7 @@ def _wire_the_api(app: Flask) -> None:
     check has found the token."""
     register_token_gate(token_gate)
     csrf.exempt(api_bp)
-    answer_errors_with(API_PREFIX + "/", api_errors.answer)
+    answer_errors_with(API_PREFIX, api_errors.answer)
     init_rate_limit(app)
 
 
@@ -161,3 +162,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(ocds_bp)
+    app.register_blueprint(agreements_bp)

@@ -1,5 +1,6 @@
 """Every model, imported once so that the metadata is complete (for Alembic and the tests)."""
 
+from app.agreements.models import AgreementEvent
 from app.api.models import ApiToken
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
@@ -61,6 +62,7 @@ metadata = Base.metadata
 
 __all__ = [
     "Agreement",
+    "AgreementEvent",
     "Amendment",
     "AnnualContract",
     "ApiToken",

@@ -65,11 +65,21 @@ TABLE: dict[str, tuple[str, str, object]] = {
     ),
     "api_tokens.new": ("GET", "/api-tokens/organisations/{organisation_id}/new", TOKEN_MANAGERS),
     "api_tokens.revoke": ("GET", "/api-tokens/0/revoke", TOKEN_MANAGERS),
+    # Framework agreements: their page for all who may see them (the supplier, the region, the
+    # jobcentres covered, the ministries); the decisions are the owning region staff's.
+    "agreements.detail": ("GET", "/agreements/{agreement_id}", ALL_ROLES),
+    "agreements.decide": ("GET", "/agreements/{agreement_id}/suspend", {Role.REGION_STAFF}),
+    "agreements.letter_pdf": (
+        "GET",
+        "/agreements/{agreement_id}/decisions/0/letter.pdf",
+        ALL_ROLES,
+    ),
     # The JSON API and its description.
     "api.openapi_document": ("GET", "/api/v1/openapi.json", PUBLIC),
     "api_docs.docs_page": ("GET", "/api/", PUBLIC),
     "api.tenders": ("GET", "/api/v1/tenders", TOKEN),
     "api.tender": ("GET", "/api/v1/tenders/{published_id}", TOKEN),
+    "api.target_group_list": ("GET", "/api/v1/target-groups", TOKEN),
     "api.lot": ("GET", "/api/v1/lots/{lot_id}", TOKEN),
     "api.frameworks": ("GET", "/api/v1/frameworks", TOKEN),
     "api.framework_lot": ("GET", "/api/v1/frameworks/lots/{lot_id}", TOKEN),
@@ -468,6 +478,7 @@ def _url(db, template: str, **overrides) -> str:
     from app.bids.models import Bid
     from app.calloffs.models import CallOff
     from app.councils.models import CouncilDecision, CouncilMeeting
+    from app.evaluation.models import Agreement
     from app.organisations.models import Organisation, OrganisationKind
     from app.suppliers.models import Supplier
     from app.targetgroups.models import TargetGroup
@@ -525,6 +536,16 @@ def _url(db, template: str, **overrides) -> str:
         "exemption_id": _first_of(db, "exemptions", aalborg.id),
         "purchase_id": _first_of(db, "outside_purchases", aalborg.id),
         "import_id": _first_of(db, "purchase_imports", aalborg.id),
+        # The tested supplier's agreement on that national lot.
+        "agreement_id": db.scalars(
+            select(Agreement.id)
+            .join(Supplier)
+            .join(Supplier.organisation)
+            .join(Lot, Agreement.lot_id == Lot.id)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .where(Tender.scope == Scope.NATIONAL, Organisation.name == "Akademikerhuset ApS")
+            .order_by(Agreement.id)
+        ).first(),
         "order_id": db.scalars(
             select(CallOff.id)
             .join(Supplier)
@@ -793,6 +814,7 @@ EVERY_TOKEN = set(TOKENS)
 TOKEN_TABLE = {
     "api.tenders": EVERY_TOKEN,
     "api.tender": EVERY_TOKEN,
+    "api.target_group_list": EVERY_TOKEN,
     "api.lot": EVERY_TOKEN,
     "api.frameworks": {"jobcentre"},
     "api.framework_lot": {"jobcentre"},

@@ -8,6 +8,7 @@ import logging
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
+from limits import parse
 
 from app.api.errors import ApiError
 from app.api.models import ApiToken
@@ -32,6 +33,11 @@ limiter = Limiter(key_func=_key, default_limits=[], headers_enabled=True)
 
 
 def _refuse(status: int, message: str, reason: str, token: ApiToken | None = None) -> None:
+    # An address's refused requests (no usable token) beyond API_REFUSAL_LIMIT are answered
+    # 429 and no longer audited: every refusal is audited, and the trail is no place for a flood.
+    refusals = parse(current_app.config["API_REFUSAL_LIMIT"])
+    if status == 401 and not limiter.limiter.hit(refusals, "api-refused", get_remote_address()):
+        raise ApiError(429, _("Too many refused requests from this address; wait and try again."))
     record_security_event(
         token.user if token is not None else None,
         "api.refused",
@@ -60,13 +66,16 @@ def token_gate(rule: TokenAccess) -> None:
     """Runs before every API endpoint (check_access hands it the endpoint's scope): the
     request acts as the token's user, or is refused with 401 (no usable token) or 403 (a
     token without the scope)."""
+    g.locale = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     secret = _secret()
     if not secret:
         _refuse(401, _("Send an API token: Authorization: Bearer <token>."), "missing")
     try:
         token = authenticate(db.session, secret)
     except TokenRefused as refused:
-        _refuse(401, str(refused), refused.reason)
+        # A revoked or expired token is named in the audit trail (which system still uses
+        # it); the client is told no more than that the token opens nothing.
+        _refuse(401, str(refused), refused.reason, refused.token)
     if rule.scope not in token.scope_list.split():
         _refuse(
             403,
@@ -78,7 +87,6 @@ def token_gate(rule: TokenAccess) -> None:
     # Flask-Login's current user for this request only: the services, the audit trail and the
     # visibility rules see the token's own user, and no session is read or written.
     g._login_user = token.user
-    g.locale = request.accept_languages.best_match(current_app.config["LANGUAGES"])
     log.info("api %s %s by token %s (%s)", request.method, request.path, token.id, token.name)
 
 

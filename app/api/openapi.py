@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import functools
 import inspect
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask_babel import force_locale
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
@@ -75,11 +76,14 @@ OPERATIONS: list[Operation] = []
 def _body(model: type[BaseModel]) -> BaseModel:
     if not request.is_json:
         raise ApiError(415, _("Send the request's data as JSON (Content-Type: application/json)."))
-    if (request.content_length or 0) > MAX_JSON_BYTES:
+    # Read at most the limit, whatever Content-Length says (a chunked body has none).
+    raw = request.stream.read(MAX_JSON_BYTES + 1)
+    if len(raw) > MAX_JSON_BYTES:
         raise ApiError(413, _("The request is too large."))
-    data = request.get_json(silent=True)
-    if data is None:
-        raise ApiError(400, _("The request's body is not valid JSON."))
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than anyone means
+        raise ApiError(400, _("The request's body is not valid JSON.")) from None
     return _validated(model, data)
 
 
@@ -120,6 +124,7 @@ def operation(
     query: type[BaseModel] | None = None,
     upload: str | None = None,
     refusals: tuple[int, ...] = (),
+    location: Callable[[Any], str] | None = None,
 ) -> Callable:
     """Make the view an API route: its access (the token's scope), its input read and checked
     (`body=`, `query=` keyword arguments), its answer serialised, and its entry in the
@@ -134,7 +139,10 @@ def operation(
                 kwargs["query"] = _query(query)
             result = view(**kwargs)
             if isinstance(result, BaseModel):
-                return answer_json(result, status)
+                response = answer_json(result, status)
+                if location is not None:  # where what was made can be read from now on
+                    response.headers["Location"] = location(result)
+                return response
             return result
 
         if scope is None:
@@ -300,12 +308,15 @@ def _document() -> dict:
                 "the systems of jobcentres, regions and suppliers. Every request carries an "
                 "API token (`Authorization: Bearer rmu_…`) issued by the organisation's "
                 "administrator, with scopes:\n" + scopes + "\n\nErrors are JSON: "
-                '`{"error": {"code": …, "message": …}}`, with a code from: '
-                + ", ".join(f"`{code}`" for code in CODES.values())
-                + "."
+                '`{"error": {"code": …, "message": …, "details": […]}}`, with a code from: '
+                + ", ".join(f"`{code}` ({status})" for status, code in CODES.items())
+                + ", and `breach_needs_reason` (409: a purchase a framework covered; give "
+                "`breach_reason`). A 422 is a request of the wrong shape (the details name each "
+                "field); a 409 is a rule of the platform refusing it (the message says which), "
+                "as the pages refuse it."
             ),
         },
-        "servers": [{"url": current_app.config.get("BASE_URL") or "/"}],
+        "servers": [{"url": "/"}],
         "paths": paths,
         "components": {
             "schemas": components,

@@ -5,6 +5,7 @@ Amounts are exact: kroner with two decimals as strings ("1234.50"), in DKK. Mome
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Annotated, Any
@@ -13,9 +14,11 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from app.calloffs.models import CallOffState, CallOffStep
 from app.calloffs.services import MAX_QUANTITY
+from app.evaluation.models import AgreementState
 from app.purchases.models import Classification
+from app.tenders.models import TenderState
 from app.web.forms import clean_text
-from app.web.pagination import MAX_ID
+from app.web.pagination import MAX_ID, YEARS
 
 Kroner = Annotated[
     Decimal,
@@ -29,8 +32,24 @@ Kroner = Annotated[
         mode="serialization",
     ),
 ]
+
+
 #: An amount sent in: a JSON number or a string, at most two decimals, above 0.
-KronerIn = Annotated[Decimal, Field(gt=0, lt=Decimal("1e12"), decimal_places=2)]
+def _plain_amount(value: Any) -> Any:
+    """A JSON number, or a string of ASCII digits with a point ("1234.50"); not true."""
+    if isinstance(value, bool) or not isinstance(value, int | float | str | Decimal):
+        raise ValueError("an amount is a number or a string like 1234.50")
+    if isinstance(value, str) and not AMOUNT_PATTERN.match(value):
+        raise ValueError("an amount is written like 1234.50")
+    return value
+
+
+AMOUNT_PATTERN = re.compile(r"^[0-9]+(\.[0-9]+)?$", re.ASCII)
+KronerIn = Annotated[
+    Decimal,
+    BeforeValidator(_plain_amount),
+    Field(gt=0, lt=Decimal("1e12"), decimal_places=2),
+]
 
 
 def _text(max_length: int, min_length: int = 0):
@@ -41,6 +60,28 @@ def _text(max_length: int, min_length: int = 0):
 
 
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+#: An id in a JSON body: a JSON integer (not true, not "7").
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID, strict=True)]
+
+
+def _iso_day(value: Any) -> Any:
+    """A day as ISO 8601 (2026-12-14) in the years the platform knows; not a timestamp."""
+    if isinstance(value, date):
+        return value
+    if not isinstance(value, str) or not DAY_PATTERN.match(value):
+        raise ValueError("a day is written YYYY-MM-DD")
+    day = date.fromisoformat(value)
+    if day.year not in YEARS:
+        raise ValueError(f"a day lies in the years {YEARS.start}–{YEARS.stop - 1}")
+    return day
+
+
+DAY_PATTERN = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+Day = Annotated[
+    date,
+    BeforeValidator(_iso_day),
+    WithJsonSchema({"type": "string", "format": "date"}, mode="validation"),
+]
 
 
 class Input(BaseModel):
@@ -74,9 +115,19 @@ class TargetGroupOut(BaseModel):
     name: str
 
 
+class TargetGroupDetail(TargetGroupOut):
+    description: str
+    active: bool = Field(description="Whether new tenders and purchases may name it.")
+
+
+class TargetGroupList(BaseModel):
+    items: list[TargetGroupDetail]
+
+
 class AgreementOut(BaseModel):
     id: int
     number: str
+    state: AgreementState = Field(description="Suspended or terminated: no new orders.")
     supplier_id: int
     supplier: str
     supplier_cvr: str
@@ -106,7 +157,10 @@ class TenderOut(BaseModel):
     description: str
     region: str
     scope: str
-    state: str
+    state: TenderState = Field(
+        description="As the clock sees it: published (open for bids), bidding_closed, "
+        "active (framework agreements running), cancelled, …"
+    )
     call_off_rule: str
     bid_deadline: datetime
     agreement_start: date
@@ -125,7 +179,12 @@ class TenderList(Page):
 class TenderQuery(PageQuery):
     text: _text(200) = ""
     status: Annotated[
-        str, Field(pattern="^(|open|closed|cancelled|active)$", description="A public status.")
+        str,
+        Field(
+            pattern="^(|open|closed|cancelled|active)$",
+            description="The public list's filter: open (state published), closed "
+            "(bidding_closed and later), cancelled, active.",
+        ),
     ] = ""
 
 
@@ -212,15 +271,15 @@ class OrderQuery(Query):
     older: Id | None = Field(default=None, description="Continue after the order with this id.")
     text: _text(100) = ""
     state: CallOffState | None = None
-    placed_from: date | None = Field(default=None, description="A Copenhagen day.")
-    placed_to: date | None = None
+    placed_from: Day | None = Field(default=None, description="A Copenhagen day.")
+    placed_to: Day | None = None
 
 
 class NewOrder(Input):
-    agreement_id: Id
+    agreement_id: BodyId
     case_reference: _text(40, 1)
-    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY)]
-    starts_on: date
+    quantity: Annotated[int, Field(ge=1, le=MAX_QUANTITY, strict=True)]
+    starts_on: Day
     note: _text(2000) = ""
     choice_reason: _text(2000) = Field(
         default="", description="Under a cascade, why not the first in line."
@@ -251,8 +310,8 @@ class Spend(BaseModel):
 
 class SpendQuery(Query):
     # The dashboards' own filters, by the same names.
-    from_: date | None = Field(default=None, alias="from")
-    to: date | None = None
+    from_: Day | None = Field(default=None, alias="from")
+    to: Day | None = None
     target_group: Id | None = None
     tender: Id | None = None
     region: Id | None = None
@@ -262,11 +321,11 @@ class SpendQuery(Query):
 
 
 class NewPurchase(Input):
-    target_group_id: Id
+    target_group_id: BodyId
     supplier_name: _text(200, 1)
-    supplier_cvr: Annotated[str, Field(pattern=r"^\d{8}$")]
+    supplier_cvr: Annotated[str, Field(pattern=r"^[0-9]{8}$")]
     amount: KronerIn
-    purchased_on: date
+    purchased_on: Day
     description: _text(2000) = ""
     voucher: _text(40) = ""
     breach_reason: _text(2000) = Field(

@@ -68,7 +68,7 @@ def organisation(organisation_id: int):
 
 def _form(organisation: Organisation) -> TokenForm:
     form = TokenForm()
-    form.offer_scopes(tokens.SCOPES_OF_KIND[organisation.kind])
+    form.offer_scopes(tokens.offered_scopes(current_user, organisation))
     if request.method == "GET":
         form.expires_on.data = clock.today() + timedelta(days=DEFAULT_LIFE_DAYS)
     return form

@@ -39,9 +39,11 @@ SCOPES_OF_KIND = {
 class TokenRefused(DomainError):
     """The presented secret opens nothing: unknown, revoked or expired (one answer for all)."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, token: ApiToken | None = None) -> None:
         super().__init__(_("The API token is unknown, revoked or expired."))
-        self.reason = reason  # for the audit trail only; the caller is told nothing more
+        # For the audit trail only; the caller is told nothing more.
+        self.reason = reason
+        self.token = token
 
 
 def digest(secret: str) -> str:
@@ -127,10 +129,33 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def _checked_scopes(organisation: Organisation, scopes) -> frozenset[ApiScope]:
+def _gives_orders(actor: User, organisation: Organisation) -> bool:
+    """Ordering spends the jobcentre's budget: only its own manager lets a system do it (the
+    region or the administrator cannot give themselves a jobcentre's orders that way)."""
+    if organisation.kind != OrganisationKind.JOBCENTRE:
+        return True  # the kind's scopes decide (no other kind orders)
+    return actor.role == Role.JOBCENTRE_MANAGER and actor.organisation_id == organisation.id
+
+
+def offered_scopes(actor: User, organisation: Organisation) -> frozenset[ApiScope]:
+    """The scopes the actor may give a token of the organisation (what the form offers)."""
+    scopes = SCOPES_OF_KIND[organisation.kind]
+    return scopes if _gives_orders(actor, organisation) else scopes - {ApiScope.ORDER}
+
+
+def _checked_scopes(actor: User, organisation: Organisation, scopes) -> frozenset[ApiScope]:
     chosen = frozenset(ApiScope(s) for s in scopes)
     if not chosen:
         raise DomainError(_("Choose at least one scope."))
+    # Ordering spends the jobcentre's budget: only its own manager lets a system do it (the
+    # region or the administrator cannot give themselves a jobcentre's orders that way).
+    own_manager = actor.role == Role.JOBCENTRE_MANAGER and actor.organisation_id == organisation.id
+    if (
+        ApiScope.ORDER in chosen
+        and organisation.kind == OrganisationKind.JOBCENTRE
+        and not own_manager
+    ):
+        raise NotAllowed(_("Only the jobcentre's own manager can give a token the scope order."))
     beyond = chosen - SCOPES_OF_KIND[organisation.kind]
     if beyond:
         raise DomainError(
@@ -189,7 +214,7 @@ def issue_token(
     """A new token and its secret; the secret is returned once and kept only as a hash."""
     _require_manager(actor, organisation)
     name = _clean_name(name)
-    chosen = _checked_scopes(organisation, scopes)
+    chosen = _checked_scopes(actor, organisation, scopes)
     expires_at = _checked_expiry(expires_at)
     if _name_taken(db, organisation, name):
         raise DomainError(_("The organisation already has a token of that name."))
@@ -243,9 +268,9 @@ def authenticate(db: Session, secret: str) -> ApiToken:
     if token is None:
         raise TokenRefused("unknown")
     if token.revoked_at is not None:
-        raise TokenRefused("revoked")
+        raise TokenRefused("revoked", token)
     if not token.is_usable_at(clock.now()):
-        raise TokenRefused("expired")
+        raise TokenRefused("expired", token)
     if not token.user.active or not token.organisation.active:
-        raise TokenRefused("inactive")
+        raise TokenRefused("inactive", token)
     return token

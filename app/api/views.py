@@ -10,7 +10,7 @@ from typing import Any
 from flask import Blueprint, current_app, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import select
+from sqlalchemy import select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -35,9 +35,10 @@ from app.organisations.models import Organisation
 from app.purchases import ledger
 from app.purchases import services as purchases
 from app.spend import views as spend
+from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot, Tender
 from app.tenders.queries import PublicSearch, public_search
-from app.web.pagination import Page, paginate, paginate_list, window
+from app.web.pagination import Page, paginate, paginate_list
 
 READ, ORDER, PURCHASES = ApiScope.READ, ApiScope.ORDER, ApiScope.PURCHASES
 
@@ -120,7 +121,7 @@ def _tender(tender: Tender, now) -> s.TenderOut:
         description=tender.description,
         region=tender.region.name,
         scope=tender.scope.value,
-        state=tender.state_at(now).value,
+        state=tender.state_at(now),
         call_off_rule=tender.call_off_rule.value,
         bid_deadline=tender.bid_deadline,
         agreement_start=tender.agreement_start,
@@ -137,6 +138,7 @@ def _agreement(agreement: Agreement) -> dict:
     return {
         "id": agreement.id,
         "number": agreement.number,
+        "state": agreement.state,
         "supplier_id": agreement.supplier_id,
         "supplier": agreement.supplier.name,
         "supplier_cvr": agreement.supplier.cvr,
@@ -206,6 +208,25 @@ def lot(lot_id: int):
         .options(selectinload(Agreement.supplier))
     )
     return s.LotDetail(**_lot(found).model_dump(), agreements=[_agreement(a) for a in agreements])
+
+
+@operation(
+    "GET",
+    "/target-groups",
+    summary="The target groups, by name (their ids are what purchases name)",
+    tag="Tenders",
+    scope=READ,
+    answer=s.TargetGroupList,
+)
+def target_group_list():
+    return s.TargetGroupList(
+        items=[
+            s.TargetGroupDetail(
+                id=group.id, name=group.name, description=group.description, active=group.active
+            )
+            for group in target_groups(db.session)
+        ]
+    )
 
 
 # --- the jobcentre's frameworks ------------------------------------------------------------------
@@ -332,14 +353,33 @@ def orders(query: s.OrderQuery):
         placed_to=query.placed_to,
     )
     stmt = calloffs.search_orders(current_user, search)
-    found = window(db.session, stmt, CallOff.placed_at, CallOff.id, query.size)
+    position = tuple_(CallOff.placed_at, CallOff.id)
+    if query.older is not None:
+        # The anchor is one of the organisation's orders, whether or not the search still
+        # finds it (a cancelled order in a walk of placed ones): the walk goes on after it.
+        anchor = db.session.execute(
+            calloffs.visible_orders(current_user)
+            .with_only_columns(CallOff.placed_at, CallOff.id)
+            .where(CallOff.id == query.older)
+        ).first()
+        if anchor is None:
+            raise ApiError(
+                422,
+                _("There is no order of yours to continue after."),
+                details=[{"field": "older", "problem": "not one of the organisation's orders"}],
+            )
+        stmt = stmt.where(position < tuple_(*anchor))
+    rows = db.session.scalars(
+        stmt.order_by(CallOff.placed_at.desc(), CallOff.id.desc()).limit(query.size + 1)
+    ).all()
+    items, more = rows[: query.size], len(rows) > query.size
     following = None
-    if found.older is not None:
+    if more:
         args = _args(query, "text", "placed_from", "placed_to")
         if query.state is not None:
             args["state"] = query.state.value
-        following = url_for("api.orders", **args, size=query.size, older=found.older)
-    return s.OrderList(size=query.size, next=following, items=[_order(o) for o in found.items])
+        following = url_for("api.orders", **args, size=query.size, older=items[-1].id)
+    return s.OrderList(size=query.size, next=following, items=[_order(o) for o in items])
 
 
 @operation(
@@ -364,6 +404,7 @@ def order(order_id: int):
     status=201,
     body=s.NewOrder,
     refusals=(404, 409),
+    location=lambda placed: url_for("api.order", order_id=placed.id),
 )
 def place_order(body: s.NewOrder):
     """The same rules as the order page: the lot's maximum (under its lock), the cascade and
@@ -566,7 +607,15 @@ def _import_jobcentre(query: s.ImportQuery) -> Organisation:
 def import_ledger(query: s.ImportQuery):
     """Every line checked before anything is stored: a bad file is refused whole (422, every
     bad line named in `details`); a line paying one of the jobcentre's orders is kept as its
-    payment; a line known before is skipped."""
+    payment; a line known before is skipped.
+
+    The file (multipart field `file`, CSV or XLSX, at most 20 MB and 20,000 lines) has a header
+    line naming its columns: `dato`, `cvr`, `leverandør`, `beløb`, `målgruppe`, and optionally
+    `beskrivelse` and `bilag` (the voucher number). CSV is separated by `;`, `,` or tabs (found
+    from the header). Dates are `dd-mm-yyyy`; amounts are Danish (`1.234,50`); the target
+    group is given by its name (see `/target-groups`); the CVR number has 8 digits. The same
+    line twice in one file (same day, CVR, amount, target group and voucher) is one purchase:
+    give repeated payments their own voucher numbers."""
     jobcentre = _import_jobcentre(query)
     upload = request.files.get("file")
     if upload is None or not upload.filename:

@@ -29,7 +29,7 @@ from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date, format_money
 from app.core.i18n import gettext as _
 from app.db import lock_row
-from app.evaluation.models import Agreement
+from app.evaluation.models import Agreement, AgreementState
 from app.notifications.services import notify
 from app.organisations.models import Organisation
 from app.spend import totals
@@ -135,6 +135,7 @@ class LotOffer:
         return (
             not self.exhausted
             and agreement.runs_on(today)
+            and agreement.state.takes_orders
             and agreement.supplier.state == SupplierState.ACTIVE
         )
 
@@ -158,6 +159,7 @@ def frameworks_for(
             _scope_filter(jobcentre),
             Agreement.ends_on >= today,
             or_(Agreement.ineffective_on.is_(None), Agreement.ineffective_on > today),
+            Agreement.state != AgreementState.TERMINATED,
         )
         .order_by(Tender.reference, Lot.number, Agreement.rank)
         .options(
@@ -464,7 +466,22 @@ def _require_quantity_in_bounds(order: OrderInput) -> None:
 
 
 def _require_active_supplier(agreement: Agreement) -> None:
-    """A suspended supplier keeps its agreements but takes no new orders."""
+    """A suspended supplier keeps its agreements but takes no new orders; nor does an agreement
+    suspended or terminated on its own."""
+    if agreement.state == AgreementState.SUSPENDED:
+        raise DomainError(
+            _(
+                "%(name)s is suspended in this framework agreement and takes no new orders.",
+                name=agreement.supplier.name,
+            )
+        )
+    if agreement.state == AgreementState.TERMINATED:
+        raise DomainError(
+            _(
+                "The framework agreement with %(name)s is terminated and takes no new orders.",
+                name=agreement.supplier.name,
+            )
+        )
     if agreement.supplier.state != SupplierState.ACTIVE:
         raise DomainError(
             _("%(name)s is suspended and cannot take orders.", name=agreement.supplier.name)

@@ -205,6 +205,28 @@ class AwardedBid(Base):
     bid: Mapped[Bid] = relationship(lazy="joined")
 
 
+class AgreementState(LabelledEnum):
+    """A framework agreement's life with its supplier (the tender's period aside)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"  # no new orders until lifted; running orders go on
+    TERMINATED = "terminated"  # for good: no new orders; running orders go on
+
+    @property
+    def takes_orders(self) -> bool:
+        return self is AgreementState.ACTIVE
+
+
+AGREEMENT_STATE_LABELS = labels(
+    AgreementState,
+    {
+        AgreementState.ACTIVE: _l("Active"),
+        AgreementState.SUSPENDED: _l("Suspended"),
+        AgreementState.TERMINATED: _l("Terminated"),
+    },
+)
+
+
 class Agreement(Base):
     """A framework agreement: one awarded supplier on one lot, at its bid's unit price."""
 
@@ -226,6 +248,11 @@ class Agreement(Base):
     ends_on: Mapped[date]
     concluded_at: Mapped[datetime] = mapped_column(UTCDateTime)
     concluded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    state: Mapped[AgreementState] = mapped_column(
+        state_column(AgreementState, "agreement_state", 20),
+        default=AgreementState.ACTIVE,
+        server_default=AgreementState.ACTIVE.value,
+    )
     # The Complaints Board declared the agreement ineffective: it takes no orders from this day.
     ineffective_on: Mapped[date | None]
 

@@ -28,8 +28,9 @@ LinkMaker = Callable[[str], str]
 
 
 def is_valid_cvr(cvr: str) -> bool:
-    """8 digits, not starting with 0, whose weighted sum is divisible by 11 (modulus 11)."""
-    if len(cvr) != 8 or not cvr.isdigit() or cvr[0] == "0":
+    """8 digits (0–9, not other scripts' digits), not starting with 0, whose weighted sum is
+    divisible by 11 (modulus 11)."""
+    if len(cvr) != 8 or not (cvr.isascii() and cvr.isdigit()) or cvr[0] == "0":
         return False
     return sum(int(d) * w for d, w in zip(cvr, CVR_WEIGHTS, strict=True)) % 11 == 0
 

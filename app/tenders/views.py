@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from app import clock
+from app.agreements.services import agreements_of
 from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
@@ -275,6 +276,7 @@ def _detail(tender: Tender, status: int = 200, **forms):
         render_template(
             "tenders/manage_detail.html",
             tender=tender,
+            agreements=db.session.scalars(agreements_of(tender)).all(),
             state=tender.current_state,
             steps=steps,
             bid_pages=bid_pages,

@@ -12,7 +12,8 @@ from wtforms.validators import DataRequired, Length
 
 from app.core.i18n import lazy_gettext as _l
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters, and lone surrogates (JSON can carry one; no database can store it).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value):

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app import clock
 from app.api import tokens
@@ -511,3 +511,140 @@ def test_an_id_beyond_the_id_columns_is_not_found_on_the_api_and_the_pages(clien
     login(client, "jobcenter.aalborg@demo.dk")
     assert client.get(f"/orders/{too_large}").status_code == 404
     assert client.get(f"/orders/{too_large - 1}").status_code == 404
+
+
+# --- what an outside review found ---------------------------------------------------------------
+
+
+def test_a_lone_surrogate_in_a_text_is_dropped_not_a_server_error(client, db):
+    lot = framework(db, "NJ")
+    db.commit()
+    response = placed(client, db, lot, case_reference="SAG-\ud800X")
+    assert response.status_code == 201
+    assert response.json["case_reference"] == "SAG-X"
+
+
+def test_json_nested_too_deep_is_a_bad_request(client):
+    response = client.post(
+        "/api/v1/purchases",
+        data="[" * 5000 + "]" * 5000,
+        headers=bearer(JOBCENTRE),
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and response.json["error"]["code"] == "bad_request"
+
+
+def test_a_body_without_a_length_is_still_read_only_to_the_limit(client):
+    import io
+
+    big = b'{"reason": "' + b"x" * 70_000 + b'"}'
+    response = client.post(
+        "/api/v1/orders/1/cancel",
+        input_stream=io.BytesIO(big),
+        headers=bearer(JOBCENTRE),
+        content_type="application/json",
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+    assert response.status_code == 413
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["placed_from=0001-01-01", "placed_to=9999-12-31", "placed_from=1793491200"],
+)
+def test_days_outside_the_platforms_years_or_not_iso_are_422(client, query):
+    response = client.get(f"/api/v1/orders?{query}", headers=bearer(JOBCENTRE))
+    assert response.status_code == 422
+
+
+@pytest.mark.parametrize("query", ["from=1793491200", "to=1999-12-31"])
+def test_spend_refuses_a_period_its_tables_would_ignore(client, query):
+    assert client.get(f"/api/v1/spend?{query}", headers=bearer(JOBCENTRE)).status_code == 422
+
+
+def test_the_walk_goes_on_after_an_order_the_search_no_longer_finds(client, db):
+    lot = framework(db, "NJ")
+    db.commit()
+    ids = [
+        placed(client, db, lot, case_reference=f"SAG-WALK-{n}", quantity=1).json["id"]
+        for n in range(3)
+    ]
+    first = client.get(
+        "/api/v1/orders?text=SAG-WALK&state=placed&size=2", headers=bearer(JOBCENTRE)
+    )
+    assert [o["id"] for o in first.json["items"]] == [ids[2], ids[1]]
+    client.post(
+        f"/api/v1/orders/{ids[1]}/cancel", json={"reason": "Fejl"}, headers=bearer(JOBCENTRE)
+    )
+    rest = client.get(first.json["next"], headers=bearer(JOBCENTRE)).json
+    assert [o["id"] for o in rest["items"]] == [ids[0]]
+    foreign = client.get("/api/v1/orders?older=2147483647", headers=bearer(JOBCENTRE))
+    assert foreign.status_code == 422
+
+
+def test_refused_requests_from_one_address_stop_being_audited_after_a_while(
+    app, client, db, monkeypatch
+):
+    monkeypatch.setitem(app.config, "API_REFUSAL_LIMIT", "30 per minute")  # the default
+    limiter.reset()
+    before = db.scalar(select(func.count()).where(AuditEntry.action == "api.refused"))
+    answers = [client.get("/api/v1/orders").status_code for _ in range(35)]
+    assert answers[:30] == [401] * 30 and set(answers[30:]) == {429}
+    after = db.scalar(select(func.count()).where(AuditEntry.action == "api.refused"))
+    assert after - before == 30
+    limiter.reset()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [({"quantity": True}, "quantity"), ({"agreement_id": "7"}, "agreement_id")],
+)
+def test_json_values_are_taken_as_json_types(client, db, changes, field):
+    lot = framework(db, "NJ")
+    db.commit()
+    response = placed(client, db, lot, **changes)
+    assert response.status_code == 422
+    assert field in [d["field"] for d in response.json["error"]["details"]]
+
+
+@pytest.mark.parametrize("amount", ["\u0661\u0662\u0663", "1.234,50", True])
+def test_an_amount_is_plain_digits(client, amount):
+    response = client.post(
+        "/api/v1/purchases",
+        json=_purchase(target_group_id=1, amount=amount),
+        headers=bearer(JOBCENTRE),
+    )
+    assert response.status_code == 422
+
+
+def test_the_language_of_a_refused_token_follows_accept_language(client):
+    response = client.get("/api/v1/orders", headers={"Accept-Language": "en"})
+    assert response.json["error"]["message"].startswith("Send an API token")
+
+
+def test_a_placed_order_says_where_it_can_be_read(client, db):
+    lot = framework(db, "NJ")
+    db.commit()
+    response = placed(client, db, lot)
+    assert response.headers["Location"].endswith(f"/api/v1/orders/{response.json['id']}")
+
+
+def test_target_groups_name_the_ids_purchases_take(client):
+    body = client.get("/api/v1/target-groups", headers=bearer(SUPPLIER)).json
+    assert "Personer med handicap" in [g["name"] for g in body["items"]]
+
+
+def test_the_apis_root_without_a_slash_answers_in_json(client):
+    response = client.get("/api/v1", headers=bearer(JOBCENTRE))
+    assert response.status_code == 404 and response.is_json
+
+
+def test_a_revoked_tokens_use_is_audited_under_its_name(client, db):
+    token = db.scalars(select(ApiToken).where(ApiToken.secret_hash == tokens.digest(REGION))).one()
+    tokens.revoke_token(db, user(db, "region.nordjylland@demo.dk"), token)
+    db.commit()
+    limiter.reset()
+    assert client.get("/api/v1/orders", headers=bearer(REGION)).status_code == 401
+    entry = last_audit(db, "api.refused")
+    assert entry.changes["reason"] == "revoked"
+    assert entry.changes["token"] == "Økonomisystem (demo)"

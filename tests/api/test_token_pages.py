@@ -99,7 +99,10 @@ def test_region_staff_manage_their_region_and_its_jobcentres_only(client, db):
     assert "Jobcenter Aalborg</a>" in searched
     assert "Beskæftigelsesregion Nordjylland</a>" not in searched
     aalborg = organisation(db, *AALBORG)
-    assert _issue(client, aalborg.id).status_code == 200
+    # A jobcentre's orders are its own manager's to hand to a system (tests/api/test_tokens.py).
+    form = client.get(f"/api-tokens/organisations/{aalborg.id}/new").get_data(as_text=True)
+    assert 'value="purchases"' in form and 'value="order"' not in form
+    assert _issue(client, aalborg.id, scopes=["read", "purchases"]).status_code == 200
 
 
 def test_a_supplier_is_offered_only_the_read_scope_and_refused_the_others(client, db):

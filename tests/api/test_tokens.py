@@ -145,6 +145,14 @@ def test_only_jobcentres_order_and_only_they_and_regions_register_purchases(
         tokens.issue_token(db, actor, target, "System", {scope}, clock.now() + IN_A_MONTH)
 
 
+@pytest.mark.parametrize("actor_email", ["region.nordjylland@demo.dk", "admin@demo.dk"])
+def test_only_the_jobcentres_own_manager_gives_a_token_the_order_scope(db, actor_email):
+    with pytest.raises(NotAllowed, match="Only the jobcentre's own manager"):
+        _issue(db, actor_email, scopes={ApiScope.READ, ApiScope.ORDER})
+    token, _ = _issue(db, actor_email, scopes={ApiScope.READ, ApiScope.PURCHASES})
+    assert token.scopes == {ApiScope.READ, ApiScope.PURCHASES}
+
+
 def test_a_region_token_may_import_purchases(db):
     token, _ = _issue(
         db,

@@ -1,4 +1,4 @@
-"""The CPR guard: a valid DDMMYY date and four digits, with or without a dash, anywhere."""
+"""The CPR guard: a valid DDMMYY date and four digits, with or without a separator, anywhere."""
 
 from __future__ import annotations
 
@@ -17,6 +17,14 @@ from app.core.errors import DomainError
         "Borger 311299-4321 starter mandag",
         "sag:2902001234",  # 29 February 2000
         "ref 310100-0001.",
+        # What word processors and people write between the parts, and what hides them.
+        "010190\u20131234",  # en dash (autocorrect)
+        "010190\u22121234",  # minus sign
+        "010190/1234",
+        "010190.1234",
+        "010190  1234",
+        "0101\u200b90-1234",  # a zero-width space inside the date
+        "\u0660\u0661\u0660\u0661\u0669\u0660-1234",  # Arabic-Indic digits
     ],
 )
 def test_a_cpr_number_is_found_alone_or_inside_text(text):

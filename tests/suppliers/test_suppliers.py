@@ -49,6 +49,8 @@ def _confirmation_link(db, email):
         ("1234567", False),
         ("01245672", False),
         ("3124567a", False),
+        ("\u0661\u0660\u0660\u0660\u0660\u0660\u0660\u0669", False),  # 10000009, Arabic-Indic
+        ("\uff11\uff10\uff10\uff10\uff10\uff10\uff10\uff19", False),  # 10000009, full width
     ],
 )
 def test_the_cvr_modulus_11_check(cvr, valid):

@@ -3,8 +3,8 @@ documents; an award may be annulled (kept, with a new award after it: the one aw
 becomes one award per tender that is not annulled); an agreement may be declared ineffective
 from a day.
 
-Revision ID: 0030
-Revises: 0029
+Revision ID: 0031
+Revises: 0030
 """
 
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import app.db
 
 
-revision = "0030"
-down_revision = "0029"
+revision = "0031"
+down_revision = "0030"
 branch_labels = None
 depends_on = None
 

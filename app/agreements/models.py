@@ -1,0 +1,65 @@
+"""What happened to a framework agreement after its conclusion: each decision, kept for good."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app import clock
+from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
+from app.db import Base, UTCDateTime, state_column
+from app.evaluation.models import Agreement
+
+
+class AgreementStep(LabelledEnum):
+    SUSPEND = "suspend"
+    LIFT = "lift"
+    TERMINATE = "terminate"
+
+
+STEP_LABELS = labels(
+    AgreementStep,
+    {
+        AgreementStep.SUSPEND: _l("Suspension"),
+        AgreementStep.LIFT: _l("Suspension lifted"),
+        AgreementStep.TERMINATE: _l("Termination"),
+    },
+)
+
+
+class Ground(LabelledEnum):
+    """Why a supplier's agreement is suspended or terminated."""
+
+    BREACH = "breach"  # breach of contract
+    EXCLUSION = "exclusion"  # a ground for exclusion found after the award
+
+
+GROUND_LABELS = labels(
+    Ground,
+    {
+        Ground.BREACH: _l("Breach of contract"),
+        Ground.EXCLUSION: _l("A ground for exclusion found after the award"),
+    },
+)
+
+
+class AgreementEvent(Base):
+    """One decision on an agreement: who, when, why; its letter is made from it."""
+
+    __tablename__ = "agreement_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    step: Mapped[AgreementStep] = mapped_column(state_column(AgreementStep, "agreement_step", 20))
+    ground: Mapped[Ground | None] = mapped_column(state_column(Ground, "agreement_ground", 20))
+    reason: Mapped[str] = mapped_column(Text)
+    # The letter's reference: the agreement's number and the decision's place in its history.
+    reference: Mapped[str] = mapped_column(String(60), unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    agreement: Mapped[Agreement] = relationship()
+    actor = relationship("User", lazy="joined")

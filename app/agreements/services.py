@@ -1,0 +1,232 @@
+"""The rules of an agreement's life after its conclusion: the region suspends a supplier in one
+agreement (breach of contract, or a ground for exclusion found later), lifts the suspension, or
+terminates the agreement; each with a reason and a decision letter, told to the supplier and to
+the jobcentres the framework covers. Running orders go on; new orders wait (calloffs asks
+`Agreement.state`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session
+
+from app.agreements.models import AgreementEvent, AgreementStep, Ground
+from app.audit import services as audit
+from app.auth.models import User
+from app.auth.roles import JOBCENTRE_ROLES, Role
+from app.calloffs.cpr import refuse_cpr
+from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import gettext as _
+from app.db import lock_row
+from app.evaluation.models import Agreement, AgreementState
+from app.notifications.services import notify
+from app.organisations.models import Organisation, OrganisationKind
+from app.suppliers.models import Supplier
+from app.tenders.models import Scope, Tender
+
+MAX_REASON = 4000
+
+
+@dataclass(frozen=True)
+class Move:
+    starts_from: tuple[AgreementState, ...]
+    leads_to: AgreementState
+    needs_ground: bool
+
+
+#: Each decision: the states it may be taken from, the state it leads to, whether it names a
+#: ground. Only the region that owns the tender takes them.
+MOVES: dict[AgreementStep, Move] = {
+    AgreementStep.SUSPEND: Move((AgreementState.ACTIVE,), AgreementState.SUSPENDED, True),
+    AgreementStep.LIFT: Move((AgreementState.SUSPENDED,), AgreementState.ACTIVE, False),
+    AgreementStep.TERMINATE: Move(
+        (AgreementState.ACTIVE, AgreementState.SUSPENDED), AgreementState.TERMINATED, True
+    ),
+}
+
+
+def manages(user: User, agreement: Agreement) -> bool:
+    """The staff of the region that owns the tender decide on its agreements."""
+    return user.role == Role.REGION_STAFF and agreement.lot.tender.region_id == user.organisation_id
+
+
+def may_see(user: User, agreement: Agreement) -> bool:
+    """Who sees an agreement's page and history: the owning region's staff and director, the
+    ministries and the administrator, the supplier itself, and the jobcentres it covers."""
+    tender = agreement.lot.tender
+    if user.role in (Role.ADMIN, Role.MINISTRY, Role.INTEGRATION_MINISTRY):
+        return True
+    if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        return tender.region_id == user.organisation_id
+    if user.role == Role.SUPPLIER:
+        return agreement.supplier.organisation_id == user.organisation_id
+    if user.role in JOBCENTRE_ROLES:
+        return tender.scope == Scope.NATIONAL or tender.region_id == user.organisation.region_id
+    return False
+
+
+def next_steps(user: User, agreement: Agreement) -> list[AgreementStep]:
+    """The decisions the user may take on the agreement now (what its page offers)."""
+    if not manages(user, agreement):
+        return []
+    return [step for step, move in MOVES.items() if agreement.state in move.starts_from]
+
+
+def history(agreement: Agreement) -> Select:
+    """The decisions on the agreement, oldest first."""
+    return (
+        select(AgreementEvent)
+        .where(AgreementEvent.agreement_id == agreement.id)
+        .order_by(AgreementEvent.occurred_at, AgreementEvent.id)
+    )
+
+
+def agreements_of(tender: Tender) -> Select:
+    """The tender's agreements, by lot and rank, for its page."""
+    return (
+        select(Agreement)
+        .where(Agreement.tender_id == tender.id)
+        .order_by(Agreement.lot_id, Agreement.rank)
+    )
+
+
+def _not_now(agreement: Agreement) -> str:
+    return _(
+        'This cannot be done when the agreement has the status "%(state)s".',
+        state=agreement.state.label,
+    )
+
+
+def _checked_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for the decision; the supplier is told it."))
+    if len(reason) > MAX_REASON:
+        raise DomainError(_("The reason is at most %(n)d characters long.", n=MAX_REASON))
+    refuse_cpr(reason, _("The reason"))
+    return reason
+
+
+def _reference(db: Session, agreement: Agreement) -> str:
+    """AF-<agreement>-<n>: the decision's place in the agreement's history, under its lock."""
+    count = db.scalar(select(func.count()).where(AgreementEvent.agreement_id == agreement.id))
+    return f"AF-{agreement.number}-{(count or 0) + 1}"
+
+
+def _covered_jobcentres_users(db: Session, tender: Tender) -> list[User]:
+    stmt = (
+        select(User)
+        .join(Organisation, User.organisation_id == Organisation.id)
+        .where(Organisation.kind == OrganisationKind.JOBCENTRE, User.active)
+    )
+    if tender.scope != Scope.NATIONAL:
+        stmt = stmt.where(Organisation.region_id == tender.region_id)
+    return list(db.scalars(stmt))
+
+
+def _supplier_users(db: Session, agreement: Agreement) -> list[User]:
+    return list(
+        db.scalars(
+            select(User)
+            .join(Supplier, Supplier.organisation_id == User.organisation_id)
+            .where(Supplier.id == agreement.supplier_id, User.active)
+        )
+    )
+
+
+SUBJECTS = {
+    AgreementStep.SUSPEND: lambda a: _(
+        "%(supplier)s is suspended in framework agreement %(number)s",
+        supplier=a.supplier.name,
+        number=a.number,
+    ),
+    AgreementStep.LIFT: lambda a: _(
+        "The suspension of %(supplier)s in framework agreement %(number)s is lifted",
+        supplier=a.supplier.name,
+        number=a.number,
+    ),
+    AgreementStep.TERMINATE: lambda a: _(
+        "Framework agreement %(number)s with %(supplier)s is terminated",
+        supplier=a.supplier.name,
+        number=a.number,
+    ),
+}
+
+CONSEQUENCES = {
+    AgreementStep.SUSPEND: lambda: _(
+        "No new orders can be placed with the supplier under this agreement until the "
+        "suspension is lifted; orders already placed go on. Under a cascade the next supplier "
+        "in line takes the orders."
+    ),
+    AgreementStep.LIFT: lambda: _("The supplier can take new orders under the agreement again."),
+    AgreementStep.TERMINATE: lambda: _(
+        "The agreement takes no new orders from today; orders already placed go on."
+    ),
+}
+
+
+def _tell(db: Session, agreement: Agreement, event: AgreementEvent) -> None:
+    subject = SUBJECTS[event.step](agreement)
+    body = f"{CONSEQUENCES[event.step]()}\n\n{_('Reason')}: {event.reason}"
+    link = f"/agreements/{agreement.id}"
+    notify(db, _supplier_users(db, agreement), subject, body, link=link)
+    notify(db, _covered_jobcentres_users(db, agreement.lot.tender), subject, body, link=link)
+
+
+def decide(
+    db: Session,
+    actor: User,
+    agreement: Agreement,
+    step: AgreementStep,
+    reason: str,
+    ground: Ground | None = None,
+) -> AgreementEvent:
+    """Take one decision on the agreement, under its lock: checked, recorded in its history
+    with a letter's reference, audited, and told."""
+    if not manages(actor, agreement):
+        raise NotAllowed(_("Only the staff of the region that owns the framework decide this."))
+    move = MOVES[step]
+    if move.needs_ground and ground is None:
+        raise DomainError(_("Choose the ground for the decision."))
+    reason = _checked_reason(reason)
+    agreement = lock_row(db, Agreement, agreement.id)
+    if agreement.state not in move.starts_from:
+        raise DomainError(_not_now(agreement))
+    before = agreement.state
+    agreement.state = move.leads_to
+    event = AgreementEvent(
+        agreement_id=agreement.id,
+        step=step,
+        ground=ground if move.needs_ground else None,
+        reason=reason,
+        reference=_reference(db, agreement),
+        actor_id=actor.id,
+    )
+    db.add(event)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        f"agreement.{step.value}",
+        agreement,
+        {
+            "state": [before.value, agreement.state.value],
+            "ground": ground.value if ground else None,
+            "reference": event.reference,
+        },
+    )
+    _tell(db, agreement, event)
+    return event
+
+
+def suspend(db: Session, actor: User, agreement: Agreement, ground: Ground, reason: str):
+    return decide(db, actor, agreement, AgreementStep.SUSPEND, reason, ground)
+
+
+def lift(db: Session, actor: User, agreement: Agreement, reason: str):
+    return decide(db, actor, agreement, AgreementStep.LIFT, reason)
+
+
+def terminate(db: Session, actor: User, agreement: Agreement, ground: Ground, reason: str):
+    return decide(db, actor, agreement, AgreementStep.TERMINATE, reason, ground)

@@ -1,0 +1,132 @@
+"""An agreement's page with its history, the region's decisions on it, and their letters."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request, url_for
+from flask_login import current_user
+
+from app import clock
+from app.agreements import services
+from app.agreements.forms import DecisionForm, GroundedDecisionForm
+from app.agreements.models import AgreementEvent, AgreementStep, Ground
+from app.auth.access import allow, logged_in, refuse
+from app.auth.roles import Role
+from app.core.i18n import lazy_gettext as _l
+from app.db import db
+from app.documents.pdf import pdf_response, render_pdf
+from app.evaluation.models import Agreement
+from app.web.steps import run_step
+
+agreements_bp = Blueprint("agreements", __name__, url_prefix="/agreements")
+
+
+@dataclass(frozen=True)
+class Decision:
+    """A decision as its page offers it."""
+
+    step: AgreementStep
+    title: Any
+    button: Any
+    done: Any
+
+
+DECISIONS = {
+    "suspend": Decision(
+        AgreementStep.SUSPEND,
+        _l("Suspend the supplier in this agreement?"),
+        _l("Yes, suspend"),
+        _l("The supplier is suspended in the agreement; the supplier and the jobcentres are told."),
+    ),
+    "lift": Decision(
+        AgreementStep.LIFT,
+        _l("Lift the suspension?"),
+        _l("Yes, lift the suspension"),
+        _l("The suspension is lifted; the supplier and the jobcentres are told."),
+    ),
+    "terminate": Decision(
+        AgreementStep.TERMINATE,
+        _l("Terminate the agreement?"),
+        _l("Yes, terminate the agreement"),
+        _l("The agreement is terminated; the supplier and the jobcentres are told."),
+    ),
+}
+#: The page's name of each step (the URL's).
+PAGE_OF = {decision.step: name for name, decision in DECISIONS.items()}
+
+
+def _agreement(agreement_id: int) -> Agreement:
+    """The agreement, if the user may see it; 404 (audited) otherwise."""
+    agreement = db.session.get(Agreement, agreement_id)
+    if agreement is None:
+        abort(404)
+    if not services.may_see(current_user, agreement):
+        refuse(404, agreement)
+    return agreement
+
+
+@agreements_bp.get("/<int:agreement_id>")
+@logged_in
+def detail(agreement_id: int):
+    agreement = _agreement(agreement_id)
+    return render_template(
+        "agreements/detail.html",
+        agreement=agreement,
+        events=db.session.scalars(services.history(agreement)).all(),
+        steps=[PAGE_OF[step] for step in services.next_steps(current_user, agreement)],
+        manages=services.manages(current_user, agreement),
+    )
+
+
+@agreements_bp.route(
+    "/<int:agreement_id>/<any(suspend, lift, terminate):name>", methods=["GET", "POST"]
+)
+@allow(Role.REGION_STAFF)
+def decide(agreement_id: int, name: str):
+    """The confirmation page of a decision, saying what will happen; the decision on POST."""
+    agreement = _agreement(agreement_id)
+    decision = DECISIONS[name]
+    grounded = services.MOVES[decision.step].needs_ground
+    form = GroundedDecisionForm() if grounded else DecisionForm()
+
+    def page(status: int = 200):
+        return render_template(
+            "agreements/decide.html",
+            agreement=db.session.get(Agreement, agreement_id),
+            decision=decision,
+            consequence=services.CONSEQUENCES[decision.step](),
+            form=form,
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(422)
+    ground = Ground(form.ground.data) if grounded else None
+    return run_step(
+        lambda: services.decide(
+            db.session, current_user, agreement, decision.step, form.reason.data, ground
+        ),
+        done=decision.done,
+        refused=lambda: page(409),
+        then=url_for("agreements.detail", agreement_id=agreement_id),
+    )
+
+
+@agreements_bp.get("/<int:agreement_id>/decisions/<int:event_id>/letter.pdf")
+@logged_in
+def letter_pdf(agreement_id: int, event_id: int):
+    agreement = _agreement(agreement_id)
+    event = db.session.get(AgreementEvent, event_id)
+    if event is None or event.agreement_id != agreement.id:
+        abort(404)
+    pdf = render_pdf(
+        "agreements/pdf/letter.html",
+        agreement=agreement,
+        event=event,
+        consequence=services.CONSEQUENCES[event.step](),
+        printed_at=clock.now(),
+    )
+    return pdf_response(pdf, f"afgoerelse-{event.reference}.pdf")
