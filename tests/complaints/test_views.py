@@ -199,3 +199,18 @@ def test_the_jobcentre_sees_an_agreement_going_ineffective_and_then_no_longer(cl
     with clock.frozen_at(clock.now() + timedelta(days=3)):
         page = client.get("/frameworks").text
     assert "erklæret uden virkning fra" not in page  # it has left the frameworks
+
+
+def test_an_agreement_declared_ineffective_says_so_on_its_page(client, db):
+    from datetime import timedelta
+
+    from tests.calloffs.conftest import agreement, framework
+
+    lot = framework(db, "NJ")
+    found = agreement(db, lot)
+    found.ineffective_on = clock.today() + timedelta(days=3)
+    agreement_id = found.id
+    db.commit()
+    login(client, OWNER)
+    page = client.get(f"/agreements/{agreement_id}").text
+    assert 'data-testid="ineffective"' in page and "erklæret uden virkning fra" in page
