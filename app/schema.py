@@ -1,6 +1,6 @@
 """Every model, imported once so that the metadata is complete (for Alembic and the tests)."""
 
-from app.agreements.models import AgreementEvent
+from app.agreements.models import AgreementEvent, TenderExtension
 from app.api.models import ApiToken
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
@@ -118,6 +118,7 @@ __all__ = [
     "Tender",
     "TenderApproval",
     "TenderDocument",
+    "TenderExtension",
     "TenderFollower",
     "TenderQuestion",
     "Threshold",

@@ -69,6 +69,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
     # jobcentres covered, the ministries); the decisions are the owning region staff's.
     "agreements.detail": ("GET", "/agreements/{agreement_id}", ALL_ROLES),
     "agreements.decide": ("GET", "/agreements/{agreement_id}/suspend", {Role.REGION_STAFF}),
+    "agreements.extend": ("GET", "/agreements/tenders/{published_id}/extend", {Role.REGION_STAFF}),
     "agreements.letter_pdf": (
         "GET",
         "/agreements/{agreement_id}/decisions/0/letter.pdf",
@@ -78,8 +79,8 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "api.openapi_document": ("GET", "/api/v1/openapi.json", PUBLIC),
     "api_docs.docs_page": ("GET", "/api/", PUBLIC),
     "api.tenders": ("GET", "/api/v1/tenders", TOKEN),
-    "api.tender": ("GET", "/api/v1/tenders/{published_id}", TOKEN),
     "api.target_group_list": ("GET", "/api/v1/target-groups", TOKEN),
+    "api.tender": ("GET", "/api/v1/tenders/{published_id}", TOKEN),
     "api.lot": ("GET", "/api/v1/lots/{lot_id}", TOKEN),
     "api.frameworks": ("GET", "/api/v1/frameworks", TOKEN),
     "api.framework_lot": ("GET", "/api/v1/frameworks/lots/{lot_id}", TOKEN),
@@ -813,8 +814,8 @@ EVERY_TOKEN = set(TOKENS)
 #: object or the input, not the token.
 TOKEN_TABLE = {
     "api.tenders": EVERY_TOKEN,
-    "api.tender": EVERY_TOKEN,
     "api.target_group_list": EVERY_TOKEN,
+    "api.tender": EVERY_TOKEN,
     "api.lot": EVERY_TOKEN,
     "api.frameworks": {"jobcentre"},
     "api.framework_lot": {"jobcentre"},

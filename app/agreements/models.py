@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
 from app.core.i18n import lazy_gettext as _l
 from app.core.labels import LabelledEnum, labels
+from app.councils.uses import register_spender
 from app.db import Base, UTCDateTime, state_column
 from app.evaluation.models import Agreement
 
@@ -63,3 +64,32 @@ class AgreementEvent(Base):
 
     agreement: Mapped[Agreement] = relationship()
     actor = relationship("User", lazy="joined")
+
+
+class TenderExtension(Base):
+    """An option to extend a framework's agreement period, exercised: from when to when."""
+
+    __tablename__ = "tender_extensions"
+    __table_args__ = (UniqueConstraint("tender_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"))
+    number: Mapped[int]  # the first, second, … option
+    old_end: Mapped[date]
+    new_end: Mapped[date]
+    # The council's decision where the tender asks for one; spent on this extension alone.
+    decision_id: Mapped[int | None] = mapped_column(ForeignKey("council_decisions.id"), unique=True)
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    tender = relationship("Tender")
+    decision = relationship("CouncilDecision", lazy="joined")
+    actor = relationship("User", lazy="joined")
+
+
+register_spender(
+    "agreements",
+    lambda _tender_id: select(TenderExtension.decision_id).where(
+        TenderExtension.decision_id.is_not(None)
+    ),
+)

@@ -7,23 +7,29 @@ the jobcentres the framework covers. Running orders go on; new orders wait (call
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from app.agreements.models import AgreementEvent, AgreementStep, Ground
+from app import clock
+from app.agreements.models import AgreementEvent, AgreementStep, Ground, TenderExtension
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
 from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date
 from app.core.i18n import gettext as _
+from app.councils.models import CouncilDecision
+from app.councils.uses import is_spent, require_own_and_current
 from app.db import lock_row
 from app.evaluation.models import Agreement, AgreementState
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
 from app.suppliers.models import Supplier
-from app.tenders.models import Scope, Tender
+from app.tenders.models import Scope, Tender, TenderState
+from app.tenders.services import extended_end
 
 MAX_REASON = 4000
 
@@ -230,3 +236,123 @@ def lift(db: Session, actor: User, agreement: Agreement, reason: str):
 
 def terminate(db: Session, actor: User, agreement: Agreement, ground: Ground, reason: str):
     return decide(db, actor, agreement, AgreementStep.TERMINATE, reason, ground)
+
+
+# --- options to extend the agreement period -------------------------------------------------------
+
+
+def extensions_of(tender: Tender) -> Select:
+    """The options exercised on the tender, in order."""
+    return (
+        select(TenderExtension)
+        .where(TenderExtension.tender_id == tender.id)
+        .order_by(TenderExtension.number)
+    )
+
+
+def may_extend(user: User, tender: Tender) -> bool:
+    """Whether the tender's page offers its region staff the next option now."""
+    return (
+        user.role == Role.REGION_STAFF
+        and tender.region_id == user.organisation_id
+        and tender.state == TenderState.ACTIVE
+        and tender.extension_options_left > 0
+        and clock.today() <= tender.agreement_end
+    )
+
+
+def next_end(tender: Tender) -> date:
+    return extended_end(tender.agreement_end, tender.extension_months)
+
+
+def _checked_decision(db: Session, tender: Tender, decision: CouncilDecision | None) -> None:
+    if not tender.extension_needs_council:
+        if decision is not None:
+            raise DomainError(_("This tender's extensions need no council decision."))
+        return
+    if decision is None:
+        raise DomainError(_("The tender says each extension needs a council decision; choose it."))
+    require_own_and_current(decision, tender.region_id, tender.agreement_start)
+    if is_spent(db, decision.id):
+        raise DomainError(_("This council decision is already used for something else."))
+
+
+def extend(
+    db: Session, actor: User, tender: Tender, decision: CouncilDecision | None = None
+) -> TenderExtension:
+    """Exercise the tender's next option: every agreement of it that is not terminated runs
+    `extension_months` longer; before expiry, within the options, with a council decision
+    where the tender asks for one. Told to the suppliers and the jobcentres."""
+    if not (actor.role == Role.REGION_STAFF and tender.region_id == actor.organisation_id):
+        raise NotAllowed(_("Only the staff of the region that owns the framework decide this."))
+    tender = lock_row(db, Tender, tender.id)
+    if tender.state != TenderState.ACTIVE:
+        raise DomainError(_("Only an active framework's agreements can be extended."))
+    if tender.extension_options_left <= 0:
+        raise DomainError(
+            _("The tender has no option to extend left.")
+            if tender.extension_options
+            else _("The tender states no option to extend the agreements.")
+        )
+    if clock.today() > tender.agreement_end:
+        raise DomainError(
+            _(
+                "The agreements ended on %(day)s; an option is exercised before they expire.",
+                day=format_date(tender.agreement_end),
+            )
+        )
+    _checked_decision(db, tender, decision)
+    old_end, new_end = tender.agreement_end, next_end(tender)
+    tender.agreement_end = new_end
+    tender.extensions_used += 1
+    extended = db.scalars(
+        select(Agreement).where(
+            Agreement.tender_id == tender.id,
+            Agreement.state != AgreementState.TERMINATED,
+            Agreement.ends_on == old_end,
+        )
+    ).all()
+    for agreement in extended:
+        agreement.ends_on = new_end
+    extension = TenderExtension(
+        tender_id=tender.id,
+        number=tender.extensions_used,
+        old_end=old_end,
+        new_end=new_end,
+        decision_id=decision.id if decision else None,
+        actor_id=actor.id,
+    )
+    db.add(extension)
+    db.flush()
+    audit.record(
+        db,
+        actor,
+        "tender.extended",
+        tender,
+        {
+            "agreement_end": [old_end.isoformat(), new_end.isoformat()],
+            "option": extension.number,
+            "decision_id": extension.decision_id,
+            "agreements": len(extended),
+        },
+    )
+    _tell_of_extension(db, tender, extended, new_end)
+    return extension
+
+
+def _tell_of_extension(db: Session, tender: Tender, agreements, new_end: date) -> None:
+    subject = _(
+        "The framework agreements of %(reference)s are extended until %(day)s",
+        reference=tender.reference,
+        day=format_date(new_end),
+    )
+    body = _("%(title)s: the region has exercised an option to extend.", title=tender.title)
+    link = f"/tenders/{tender.id}"
+    supplier_ids = {a.supplier_id for a in agreements}
+    suppliers = db.scalars(
+        select(User)
+        .join(Supplier, Supplier.organisation_id == User.organisation_id)
+        .where(Supplier.id.in_(supplier_ids), User.active)
+    ).all()
+    notify(db, suppliers, subject, body, link=link)
+    notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)

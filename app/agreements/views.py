@@ -7,17 +7,23 @@ from typing import Any
 
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
+from wtforms import SelectField
+from wtforms.validators import Optional
 
 from app import clock
 from app.agreements import services
 from app.agreements.forms import DecisionForm, GroundedDecisionForm
 from app.agreements.models import AgreementEvent, AgreementStep, Ground
-from app.auth.access import allow, logged_in, refuse
+from app.auth.access import allow, load_visible, logged_in, refuse
 from app.auth.roles import Role
 from app.core.i18n import lazy_gettext as _l
+from app.councils.models import CouncilDecision
+from app.councils.uses import unused_decisions
 from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation.models import Agreement
+from app.tenders.models import Tender
+from app.web.forms import Form
 from app.web.steps import run_step
 
 agreements_bp = Blueprint("agreements", __name__, url_prefix="/agreements")
@@ -75,6 +81,7 @@ def detail(agreement_id: int):
         "agreements/detail.html",
         agreement=agreement,
         events=db.session.scalars(services.history(agreement)).all(),
+        extensions=db.session.scalars(services.extensions_of(agreement.lot.tender)).all(),
         steps=[PAGE_OF[step] for step in services.next_steps(current_user, agreement)],
         manages=services.manages(current_user, agreement),
     )
@@ -130,3 +137,43 @@ def letter_pdf(agreement_id: int, event_id: int):
         printed_at=clock.now(),
     )
     return pdf_response(pdf, f"afgoerelse-{event.reference}.pdf")
+
+
+# --- options to extend ----------------------------------------------------------------------------
+
+
+class ExtendForm(Form):
+    decision_id = SelectField(_l("Council decision"), coerce=int, validators=[Optional()])
+
+
+@agreements_bp.route("/tenders/<int:tender_id>/extend", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def extend(tender_id: int):
+    """The confirmation page of the tender's next option (with the council decision where the
+    tender asks for one), and the extension on POST."""
+    tender = load_visible(Tender, tender_id)
+    form = ExtendForm()
+    decisions = unused_decisions(db.session, tender.region_id)
+    form.decision_id.choices = [(0, "–")] + [(d.id, f"{d.council.name}: {d}") for d in decisions]
+
+    def page(status: int = 200):
+        fresh = db.session.get(Tender, tender_id)
+        return render_template(
+            "agreements/extend.html",
+            tender=fresh,
+            new_end=services.next_end(fresh),
+            form=form,
+            may_extend=services.may_extend(current_user, fresh),
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(422)
+    decision = db.session.get(CouncilDecision, form.decision_id.data or 0)
+    return run_step(
+        lambda: services.extend(db.session, current_user, tender, decision),
+        done=_l("The agreements are extended; the suppliers and the jobcentres are told."),
+        refused=lambda: page(409),
+        then=url_for("tenders.manage_detail", tender_id=tender_id),
+    )

@@ -96,6 +96,9 @@ def _content(
         estimated_value=Decimal(6_000_000 * lots),
         agreement_start=start,
         agreement_end=tenders.four_years_after(start) - timedelta(days=365),
+        # One option to extend, short enough to stay within the 4 years on any start day.
+        extension_options=1,
+        extension_months=11,
         bid_deadline=deadline,
         lots=[
             LotInput(

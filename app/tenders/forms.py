@@ -93,6 +93,18 @@ class TenderForm(Form):
     long_period_reason = TextAreaField(
         _l("Reason for a period longer than 4 years"), validators=[Optional(), Length(max=5000)]
     )
+    extension_options = IntegerField(
+        _l("Options to extend the agreement period"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=3)],
+        description=_l("0 when the period cannot be extended."),
+    )
+    extension_months = IntegerField(
+        _l("Months each option extends by"),
+        default=0,
+        validators=[Optional(), NumberRange(min=0, max=24)],
+    )
+    extension_needs_council = BooleanField(_l("Each extension needs a council decision"))
     deadline_date = DateField(
         _l("Bid deadline, date"),
         validators=[InputRequired()],
@@ -146,6 +158,9 @@ class TenderForm(Form):
             long_period_reason=self.long_period_reason.data or "",
             bid_deadline=copenhagen_moment(self.deadline_date.data, self.deadline_time.data),
             call_off_rule=CallOffRule(self.call_off_rule.data),
+            extension_options=self.extension_options.data or 0,
+            extension_months=self.extension_months.data or 0,
+            extension_needs_council=bool(self.extension_needs_council.data),
             lots=[
                 LotInput(
                     title=row.title.data or "",

@@ -133,6 +133,13 @@ class Tender(Base):
     agreement_start: Mapped[date]
     agreement_end: Mapped[date]
     long_period_reason: Mapped[str] = mapped_column(Text, default="")
+    # Options to extend the agreement period, each by `extension_months`, within the 4-year
+    # rule; exercised by the region before expiry (app.agreements), with a council decision
+    # each time where `extension_needs_council`.
+    extension_options: Mapped[int] = mapped_column(default=0, server_default="0")
+    extension_months: Mapped[int] = mapped_column(default=0, server_default="0")
+    extension_needs_council: Mapped[bool] = mapped_column(default=False, server_default=false())
+    extensions_used: Mapped[int] = mapped_column(default=0, server_default="0")
     bid_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     call_off_rule: Mapped[CallOffRule] = mapped_column(
         state_column(CallOffRule, "call_off_rule", 20), default=CallOffRule.FREE_CHOICE
@@ -224,6 +231,10 @@ class Tender(Base):
                 published = and_(published, cls.deadline_passed_at(moment))
             conditions.append(published)
         return or_(*conditions) if conditions else false()
+
+    @property
+    def extension_options_left(self) -> int:
+        return max(0, self.extension_options - self.extensions_used)
 
     @property
     def is_public(self) -> bool:

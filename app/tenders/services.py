@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -88,6 +89,9 @@ class TenderContent:
     description: str = ""
     long_period_reason: str = ""
     call_off_rule: CallOffRule = CallOffRule.FREE_CHOICE
+    extension_options: int = 0
+    extension_months: int = 0
+    extension_needs_council: bool = False
 
 
 # --- content --------------------------------------------------------------------------------
@@ -111,6 +115,7 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
     _estimated_value_above_zero(content)
     _agreement_period_ends_after_start(content)
     _agreement_period_at_most_four_years_without_reason(content)
+    _extension_options_within_four_years(content)
     _new_deadline_in_the_future(content.bid_deadline)
     _deadline_before_the_agreement_period(content.bid_deadline, content.agreement_start)
     _every_lot_complete(content.lots)
@@ -162,6 +167,43 @@ def _agreement_period_at_most_four_years_without_reason(content: TenderContent) 
             _(
                 "A framework agreement lasts at most 4 years (here until %(last)s) unless you "
                 "give a reason for a longer period.",
+                last=last.strftime("%d-%m-%Y"),
+            )
+        )
+
+
+#: At most this many options to extend, each of at most this many months.
+MAX_EXTENSION_OPTIONS = 3
+MAX_EXTENSION_MONTHS = 24
+
+
+def extended_end(end: date, months: int, times: int = 1) -> date:
+    """The agreement period's last day after `times` extensions of `months` each."""
+    return end + relativedelta(months=months * times)
+
+
+def _extension_options_within_four_years(content: TenderContent) -> None:
+    if not content.extension_options:
+        return
+    if not 0 < content.extension_options <= MAX_EXTENSION_OPTIONS:
+        raise DomainError(
+            _("A tender has at most %(n)d options to extend.", n=MAX_EXTENSION_OPTIONS)
+        )
+    if not 0 < content.extension_months <= MAX_EXTENSION_MONTHS:
+        raise DomainError(
+            _(
+                "Each option extends the agreements by 1 to %(n)d months.",
+                n=MAX_EXTENSION_MONTHS,
+            )
+        )
+    last = four_years_after(content.agreement_start)
+    end = extended_end(content.agreement_end, content.extension_months, content.extension_options)
+    if end > last and not content.long_period_reason.strip():
+        raise DomainError(
+            _(
+                "With every option used the agreements would run until %(end)s, beyond 4 years "
+                "(%(last)s); give fewer or shorter options, or a reason for a longer period.",
+                end=end.strftime("%d-%m-%Y"),
                 last=last.strftime("%d-%m-%Y"),
             )
         )
@@ -244,6 +286,11 @@ def _apply_content(db: Session, tender: Tender, content: TenderContent) -> None:
     tender.long_period_reason = content.long_period_reason.strip()
     tender.bid_deadline = content.bid_deadline
     tender.call_off_rule = content.call_off_rule
+    tender.extension_options = content.extension_options
+    tender.extension_months = content.extension_months if content.extension_options else 0
+    tender.extension_needs_council = bool(
+        content.extension_options and content.extension_needs_council
+    )
     tender.target_groups = _target_groups(db, content.target_group_ids)
     tender.lots.clear()
     tender.criteria.clear()
