@@ -1,6 +1,6 @@
 """Every model, imported once so that the metadata is complete (for Alembic and the tests)."""
 
-from app.agreements.models import AgreementEvent, TenderExtension
+from app.agreements.models import AgreementEvent, AgreementPrice, PriceRegulation, TenderExtension
 from app.api.models import ApiToken
 from app.audit.models import AuditChainHead, AuditEntry
 from app.auth.models import User
@@ -63,6 +63,7 @@ metadata = Base.metadata
 __all__ = [
     "Agreement",
     "AgreementEvent",
+    "AgreementPrice",
     "Amendment",
     "AnnualContract",
     "ApiToken",
@@ -99,6 +100,7 @@ __all__ = [
     "Organisation",
     "OutboxMessage",
     "OutsidePurchase",
+    "PriceRegulation",
     "ProjectSpend",
     "PurchaseImport",
     "QualityScore",

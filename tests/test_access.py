@@ -70,6 +70,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "agreements.detail": ("GET", "/agreements/{agreement_id}", ALL_ROLES),
     "agreements.decide": ("GET", "/agreements/{agreement_id}/suspend", {Role.REGION_STAFF}),
     "agreements.extend": ("GET", "/agreements/tenders/{published_id}/extend", {Role.REGION_STAFF}),
+    "agreements.regulate": (
+        "GET",
+        "/agreements/tenders/{published_id}/prices",
+        {Role.REGION_STAFF},
+    ),
     "agreements.letter_pdf": (
         "GET",
         "/agreements/{agreement_id}/decisions/0/letter.pdf",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,7 +12,7 @@ from app import clock
 from app.core.i18n import lazy_gettext as _l
 from app.core.labels import LabelledEnum, labels
 from app.councils.uses import register_spender
-from app.db import Base, UTCDateTime, state_column
+from app.db import Base, Hundredths, Money, UTCDateTime, state_column
 from app.evaluation.models import Agreement
 
 
@@ -93,3 +94,36 @@ register_spender(
         TenderExtension.decision_id.is_not(None)
     ),
 )
+
+
+class PriceRegulation(Base):
+    """A yearly regulation of a framework's prices by the tender's index: the index values the
+    region recorded, the change they give (capped), and the day it applies from."""
+
+    __tablename__ = "price_regulations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
+    index_before: Mapped[Decimal] = mapped_column(Hundredths)
+    index_after: Mapped[Decimal] = mapped_column(Hundredths)
+    change: Mapped[Decimal] = mapped_column(Hundredths)  # percent applied, after the cap
+    applies_from: Mapped[date]
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=clock.now)
+
+    actor = relationship("User", lazy="joined")
+
+
+class AgreementPrice(Base):
+    """An agreement's unit price from a day on (orders placed before keep theirs)."""
+
+    __tablename__ = "agreement_prices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    agreement_id: Mapped[int] = mapped_column(ForeignKey("agreements.id"), index=True)
+    regulation_id: Mapped[int] = mapped_column(ForeignKey("price_regulations.id"))
+    old_price: Mapped[Decimal] = mapped_column(Money)
+    new_price: Mapped[Decimal] = mapped_column(Money)
+    applies_from: Mapped[date]
+
+    regulation: Mapped[PriceRegulation] = relationship(lazy="joined")

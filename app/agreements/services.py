@@ -8,18 +8,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.agreements.models import AgreementEvent, AgreementStep, Ground, TenderExtension
+from app.agreements.models import (
+    AgreementEvent,
+    AgreementPrice,
+    AgreementStep,
+    Ground,
+    PriceRegulation,
+    TenderExtension,
+)
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import refuse_cpr
 from app.core.errors import DomainError, NotAllowed
-from app.core.i18n import format_date
+from app.core.i18n import format_date, format_points
 from app.core.i18n import gettext as _
 from app.councils.models import CouncilDecision
 from app.councils.uses import is_spent, require_own_and_current
@@ -238,7 +247,7 @@ def terminate(db: Session, actor: User, agreement: Agreement, ground: Ground, re
     return decide(db, actor, agreement, AgreementStep.TERMINATE, reason, ground)
 
 
-# --- options to extend the agreement period -------------------------------------------------------
+# --- options to extend the agreement period -------------------------------------------------
 
 
 def extensions_of(tender: Tender) -> Select:
@@ -356,3 +365,158 @@ def _tell_of_extension(db: Session, tender: Tender, agreements, new_end: date) -
     ).all()
     notify(db, suppliers, subject, body, link=link)
     notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
+
+
+# --- price regulation ------------------------------------------------------------------------
+
+#: A framework's prices are regulated at most once in this long.
+REGULATION_INTERVAL = relativedelta(years=1)
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class Regulation:
+    """What a regulation would do: the change it applies (capped) and each agreement's price."""
+
+    change: Decimal  # percent
+    capped: bool
+    prices: list[tuple[Agreement, Decimal, Decimal]]  # agreement, old price, new price
+
+
+def regulations_of(tender: Tender) -> Select:
+    return (
+        select(PriceRegulation)
+        .where(PriceRegulation.tender_id == tender.id)
+        .order_by(PriceRegulation.applies_from, PriceRegulation.id)
+    )
+
+
+def may_regulate(user: User, tender: Tender) -> bool:
+    return (
+        user.role == Role.REGION_STAFF
+        and tender.region_id == user.organisation_id
+        and tender.state == TenderState.ACTIVE
+        and tender.regulates_prices
+    )
+
+
+def _earliest_day(db: Session, tender: Tender) -> date:
+    """A year after the agreements started, or after the last regulation applied."""
+    last = db.scalar(
+        select(func.max(PriceRegulation.applies_from)).where(PriceRegulation.tender_id == tender.id)
+    )
+    return (last or tender.agreement_start) + REGULATION_INTERVAL
+
+
+def preview_regulation(
+    db: Session,
+    actor: User,
+    tender: Tender,
+    index_before: Decimal,
+    index_after: Decimal,
+    applies_from: date,
+) -> Regulation:
+    """Check a regulation and say what it would do, changing nothing."""
+    if not (actor.role == Role.REGION_STAFF and tender.region_id == actor.organisation_id):
+        raise NotAllowed(_("Only the staff of the region that owns the framework decide this."))
+    if tender.state != TenderState.ACTIVE:
+        raise DomainError(_("Only an active framework's prices are regulated."))
+    if not tender.regulates_prices:
+        raise DomainError(_("The tender does not allow its prices to be regulated."))
+    if index_before <= 0 or index_after <= 0:
+        raise DomainError(_("The index values must be above 0."))
+    if applies_from < clock.today():
+        raise DomainError(_("A regulation applies from today or a later day, never before."))
+    if applies_from > tender.agreement_end:
+        raise DomainError(_("The agreements end before that day."))
+    earliest = _earliest_day(db, tender)
+    if applies_from < earliest:
+        raise DomainError(
+            _(
+                "Prices are regulated once a year: the next regulation applies from %(day)s "
+                "at the earliest.",
+                day=format_date(earliest),
+            )
+        )
+    change = ((index_after / index_before - 1) * HUNDRED).quantize(Decimal("0.01"), ROUND_HALF_UP)
+    capped = change > tender.price_cap
+    if capped:
+        change = tender.price_cap
+    agreements = db.scalars(
+        select(Agreement)
+        .where(Agreement.tender_id == tender.id, Agreement.state != AgreementState.TERMINATED)
+        .order_by(Agreement.lot_id, Agreement.rank)
+    ).all()
+    prices = []
+    for agreement in agreements:
+        old = agreement.price_on(applies_from)
+        new = (old * (HUNDRED + change) / HUNDRED).quantize(Decimal("0.01"), ROUND_HALF_UP)
+        prices.append((agreement, old, new))
+    return Regulation(change=change, capped=capped, prices=prices)
+
+
+def regulate_prices(
+    db: Session,
+    actor: User,
+    tender: Tender,
+    index_before: Decimal,
+    index_after: Decimal,
+    applies_from: date,
+) -> PriceRegulation:
+    """Record the regulation and each agreement's new price from the day (orders placed before
+    keep their price: an order stores the price it was placed at). Under the tender's lock."""
+    tender = lock_row(db, Tender, tender.id)
+    found = preview_regulation(db, actor, tender, index_before, index_after, applies_from)
+    regulation = PriceRegulation(
+        tender_id=tender.id,
+        index_before=index_before,
+        index_after=index_after,
+        change=found.change,
+        applies_from=applies_from,
+        actor_id=actor.id,
+    )
+    db.add(regulation)
+    db.flush()
+    for agreement, old, new in found.prices:
+        db.add(
+            AgreementPrice(
+                agreement_id=agreement.id,
+                regulation_id=regulation.id,
+                old_price=old,
+                new_price=new,
+                applies_from=applies_from,
+            )
+        )
+    db.flush()
+    for agreement, _old, _new in found.prices:
+        db.expire(agreement, ["prices"])
+    audit.record(
+        db,
+        actor,
+        "tender.prices_regulated",
+        tender,
+        {
+            "index": [str(index_before), str(index_after)],
+            "change": str(found.change),
+            "capped": found.capped,
+            "applies_from": applies_from.isoformat(),
+            "agreements": len(found.prices),
+        },
+    )
+    subject = _(
+        "The prices of %(reference)s are regulated by %(change)s %% from %(day)s",
+        reference=tender.reference,
+        change=format_points(found.change),
+        day=format_date(applies_from),
+    )
+    link = f"/tenders/{tender.id}"
+    supplier_ids = {a.supplier_id for a, _o, _n in found.prices}
+    suppliers = db.scalars(
+        select(User)
+        .join(Supplier, Supplier.organisation_id == User.organisation_id)
+        .where(Supplier.id.in_(supplier_ids), User.active)
+    ).all()
+    body = _("Orders placed before that day keep their price.")
+    notify(db, suppliers, subject, body, link=link)
+    notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
+    return regulation

@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, render_template, request, url_for
 from flask_login import current_user
-from wtforms import SelectField
-from wtforms.validators import Optional
+from wtforms import DateField, HiddenField, SelectField
+from wtforms.validators import InputRequired, Optional
 
 from app import clock
 from app.agreements import services
@@ -16,6 +16,7 @@ from app.agreements.forms import DecisionForm, GroundedDecisionForm
 from app.agreements.models import AgreementEvent, AgreementStep, Ground
 from app.auth.access import allow, load_visible, logged_in, refuse
 from app.auth.roles import Role
+from app.core.errors import DomainError
 from app.core.i18n import lazy_gettext as _l
 from app.councils.models import CouncilDecision
 from app.councils.uses import unused_decisions
@@ -23,6 +24,7 @@ from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation.models import Agreement
 from app.tenders.models import Tender
+from app.web.fields import NumberField
 from app.web.forms import Form
 from app.web.steps import run_step
 
@@ -139,7 +141,7 @@ def letter_pdf(agreement_id: int, event_id: int):
     return pdf_response(pdf, f"afgoerelse-{event.reference}.pdf")
 
 
-# --- options to extend ----------------------------------------------------------------------------
+# --- options to extend -------------------------------------------------------------------------
 
 
 class ExtendForm(Form):
@@ -174,6 +176,56 @@ def extend(tender_id: int):
     return run_step(
         lambda: services.extend(db.session, current_user, tender, decision),
         done=_l("The agreements are extended; the suppliers and the jobcentres are told."),
+        refused=lambda: page(409),
+        then=url_for("tenders.manage_detail", tender_id=tender_id),
+    )
+
+
+# --- price regulation ---------------------------------------------------------------------------
+
+
+class RegulationForm(Form):
+    index_before = NumberField(_l("The index a year before"), validators=[InputRequired()])
+    index_after = NumberField(_l("The index now"), validators=[InputRequired()])
+    applies_from = DateField(_l("The new prices apply from"), validators=[InputRequired()])
+    confirmed = HiddenField(default="")
+
+
+@agreements_bp.route("/tenders/<int:tender_id>/prices", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def regulate(tender_id: int):
+    """The region records the index values; the page shows each agreement's old and new price,
+    and the regulation is recorded once confirmed."""
+    tender = load_visible(Tender, tender_id)
+    form = RegulationForm()
+
+    def page(status: int = 200, preview=None):
+        return render_template(
+            "agreements/regulate.html",
+            tender=db.session.get(Tender, tender_id),
+            form=form,
+            preview=preview,
+            regulations=db.session.scalars(services.regulations_of(tender)).all(),
+            may_regulate=services.may_regulate(current_user, db.session.get(Tender, tender_id)),
+        ), status
+
+    if request.method == "GET":
+        return page()
+    if not form.validate_on_submit():
+        return page(422)
+    values = (form.index_before.data, form.index_after.data, form.applies_from.data)
+    if form.confirmed.data != "yes":
+        try:
+            preview = services.preview_regulation(db.session, current_user, tender, *values)
+        except DomainError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return page(409)
+        form.confirmed.data = "yes"
+        return page(preview=preview)
+    return run_step(
+        lambda: services.regulate_prices(db.session, current_user, tender, *values),
+        done=_l("The prices are regulated; the suppliers and the jobcentres are told."),
         refused=lambda: page(409),
         then=url_for("tenders.manage_detail", tender_id=tender_id),
     )

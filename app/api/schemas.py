@@ -170,6 +170,8 @@ class TenderOut(BaseModel):
     target_groups: list[TargetGroupOut]
     lots: list[LotOut]
     ocid: str
+    price_index: str = Field(description="The index prices are regulated by; empty: fixed.")
+    extension_options_left: int = Field(description="Options to extend the agreements left.")
 
 
 class TenderList(Page):

@@ -131,6 +131,8 @@ def _tender(tender: Tender, now) -> s.TenderOut:
         target_groups=[s.TargetGroupOut(id=g.id, name=g.name) for g in tender.target_groups],
         lots=[_lot(lot) for lot in tender.lots],
         ocid=tender_ocid(tender),
+        price_index=tender.price_index,
+        extension_options_left=tender.extension_options_left,
     )
 
 
@@ -143,7 +145,7 @@ def _agreement(agreement: Agreement) -> dict:
         "supplier": agreement.supplier.name,
         "supplier_cvr": agreement.supplier.cvr,
         "rank": agreement.rank,
-        "unit_price": agreement.unit_price,
+        "unit_price": agreement.current_price,
         "starts_on": agreement.starts_on,
         "ends_on": agreement.ends_on,
     }

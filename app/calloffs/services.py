@@ -499,7 +499,7 @@ def _new_order(
 ) -> CallOff:
     """The order at the agreement's unit price, with its first event, written to the session."""
     now = clock.now()
-    total = agreement.unit_price * order.quantity
+    total = agreement.current_price * order.quantity
     call_off = CallOff(
         number=number,
         agreement_id=agreement.id,
@@ -509,7 +509,7 @@ def _new_order(
         state=CallOffState.PLACED,
         case_reference=order.case_reference.strip(),
         quantity=order.quantity,
-        unit_price=agreement.unit_price,
+        unit_price=agreement.current_price,
         total=total,
         starts_on=order.starts_on,
         note=order.note.strip(),
@@ -587,7 +587,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     _refuse_a_repeat(db, jobcentre, agreement, order)
     committed, placed_so_far = totals.lot_figures(db, lot.id)
     _check_cascade(db, lot, committed, agreement, order.choice_reason)
-    _refuse_beyond_maximum(lot, committed, agreement.unit_price * order.quantity)
+    _refuse_beyond_maximum(lot, committed, agreement.current_price * order.quantity)
     call_off = _new_order(
         db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far)
     )

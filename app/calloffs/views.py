@@ -92,7 +92,7 @@ def _order_form(offer: services.LotOffer) -> OrderForm:
                 "%(name)s – rank %(rank)d, %(price)s per unit",
                 name=a.supplier.name,
                 rank=a.rank,
-                price=format_money(a.unit_price),
+                price=format_money(a.current_price),
             ),
         )
         for a in offer.agreements

@@ -99,6 +99,8 @@ def _content(
         # One option to extend, short enough to stay within the 4 years on any start day.
         extension_options=1,
         extension_months=11,
+        price_index="Nettoprisindeks (Danmarks Statistik)",
+        price_cap=Decimal("3.00"),
         bid_deadline=deadline,
         lots=[
             LotInput(

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.bids.models import Bid, BidVersion
 from app.core.i18n import lazy_gettext as _l
 from app.core.labels import LabelledEnum, labels
@@ -258,6 +259,23 @@ class Agreement(Base):
 
     supplier = relationship("Supplier", lazy="joined")
     lot = relationship("Lot", lazy="joined")
+    # Regulated prices, oldest first (app.agreements); loaded with the agreements, one
+    # statement for all of them.
+    prices = relationship(
+        "AgreementPrice", order_by="AgreementPrice.applies_from", lazy="selectin", viewonly=True
+    )
+
+    def price_on(self, day: date) -> Decimal:
+        """The unit price in force on the day: the bid's, or the latest regulated one."""
+        price = self.unit_price
+        for regulated in self.prices:
+            if regulated.applies_from <= day:
+                price = regulated.new_price
+        return price
+
+    @property
+    def current_price(self) -> Decimal:
+        return self.price_on(clock.today())
 
     @hybrid_method
     def runs_on(self, day: date) -> bool:

@@ -22,7 +22,13 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from app.core.i18n import lazy_gettext as _l
 from app.tenders.models import CallOffRule, Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
-from app.web.fields import IntegerField, KronerField, MultiCheckboxField, copenhagen_moment
+from app.web.fields import (
+    IntegerField,
+    KronerField,
+    MultiCheckboxField,
+    NumberField,
+    copenhagen_moment,
+)
 from app.web.forms import Form, clean_text
 
 
@@ -105,6 +111,13 @@ class TenderForm(Form):
         validators=[Optional(), NumberRange(min=0, max=24)],
     )
     extension_needs_council = BooleanField(_l("Each extension needs a council decision"))
+    price_index = StringField(
+        _l("Index the prices are regulated by once a year"),
+        validators=[Optional(), Length(max=200)],
+        filters=[clean_text],
+        description=_l("E.g. Danmarks Statistik's net price index; empty when prices are fixed."),
+    )
+    price_cap = NumberField(_l("Largest yearly rise (%)"), validators=[Optional()])
     deadline_date = DateField(
         _l("Bid deadline, date"),
         validators=[InputRequired()],
@@ -161,6 +174,8 @@ class TenderForm(Form):
             extension_options=self.extension_options.data or 0,
             extension_months=self.extension_months.data or 0,
             extension_needs_council=bool(self.extension_needs_council.data),
+            price_index=self.price_index.data or "",
+            price_cap=self.price_cap.data,
             lots=[
                 LotInput(
                     title=row.title.data or "",

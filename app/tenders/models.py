@@ -30,7 +30,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.core.labels import LabelledEnum, labels
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
-from app.db import Base, Money, UTCDateTime, state_column
+from app.db import Base, Hundredths, Money, UTCDateTime, state_column
 from app.files.models import StoredFile
 from app.organisations.models import Organisation
 from app.targetgroups.models import TargetGroup
@@ -140,6 +140,10 @@ class Tender(Base):
     extension_months: Mapped[int] = mapped_column(default=0, server_default="0")
     extension_needs_council: Mapped[bool] = mapped_column(default=False, server_default=false())
     extensions_used: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Price regulation once a year by a named index, the yearly rise capped at `price_cap`
+    # percent (app.agreements); no index named, no regulation.
+    price_index: Mapped[str] = mapped_column(String(200), default="")
+    price_cap: Mapped[Decimal | None] = mapped_column(Hundredths)
     bid_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
     call_off_rule: Mapped[CallOffRule] = mapped_column(
         state_column(CallOffRule, "call_off_rule", 20), default=CallOffRule.FREE_CHOICE
@@ -231,6 +235,10 @@ class Tender(Base):
                 published = and_(published, cls.deadline_passed_at(moment))
             conditions.append(published)
         return or_(*conditions) if conditions else false()
+
+    @property
+    def regulates_prices(self) -> bool:
+        return bool(self.price_index)
 
     @property
     def extension_options_left(self) -> int:

@@ -92,6 +92,8 @@ class TenderContent:
     extension_options: int = 0
     extension_months: int = 0
     extension_needs_council: bool = False
+    price_index: str = ""  # the index prices are regulated by once a year; "" for none
+    price_cap: Decimal | None = None  # the largest yearly rise, in percent
 
 
 # --- content --------------------------------------------------------------------------------
@@ -116,6 +118,7 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
     _agreement_period_ends_after_start(content)
     _agreement_period_at_most_four_years_without_reason(content)
     _extension_options_within_four_years(content)
+    _price_regulation_names_index_and_cap(content)
     _new_deadline_in_the_future(content.bid_deadline)
     _deadline_before_the_agreement_period(content.bid_deadline, content.agreement_start)
     _every_lot_complete(content.lots)
@@ -209,6 +212,17 @@ def _extension_options_within_four_years(content: TenderContent) -> None:
         )
 
 
+def _price_regulation_names_index_and_cap(content: TenderContent) -> None:
+    if not content.price_index.strip():
+        return
+    if len(content.price_index.strip()) > 200:
+        raise DomainError(_("The index's name is at most 200 characters long."))
+    if content.price_cap is None or not Decimal(0) < content.price_cap <= Decimal(100):
+        raise DomainError(
+            _("Price regulation needs a cap: the largest yearly rise, above 0 and at most 100 %.")
+        )
+
+
 def _new_deadline_in_the_future(new_deadline: datetime) -> None:
     """A deadline being set (not the sealing rule, which is Tender.deadline_passed_at)."""
     if new_deadline <= clock.now():
@@ -291,6 +305,8 @@ def _apply_content(db: Session, tender: Tender, content: TenderContent) -> None:
     tender.extension_needs_council = bool(
         content.extension_options and content.extension_needs_council
     )
+    tender.price_index = content.price_index.strip()
+    tender.price_cap = content.price_cap if tender.price_index else None
     tender.target_groups = _target_groups(db, content.target_group_ids)
     tender.lots.clear()
     tender.criteria.clear()

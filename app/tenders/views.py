@@ -18,7 +18,7 @@ from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from app import clock
-from app.agreements.services import agreements_of, extensions_of, may_extend
+from app.agreements.services import agreements_of, extensions_of, may_extend, may_regulate
 from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
@@ -279,6 +279,7 @@ def _detail(tender: Tender, status: int = 200, **forms):
             agreements=db.session.scalars(agreements_of(tender)).all(),
             extensions=db.session.scalars(extensions_of(tender)).all(),
             may_extend=may_extend(current_user, tender),
+            may_regulate=may_regulate(current_user, tender),
             state=tender.current_state,
             steps=steps,
             bid_pages=bid_pages,

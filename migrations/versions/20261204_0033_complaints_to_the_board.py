@@ -3,8 +3,8 @@ documents; an award may be annulled (kept, with a new award after it: the one aw
 becomes one award per tender that is not annulled); an agreement may be declared ineffective
 from a day.
 
-Revision ID: 0032
-Revises: 0031
+Revision ID: 0033
+Revises: 0032
 """
 
 from alembic import op
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 import app.db
 
 
-revision = "0032"
-down_revision = "0031"
+revision = "0033"
+down_revision = "0032"
 branch_labels = None
 depends_on = None
 
