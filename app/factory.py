@@ -29,6 +29,7 @@ from app.bids import sealing
 from app.bids.views import bids_bp
 from app.calloffs.views import calloffs_bp
 from app.cli import register_cli
+from app.complaints.views import complaints_bp
 from app.config import PROJECT_ROOT, from_environment
 from app.core.i18n import babel, select_locale
 from app.councils.views import councils_bp
@@ -147,6 +148,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(suppliers_bp)
     app.register_blueprint(bids_bp)
     app.register_blueprint(evaluation_bp)
+    app.register_blueprint(complaints_bp)
     app.register_blueprint(calloffs_bp)
     app.register_blueprint(exemptions_bp)
     app.register_blueprint(purchases_bp)

@@ -7,6 +7,7 @@ from app.auth.models import User
 from app.auth.throttle import LoginThrottle
 from app.bids.models import Bid, BidVersion
 from app.calloffs.models import CallOff, CallOffEvent
+from app.complaints.models import Complaint, ComplaintDocument
 from app.councils.models import (
     AnnualContract,
     ContractNeed,
@@ -76,6 +77,8 @@ __all__ = [
     "BidVersion",
     "CallOff",
     "CallOffEvent",
+    "Complaint",
+    "ComplaintDocument",
     "ConflictDeclaration",
     "ContractNeed",
     "Council",

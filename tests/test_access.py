@@ -260,6 +260,35 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/award/conclusion",
         {Role.REGION_STAFF},
     ),
+    # Complaints to the Complaints Board: the tender's region staff only (complaint 0: nobody's,
+    # so the allowed role gets 404 and the others 403).
+    "complaints.index": ("GET", "/complaints", {Role.REGION_STAFF}),
+    "complaints.tender": ("GET", "/manage/tenders/{draft_id}/complaints", {Role.REGION_STAFF}),
+    "complaints.register": (
+        "POST",
+        "/manage/tenders/{draft_id}/complaints",
+        {Role.REGION_STAFF},
+    ),
+    "complaints.detail": (
+        "GET",
+        "/manage/tenders/{draft_id}/complaints/0",
+        {Role.REGION_STAFF},
+    ),
+    "complaints.suspension": (
+        "POST",
+        "/manage/tenders/{draft_id}/complaints/0/suspension",
+        {Role.REGION_STAFF},
+    ),
+    "complaints.ruling": (
+        "POST",
+        "/manage/tenders/{draft_id}/complaints/0/ruling",
+        {Role.REGION_STAFF},
+    ),
+    "complaints.document": (
+        "GET",
+        "/manage/tenders/{draft_id}/complaints/0/documents/0",
+        {Role.REGION_STAFF},
+    ),
     "evaluation.report_pdf": (
         "GET",
         "/manage/tenders/{draft_id}/evaluation/report.pdf",

@@ -14,11 +14,13 @@ from app import clock
 from app.audit import chain
 from app.bids.models import Bid, BidState
 from app.calloffs.models import CallOff
+from app.complaints.models import Complaint
 from app.core import migrations
 from app.db import make_engine
 from app.demo import create_demo_data
 from app.evaluation.models import Award, AwardState, Opening
 from app.spend import totals
+from app.tenders import lifecycle
 from app.tenders.models import CallOffRule, Tender, TenderState
 
 MOMENTS = {
@@ -90,6 +92,23 @@ def test_the_demo_shows_every_step_that_waits_for_someone_on_any_day(demo_built_
             CallOff.choice_reason != "", CallOff.lot_id == cascades[0].lots[0].id
         )
     )
+
+
+def test_the_demo_shows_a_complaint_that_holds_a_conclusion_on_any_day(demo_built_on):
+    """A complaint to the Complaints Board received within a standstill period that is still
+    running, so the agreements cannot be concluded (now, nor once the standstill is over)."""
+    session, moment = demo_built_on
+    with clock.frozen_at(moment):
+        today = clock.today()
+        held = [
+            c
+            for c in session.scalars(select(Complaint))
+            if c.holds_conclusion
+            and c.award.state == AwardState.APPROVED
+            and c.award.standstill_ends_on >= today
+        ]
+        assert held
+        assert not lifecycle.NO_COMPLAINT_HOLDS.holds(None, held[0].tender)
 
 
 def test_the_demo_keeps_its_summary_figures_and_audit_chain_on_any_day(demo_built_on):

@@ -134,7 +134,7 @@ class LotOffer:
     def orderable(self, agreement: Agreement, today: date) -> bool:
         return (
             not self.exhausted
-            and agreement.starts_on <= today <= agreement.ends_on
+            and agreement.runs_on(today)
             and agreement.state.takes_orders
             and agreement.supplier.state == SupplierState.ACTIVE
         )
@@ -158,6 +158,7 @@ def frameworks_for(
             Tender.state == TenderState.ACTIVE,
             _scope_filter(jobcentre),
             Agreement.ends_on >= today,
+            or_(Agreement.ineffective_on.is_(None), Agreement.ineffective_on > today),
             Agreement.state != AgreementState.TERMINATED,
         )
         .order_by(Tender.reference, Lot.number, Agreement.rank)
@@ -370,6 +371,14 @@ def _check_order_text(order: OrderInput) -> None:
 
 def _check_period(agreement: Agreement, starts_on: date) -> None:
     today = clock.today()
+    if agreement.is_ineffective_on(today):
+        raise DomainError(
+            _(
+                "The Complaints Board for Public Procurement declared the agreement ineffective "
+                "from %(day)s: it takes no new orders.",
+                day=format_date(agreement.ineffective_on),
+            )
+        )
     if not agreement.starts_on <= today <= agreement.ends_on:
         raise DomainError(
             _(

@@ -55,6 +55,8 @@ STAFF = {
 CLOSED_TITLE = "Afklaringsforløb for ledige akademikere"
 #: Nordjylland's active framework with a ranked cascade.
 CASCADE_TITLE = "Rammeaftale om jobrettede forløb for ledige akademikere i Nordjylland"
+#: Midtjylland's tender in its standstill period (awarded the day the demo is built).
+STANDSTILL_TITLE = "Jobrettet forløb for ledige akademikere i Midtjylland"
 DIRECTORS = {code: email.replace("region.", "direktoer.") for code, email in STAFF.items()}
 
 
@@ -426,7 +428,7 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
         standstill = through(
             "MJ",
             content_for(
-                "Jobrettet forløb for ledige akademikere i Midtjylland",
+                STANDSTILL_TITLE,
                 [academics],
                 needs["MJ"][0],
                 deadline=_cph(start + timedelta(days=30)),

@@ -5,7 +5,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import (
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    and_,
+    or_,
+    text,
+)
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
@@ -129,6 +140,7 @@ class AwardState(LabelledEnum):
     PROPOSED = "proposed"
     APPROVED = "approved"  # the award letters are out; the standstill runs
     CONCLUDED = "concluded"  # the framework agreements are concluded
+    ANNULLED = "annulled"  # the Complaints Board annulled it: the evaluation is open again
 
 
 labels(
@@ -137,15 +149,29 @@ labels(
         AwardState.PROPOSED: _l("Proposed, awaits approval by a second person"),
         AwardState.APPROVED: _l("Approved; standstill period"),
         AwardState.CONCLUDED: _l("Framework agreements concluded"),
+        AwardState.ANNULLED: _l("Annulled by the Complaints Board for Public Procurement"),
     },
 )
 
 
+#: The one award of a tender that counts: an annulled award is kept, and a new one may follow it.
+LIVE_AWARD = "state != 'annulled'"
+
+
 class Award(Base):
     __tablename__ = "awards"
+    __table_args__ = (
+        Index(
+            "uq_awards_tender_id_live",
+            "tender_id",
+            unique=True,
+            sqlite_where=text(LIVE_AWARD),
+            postgresql_where=text(LIVE_AWARD),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), unique=True)
+    tender_id: Mapped[int] = mapped_column(ForeignKey("tenders.id"), index=True)
     state: Mapped[AwardState] = mapped_column(state_column(AwardState, "award_state", 20))
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -228,6 +254,8 @@ class Agreement(Base):
         default=AgreementState.ACTIVE,
         server_default=AgreementState.ACTIVE.value,
     )
+    # The Complaints Board declared the agreement ineffective: it takes no orders from this day.
+    ineffective_on: Mapped[date | None]
 
     supplier = relationship("Supplier", lazy="joined")
     lot = relationship("Lot", lazy="joined")
@@ -248,3 +276,22 @@ class Agreement(Base):
     @property
     def current_price(self) -> Decimal:
         return self.price_on(clock.today())
+
+    @hybrid_method
+    def runs_on(self, day: date) -> bool:
+        """The agreement can take an order on the day: inside its period, and not declared
+        ineffective by then (a bool on an agreement, SQL in a query)."""
+        return self.starts_on <= day <= self.ends_on and (
+            self.ineffective_on is None or day < self.ineffective_on
+        )
+
+    @runs_on.expression
+    def runs_on(cls, day: date):
+        return and_(
+            cls.starts_on <= day,
+            cls.ends_on >= day,
+            or_(cls.ineffective_on.is_(None), cls.ineffective_on > day),
+        )
+
+    def is_ineffective_on(self, day: date) -> bool:
+        return self.ineffective_on is not None and day >= self.ineffective_on

@@ -19,6 +19,7 @@ from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
+from app.db import lock_row
 from app.evaluation.models import (
     Agreement,
     Award,
@@ -35,7 +36,13 @@ from app.evaluation.scoring import Candidate, rank, winners
 from app.evaluation.standstill import standstill_end
 from app.notifications.services import notify
 from app.suppliers.models import Supplier
-from app.tenders.lifecycle import TenderStep, guard, move, owning_region_staff
+from app.tenders.lifecycle import (
+    TenderStep,
+    guard,
+    move,
+    owning_region_staff,
+    require_condition,
+)
 from app.tenders.models import Tender
 
 
@@ -294,7 +301,20 @@ def _ranking(tender: Tender, readable: list[tuple[OpenedBid, dict | None]]) -> d
 
 
 def award_of(db: Session, tender: Tender) -> Award | None:
-    return db.scalar(select(Award).where(Award.tender_id == tender.id))
+    """The tender's award that counts: an award annulled by the Complaints Board is kept for
+    the record, but the evaluation is open again and a new award may be proposed."""
+    return db.scalar(
+        select(Award).where(Award.tender_id == tender.id, Award.state != AwardState.ANNULLED)
+    )
+
+
+def annulled_award_of(db: Session, tender: Tender) -> Award | None:
+    """The latest award of the tender the Complaints Board annulled, if any."""
+    return db.scalars(
+        select(Award)
+        .where(Award.tender_id == tender.id, Award.state == AwardState.ANNULLED)
+        .order_by(Award.id.desc())
+    ).first()
 
 
 def propose_award(db: Session, actor: User, tender: Tender) -> Award:
@@ -481,6 +501,11 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
     """After the standstill: one framework agreement per awarded supplier and lot."""
     _require_evaluator(db, actor, tender, TenderStep.CONCLUDE)
     award = award_of(db, tender)
+    if award is not None:
+        # Under the award's lock, which a complaint's registration takes too: a complaint
+        # registered meanwhile is seen (the life cycle's condition asked again).
+        award = lock_row(db, Award, award.id)
+        require_condition(actor, tender, TenderStep.CONCLUDE)
     if award is None or award.state != AwardState.APPROVED:
         raise DomainError(_("Only an approved award can be concluded."))
     if standstill_running(award, clock.today()):

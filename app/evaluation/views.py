@@ -133,6 +133,8 @@ def _evaluation_page(tender: Tender, status: int = 200):
         and award.standstill_ends_on is not None
         and services.standstill_running(award, clock.today()),
         agreements=services.agreements_of(db.session, tender),
+        conclude_refusal=lifecycle.refusal(current_user, tender, lifecycle.TenderStep.CONCLUDE),
+        annulled=services.annulled_award_of(db.session, tender) if award is None else None,
     ), status
 
 

@@ -66,9 +66,7 @@ class Verdict:
 
 def available_lots(db: Session, jobcentre: Organisation, target_group_id: int, day: date):
     """The lots a jobcentre had to use for a target group on a day (DESIGN.md, "available")."""
-    running = exists().where(
-        Agreement.lot_id == Lot.id, Agreement.starts_on <= day, Agreement.ends_on >= day
-    )
+    running = exists().where(Agreement.lot_id == Lot.id, Agreement.runs_on(day))
     lots = db.scalars(
         select(Lot)
         .join(Tender, Lot.tender_id == Tender.id)

@@ -7,7 +7,7 @@ A step into a state calls `move` once its rules hold; a step with `to=None` leav
 it is (it changes something else: an approval, an amendment, the award) and has no `move` to
 call, but it is guarded like every other.
 
-Adding a step (a complaint, a mini-competition) is one entry in MOVES, a TenderStep, and the
+Adding a step (a mini-competition, say) is one entry in MOVES, a TenderStep, and the
 service function that calls `guard` and `move`.
 """
 
@@ -23,10 +23,11 @@ from sqlalchemy.orm import object_session
 
 from app.auth.models import User
 from app.auth.roles import Role
+from app.complaints.models import HOLDING, Complaint
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
-from app.evaluation.models import Award
+from app.evaluation.models import Award, AwardState
 from app.tenders.models import Tender, TenderState
 
 
@@ -50,6 +51,8 @@ class TenderStep(StrEnum):
     APPROVE_AWARD = "approve_award"  # the second person; the letters go out, the standstill runs
     ANSWER = "answer"  # a supplier's question, answered for everyone (not once cancelled)
     CONCLUDE = "conclude"  # the framework agreements are concluded after the award
+    REGISTER_COMPLAINT = "register_complaint"  # a complaint to the board against the award
+    RECORD_BOARD_DECISION = "record_board_decision"  # suspensive effect, or the final ruling
 
 
 # --- who may take a step ----------------------------------------------------------------------
@@ -103,9 +106,12 @@ class Condition:
 
 
 def _no_award(actor: User, tender: Tender) -> bool:
-    """No award is proposed or decided for the tender (the award rests on the tender)."""
+    """No award is proposed or decided for the tender (the award rests on the tender); an award
+    the Complaints Board annulled no longer counts."""
     db = object_session(tender)
-    return db is None or not db.scalar(select(exists().where(Award.tender_id == tender.id)))
+    return db is None or not db.scalar(
+        select(exists().where(Award.tender_id == tender.id, Award.state != AwardState.ANNULLED))
+    )
 
 
 NO_AWARD = Condition(_no_award, _l("The award is decided: the tender can no longer be cancelled."))
@@ -119,6 +125,53 @@ def _returnable_by(actor: User, tender: Tender) -> bool:
 
 RETURNABLE = Condition(
     _returnable_by, _l("You have agreed. The Ministry of Employment decides on the approval.")
+)
+
+
+def _no_complaint_holds(actor: User, tender: Tender) -> bool:
+    """No complaint against the award, received within its standstill period, still waits for
+    the board's decision on suspensive effect (or, when the board granted it, for the ruling)."""
+    db = object_session(tender)
+    return db is None or not db.scalar(
+        select(
+            exists()
+            .where(Complaint.tender_id == tender.id, Complaint.state.in_(HOLDING))
+            .where(
+                Award.id == Complaint.award_id,
+                Award.state == AwardState.APPROVED,
+                Complaint.received_on <= Award.standstill_ends_on,
+            )
+        )
+    )
+
+
+NO_COMPLAINT_HOLDS = Condition(
+    _no_complaint_holds,
+    _l(
+        "A complaint to the Complaints Board for Public Procurement was received within the "
+        "standstill period: the agreements cannot be concluded until the board's decision on "
+        "suspensive effect is recorded, and if the board grants it, until its ruling."
+    ),
+)
+
+
+def _award_decided(actor: User, tender: Tender) -> bool:
+    """The award is approved (the letters are out) or concluded, and not annulled."""
+    db = object_session(tender)
+    return db is not None and bool(
+        db.scalar(
+            select(
+                exists().where(
+                    Award.tender_id == tender.id,
+                    Award.state.in_((AwardState.APPROVED, AwardState.CONCLUDED)),
+                )
+            )
+        )
+    )
+
+
+AWARD_DECIDED = Condition(
+    _award_decided, _l("There is no award decision to complain about: the letters are not out.")
 )
 
 
@@ -152,6 +205,8 @@ CANCELLABLE_STATES = (
 
 BIDS_RECEIVED_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 BIDS_OPENED_STATES = (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
+#: An award may be decided (bidding closed) or its agreements concluded (active).
+AWARDED_STATES = (TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 #: Questions are asked while bidding is open and may be answered after; not once cancelled.
 QUESTIONS_STATES = (TenderState.PUBLISHED, TenderState.BIDDING_CLOSED, TenderState.ACTIVE)
 
@@ -196,8 +251,13 @@ MOVES: dict[TenderStep, Move] = {
     TenderStep.PROPOSE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
     TenderStep.APPROVE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
     TenderStep.CONCLUDE: Move(
-        owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE
+        owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE, NO_COMPLAINT_HOLDS
     ),
+    TenderStep.REGISTER_COMPLAINT: Move(
+        owning_region_staff, AWARDED_STATES, condition=AWARD_DECIDED
+    ),
+    # A decision of the board is recorded whatever became of the award since the complaint.
+    TenderStep.RECORD_BOARD_DECISION: Move(owning_region_staff, AWARDED_STATES),
     TenderStep.ANSWER: Move(owning_region_staff, QUESTIONS_STATES),
 }
 
@@ -212,6 +272,8 @@ PAGES: dict[TenderStep, str] = {
     TenderStep.APPROVE_AWARD: "evaluation",
     TenderStep.CONCLUDE: "evaluation",
     TenderStep.ANSWER: "questions",
+    TenderStep.REGISTER_COMPLAINT: "complaints",
+    TenderStep.RECORD_BOARD_DECISION: "complaints",
 }
 
 
@@ -266,6 +328,15 @@ def allows(user: User, tender: Tender, step: TenderStep) -> bool:
     return True
 
 
+def refusal(user: User, tender: Tender, step: TenderStep) -> str | None:
+    """Why the guard refuses the step now (None: it does not), for a page to say so."""
+    try:
+        guard(user, tender, step)
+    except (NotAllowed, DomainError) as err:
+        return str(err)
+    return None
+
+
 def next_steps(user: User, tender: Tender, *, page: str = "tender") -> list[TenderStep]:
     """The steps the user may take on the tender now, as the guard sees them, of one page
     (`PAGES`; the tender page's list of next steps by default). The steps' own rules (a
@@ -278,7 +349,8 @@ def next_steps(user: User, tender: Tender, *, page: str = "tender") -> list[Tend
 
 def bid_pages(user: User, tender: Tender) -> list[str]:
     """The owning region's pages about the bids: the bids received from publication on; the
-    opening, and for its staff the evaluation, once bidding has closed."""
+    opening, and for its staff the evaluation and the complaints to the board, once bidding
+    has closed."""
     state = tender.current_state
     if user.organisation_id != tender.region_id or state not in BIDS_RECEIVED_STATES:
         return []
@@ -286,5 +358,5 @@ def bid_pages(user: User, tender: Tender) -> list[str]:
     if state in BIDS_OPENED_STATES:
         pages.append("opening")
         if user.role == Role.REGION_STAFF:
-            pages.append("evaluation")
+            pages += ["evaluation", "complaints"]
     return pages

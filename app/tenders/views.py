@@ -23,6 +23,7 @@ from app.auth.access import allow, load_visible, public, record_refusal
 from app.auth.roles import Role
 from app.bids import services as bids
 from app.clock import COPENHAGEN
+from app.complaints.services import complaints_of
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
@@ -263,6 +264,7 @@ def edit(tender_id: int):
 
 def _detail(tender: Tender, status: int = 200, **forms):
     steps = lifecycle.next_steps(current_user, tender)
+    bid_pages = lifecycle.bid_pages(current_user, tender)
     link_form = forms.get("link_form") or DecisionLinkForm()
     if TenderStep.LINK_DECISION in steps:
         link_form.decision_id.choices = [
@@ -280,7 +282,8 @@ def _detail(tender: Tender, status: int = 200, **forms):
             may_regulate=may_regulate(current_user, tender),
             state=tender.current_state,
             steps=steps,
-            bid_pages=lifecycle.bid_pages(current_user, tender),
+            bid_pages=bid_pages,
+            complaints=complaints_of(db.session, tender) if "complaints" in bid_pages else [],
             confirm=ConfirmForm(),
             link_form=link_form,
             clarification_form=forms.get("clarification_form") or ClarificationForm(),

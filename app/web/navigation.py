@@ -23,6 +23,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     ],
     Role.REGION_STAFF: [
         ("tenders.manage_index", _l("Tenders")),
+        ("complaints.index", _l("Complaints")),
         ("calloffs.index", _l("Orders")),
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),

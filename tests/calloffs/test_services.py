@@ -30,7 +30,7 @@ from tests.calloffs.conftest import (
     place,
     supplier_of,
 )
-from tests.conftest import user
+from tests.conftest import NOW, user
 
 
 def count(db, model) -> int:
@@ -516,3 +516,25 @@ def test_the_same_order_sent_twice_is_placed_once(db):
         place(db, lot, case_reference="SAG-DOBBELT")
     services.cancel(db, user(db, ODENSE), first, "Forkert antal")
     assert place(db, lot, case_reference="SAG-DOBBELT").state == CallOffState.PLACED
+
+
+# --- an agreement the Complaints Board declared ineffective -----------------------------------
+
+
+def test_an_agreement_declared_ineffective_takes_no_orders_from_that_day(db):
+    from app import clock
+    from app.calloffs.services import frameworks_for
+
+    lot = framework(db)
+    ineffective = agreement(db, lot)
+    ineffective.ineffective_on = TODAY + timedelta(days=1)
+    place(db, lot)  # the day before: it still takes orders
+    with clock.frozen_at(NOW + timedelta(days=1)):
+        before = db.scalar(select(func.count()).select_from(CallOff))
+        with pytest.raises(DomainError, match="declared the agreement ineffective from"):
+            place(db, lot)
+        assert db.scalar(select(func.count()).select_from(CallOff)) == before
+        offer = next(o for o in frameworks_for(db, user(db, ODENSE).organisation) if o.lot == lot)
+        assert ineffective not in offer.agreements and offer.agreements
+        assert not ineffective.runs_on(clock.today())
+        place(db, lot, rank=2)  # the other agreements of the lot go on

@@ -11,6 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app import clock
+from app.complaints import services as complaints
+from app.complaints.services import ComplaintInput
 from app.core.errors import DomainError
 from app.evaluation import services as evaluation
 from app.suppliers.models import Supplier
@@ -79,6 +81,12 @@ TAKE = {
     TenderStep.PROPOSE_AWARD: lambda db, t: evaluation.propose_award(db, staff(db, "NJ"), t),
     TenderStep.APPROVE_AWARD: lambda db, t: evaluation.approve_award(db, staff(db, "NJ"), t),
     TenderStep.CONCLUDE: lambda db, t: evaluation.conclude(db, staff(db, "NJ"), t),
+    TenderStep.REGISTER_COMPLAINT: lambda db, t: complaints.register(
+        db, staff(db, "NJ"), t, ComplaintInput("Rival Consult ApS", NOW.date(), "24/01234")
+    ),
+    TenderStep.RECORD_BOARD_DECISION: lambda db, t: complaints.decide_suspension(
+        db, staff(db, "NJ"), SimpleNamespace(tender=t), granted=True, decided_on=NOW.date()
+    ),
     TenderStep.ANSWER: lambda db, t: questions.answer(
         db, staff(db, "NJ"), _a_question_on(db, t), "Ja, det er muligt."
     ),
