@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, lazyload
 
 from app import clock
 from app.audit import services as audit
@@ -36,8 +36,9 @@ from app.spend import totals
 from app.spend.alerts import alert_if_passed
 from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
-from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
-from app.web.pagination import any_contains
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState, tender_target_groups
+from app.web.pagination import Page, any_contains, paginate_rows
 
 #: A sanity bound on one order's quantity; a real order is far below it.
 MAX_QUANTITY = 100_000
@@ -174,6 +175,61 @@ def frameworks_for(
         LotOffer(lot=found[0].lot, agreements=found, committed=committed[lot_id])
         for lot_id, found in by_lot.items()
     ]
+
+
+def _open_lots_under_groups(jobcentre: Organisation, target_group_id: int | None) -> Select:
+    """(target group, lot, the lot's committed amount) for each lot of an active framework
+    that covers the jobcentre and has an agreement that has not ended, once under each of its
+    tender's target groups (or under the one asked for); by group, framework and lot."""
+    current = (
+        select(Agreement.id)
+        .where(Agreement.lot_id == Lot.id, Agreement.ends_on >= clock.today())
+        .exists()
+    )
+    stmt = (
+        select(TargetGroup, Lot, LotTotal.committed)
+        .join(tender_target_groups, tender_target_groups.c.target_group_id == TargetGroup.id)
+        .join(Tender, Tender.id == tender_target_groups.c.tender_id)
+        .join(Lot, Lot.tender_id == Tender.id)
+        .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
+        .where(Tender.state == TenderState.ACTIVE, _scope_filter(jobcentre), current)
+        .order_by(TargetGroup.name, Tender.reference, Lot.number)
+        .options(contains_eager(Lot.tender))
+    )
+    if target_group_id is not None:
+        stmt = stmt.where(TargetGroup.id == target_group_id)
+    return stmt
+
+
+def framework_page(
+    db: Session,
+    jobcentre: Organisation,
+    target_group_id: int | None = None,
+    number: int = 1,
+    size: int = 25,
+) -> Page:
+    """One page of My frameworks: (target group, LotOffer) pairs, a lot under each of its
+    target groups, sorted by group name, then framework and lot as `frameworks_for` orders
+    them. Counted and paged in SQL; only the page's lots and agreements are loaded, so the
+    page costs the same whatever the number of frameworks."""
+    page = paginate_rows(db, _open_lots_under_groups(jobcentre, target_group_id), number, size)
+    lot_ids = list(dict.fromkeys(lot.id for _group, lot, _committed in page.items))
+    agreements: dict[int, list[Agreement]] = {lot_id: [] for lot_id in lot_ids}
+    if lot_ids:
+        for agreement in db.scalars(
+            select(Agreement)
+            .where(Agreement.lot_id.in_(lot_ids), Agreement.ends_on >= clock.today())
+            .order_by(Agreement.lot_id, Agreement.rank, Agreement.id)
+            .options(lazyload(Agreement.lot))  # the page's lots are in the session already
+        ):
+            agreements[agreement.lot_id].append(agreement)
+    offers: dict[int, LotOffer] = {}
+    pairs = []
+    for group, lot, committed in page.items:
+        if lot.id not in offers:
+            offers[lot.id] = LotOffer(lot, agreements[lot.id], committed or ZERO)
+        pairs.append((group, offers[lot.id]))
+    return Page(pairs, page.total, page.number, page.size)
 
 
 def _require_open(jobcentre: Organisation, lot: Lot) -> None:

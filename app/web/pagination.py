@@ -84,6 +84,16 @@ def paginate(db: Session, stmt: Select, number: int | None = None, size: int | N
     return Page(items=items, total=total, number=number, size=size)
 
 
+def paginate_rows(db: Session, stmt: Select, number: int, size: int) -> Page:
+    """One page of `stmt`'s rows (tuples of entities and columns), counted and limited in SQL;
+    `stmt` must already be ordered by something unique. A number beyond the last page shows
+    the last, as `paginate` does."""
+    total = db.scalar(select(func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    number = min(max(1, number), max(1, -(-total // size)))
+    items = list(db.execute(stmt.limit(size).offset((number - 1) * size)).all())
+    return Page(items=items, total=total, number=number, size=size)
+
+
 def paginate_list(rows: list[Any], number: int | None = None, size: int | None = None) -> Page:
     """One page of rows already in memory (a computed table, the lots on offer)."""
     number = number or requested_page()
