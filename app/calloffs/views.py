@@ -18,6 +18,7 @@ from flask import (
 )
 from flask_babel import force_locale
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -150,7 +151,9 @@ def _search() -> services.OrderSearch:
 @allow(*ORDER_READERS)
 def index():
     search = _search()
-    stmt = services.search_orders(current_user, search)
+    # The list shows no agreement: not joined in (it costs PostgreSQL's planner more than the
+    # page's rows cost to read).
+    stmt = services.search_orders(current_user, search).options(lazyload(CallOff.agreement))
     # By position, not by page number: a region holds hundreds of thousands of orders, and
     # counting them or skipping to page 4,000 would read them all.
     found = window(db.session, stmt, CallOff.placed_at, CallOff.id)
