@@ -66,6 +66,13 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     money: set[int] = field(default_factory=set)  # the columns holding amounts
+    #: How many rows the whole table has, where `rows` holds only the largest of them (a
+    #: dashboard's, cut in SQL); None when `rows` is the whole table.
+    whole: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.whole is None else self.whole
 
 
 def _kroner(ore) -> Decimal:

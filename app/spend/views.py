@@ -41,8 +41,8 @@ SHOWN_ALERTS = 5
 TABLE_PAGE = 50
 
 
-def _lot_chart(lots):
-    """The most used lots (the table below has them all)."""
+def _lot_chart(most_used):
+    """The most used lots (the table below has them all), most used first."""
     return bar_chart(
         [
             Bar(
@@ -50,7 +50,7 @@ def _lot_chart(lots):
                 use.share,
                 f"{format_points(use.share)} %",
             )
-            for use in _most_used(lots)[:SHOWN]
+            for use in most_used[:SHOWN]
         ],
         _("Use of each lot's maximum"),
     )
@@ -64,23 +64,30 @@ def _most_used(lots: list) -> list:
 @allow(*REGION_ROLES)
 def region():
     filters = _filters(region_id=current_user.organisation_id)
-    lots = _region_lots(filters)
-    found = _region_tables(filters, lots)
+    # The lots as shown: the most used, those near their maximum and those ending soon, each
+    # sorted and cut in SQL (the whole table is a link away).
+    overview = figures.lot_overview(
+        db.session,
+        filters.region_id,
+        filters.target_group_id,
+        clock.today(),
+        shown=SHOWN,
+        alerts=SHOWN_ALERTS,
+    )
+    found = [_lots_table(overview.most_used, whole=overview.lots), *_tables_of("region", filters)]
     return render_template(
         "spend/region.html",
         **_filter_choices("region"),
-        lots=lots,
         tables=found,
         # The lots have their own chart, with the 80% and 100% marks.
         charts={t.name: table_chart(t, t.title) for t in found if t.name != "lots"}
-        | {"lots": _lot_chart(lots)},
+        | {"lots": _lot_chart(overview.most_used)},
         open_breaches=open_breaches(db.session, current_user),
         dashboard="region",
-        near=[use for use in _most_used(lots) if use.warning],
-        ending=sorted(
-            (use for use in lots if use.ends_within(clock.today())),
-            key=lambda use: use.lot.tender.agreement_end,
-        ),
+        near=overview.near,
+        near_count=overview.near_count,
+        ending=overview.ending,
+        ending_count=overview.ending_count,
         shown=SHOWN,
         shown_alerts=SHOWN_ALERTS,
     )
@@ -100,7 +107,9 @@ def _filters(**fixed) -> Filters:
     )
 
 
-def _lots_table(lots) -> Table:
+def _lots_table(most_used, whole: int | None = None) -> Table:
+    """The region's lots against their maximum, most used first (`most_used` sorted so);
+    with `whole`, the rows are the largest of that many."""
     return Table(
         name="lots",
         title=_("The region's lots against their maximum"),
@@ -113,9 +122,10 @@ def _lots_table(lots) -> Table:
                 use.lot.maximum_value,
                 use.share,
             ]
-            for use in _most_used(lots)
+            for use in most_used
         ],
         money={1, 2},
+        whole=whole,
     )
 
 
@@ -157,15 +167,15 @@ def _tables_of(dashboard: str, filters: Filters) -> list[Table]:
     ]
 
 
-def _region_tables(filters: Filters, lots: list) -> list[Table]:
-    return [_lots_table(lots), *_tables_of("region", filters)]
+def _region_tables(filters: Filters, most_used: list) -> list[Table]:
+    return [_lots_table(most_used), *_tables_of("region", filters)]
 
 
 def _dashboard_tables(name: str) -> list[Table]:
     """The tables of a dashboard, for the user: each sees only its own organisation's."""
     if name == "region":
         filters = _filters(region_id=current_user.organisation_id)
-        return _region_tables(filters, _region_lots(filters))
+        return _region_tables(filters, _most_used(_region_lots(filters)))
     if name == "national":
         return _tables_of("national", _filters())
     if name == "jobcentre":
@@ -276,9 +286,9 @@ def _report_pdf(dashboard: str):
     lot_chart = {}
     if dashboard == "region":  # the lots once, for their table and their chart
         filters = _filters(region_id=current_user.organisation_id)
-        lots = _region_lots(filters)
-        report_tables = _region_tables(filters, lots)
-        lot_chart = {"lots": _lot_chart(lots)}
+        most_used = _most_used(_region_lots(filters))  # sorted once, for the table and chart
+        report_tables = _region_tables(filters, most_used)
+        lot_chart = {"lots": _lot_chart(most_used)}
     else:
         report_tables = _dashboard_tables(dashboard)
     pdf = render_pdf(
