@@ -178,23 +178,21 @@ def frameworks_for(
 
 
 def _open_lots_under_groups(jobcentre: Organisation, target_group_id: int | None) -> Select:
-    """(target group, lot, the lot's committed amount) for each lot of an active framework
-    that covers the jobcentre and has an agreement that has not ended, once under each of its
-    tender's target groups (or under the one asked for); by group, framework and lot."""
+    """(target group, lot id) for each lot of an active framework that covers the jobcentre
+    and has an agreement that has not ended, once under each of its tender's target groups
+    (or under the one asked for); by group, framework and lot."""
     current = (
         select(Agreement.id)
         .where(Agreement.lot_id == Lot.id, Agreement.ends_on >= clock.today())
         .exists()
     )
     stmt = (
-        select(TargetGroup, Lot, LotTotal.committed)
+        select(TargetGroup, Lot.id)
         .join(tender_target_groups, tender_target_groups.c.target_group_id == TargetGroup.id)
         .join(Tender, Tender.id == tender_target_groups.c.tender_id)
         .join(Lot, Lot.tender_id == Tender.id)
-        .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
         .where(Tender.state == TenderState.ACTIVE, _scope_filter(jobcentre), current)
         .order_by(TargetGroup.name, Tender.reference, Lot.number)
-        .options(contains_eager(Lot.tender))
     )
     if target_group_id is not None:
         stmt = stmt.where(TargetGroup.id == target_group_id)
@@ -210,12 +208,22 @@ def framework_page(
 ) -> Page:
     """One page of My frameworks: (target group, LotOffer) pairs, a lot under each of its
     target groups, sorted by group name, then framework and lot as `frameworks_for` orders
-    them. Counted and paged in SQL; only the page's lots and agreements are loaded, so the
-    page costs the same whatever the number of frameworks."""
+    them. Counted and paged in SQL on narrow rows, then only the page's lots (with their
+    tenders and committed amounts) and agreements loaded: three statements whatever the
+    number of frameworks."""
     page = paginate_rows(db, _open_lots_under_groups(jobcentre, target_group_id), number, size)
-    lot_ids = list(dict.fromkeys(lot.id for _group, lot, _committed in page.items))
+    lot_ids = list(dict.fromkeys(lot_id for _group, lot_id in page.items))
+    lots: dict[int, tuple[Lot, Decimal]] = {}
     agreements: dict[int, list[Agreement]] = {lot_id: [] for lot_id in lot_ids}
     if lot_ids:
+        for lot, committed in db.execute(
+            select(Lot, LotTotal.committed)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
+            .where(Lot.id.in_(lot_ids))
+            .options(contains_eager(Lot.tender))
+        ):
+            lots[lot.id] = (lot, committed or ZERO)
         for agreement in db.scalars(
             select(Agreement)
             .where(Agreement.lot_id.in_(lot_ids), Agreement.ends_on >= clock.today())
@@ -223,13 +231,16 @@ def framework_page(
             .options(lazyload(Agreement.lot))  # the page's lots are in the session already
         ):
             agreements[agreement.lot_id].append(agreement)
-    offers: dict[int, LotOffer] = {}
-    pairs = []
-    for group, lot, committed in page.items:
-        if lot.id not in offers:
-            offers[lot.id] = LotOffer(lot, agreements[lot.id], committed or ZERO)
-        pairs.append((group, offers[lot.id]))
-    return Page(pairs, page.total, page.number, page.size)
+    offers = {
+        lot_id: LotOffer(lot, agreements[lot_id], committed)
+        for lot_id, (lot, committed) in lots.items()
+    }
+    return Page(
+        [(group, offers[lot_id]) for group, lot_id in page.items],
+        page.total,
+        page.number,
+        page.size,
+    )
 
 
 def _require_open(jobcentre: Organisation, lot: Lot) -> None:
