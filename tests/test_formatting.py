@@ -81,3 +81,36 @@ def test_the_same_day_follows_the_language_it_is_shown_in(app):
             english = format_date(day)
         assert danish == "5. mar. 2026" and english == "Mar 5, 2026"
         assert format_date(day) == danish
+
+
+TEMPLATES = [
+    "{{ _('Rank') }}",
+    "{{ _('Page %(n)d of %(total)d', n=2, total=7) }}",
+    "{{ _('from %(name)s', name='<b>Hansen & Co</b>') }}",
+    "{{ _('%(num)d more lots have used 80 %% or more of their maximum; see the lots below.',"
+    " num=3) }}",
+    "{{ _('100 %% sure') }}",
+    "{{ ngettext('%(num)d row', '%(num)d rows', 1) }}",
+    "{{ ngettext('%(num)d row', '%(num)d rows', 5) }}",
+    "{{ gettext('Supplier') }} {{ _('Nothing in this period.') }}",
+    "{% trans %}Supplier{% endtrans %} {% trans n=3 %}{{ n }} of them{% endtrans %}",
+    "{% trans count=2 %}{{ count }} row{% pluralize %}{{ count }} rows{% endtrans %}",
+    "{{ _('Rank')|length }} {{ _('Rank') is string }}",
+]
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+@pytest.mark.parametrize("source", TEMPLATES)
+def test_templates_translate_as_jinjas_own_newstyle_gettext_does(app, language, source):
+    from flask_babel import get_translations
+    from jinja2 import Environment
+
+    stock = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
+    stock.install_gettext_callables(
+        lambda s: get_translations().ugettext(s),
+        lambda s, p, n: get_translations().ungettext(s, p, n),
+        newstyle=True,
+    )
+    with app.test_request_context(), force_locale(language):
+        ours = app.jinja_env.from_string(source).render()
+        assert ours == stock.from_string(source).render()
