@@ -160,10 +160,12 @@ DASHBOARD_TABLES = {
 }
 
 
-def _tables_of(dashboard: str, filters: Filters) -> list[Table]:
+def _tables_of(dashboard: str, filters: Filters, only: str | None = None) -> list[Table]:
+    """The dashboard's tables (after the region's lots), or only the one named `only`."""
     return [
         build(db.session, dimension, filters, title())
         for build, dimension, title in DASHBOARD_TABLES[dashboard]
+        if only in (None, dimension)
     ]
 
 
@@ -171,17 +173,19 @@ def _region_tables(filters: Filters, most_used: list) -> list[Table]:
     return [_lots_table(most_used), *_tables_of("region", filters)]
 
 
-def _dashboard_tables(name: str) -> list[Table]:
-    """The tables of a dashboard, for the user: each sees only its own organisation's."""
+def _dashboard_tables(name: str, only: str | None = None) -> list[Table]:
+    """The tables of a dashboard, for the user: each sees only its own organisation's. With
+    `only`, just that table is built (a whole table's page and its exports show one)."""
     if name == "region":
         filters = _filters(region_id=current_user.organisation_id)
-        return _region_tables(filters, _most_used(_region_lots(filters)))
+        lots = [_lots_table(_most_used(_region_lots(filters)))] if only in (None, "lots") else []
+        return [*lots, *_tables_of("region", filters, only)]
     if name == "national":
-        return _tables_of("national", _filters())
+        return _tables_of("national", _filters(), only)
     if name == "jobcentre":
-        return _tables_of("jobcentre", _filters(jobcentre_id=current_user.organisation_id))
+        return _tables_of("jobcentre", _filters(jobcentre_id=current_user.organisation_id), only)
     supplier = supplier_of(db.session, current_user.organisation_id)
-    return _tables_of("supplier", _filters(supplier_id=supplier.id if supplier else -1))
+    return _tables_of("supplier", _filters(supplier_id=supplier.id if supplier else -1), only)
 
 
 WHO = {
@@ -243,11 +247,6 @@ def _require_own(dashboard: str) -> None:
     """Only a dashboard of the user's own kind; another role's answers 403."""
     if current_user.role not in WHO[dashboard]:
         refuse(403)
-
-
-def _own_dashboard_tables(dashboard: str) -> list[Table]:
-    _require_own(dashboard)
-    return _dashboard_tables(dashboard)
 
 
 def _chosen_filters() -> list[str]:
@@ -321,10 +320,12 @@ def table(dashboard: str, name: str):
 
 
 def _named_table(dashboard: str, name: str) -> Table:
-    found = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
-    if found is None:
+    """One table of the user's own kind of dashboard, built alone; 404 for an unknown one."""
+    _require_own(dashboard)
+    found = _dashboard_tables(dashboard, only=name)
+    if not found:
         abort(404)
-    return found
+    return found[0]
 
 
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")
