@@ -50,17 +50,18 @@ def install_template_gettext(app: Flask) -> None:
     and called straight, not through Jinja's context (a page has hundreds of strings: a third
     of a long page's time went there). The same texts as Jinja's newstyle gettext: always a
     format string, escaped when autoescaping."""
-    found: dict[Locale, Translations | NullTranslations] = {}
+    found: dict[tuple, Translations | NullTranslations] = {}
 
     def translations():
         locale = _current_locale()
         if locale is None:  # outside a request: flask_babel's own answer (no translation)
             return get_translations()
+        key = _key(locale)
         try:
-            return found[locale]
+            return found[key]
         except KeyError:
-            found[locale] = get_translations()
-            return found[locale]
+            found[key] = get_translations()
+            return found[key]
 
     def done(context, text: str, variables: dict) -> str:
         if context.eval_ctx.autoescape:
@@ -116,10 +117,26 @@ def _page_locale() -> Locale:
     return _current_locale() or _babel_locale("da")
 
 
-@cache
+def _key(locale: Locale) -> tuple:
+    """A Locale as a key for a cache: each request parses its own Locale, and comparing two
+    (Babel's __eq__) costs more than what the caches save."""
+    return (locale.language, locale.territory, locale.script, locale.variant, locale.modifier)
+
+
 def _number_signs(locale: Locale) -> dict[int, str]:
     """What Python's ',' grouping, '.' decimal point and '-' become in the language's numbers:
     1.234,50 and -1.234,50 in Danish, as Babel writes them."""
+    key = _key(locale)
+    signs = _SIGNS.get(key)
+    if signs is None:
+        signs = _SIGNS[key] = _signs_of(locale)
+    return signs
+
+
+_SIGNS: dict[tuple, dict[int, str]] = {}
+
+
+def _signs_of(locale: Locale) -> dict[int, str]:
     return str.maketrans(
         {
             ",": numbers.get_group_symbol(locale),
@@ -156,13 +173,13 @@ def format_date(day, fmt: str = "medium") -> str:
     if not has_app_context():
         return dates.format_date(day, fmt, locale="da")
     if type(day) is date:  # a plain day reads the same wherever it is shown: written once
-        return _day_text(day, fmt, _page_locale())
+        return _day_text(day, fmt, _key(_page_locale()))
     return babel_format_date(day, fmt)
 
 
 @lru_cache(maxsize=4096)
-def _day_text(day: date, fmt: str, locale: Locale) -> str:
-    """A day as flask_babel writes it in `locale`, the page's language (so part of the key)."""
+def _day_text(day: date, fmt: str, locale: tuple) -> str:
+    """A day as flask_babel writes it in the page's language (`locale`, its key)."""
     return babel_format_date(day, fmt)
 
 
