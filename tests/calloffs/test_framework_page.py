@@ -148,3 +148,14 @@ def test_a_page_loads_only_its_own_lots_and_their_agreements(db, frameworks):
     assert loaded.get(Agreement.__name__) == sum(
         len(offer.agreements) for offer in {o.lot.id: o for _g, o in page.items}.values()
     )
+
+
+def test_a_target_group_without_frameworks_has_one_empty_page(db):
+    jobcentre = user(db, ODENSE).organisation
+    group = TargetGroup(name="En målgruppe uden rammer", description="")
+    db.add(group)
+    db.flush()
+    nothing = group.id
+    for number in (1, 5):
+        page = services.framework_page(db, jobcentre, nothing, number, 2)
+        assert (page.items, page.total, page.number, page.pages) == ([], 0, 1, 1)
