@@ -91,7 +91,9 @@ def paginate_rows(db: Session, stmt: Select, number: int, size: int) -> Page:
     (counted apart: only then does it take a second statement)."""
     number = max(1, number)
     counted = stmt.add_columns(func.count().over())
-    rows = db.execute(counted.limit(size).offset((number - 1) * size)).all()
+    rows = []
+    if (number - 1) * size <= MAX_ID:  # a larger offset is no number the database takes
+        rows = db.execute(counted.limit(size).offset((number - 1) * size)).all()
     if rows:
         total = rows[0][-1]
     else:

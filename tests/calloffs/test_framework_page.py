@@ -159,3 +159,12 @@ def test_a_target_group_without_frameworks_has_one_empty_page(db):
     for number in (1, 5):
         page = services.framework_page(db, jobcentre, nothing, number, 2)
         assert (page.items, page.total, page.number, page.pages) == ([], 0, 1, 1)
+
+
+@pytest.mark.parametrize("number", ["99999999999999999999", "9223372036854775807", "0", "-3", "x"])
+def test_an_odd_page_number_shows_a_page_not_a_crash(client, db, frameworks, number):
+    db.commit()
+    login(client, ODENSE)
+    response = client.get(f"/frameworks?page={number}")
+    assert response.status_code == 200
+    assert 'data-testid="lot-' in response.get_data(as_text=True)
