@@ -74,7 +74,10 @@ def region():
         shown=SHOWN,
         alerts=SHOWN_ALERTS,
     )
-    found = [_lots_table(overview.most_used, whole=overview.lots), *_tables_of("region", filters)]
+    found = [
+        _lots_table(overview.most_used, whole=overview.lots),
+        *_tables_of("region", filters, largest=SHOWN),
+    ]
     return render_template(
         "spend/region.html",
         **_filter_choices("region"),
@@ -160,10 +163,13 @@ DASHBOARD_TABLES = {
 }
 
 
-def _tables_of(dashboard: str, filters: Filters, only: str | None = None) -> list[Table]:
-    """The dashboard's tables (after the region's lots), or only the one named `only`."""
+def _tables_of(
+    dashboard: str, filters: Filters, only: str | None = None, largest: int | None = None
+) -> list[Table]:
+    """The dashboard's tables (after the region's lots), or only the one named `only`; with
+    `largest`, a long table holds only its largest rows (what a dashboard shows)."""
     return [
-        build(db.session, dimension, filters, title())
+        build(db.session, dimension, filters, title(), largest=largest)
         for build, dimension, title in DASHBOARD_TABLES[dashboard]
         if only in (None, dimension)
     ]
@@ -173,19 +179,24 @@ def _region_tables(filters: Filters, most_used: list) -> list[Table]:
     return [_lots_table(most_used), *_tables_of("region", filters)]
 
 
-def _dashboard_tables(name: str, only: str | None = None) -> list[Table]:
+def _dashboard_tables(
+    name: str, only: str | None = None, largest: int | None = None
+) -> list[Table]:
     """The tables of a dashboard, for the user: each sees only its own organisation's. With
-    `only`, just that table is built (a whole table's page and its exports show one)."""
+    `only`, just that table is built (a whole table's page and its exports show one); with
+    `largest`, long tables hold only their largest rows (the dashboard's own page)."""
     if name == "region":
         filters = _filters(region_id=current_user.organisation_id)
         lots = [_lots_table(_most_used(_region_lots(filters)))] if only in (None, "lots") else []
-        return [*lots, *_tables_of("region", filters, only)]
+        return [*lots, *_tables_of("region", filters, only, largest)]
     if name == "national":
-        return _tables_of("national", _filters(), only)
+        return _tables_of("national", _filters(), only, largest)
     if name == "jobcentre":
-        return _tables_of("jobcentre", _filters(jobcentre_id=current_user.organisation_id), only)
+        filters = _filters(jobcentre_id=current_user.organisation_id)
+        return _tables_of("jobcentre", filters, only, largest)
     supplier = supplier_of(db.session, current_user.organisation_id)
-    return _tables_of("supplier", _filters(supplier_id=supplier.id if supplier else -1), only)
+    filters = _filters(supplier_id=supplier.id if supplier else -1)
+    return _tables_of("supplier", filters, only, largest)
 
 
 WHO = {
@@ -219,7 +230,7 @@ def _tables_page(name: str, heading: str):
         **_filter_choices(name),
         dashboard=name,
         heading=heading,
-        tables=(found := _dashboard_tables(name)),
+        tables=(found := _dashboard_tables(name, largest=SHOWN)),
         charts={t.name: table_chart(t, t.title) for t in found},
         shown=SHOWN,
     )

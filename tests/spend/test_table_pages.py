@@ -27,9 +27,9 @@ def built(monkeypatch):
     seen: list[str] = []
 
     def recording(build):
-        def wrapped(db, dimension, filters, title):
+        def wrapped(db, dimension, filters, title, **options):
             seen.append(dimension)
-            return build(db, dimension, filters, title)
+            return build(db, dimension, filters, title, **options)
 
         return wrapped
 
