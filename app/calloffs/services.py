@@ -28,7 +28,7 @@ from app.calloffs.models import RELEASED, CallOff, CallOffEvent, CallOffState, C
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date, format_money
 from app.core.i18n import gettext as _
-from app.db import lock_row
+from app.db import code_point_order, lock_row
 from app.evaluation.models import Agreement
 from app.notifications.services import notify
 from app.organisations.models import Organisation
@@ -177,10 +177,13 @@ def frameworks_for(
     ]
 
 
-def _open_lots_under_groups(jobcentre: Organisation, target_group_id: int | None) -> Select:
+def _open_lots_under_groups(
+    db: Session, jobcentre: Organisation, target_group_id: int | None
+) -> Select:
     """(target group, lot id) for each lot of an active framework that covers the jobcentre
     and has an agreement that has not ended, once under each of its tender's target groups
-    (or under the one asked for); by group, framework and lot."""
+    (or under the one asked for); by group name (compared as Python compares it: the page
+    once sorted the groups in Python), framework and lot."""
     current = (
         select(Agreement.id)
         .where(Agreement.lot_id == Lot.id, Agreement.ends_on >= clock.today())
@@ -192,7 +195,8 @@ def _open_lots_under_groups(jobcentre: Organisation, target_group_id: int | None
         .join(Tender, Tender.id == tender_target_groups.c.tender_id)
         .join(Lot, Lot.tender_id == Tender.id)
         .where(Tender.state == TenderState.ACTIVE, _scope_filter(jobcentre), current)
-        .order_by(TargetGroup.name, Tender.reference, Lot.number)
+        # Python sorted the group names; the lots under a group came in SQL's order.
+        .order_by(code_point_order(db, TargetGroup.name), Tender.reference, Lot.number)
     )
     if target_group_id is not None:
         stmt = stmt.where(TargetGroup.id == target_group_id)
@@ -211,7 +215,7 @@ def framework_page(
     them. Counted and paged in SQL on narrow rows, then only the page's lots (with their
     tenders and committed amounts) and agreements loaded: three statements whatever the
     number of frameworks."""
-    page = paginate_rows(db, _open_lots_under_groups(jobcentre, target_group_id), number, size)
+    page = paginate_rows(db, _open_lots_under_groups(db, jobcentre, target_group_id), number, size)
     lot_ids = list(dict.fromkeys(lot_id for _group, lot_id in page.items))
     lots: dict[int, tuple[Lot, Decimal]] = {}
     agreements: dict[int, list[Agreement]] = {lot_id: [] for lot_id in lot_ids}

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, contains_eager
 
 from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.clock import start_of_day
+from app.db import code_point_order
 from app.purchases.models import OutsidePurchase
 from app.spend.alerts import passed_thresholds
 from app.spend.models import THRESHOLDS, LotTotal
@@ -205,21 +206,21 @@ def lot_overview(
     counted = func.count().over()
     share = _share_hundredths()
     base = _region_lots(region_id, target_group_id, counted)
+    reference = code_point_order(db, Tender.reference)  # as Python sorted the most used
 
     def cut(stmt, limit: int) -> tuple[list[LotUse], int]:
         rows = db.execute(stmt.limit(limit)).all()
         return _uses(rows), (rows[0][-1] if rows else 0)
 
-    most_used, lots = cut(
-        base.order_by(None).order_by(share.desc(), Tender.reference, Lot.number), shown
-    )
+    most_used, lots = cut(base.order_by(None).order_by(share.desc(), reference, Lot.number), shown)
     near, near_count = cut(
-        base.where(_warned()).order_by(None).order_by(share.desc(), Tender.reference, Lot.number),
+        base.where(_warned()).order_by(None).order_by(share.desc(), reference, Lot.number),
         alerts,
     )
     ending, ending_count = cut(
         base.where(Tender.agreement_end <= today + timedelta(days=ENDING_SOON_DAYS))
         .order_by(None)
+        # Sorted by the end alone in Python once, the lots kept in their SQL order otherwise.
         .order_by(Tender.agreement_end, Tender.reference, Lot.number),
         alerts,
     )

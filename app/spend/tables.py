@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.calloffs.models import CallOff
 from app.core.i18n import gettext as _
+from app.db import code_point_order
 from app.exemptions.models import Exemption
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
@@ -129,12 +130,10 @@ def _grouped(db: Session, stmt, label, largest: int | None) -> tuple[list, int |
     with the number of groups counted beside them."""
     if largest is None:
         return list(db.execute(stmt)), None
-    if db.get_bind().dialect.name == "postgresql":
-        label = label.self_group().collate("C")  # SQLite compares code points already
     committed = stmt.selected_columns[0]
     stmt = (
         stmt.add_columns(func.count().over())
-        .order_by(func.coalesce(committed, 0).desc(), label)
+        .order_by(func.coalesce(committed, 0).desc(), code_point_order(db, label))
         .limit(largest)
     )
     rows = list(db.execute(stmt))
