@@ -212,6 +212,15 @@ class Database:
 db = Database()
 
 
+def code_point_order(session: Session, expression: Any) -> Any:
+    """`expression` to order by as Python sorts strings, by code point: SQLite does already,
+    PostgreSQL orders by the database's collation (a language's, perhaps), so there in "C".
+    For a page that once sorted its rows in Python and now sorts them in SQL."""
+    if session.get_bind().dialect.name == "postgresql":
+        return expression.self_group().collate("C")
+    return expression
+
+
 def lock_row(session: Session, model: type, object_id: int) -> Any:
     """Load a row and lock it until the transaction ends (FOR NO KEY UPDATE; SQLite holds a
     write lock).

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import Select, and_, case, false, func, or_, select
+from sqlalchemy.orm import Session, aliased, contains_eager, joinedload, lazyload
 
 from app import clock
 from app.audit import services as audit
@@ -28,7 +28,7 @@ from app.calloffs.models import RELEASED, CallOff, CallOffEvent, CallOffState, C
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date, format_money
 from app.core.i18n import gettext as _
-from app.db import lock_row
+from app.db import code_point_order, lock_row
 from app.evaluation.models import Agreement, AgreementState
 from app.notifications.services import notify
 from app.organisations.models import Organisation
@@ -36,8 +36,9 @@ from app.spend import totals
 from app.spend.alerts import alert_if_passed
 from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
-from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
-from app.web.pagination import any_contains
+from app.targetgroups.models import TargetGroup
+from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState, tender_target_groups
+from app.web.pagination import Page, any_contains, paginate_rows
 
 #: A sanity bound on one order's quantity; a real order is far below it.
 MAX_QUANTITY = 100_000
@@ -144,6 +145,16 @@ class LotOffer:
         return next((a for a in self.agreements if self.orderable(a, today)), None)
 
 
+def in_the_framework(today: date):
+    """An agreement still part of its framework today: not ended, not declared ineffective by
+    the Complaints Board, not terminated (a suspended one is shown, and takes no orders)."""
+    return and_(
+        Agreement.ends_on >= today,
+        or_(Agreement.ineffective_on.is_(None), Agreement.ineffective_on > today),
+        Agreement.state != AgreementState.TERMINATED,
+    )
+
+
 def frameworks_for(
     db: Session, jobcentre: Organisation, target_group_id: int | None = None
 ) -> list[LotOffer]:
@@ -157,9 +168,7 @@ def frameworks_for(
         .where(
             Tender.state == TenderState.ACTIVE,
             _scope_filter(jobcentre),
-            Agreement.ends_on >= today,
-            or_(Agreement.ineffective_on.is_(None), Agreement.ineffective_on > today),
-            Agreement.state != AgreementState.TERMINATED,
+            in_the_framework(today),
         )
         .order_by(Tender.reference, Lot.number, Agreement.rank)
         .options(
@@ -177,6 +186,76 @@ def frameworks_for(
         LotOffer(lot=found[0].lot, agreements=found, committed=committed[lot_id])
         for lot_id, found in by_lot.items()
     ]
+
+
+def _open_lots_under_groups(
+    db: Session, jobcentre: Organisation, target_group_id: int | None
+) -> Select:
+    """(target group, lot id) for each lot of an active framework that covers the jobcentre
+    and has an agreement that has not ended, once under each of its tender's target groups
+    (or under the one asked for); by group name (compared as Python compares it: the page
+    once sorted the groups in Python), framework and lot."""
+    current = (
+        select(Agreement.id)
+        .where(Agreement.lot_id == Lot.id, in_the_framework(clock.today()))
+        .exists()
+    )
+    stmt = (
+        select(TargetGroup, Lot.id)
+        .join(tender_target_groups, tender_target_groups.c.target_group_id == TargetGroup.id)
+        .join(Tender, Tender.id == tender_target_groups.c.tender_id)
+        .join(Lot, Lot.tender_id == Tender.id)
+        .where(Tender.state == TenderState.ACTIVE, _scope_filter(jobcentre), current)
+        # Python sorted the group names; the lots under a group came in SQL's order.
+        .order_by(code_point_order(db, TargetGroup.name), Tender.reference, Lot.number)
+    )
+    if target_group_id is not None:
+        stmt = stmt.where(TargetGroup.id == target_group_id)
+    return stmt
+
+
+def framework_page(
+    db: Session,
+    jobcentre: Organisation,
+    target_group_id: int | None = None,
+    number: int = 1,
+    size: int = 25,
+) -> Page:
+    """One page of My frameworks: (target group, LotOffer) pairs, a lot under each of its
+    target groups, sorted by group name, then framework and lot as `frameworks_for` orders
+    them. Counted and paged in SQL on narrow rows, then only the page's lots (with their
+    tenders and committed amounts) and agreements loaded: three statements whatever the
+    number of frameworks."""
+    page = paginate_rows(db, _open_lots_under_groups(db, jobcentre, target_group_id), number, size)
+    lot_ids = list(dict.fromkeys(lot_id for _group, lot_id in page.items))
+    lots: dict[int, tuple[Lot, Decimal]] = {}
+    agreements: dict[int, list[Agreement]] = {lot_id: [] for lot_id in lot_ids}
+    if lot_ids:
+        for lot, committed in db.execute(
+            select(Lot, LotTotal.committed)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
+            .where(Lot.id.in_(lot_ids))
+            .options(contains_eager(Lot.tender))
+        ):
+            lots[lot.id] = (lot, committed or ZERO)
+        for agreement in db.scalars(
+            select(Agreement)
+            .where(Agreement.lot_id.in_(lot_ids), in_the_framework(clock.today()))
+            .order_by(Agreement.lot_id, Agreement.rank, Agreement.id)
+            .options(lazyload(Agreement.lot))  # the page's lots are in the session already
+        ):
+            agreements[agreement.lot_id].append(agreement)
+    offers = {
+        lot_id: LotOffer(lot, agreements[lot_id], committed)
+        for lot_id, (lot, committed) in lots.items()
+    }
+    return Page(
+        [(group, offers[lot_id]) for group, lot_id in page.items],
+        page.total,
+        page.number,
+        page.size,
+    )
 
 
 def _require_open(jobcentre: Organisation, lot: Lot) -> None:
@@ -215,17 +294,18 @@ def visible_orders(user: User) -> Select:
             Supplier.organisation_id == user.organisation_id
         )
     if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-        jobcentre = aliased(Organisation)
-        return (
-            stmt.join(Lot, CallOff.lot_id == Lot.id)
-            .join(Tender, Lot.tender_id == Tender.id)
-            .join(jobcentre, CallOff.jobcentre_id == jobcentre.id)
-            .where(
-                or_(
-                    Tender.region_id == user.organisation_id,
-                    (Tender.scope == Scope.NATIONAL)
-                    & (jobcentre.region_id == user.organisation_id),
-                )
+        # The lots and jobcentres as sets asked once, not joined: joined, PostgreSQL planned
+        # a dozen-table join for every page (20 ms) and walked it row by row through the OR.
+        lots = select(Lot.id).join(Tender, Lot.tender_id == Tender.id)
+        own_lots = lots.where(Tender.region_id == user.organisation_id)
+        national_lots = lots.where(Tender.scope == Scope.NATIONAL)
+        own_jobcentres = select(Organisation.id).where(
+            Organisation.region_id == user.organisation_id
+        )
+        return stmt.where(
+            or_(
+                CallOff.lot_id.in_(own_lots),
+                CallOff.lot_id.in_(national_lots) & CallOff.jobcentre_id.in_(own_jobcentres),
             )
         )
     return stmt.where(false())

@@ -6,9 +6,19 @@ from dataclasses import dataclass
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import force_locale
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from app import clock
 from app.auth.access import allow, load_visible, refuse
@@ -27,7 +37,7 @@ from app.purchases.ledger import payments_of_order
 from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot
 from app.web.forms import ConfirmForm, ReasonForm
-from app.web.pagination import date_arg, id_arg, paginate_list, text_arg, window
+from app.web.pagination import date_arg, id_arg, requested_page, text_arg, window
 from app.web.steps import run_step
 from app.web.templating import link_args
 
@@ -45,19 +55,11 @@ ORDER_READERS = (*JOBCENTRE_ROLES, Role.SUPPLIER, *REGION_ROLES)
 def frameworks():
     jobcentre = current_user.organisation
     group_id = id_arg("target_group")
-    offers = services.frameworks_for(db.session, jobcentre, group_id)
-    # A lot under each of its target groups; sorted by group, then as the service orders them
-    # (framework, lot), and shown a page of lots at a time.
-    under_groups = sorted(
-        (
-            (group, offer)
-            for offer in offers
-            for group in offer.lot.tender.target_groups
-            if group_id is None or group.id == group_id
-        ),
-        key=lambda pair: pair[0].name,
+    # A lot under each of its target groups, by group, then framework and lot; a page of
+    # lots at a time, paged in SQL.
+    page = services.framework_page(
+        db.session, jobcentre, group_id, requested_page(), current_app.config["PAGE_SIZE"]
     )
-    page = paginate_list(under_groups)
     return render_template(
         "calloffs/frameworks.html",
         page=page,
@@ -149,7 +151,9 @@ def _search() -> services.OrderSearch:
 @allow(*ORDER_READERS)
 def index():
     search = _search()
-    stmt = services.search_orders(current_user, search)
+    # The list shows no agreement: not joined in (it costs PostgreSQL's planner more than the
+    # page's rows cost to read).
+    stmt = services.search_orders(current_user, search).options(lazyload(CallOff.agreement))
     # By position, not by page number: a region holds hundreds of thousands of orders, and
     # counting them or skipping to page 4,000 would read them all.
     found = window(db.session, stmt, CallOff.placed_at, CallOff.id)

@@ -13,14 +13,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, String, case, cast, func, select, type_coerce
+from sqlalchemy import BigInteger, Select, String, case, cast, func, select, type_coerce
 from sqlalchemy.orm import Session, contains_eager
 
 from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.clock import start_of_day
+from app.db import code_point_order
 from app.purchases.models import OutsidePurchase
 from app.spend.alerts import passed_thresholds
-from app.spend.models import LotTotal
+from app.spend.models import THRESHOLDS, LotTotal
 from app.tenders.models import Lot, Tender, TenderState, tender_target_groups
 
 ZERO = Decimal("0.00")
@@ -126,11 +127,11 @@ def tenders_for_group(target_group_id: int):
     )
 
 
-def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> list[LotUse]:
-    """Each lot of the region's active frameworks with its committed amount (as kept in its
-    running figures); one query."""
+def _region_lots(region_id: int, target_group_id: int | None, *columns) -> Select:
+    """The lots of the region's active frameworks, each with its committed øre (as kept in
+    its running figures) and `columns`, by framework and lot."""
     stmt = (
-        select(Lot, func.coalesce(as_ore(LotTotal.committed), 0))
+        select(Lot, _COMMITTED, *columns)
         .join(Tender, Lot.tender_id == Tender.id)
         .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
         .where(Tender.region_id == region_id, Tender.state == TenderState.ACTIVE)
@@ -139,5 +140,88 @@ def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> 
     )
     if target_group_id:
         stmt = stmt.where(Tender.id.in_(tenders_for_group(target_group_id)))
+    return stmt
+
+
+#: A lot's committed amount and maximum in øre, in SQL.
+_COMMITTED = func.coalesce(as_ore(LotTotal.committed), 0)
+_MAXIMUM = as_ore(Lot.maximum_value)
+
+
+def _share_hundredths():
+    """LotUse.share in hundredths of a percent, as an integer SQL computes exactly: the
+    committed øre × 10,000 ÷ the maximum øre rounded half to even, as Decimal.quantize
+    rounds (committed amounts are never negative); 100 % for a lot without a maximum."""
+    scaled = _COMMITTED * 10000
+    whole, rest = scaled // _MAXIMUM, scaled % _MAXIMUM
+    return case(
+        (_MAXIMUM <= 0, 10000),
+        (rest * 2 > _MAXIMUM, whole + 1),
+        (rest * 2 == _MAXIMUM, whole + whole % 2),
+        else_=whole,
+    )
+
+
+def _warned():
+    """LotUse.warning is set: the lot has reached the lowest threshold (or has no maximum)."""
+    return (_MAXIMUM <= 0) | (_MAXIMUM * min(THRESHOLDS) <= _COMMITTED * 100)
+
+
+def _uses(rows) -> list[LotUse]:
     # Summed øre come back as a plain integer: turned into kroner here, once.
-    return [LotUse(lot, (Decimal(ore) / 100).quantize(ZERO)) for lot, ore in db.execute(stmt).all()]
+    return [LotUse(lot, (Decimal(ore) / 100).quantize(ZERO)) for lot, ore, *_rest in rows]
+
+
+def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> list[LotUse]:
+    """Each lot of the region's active frameworks with its committed amount (as kept in its
+    running figures); one query."""
+    return _uses(db.execute(_region_lots(region_id, target_group_id)).all())
+
+
+@dataclass(frozen=True)
+class LotOverview:
+    """What the region's dashboard shows of its lots, each part sorted and cut in SQL: the
+    most used (by share, then framework and lot), those at or past 80 % in the same order,
+    and those whose framework ends soon (soonest first, then framework and lot); each with
+    how many there are in all."""
+
+    most_used: list[LotUse]
+    lots: int
+    near: list[LotUse]
+    near_count: int
+    ending: list[LotUse]
+    ending_count: int
+
+
+def lot_overview(
+    db: Session,
+    region_id: int,
+    target_group_id: int | None,
+    today: date,
+    shown: int,
+    alerts: int,
+) -> LotOverview:
+    """The region's lots as its dashboard shows them: in three queries, whatever the number
+    of lots, and only the rows shown loaded."""
+    counted = func.count().over()
+    share = _share_hundredths()
+    base = _region_lots(region_id, target_group_id, counted)
+    reference = code_point_order(db, Tender.reference)  # as Python sorted the most used
+
+    def cut(stmt, limit: int) -> tuple[list[LotUse], int]:
+        rows = db.execute(stmt.limit(limit)).all()
+        return _uses(rows), (rows[0][-1] if rows else 0)
+
+    most_used, lots = cut(base.order_by(None).order_by(share.desc(), reference, Lot.number), shown)
+    near, near_count = cut(
+        base.where(_warned()).order_by(None).order_by(share.desc(), reference, Lot.number),
+        alerts,
+    )
+    ending, ending_count = cut(
+        base.where(Tender.agreement_end <= today + timedelta(days=ENDING_SOON_DAYS))
+        .order_by(None)
+        # Sorted by the end alone in Python once, the lots kept in their SQL order otherwise.
+        .order_by(Tender.agreement_end, Tender.reference, Lot.number),
+        alerts,
+    )
+    return LotOverview(most_used, lots, near, near_count, ending, ending_count)

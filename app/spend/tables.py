@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, aliased
 
 from app.calloffs.models import CallOff
 from app.core.i18n import gettext as _
+from app.db import code_point_order
 from app.exemptions.models import Exemption
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
@@ -66,6 +67,13 @@ class Table:
     columns: list[str]
     rows: list[list[Any]]
     money: set[int] = field(default_factory=set)  # the columns holding amounts
+    #: How many rows the whole table has, where `rows` holds only the largest of them (a
+    #: dashboard's, cut in SQL); None when `rows` is the whole table.
+    whole: int | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.rows) if self.whole is None else self.whole
 
 
 def _kroner(ore) -> Decimal:
@@ -91,15 +99,45 @@ ORDER_DIMENSIONS = ("jobcentre", "region", "supplier", "target_group", "lot", "m
 def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, Decimal, Decimal]]:
     """(label, committed, approved invoices) per value of the dimension, largest first: from
     the summary figures where one holds the dimension and the filters, else from the orders."""
-    summary = _summary_for(dimension, filters)
-    if summary is None:
-        rows = _orders_by_order(db, dimension, filters)
-    elif summary is JobcentreLotTotal:  # the orders' own columns, summed already
-        rows = _orders_by_order(db, dimension, filters, summary)
-    else:
-        rows = _orders_by_summary(db, summary, dimension, filters)
+    rows, _count = _orders_by(db, dimension, filters, None)
     order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
     return sorted(rows, key=order)
+
+
+def largest_orders_by(
+    db: Session, dimension: str, filters: Filters, limit: int
+) -> tuple[list[tuple[str, Decimal, Decimal]], int]:
+    """The first `limit` rows of `orders_by` (largest committed first, then by label), sorted
+    and cut in SQL, and how many rows there are in all: a dashboard shows the largest of a
+    long table (the suppliers that sold to a region grow with the orders)."""
+    return _orders_by(db, dimension, filters, limit)
+
+
+def _orders_by(db: Session, dimension: str, filters: Filters, largest: int | None):
+    summary = _summary_for(dimension, filters)
+    if summary is None or summary is JobcentreLotTotal:  # the latter: the orders' own columns
+        stmt, label = _order_statement(db, dimension, filters, summary)
+        rows, count = _grouped(db, stmt, label, largest)
+        return _from_ore(rows), count
+    stmt, label = _summary_statement(summary, dimension, filters)
+    rows, count = _grouped(db, stmt, label, largest)
+    return _from_summary(rows), count
+
+
+def _grouped(db: Session, stmt, label, largest: int | None) -> tuple[list, int | None]:
+    """The grouped statement's rows (committed, paid, label); with `largest`, only that many,
+    largest committed first and then by label in code-point order (as Python sorts them),
+    with the number of groups counted beside them."""
+    if largest is None:
+        return list(db.execute(stmt)), None
+    committed = stmt.selected_columns[0]
+    stmt = (
+        stmt.add_columns(func.count().over())
+        .order_by(func.coalesce(committed, 0).desc(), code_point_order(db, label))
+        .limit(largest)
+    )
+    rows = list(db.execute(stmt))
+    return [row[:3] for row in rows], (rows[0][3] if rows else 0)
 
 
 FILTER_FIELDS = ("region_id", "jobcentre_id", "supplier_id", "target_group_id", "tender_id")
@@ -135,14 +173,23 @@ def _summary_for(dimension: str, filters: Filters):
 
 
 def _orders_by_summary(db: Session, summary, dimension: str, filters: Filters) -> list:
+    stmt, _label = _summary_statement(summary, dimension, filters)
+    return _from_summary(db.execute(stmt))
+
+
+def _from_summary(rows) -> list:
+    return [(name, committed or ZERO, paid or ZERO) for committed, paid, name in rows]
+
+
+def _summary_statement(summary, dimension: str, filters: Filters):
+    """(committed, paid, label) grouped by the label, from a summary table; and the label."""
     stmt = select(func.sum(summary.committed), func.sum(summary.paid)).select_from(summary)
     if dimension == "supplier":
         stmt, label = _by_supplier(stmt, summary.supplier_id)
     else:
         stmt, label = _summary_label(stmt, summary, dimension)
     stmt = _narrowed(stmt.add_columns(label.label("label")), summary, filters)
-    stmt = stmt.group_by(label)
-    return [(name, committed or ZERO, paid or ZERO) for committed, paid, name in db.execute(stmt)]
+    return stmt.group_by(label), label
 
 
 def _summary_label(stmt, summary, dimension: str):
@@ -198,6 +245,17 @@ def _by_supplier(stmt, supplier_id):
 def _orders_by_order(db: Session, dimension: str, filters: Filters, bought=None) -> list:
     """Grouped from the orders, or with `bought` (JobcentreLotTotal, all time) from their sums
     per jobcentre, lot and supplier: the same columns, so the same statement."""
+    stmt, _label = _order_statement(db, dimension, filters, bought)
+    return _from_ore(db.execute(stmt))
+
+
+def _from_ore(rows) -> list:
+    return [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in rows]
+
+
+def _order_statement(db: Session, dimension: str, filters: Filters, bought=None):
+    """(committed øre, paid øre, label) grouped by the label, from the orders or `bought`;
+    and the label."""
     jobcentre = aliased(Organisation)
     if bought is None:
         source = CallOff
@@ -246,8 +304,7 @@ def _orders_by_order(db: Session, dimension: str, filters: Filters, bought=None)
         stmt = stmt.where(Tender.id.in_(tenders_for_group(filters.target_group_id)))
     if bought is None:
         stmt = filters.period.orders(stmt)
-    stmt = stmt.group_by(label)
-    return [(name, _kroner(committed), _kroner(paid)) for committed, paid, name in db.execute(stmt)]
+    return stmt.group_by(label), label
 
 
 # --- outside purchases ------------------------------------------------------------------------
@@ -352,8 +409,12 @@ def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:
     return (committed * 100 / whole).quantize(Decimal("0.01"))
 
 
-def combined(db: Session, dimension: str, filters: Filters, title: str) -> Table:
-    """Spend through frameworks and outside them, side by side, with compliance."""
+def combined(
+    db: Session, dimension: str, filters: Filters, title: str, largest: int | None = None
+) -> Table:
+    """Spend through frameworks and outside them, side by side, with compliance. Always
+    whole (`largest` is not used): its rows are jobcentres, regions, target groups or months,
+    as many whatever the orders, and sorted by a sum of two statements' figures."""
     through = {name: (c, a) for name, c, a in orders_by(db, dimension, filters)}
     outside = outside_by(db, dimension, filters) if dimension in OUTSIDE_DIMENSIONS else {}
     names = sorted(set(through) | set(outside))
@@ -392,10 +453,17 @@ def combined(db: Session, dimension: str, filters: Filters, title: str) -> Table
     )
 
 
-def orders_table(db: Session, dimension: str, filters: Filters, title: str) -> Table:
-    rows = [
-        [name, committed, actual] for name, committed, actual in orders_by(db, dimension, filters)
-    ]
+def orders_table(
+    db: Session, dimension: str, filters: Filters, title: str, largest: int | None = None
+) -> Table:
+    """Orders and approved invoices per value of the dimension, largest first; with `largest`
+    only that many rows (but months all), counted in `whole`."""
+    whole = None
+    if largest is None or dimension == "month":
+        found = orders_by(db, dimension, filters)
+    else:
+        found, whole = largest_orders_by(db, dimension, filters, largest)
+    rows = [[name, committed, actual] for name, committed, actual in found]
     return Table(
         name=dimension,
         title=title,
@@ -406,6 +474,7 @@ def orders_table(db: Session, dimension: str, filters: Filters, title: str) -> T
         ],
         rows=rows,
         money={1, 2},
+        whole=whole,
     )
 
 

@@ -41,8 +41,8 @@ SHOWN_ALERTS = 5
 TABLE_PAGE = 50
 
 
-def _lot_chart(lots):
-    """The most used lots (the table below has them all)."""
+def _lot_chart(most_used):
+    """The most used lots (the table below has them all), most used first."""
     return bar_chart(
         [
             Bar(
@@ -50,7 +50,7 @@ def _lot_chart(lots):
                 use.share,
                 f"{format_points(use.share)} %",
             )
-            for use in _most_used(lots)[:SHOWN]
+            for use in most_used[:SHOWN]
         ],
         _("Use of each lot's maximum"),
     )
@@ -64,23 +64,33 @@ def _most_used(lots: list) -> list:
 @allow(*REGION_ROLES)
 def region():
     filters = _filters(region_id=current_user.organisation_id)
-    lots = _region_lots(filters)
-    found = _region_tables(filters, lots)
+    # The lots as shown: the most used, those near their maximum and those ending soon, each
+    # sorted and cut in SQL (the whole table is a link away).
+    overview = figures.lot_overview(
+        db.session,
+        filters.region_id,
+        filters.target_group_id,
+        clock.today(),
+        shown=SHOWN,
+        alerts=SHOWN_ALERTS,
+    )
+    found = [
+        _lots_table(overview.most_used, whole=overview.lots),
+        *_tables_of("region", filters, largest=SHOWN),
+    ]
     return render_template(
         "spend/region.html",
         **_filter_choices("region"),
-        lots=lots,
         tables=found,
         # The lots have their own chart, with the 80% and 100% marks.
         charts={t.name: table_chart(t, t.title) for t in found if t.name != "lots"}
-        | {"lots": _lot_chart(lots)},
+        | {"lots": _lot_chart(overview.most_used)},
         open_breaches=open_breaches(db.session, current_user),
         dashboard="region",
-        near=[use for use in _most_used(lots) if use.warning],
-        ending=sorted(
-            (use for use in lots if use.ends_within(clock.today())),
-            key=lambda use: use.lot.tender.agreement_end,
-        ),
+        near=overview.near,
+        near_count=overview.near_count,
+        ending=overview.ending,
+        ending_count=overview.ending_count,
         shown=SHOWN,
         shown_alerts=SHOWN_ALERTS,
     )
@@ -100,7 +110,9 @@ def _filters(**fixed) -> Filters:
     )
 
 
-def _lots_table(lots) -> Table:
+def _lots_table(most_used, whole: int | None = None) -> Table:
+    """The region's lots against their maximum, most used first (`most_used` sorted so);
+    with `whole`, the rows are the largest of that many."""
     return Table(
         name="lots",
         title=_("The region's lots against their maximum"),
@@ -113,9 +125,10 @@ def _lots_table(lots) -> Table:
                 use.lot.maximum_value,
                 use.share,
             ]
-            for use in _most_used(lots)
+            for use in most_used
         ],
         money={1, 2},
+        whole=whole,
     )
 
 
@@ -150,28 +163,40 @@ DASHBOARD_TABLES = {
 }
 
 
-def _tables_of(dashboard: str, filters: Filters) -> list[Table]:
+def _tables_of(
+    dashboard: str, filters: Filters, only: str | None = None, largest: int | None = None
+) -> list[Table]:
+    """The dashboard's tables (after the region's lots), or only the one named `only`; with
+    `largest`, a long table holds only its largest rows (what a dashboard shows)."""
     return [
-        build(db.session, dimension, filters, title())
+        build(db.session, dimension, filters, title(), largest=largest)
         for build, dimension, title in DASHBOARD_TABLES[dashboard]
+        if only in (None, dimension)
     ]
 
 
-def _region_tables(filters: Filters, lots: list) -> list[Table]:
-    return [_lots_table(lots), *_tables_of("region", filters)]
+def _region_tables(filters: Filters, most_used: list) -> list[Table]:
+    return [_lots_table(most_used), *_tables_of("region", filters)]
 
 
-def _dashboard_tables(name: str) -> list[Table]:
-    """The tables of a dashboard, for the user: each sees only its own organisation's."""
+def _dashboard_tables(
+    name: str, only: str | None = None, largest: int | None = None
+) -> list[Table]:
+    """The tables of a dashboard, for the user: each sees only its own organisation's. With
+    `only`, just that table is built (a whole table's page and its exports show one); with
+    `largest`, long tables hold only their largest rows (the dashboard's own page)."""
     if name == "region":
         filters = _filters(region_id=current_user.organisation_id)
-        return _region_tables(filters, _region_lots(filters))
+        lots = [_lots_table(_most_used(_region_lots(filters)))] if only in (None, "lots") else []
+        return [*lots, *_tables_of("region", filters, only, largest)]
     if name == "national":
-        return _tables_of("national", _filters())
+        return _tables_of("national", _filters(), only, largest)
     if name == "jobcentre":
-        return _tables_of("jobcentre", _filters(jobcentre_id=current_user.organisation_id))
+        filters = _filters(jobcentre_id=current_user.organisation_id)
+        return _tables_of("jobcentre", filters, only, largest)
     supplier = supplier_of(db.session, current_user.organisation_id)
-    return _tables_of("supplier", _filters(supplier_id=supplier.id if supplier else -1))
+    filters = _filters(supplier_id=supplier.id if supplier else -1)
+    return _tables_of("supplier", filters, only, largest)
 
 
 WHO = {
@@ -188,9 +213,10 @@ def dashboard_of(role: Role) -> str | None:
 
 
 def dashboard_tables(name: str) -> list[Table]:
-    """The dashboard's tables for the current user, narrowed by the request's filters, as its
-    page, exports and report have them."""
-    return _own_dashboard_tables(name)
+    """The dashboard's tables for the current user, whole, narrowed by the request's filters,
+    as its exports and report have them."""
+    _require_own(name)
+    return _dashboard_tables(name)
 
 
 def _filter_choices(dashboard: str) -> dict:
@@ -216,7 +242,7 @@ def _tables_page(name: str, heading: str):
         **_filter_choices(name),
         dashboard=name,
         heading=heading,
-        tables=(found := _dashboard_tables(name)),
+        tables=(found := _dashboard_tables(name, largest=SHOWN)),
         charts={t.name: table_chart(t, t.title) for t in found},
         shown=SHOWN,
     )
@@ -244,11 +270,6 @@ def _require_own(dashboard: str) -> None:
     """Only a dashboard of the user's own kind; another role's answers 403."""
     if current_user.role not in WHO[dashboard]:
         refuse(403)
-
-
-def _own_dashboard_tables(dashboard: str) -> list[Table]:
-    _require_own(dashboard)
-    return _dashboard_tables(dashboard)
 
 
 def _chosen_filters() -> list[str]:
@@ -287,9 +308,9 @@ def _report_pdf(dashboard: str):
     lot_chart = {}
     if dashboard == "region":  # the lots once, for their table and their chart
         filters = _filters(region_id=current_user.organisation_id)
-        lots = _region_lots(filters)
-        report_tables = _region_tables(filters, lots)
-        lot_chart = {"lots": _lot_chart(lots)}
+        most_used = _most_used(_region_lots(filters))  # sorted once, for the table and chart
+        report_tables = _region_tables(filters, most_used)
+        lot_chart = {"lots": _lot_chart(most_used)}
     else:
         report_tables = _dashboard_tables(dashboard)
     pdf = render_pdf(
@@ -322,10 +343,12 @@ def table(dashboard: str, name: str):
 
 
 def _named_table(dashboard: str, name: str) -> Table:
-    found = next((t for t in _own_dashboard_tables(dashboard) if t.name == name), None)
-    if found is None:
+    """One table of the user's own kind of dashboard, built alone; 404 for an unknown one."""
+    _require_own(dashboard)
+    found = _dashboard_tables(dashboard, only=name)
+    if not found:
         abort(404)
-    return found
+    return found[0]
 
 
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/<name>.<any(csv, xlsx):fmt>")

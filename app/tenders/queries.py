@@ -202,7 +202,9 @@ PUBLIC_STATUSES = {
 def public_search(search: PublicSearch, now: datetime) -> Select:
     """The published tenders (open, closed, cancelled after publication, active) matching the
     filters, latest deadline first; a filter with an unknown value is left out."""
-    stmt = with_details(select(Tender).where(Tender.published_at.is_not(None)))
+    # The list shows each tender's target groups, not its lots.
+    stmt = select(Tender).where(Tender.published_at.is_not(None))
+    stmt = stmt.options(selectinload(Tender.target_groups))
     if search.text:
         stmt = stmt.where(
             any_contains(search.text, Tender.title, Tender.reference, Tender.description)

@@ -11,7 +11,14 @@ from flask import Flask, request
 from flask_babel import get_locale
 
 from app.auth.roles import Role
-from app.core.i18n import format_date, format_datetime, format_money, format_points, format_size
+from app.core.i18n import (
+    format_date,
+    format_datetime,
+    format_money,
+    format_points,
+    format_size,
+    install_template_gettext,
+)
 from app.web.navigation import navigation, unread_messages
 
 
@@ -45,3 +52,4 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.add_extension("jinja2.ext.i18n")
+    install_template_gettext(app)

@@ -81,6 +81,10 @@ def test_a_terminated_agreement_leaves_the_jobcentres_frameworks(db):
     offers = calloffs.frameworks_for(db, jobcentre)
     listed = {a.id for offer in offers if offer.lot.id == lot.id for a in offer.agreements}
     assert found.id not in listed and agreement(db, lot, 2).id in listed
+    # My frameworks' page, paged in SQL, leaves it out the same way.
+    page = calloffs.framework_page(db, jobcentre, size=1000)
+    paged = {a.id for _g, offer in page.items if offer.lot.id == lot.id for a in offer.agreements}
+    assert paged == listed
 
 
 def test_every_decision_is_kept_with_its_letters_reference_and_audited(db):

@@ -28,9 +28,9 @@ SD_STAFF, HS_STAFF = "region.syddanmark@demo.dk", "region.hovedstaden@demo.dk"
 
 def actions(db, obj) -> list[str]:
     return db.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.object_type == type(obj).__tablename__, AuditEntry.object_id == obj.id
-        )
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == type(obj).__tablename__, AuditEntry.object_id == obj.id)
+        .order_by(AuditEntry.seq)  # the chain's order; without it the rows' order is the plan's
     ).all()
 
 
