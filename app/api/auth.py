@@ -95,3 +95,9 @@ def init_rate_limit(app: Flask) -> None:
     check so that the token is known when the request is counted."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
+    # limits' memory storage starts a (non-daemon) 10 ms expiry timer when it is made, with
+    # nothing to expire yet; a command must not wait on it to exit (under a faked clock the
+    # wait never ends). The storage starts it again when it first counts a request.
+    timer = getattr(limiter.storage, "timer", None)
+    if timer is not None:
+        timer.cancel()
