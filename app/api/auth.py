@@ -4,11 +4,15 @@ the rate limit per token. A refusal is audited and answered in JSON."""
 from __future__ import annotations
 
 import logging
+import threading
+from types import SimpleNamespace
+from typing import Any
 
 from flask import Flask, current_app, g, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from limits import parse
+from limits.storage import memory as limits_memory
 
 from app.api.errors import ApiError
 from app.api.models import ApiToken
@@ -95,9 +99,21 @@ def init_rate_limit(app: Flask) -> None:
     check so that the token is known when the request is counted."""
     app.config.setdefault("RATELIMIT_STORAGE_URI", "memory://")
     limiter.init_app(app)
-    # limits' memory storage starts a (non-daemon) 10 ms expiry timer when it is made, with
-    # nothing to expire yet; a command must not wait on it to exit (under a faked clock the
-    # wait never ends). The storage starts it again when it first counts a request.
+    # The storage made its first expiry timer before it could be a daemon (see below).
     timer = getattr(limiter.storage, "timer", None)
     if timer is not None:
         timer.cancel()
+
+
+class _DaemonTimer(threading.Timer):
+    """limits' memory storage expires its counts on a 10 ms timer thread that is not a
+    daemon: a process (a CLI command, a test run) then waits on it to exit, and under a faked
+    clock that wait never ends. As a daemon it never holds an exit up."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.daemon = True
+
+
+# The memory storage's module asks `threading` for Timer and RLock only.
+limits_memory.threading = SimpleNamespace(Timer=_DaemonTimer, RLock=threading.RLock)
