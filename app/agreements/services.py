@@ -36,7 +36,7 @@ from app.db import lock_row
 from app.evaluation.models import Agreement, AgreementState
 from app.notifications.services import notify
 from app.organisations.models import Organisation, OrganisationKind
-from app.suppliers.models import Supplier
+from app.suppliers.services import supplier_users
 from app.tenders.models import Scope, Tender, TenderState
 from app.tenders.services import extended_end
 
@@ -140,19 +140,9 @@ def _covered_jobcentres_users(db: Session, tender: Tender) -> list[User]:
     return list(db.scalars(stmt))
 
 
-def _supplier_users(db: Session, supplier_ids) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Supplier, Supplier.organisation_id == User.organisation_id)
-            .where(Supplier.id.in_(list(supplier_ids)), User.active)
-        )
-    )
-
-
 def _tell_everyone(db: Session, tender: Tender, supplier_ids, subject: str, body: str, link: str):
     """The suppliers concerned and every jobcentre the framework covers."""
-    notify(db, _supplier_users(db, supplier_ids), subject, body, link=link)
+    notify(db, supplier_users(db, *supplier_ids), subject, body, link=link)
     notify(db, _covered_jobcentres_users(db, tender), subject, body, link=link)
 
 

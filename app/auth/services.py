@@ -314,12 +314,12 @@ def active_users(
     return list(db.scalars(stmt))
 
 
-def region_staff(db: Session, *region_ids: int) -> list[User]:
-    """The active region staff of these regions: whom a region's message goes to."""
-    return list(
-        db.scalars(
-            select(User).where(
-                User.organisation_id.in_(region_ids), User.role == Role.REGION_STAFF, User.active
-            )
-        )
+def region_staff(db: Session, *region_ids: int, but: User | None = None) -> list[User]:
+    """The active region staff of these regions (but the one given, who acted): whom a region's
+    message goes to."""
+    stmt = select(User).where(
+        User.organisation_id.in_(region_ids), User.role == Role.REGION_STAFF, User.active
     )
+    if but is not None:
+        stmt = stmt.where(User.id != but.id)
+    return list(db.scalars(stmt))

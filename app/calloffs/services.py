@@ -36,6 +36,7 @@ from app.spend import totals
 from app.spend.alerts import alert_if_passed
 from app.spend.models import LotTotal
 from app.suppliers.models import Supplier, SupplierState
+from app.suppliers.services import supplier_users
 from app.targetgroups.models import TargetGroup
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState, tender_target_groups
 from app.web.pagination import Page, any_contains, paginate_rows
@@ -638,7 +639,7 @@ def _tell_supplier_of_new_order(
 ) -> None:
     notify(
         db,
-        _supplier_users(db, call_off.supplier_id),
+        supplier_users(db, call_off.supplier_id),
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
             "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s. "
@@ -682,16 +683,6 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
 def _link(call_off: CallOff) -> str:
     """The order's page, as a path (the outbox puts the site's address in front)."""
     return f"/orders/{call_off.id}"
-
-
-def _supplier_users(db: Session, supplier_id: int) -> list[User]:
-    return list(
-        db.scalars(
-            select(User)
-            .join(Supplier, Supplier.organisation_id == User.organisation_id)
-            .where(Supplier.id == supplier_id, User.active)
-        )
-    )
 
 
 #: Each move: the states it may start from, the state it leads to, and who takes it.
@@ -805,7 +796,7 @@ def _tell_jobcentre(db: Session, call_off: CallOff, subject: str) -> None:
 
 
 def _tell_supplier(db: Session, call_off: CallOff, subject: str) -> None:
-    notify(db, _supplier_users(db, call_off.supplier_id), subject, link=_link(call_off))
+    notify(db, supplier_users(db, call_off.supplier_id), subject, link=_link(call_off))
 
 
 def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:

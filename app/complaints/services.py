@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 from app import clock
 from app.audit import services as audit
 from app.auth.models import User
-from app.auth.roles import Role
+from app.auth.services import region_staff
 from app.bids.models import Bid, BidState
 from app.complaints.models import RULINGS, Complaint, ComplaintDocument, ComplaintState
 from app.core.errors import DomainError
@@ -395,17 +395,9 @@ def _declare_ineffective(db: Session, complaint: Complaint, data: RulingInput) -
 def _tell(db: Session, actor: User, complaint: Complaint, subject: str, body: str) -> None:
     """The tender's region staff (but the one who recorded it) and the suppliers who bid."""
     tender = complaint.tender
-    staff = db.scalars(
-        select(User).where(
-            User.organisation_id == tender.region_id,
-            User.role == Role.REGION_STAFF,
-            User.active,
-            User.id != actor.id,
-        )
-    ).all()
     notify(
         db,
-        staff,
+        region_staff(db, tender.region_id, but=actor),
         subject,
         body,
         f"/manage/tenders/{tender.id}/complaints/{complaint.id}",

@@ -14,6 +14,7 @@ from app import clock
 from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import Role
+from app.auth.services import region_staff
 from app.bids import sealing
 from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
@@ -400,17 +401,9 @@ def _award_from_the_ranking(db: Session, actor: User, tender: Tender) -> Award:
 
 
 def _ask_a_colleague_to_approve(db: Session, actor: User, tender: Tender) -> None:
-    colleagues = db.scalars(
-        select(User).where(
-            User.organisation_id == tender.region_id,
-            User.role == Role.REGION_STAFF,
-            User.active,
-            User.id != actor.id,
-        )
-    ).all()
     notify(
         db,
-        colleagues,
+        region_staff(db, tender.region_id, but=actor),
         _("The award of %(ref)s waits for your approval", ref=tender.reference),
         _("Proposed by %(name)s. Another member of the staff must approve it.", name=actor.name),
         f"/manage/tenders/{tender.id}/evaluation",

@@ -296,3 +296,14 @@ def reinstate(db: Session, actor: User, supplier: Supplier) -> None:
         active_users(db, organisation_id=supplier.organisation_id),
         _("The suspension of your company is lifted"),
     )
+
+
+def supplier_users(db: Session, *supplier_ids: int) -> list[User]:
+    """The active users of these suppliers: whom a message to a supplier goes to."""
+    return list(
+        db.scalars(
+            select(User)
+            .join(Supplier, Supplier.organisation_id == User.organisation_id)
+            .where(Supplier.id.in_(supplier_ids), User.active)
+        )
+    )
