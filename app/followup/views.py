@@ -204,8 +204,7 @@ def _forms(reaction: Reaction, posted: dict | None = None) -> dict:
         form = posted.get(step) or STEP_FORMS[step](formdata=None, obj=None)
         if step == "decision":
             form.decision.choices = [
-                (d.id, str(d))
-                for d in reactions.unused_decisions(db.session, reaction)
+                (d.id, str(d)) for d in reactions.unused_decisions(db.session, reaction)
             ]
         if step == "report":
             form.part.choices = [(p.id, p.name) for p in reaction.parts]
