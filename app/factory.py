@@ -46,6 +46,7 @@ from app.nemlogin.views import nemlogin_bp
 from app.notifications.views import notifications_bp
 from app.ocds.views import ocds_bp
 from app.organisations.views import organisations_bp
+from app.outcomes.views import outcomes_bp
 from app.purchases.views import purchases_bp
 from app.spend.views import spend_bp
 from app.suppliers.views import suppliers_bp
@@ -163,3 +164,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_docs_bp)
     app.register_blueprint(ocds_bp)
     app.register_blueprint(agreements_bp)
+    app.register_blueprint(outcomes_bp)

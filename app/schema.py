@@ -42,6 +42,7 @@ from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, Speciali
 from app.nemlogin.models import Applicant, SeenAssertion
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
+from app.outcomes.models import Outcome, OutcomeImport, OutcomeThreshold
 from app.purchases.models import OutsidePurchase, PurchaseImport
 from app.spend.models import LotAlert
 from app.suppliers.models import Supplier, SupplierDocument
@@ -99,6 +100,9 @@ __all__ = [
     "Opening",
     "Organisation",
     "OutboxMessage",
+    "Outcome",
+    "OutcomeImport",
+    "OutcomeThreshold",
     "OutsidePurchase",
     "PriceRegulation",
     "ProjectSpend",

@@ -311,6 +311,23 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "calloffs.export": ("GET", "/orders.xlsx", ORDER_READERS),
     "calloffs.detail": ("GET", "/orders/{order_id}", ORDER_READERS),
     "calloffs.order_pdf": ("GET", "/orders/{order_id}/order.pdf", ORDER_READERS),
+    # Outcomes of the orders, and the suppliers' effects.
+    "outcomes.index": ("GET", "/outcomes/", JOBCENTRE),
+    "outcomes.record": ("GET", "/outcomes/orders/{order_id}", JOBCENTRE),
+    "outcomes.import_outcomes": ("GET", "/outcomes/import", JOBCENTRE),
+    "outcomes.lot": (
+        "GET",
+        "/outcomes/lots/{lot_id}",
+        {
+            *JOBCENTRE,
+            Role.REGION_STAFF,
+            Role.REGIONAL_DIRECTOR,
+            Role.MINISTRY,
+            Role.INTEGRATION_MINISTRY,
+        },
+    ),
+    "outcomes.mine": ("GET", "/outcomes/mine", {Role.SUPPLIER}),
+    "outcomes.region": ("GET", "/outcomes/region", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
     "calloffs.supplier_click": ("POST", "/orders/{order_id}/accept", {Role.SUPPLIER}),
     "calloffs.jobcentre_click": ("POST", "/orders/{order_id}/approve-invoice", JOBCENTRE),
     "calloffs.supplier_reason": ("GET", "/orders/{order_id}/decline", {Role.SUPPLIER}),

@@ -23,7 +23,11 @@ ROOT = Path(__file__).resolve().parent.parent
 #: The API's reference is written for integrators, in English (the OpenAPI document is too).
 ENGLISH_BY_DESIGN = {"api_docs.docs_page"}
 #: Pages that say in which formats a date may be typed into a file.
-DATE_FORMATS_EXPLAINED = {"purchases.import_ledger", "api_docs.docs_page"}
+DATE_FORMATS_EXPLAINED = {
+    "purchases.import_ledger",
+    "outcomes.import_outcomes",
+    "api_docs.docs_page",
+}
 PAGES_PER_ENDPOINT = 2
 
 

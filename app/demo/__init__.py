@@ -16,6 +16,7 @@ from app.demo.grants import create_demo_grants
 from app.demo.knowledge import create_demo_knowledge
 from app.demo.nemlogin import create_demo_nemlogin
 from app.demo.obligation import create_demo_obligation
+from app.demo.outcomes import create_demo_outcomes
 from app.demo.platform import create_demo_platform
 from app.demo.results import create_demo_cases, create_demo_results
 from app.demo.tenders import create_demo_tenders
@@ -27,6 +28,7 @@ def create_demo_data(db: Session) -> None:
     create_demo_tenders(db)
     create_demo_complaints(db)
     create_demo_calloffs(db)
+    create_demo_outcomes(db)
     create_demo_agreement_life(db)
     create_demo_obligation(db)
     create_demo_results(db)

@@ -29,6 +29,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("purchases.breaches", _l("Breaches")),
         ("exemptions.index", _l("Exemptions")),
         ("followup.index", _l("Results")),
+        ("outcomes.region", _l("Suppliers' effects")),
         ("grants.index", _l("Grants")),
         ("knowledge.index", _l("Specialist knowledge")),
         ("suppliers.index", _l("Suppliers")),
@@ -42,6 +43,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("followup.index", _l("Results")),
+        ("outcomes.region", _l("Suppliers' effects")),
         ("grants.index", _l("Grants")),
         ("councils.index", _l("Council")),
         ("organisations.my_region", _l("Our region")),
@@ -64,6 +66,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         role: [
             ("calloffs.frameworks", _l("Frameworks")),
             ("calloffs.index", _l("Orders")),
+            ("outcomes.index", _l("Outcomes")),
             ("purchases.index", _l("Other purchases")),
             ("spend.jobcentre", _l("Spend")),
             ("exemptions.index", _l("Exemptions")),
@@ -77,6 +80,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     Role.SUPPLIER: [
         ("calloffs.index", _l("Orders")),
         ("spend.supplier", _l("Revenue")),
+        ("outcomes.mine", _l("Our results")),
         ("bids.index", _l("Our bids")),
         ("suppliers.profile", _l("Our company")),
     ],

@@ -1,0 +1,1 @@
+"""What the suppliers' courses achieve: outcomes per call-off and each supplier's effect."""
