@@ -35,6 +35,10 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "main.health": ("GET", "/health", PUBLIC),
     "main.language": ("GET", "/language/en", PUBLIC),
     "auth.login": ("GET", "/login", PUBLIC),
+    "auth.forgot_password": ("GET", "/password/forgot", PUBLIC),
+    "auth.reset_password": ("GET", "/password/reset/not-a-token", PUBLIC),
+    # The demo's outbox (404 outside demo mode, as in this suite).
+    "outbox.index": ("GET", "/admin/outbox/", {Role.ADMIN}),
     "static": ("GET", "/static/css/app.css", PUBLIC),
     "main.start": ("GET", "/start", ALL_ROLES),
     "auth.profile": ("GET", "/profile", ALL_ROLES),
