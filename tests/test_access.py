@@ -160,6 +160,14 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "tenders.manage_detail": ("GET", "/manage/tenders/{draft_id}", READERS),
     "tenders.create": ("GET", "/manage/tenders/new", {Role.REGION_STAFF}),
     "tenders.edit": ("GET", "/manage/tenders/{draft_id}/edit", {Role.REGION_STAFF}),
+    "tenders.copy": ("GET", "/manage/tenders/{draft_id}/copy", {Role.REGION_STAFF}),
+    "tenders.delete": ("GET", "/manage/tenders/{draft_id}/delete", {Role.REGION_STAFF}),
+    # The owning region's staff and director; others who see the tender are refused (403).
+    "tenders.history": (
+        "GET",
+        "/manage/tenders/{draft_id}/history",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "tenders.link_decision": ("POST", "/manage/tenders/{draft_id}/decisions", {Role.REGION_STAFF}),
     "tenders.involve": ("POST", "/manage/tenders/{draft_id}/involve", {Role.REGION_STAFF}),
     "tenders.agree_director": (

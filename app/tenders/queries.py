@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
+from app.audit import sealed
+from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
@@ -20,13 +22,23 @@ from app.targetgroups.models import TargetGroup
 from app.tenders.lifecycle import TenderStep, starts_from
 from app.tenders.models import (
     ApprovalKind,
+    Lot,
     Scope,
     Tender,
     TenderApproval,
     TenderState,
     tender_target_groups,
 )
-from app.web.pagination import any_contains
+from app.web.pagination import any_contains, contains_pattern
+
+
+def text_matches(text: str):
+    """A condition: the text is in the tender's title, reference or description, or in the
+    title of one of its lots."""
+    return or_(
+        any_contains(text, Tender.title, Tender.reference, Tender.description),
+        Tender.lots.any(Lot.title.ilike(contains_pattern(text), escape="\\")),
+    )
 
 
 def visible_tenders(user: User) -> Select:
@@ -206,9 +218,7 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
     stmt = select(Tender).where(Tender.published_at.is_not(None))
     stmt = stmt.options(selectinload(Tender.target_groups))
     if search.text:
-        stmt = stmt.where(
-            any_contains(search.text, Tender.title, Tender.reference, Tender.description)
-        )
+        stmt = stmt.where(text_matches(search.text))
     if search.region_id:
         stmt = stmt.where(Tender.region_id == search.region_id)
     if search.target_group_id:
@@ -236,3 +246,76 @@ def contract_needs(db: Session, first_region_id: int | None = None):
         .join(Council, AnnualContract.council_id == Council.id)
         .order_by(own_first, Council.name, AnnualContract.year.desc(), ContractNeed.id)
     ).all()
+
+
+# --- a tender's history, from the audit trail -------------------------------------------------
+
+#: What each entry about a tender says happened (the action's code where a label is missing).
+HISTORY_LABELS = {
+    "tender.created": _l("Created the tender as a draft"),
+    "tender.updated": _l("Changed the content"),
+    "tender.document_added": _l("Added a document"),
+    "tender.document_removed": _l("Removed a document"),
+    "tender.council_decision_linked": _l("Linked a council decision"),
+    "tender.council_involved": _l("Marked the council as involved"),
+    "tender.director_agreed": _l("Agreed as regional director"),
+    "tender.submitted": _l("Submitted for the ministry's approval"),
+    "tender.integration_agreed": _l("Agreed for the Ministry of Integration"),
+    "tender.approved": _l("Approved the tender"),
+    "tender.returned": _l("Returned the tender with reasons"),
+    "tender.published": _l("Published the tender"),
+    "tender.amended": _l("Amended the published tender"),
+    "tender.deadline_extended": _l("Made the bid deadline later"),
+    "tender.question_asked": _l("A supplier asked a question"),
+    "tender.question_answered": _l("Answered a question"),
+    "tender.cancelled": _l("Cancelled the tender"),
+    "tender.bids_opened": _l("Opened the bids"),
+    "tender.flagged_bid_decided": _l("Decided on a flagged bid"),
+    "evaluation.no_conflict_declared": _l("Declared no conflict of interest"),
+    "evaluation.scored": _l("Scored a bid"),
+    "evaluation.bid_rejected": _l("Rejected a bid"),
+    "award.proposed": _l("Proposed the award"),
+    "award.approved": _l("Approved the award"),
+    "award.concluded": _l("Concluded the framework agreements"),
+    "complaint.registered": _l("Registered a complaint to the board"),
+    "tender.extended": _l("Extended the agreements"),
+    "tender.prices_regulated": _l("Regulated the prices"),
+}
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    entry: AuditEntry
+    what: str
+    reason: str
+
+
+def may_read_history(user: User, tender: Tender) -> bool:
+    """The owning (leading) region's staff and director read who did what on its tender."""
+    return (
+        user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+        and user.organisation_id == tender.region_id
+    )
+
+
+def history(db: Session, tender: Tender) -> list[HistoryLine]:
+    """Everything the audit trail holds about the tender, oldest first; what is about sealed
+    bids stays out until the deadline."""
+    entries = db.scalars(
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .where(
+            AuditEntry.object_type == Tender.__tablename__,
+            AuditEntry.object_id == tender.id,
+            sealed.shown_at(clock.now()),
+        )
+        .order_by(AuditEntry.seq)
+    )
+    return [
+        HistoryLine(
+            entry,
+            str(HISTORY_LABELS.get(entry.action, entry.action)),
+            str((entry.changes or {}).get("reason") or ""),
+        )
+        for entry in entries
+    ]
