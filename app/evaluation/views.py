@@ -217,7 +217,7 @@ def score(tender_id: int, opened_id: int):
         flash(_("The scores are not saved. See the marked criteria."), "error")
         typed = {
             "opened_id": opened_id,
-            "scores": {key: value for key, value in request.form.items()},
+            "scores": dict(request.form.items()),
             "errors": errors,
         }
         return _evaluation_page(_own_tender(tender_id), 422, typed=typed)

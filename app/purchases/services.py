@@ -159,13 +159,13 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
     ):
         if len(text.strip()) > limit:
             raise DomainError(_("%(field)s is longer than %(n)d characters.", field=name, n=limit))
-    for text, name, field in (
+    for text, name, input_name in (
         (data.supplier_name, _("The supplier's name"), "supplier_name"),
         (data.description, _("The description"), "description"),
         (data.voucher, _("The voucher number"), "voucher"),
         (data.breach_reason, _("The reason"), "breach_reason"),
     ):
-        refuse_cpr(text, name, field)
+        refuse_cpr(text, name, input_name)
 
 
 @dataclass
