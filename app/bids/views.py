@@ -111,7 +111,13 @@ def _bid_page(tender_id: int, status: int = 200):
 @allow(Role.SUPPLIER)
 def index():
     bids, agreements = services.bids_and_agreements(db.session, current_user)
-    return render_template("bids/index.html", bids=bids, agreements=agreements, now=clock.now())
+    return render_template(
+        "bids/index.html",
+        bids=bids,
+        agreements=agreements,
+        outcomes=services.outcomes(db.session, bids),
+        now=clock.now(),
+    )
 
 
 @bids_bp.get("/bids/<int:bid_id>")
