@@ -164,15 +164,25 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
 
 
 def linkable_decisions(db: Session, tender: Tender) -> list[CouncilDecision]:
-    """The council decisions a draft may link: not spent on anything else; for a regional
-    tender, its own region's council's only. Newest first."""
+    """The council decisions a draft may link, as the link's rules see them: not spent on
+    anything else (the councils' register of uses), not dated in the future nor before this
+    version of the tender, of a council not yet linked to this version; for a regional tender,
+    its own region's council's only. Newest first."""
     spent = uses.spent_decisions(except_tender_id=tender.id).subquery()
+    linked_councils = [a.organisation_id for a in tender.valid_approvals(ApprovalKind.COUNCIL)]
     stmt = (
         select(CouncilDecision)
         .join(Council)
-        .where(CouncilDecision.id.not_in(select(spent.c[0])))
-        .order_by(CouncilDecision.decided_on.desc())
+        .where(
+            CouncilDecision.id.not_in(select(spent.c[0])),
+            CouncilDecision.decided_on <= clock.today(),
+        )
+        .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
     )
+    if tender.content_changed_at is not None:
+        stmt = stmt.where(CouncilDecision.decided_on >= clock.local_date(tender.content_changed_at))
+    if linked_councils:
+        stmt = stmt.where(Council.region_id.not_in(linked_councils))
     if tender.scope == Scope.REGIONAL:
         stmt = stmt.where(Council.region_id == tender.region_id)
     return list(db.scalars(stmt))
