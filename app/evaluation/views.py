@@ -287,6 +287,7 @@ def report_pdf(tender_id: int):
         names={o.bid_id: o.bid.supplier.name for o, _c in readable},
         award=services.award_of(db.session, tender),
         agreements=services.agreements_of(db.session, tender),
+        declarations=services.declarations_of(db.session, tender),
         printed_at=clock.now(),
     )
     return pdf_response(pdf, f"evaluering-{tender.reference}.pdf")
