@@ -43,7 +43,7 @@ from app.main.views import main_bp
 from app.nemlogin import demo_idp, saml
 from app.nemlogin.demo_idp import demo_idp_bp
 from app.nemlogin.views import nemlogin_bp
-from app.notifications.views import notifications_bp
+from app.notifications.views import notifications_bp, outbox_bp
 from app.ocds.views import ocds_bp
 from app.organisations.views import organisations_bp
 from app.outcomes.views import outcomes_bp
@@ -142,6 +142,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_users_bp)
     app.register_blueprint(organisations_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(outbox_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(tenders_bp)
     app.register_blueprint(councils_bp)

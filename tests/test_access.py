@@ -35,6 +35,10 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "main.health": ("GET", "/health", PUBLIC),
     "main.language": ("GET", "/language/en", PUBLIC),
     "auth.login": ("GET", "/login", PUBLIC),
+    "auth.forgot_password": ("GET", "/password/forgot", PUBLIC),
+    "auth.reset_password": ("GET", "/password/reset/not-a-token", PUBLIC),
+    # The demo's outbox (404 outside demo mode, as in this suite).
+    "outbox.index": ("GET", "/admin/outbox/", {Role.ADMIN}),
     "static": ("GET", "/static/css/app.css", PUBLIC),
     "main.start": ("GET", "/start", ALL_ROLES),
     "auth.profile": ("GET", "/profile", ALL_ROLES),
@@ -156,6 +160,14 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "tenders.manage_detail": ("GET", "/manage/tenders/{draft_id}", READERS),
     "tenders.create": ("GET", "/manage/tenders/new", {Role.REGION_STAFF}),
     "tenders.edit": ("GET", "/manage/tenders/{draft_id}/edit", {Role.REGION_STAFF}),
+    "tenders.copy": ("GET", "/manage/tenders/{draft_id}/copy", {Role.REGION_STAFF}),
+    "tenders.delete": ("GET", "/manage/tenders/{draft_id}/delete", {Role.REGION_STAFF}),
+    # The owning region's staff and director; others who see the tender are refused (403).
+    "tenders.history": (
+        "GET",
+        "/manage/tenders/{draft_id}/history",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "tenders.link_decision": ("POST", "/manage/tenders/{draft_id}/decisions", {Role.REGION_STAFF}),
     "tenders.involve": ("POST", "/manage/tenders/{draft_id}/involve", {Role.REGION_STAFF}),
     "tenders.agree_director": (

@@ -51,6 +51,7 @@ CHECKS = {
     "kr..": re.compile(r"kr\.\."),
     "an ISO day": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     "a day as 24-11-2026": re.compile(r"\b\d{2}-\d{2}-\d{4}\b"),
+    "a day as 24.11.2026": re.compile(r"\b\d{1,2}\.\d{1,2}\.\d{4}\b"),
     "a month as 2026-06": re.compile(r"(?<![\d-])\d{4}-(0[1-9]|1[0-2])(?![\d-])"),
     "an unformatted amount": re.compile(r"\b\d{4,}\.\d{2} kr\."),
 }
@@ -73,7 +74,7 @@ def _crawl(app, email: str, role: Role | None, english: set[str]) -> list[str]:
     return found
 
 
-DATE_CHECKS = ("an ISO day", "a day as 24-11-2026", "a month as 2026-06")
+DATE_CHECKS = ("an ISO day", "a day as 24-11-2026", "a day as 24.11.2026", "a month as 2026-06")
 WHO = [(None, ""), *LOGIN_OF.items()]
 
 
@@ -91,6 +92,7 @@ def test_the_checks_find_what_they_look_for():
     assert CHECKS["an ISO day"].search("Frist 2026-11-24")
     assert CHECKS["a day as 24-11-2026"].search("løber 07-06-2026 – 06-06-2029")
     assert CHECKS["a month as 2026-06"].search("2026-06")
+    assert CHECKS["a day as 24.11.2026"].search("24.11.2026 11.00")
     assert not CHECKS["a month as 2026-06"].search("RU-2026-NJ-006")
     assert "Against labour shortages" in _english_messages()
 

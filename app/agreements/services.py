@@ -119,7 +119,7 @@ def _checked_reason(reason: str) -> str:
         raise DomainError(_("Give the reason for the decision; the supplier is told it."))
     if len(reason) > MAX_REASON:
         raise DomainError(_("The reason is at most %(n)d characters long.", n=MAX_REASON))
-    refuse_cpr(reason, _("The reason"))
+    refuse_cpr(reason, _("The reason"), "reason")
     return reason
 
 

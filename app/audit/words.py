@@ -19,6 +19,13 @@ from app.core.labels import label_of_value
 ACTIONS: dict[str, object] = {
     "access.refused": _l("Access was refused"),
     "api.refused": _l("An API request was refused"),
+    "password_reset.throttled": _l("Password resets were paused after too many requests"),
+    "tender.deleted": _l("A draft tender was deleted"),
+    "user.password_reset": _l("A password was reset by e-mail link"),
+    "user.password_reset_requested": _l("A password reset link was asked for"),
+    "tender.updated": _l("A tender was changed"),
+    "tender.document_added": _l("A document was added to a tender"),
+    "tender.document_removed": _l("A document was removed from a tender"),
     "api_token.issued": _l("An API key was issued"),
     "api_token.revoked": _l("An API key was revoked"),
     "award.proposed": _l("An award was proposed"),

@@ -42,6 +42,10 @@ class PasswordSetForm(Form):
     new_password, repeat_password = _new_password_fields()
 
 
+class ForgotPasswordForm(Form):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Length(max=254)])
+
+
 def role_choices() -> list[tuple[str, str]]:
     """Every role but the supplier's: supplier users come from the supplier itself."""
     return [(role.value, role.label) for role in Role if role != Role.SUPPLIER]

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import NoReturn
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.audit import services as audit
-from app.auth import throttle
+from app.auth import throttle, tokens
 from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password, verify_password
 from app.auth.roles import Role
@@ -29,14 +30,33 @@ def find_by_email(db: Session, email: str) -> User | None:
     return db.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _with_password(db: Session, email: str, password: str) -> User | None:
-    """The active, confirmed user with this e-mail and password, or None; changes nothing."""
+def _holder_of_password(db: Session, email: str, password: str) -> User | None:
+    """The user with this e-mail and password whatever their state, or None; changes nothing."""
     user = find_by_email(db, email)
     if not verify_password(user.password_hash if user else None, password):
         return None
-    if user is None or not user.active or user.email_confirmed_at is None or user.api_client:
-        return None
     return user
+
+
+def _may_log_in(user: User | None) -> bool:
+    return (
+        user is not None
+        and user.active
+        and user.email_confirmed_at is not None
+        and not user.api_client
+    )
+
+
+def _waits_for_confirmation(user: User | None) -> bool:
+    return (
+        user is not None and user.active and user.email_confirmed_at is None and not user.api_client
+    )
+
+
+def _with_password(db: Session, email: str, password: str) -> User | None:
+    """The active, confirmed user with this e-mail and password, or None; changes nothing."""
+    user = _holder_of_password(db, email, password)
+    return user if _may_log_in(user) else None
 
 
 def authenticate(db: Session, email: str, password: str) -> User | None:
@@ -91,9 +111,24 @@ def log_in(db: Session, email: str, password: str, address: str | None, local: L
 
     The password is checked even for an account local login is closed to, so that the answer
     takes as long for every e-mail."""
-    user = _with_password(db, email, password)
+    holder = _holder_of_password(db, email, password)
     if not local.on and not local.is_break_glass(email):
         _refuse_login(db, local, email, address, "login.refused", "local_login_off")
+    if _waits_for_confirmation(holder):
+        # Only the one who knows the password learns this, so it reveals no account.
+        _refuse_login(
+            db,
+            local,
+            email,
+            address,
+            "login.refused",
+            "unconfirmed",
+            _(
+                "Your e-mail address is not confirmed yet. Open the link in the e-mail we sent "
+                "you, or have the link sent again (below)."
+            ),
+        )
+    user = holder if _may_log_in(holder) else None
     if user is None:
         _refuse_login(db, local, email, address, "login.failed")
     if not local.admits(user):
@@ -111,14 +146,16 @@ def _refuse_login(
     address: str | None,
     action: str,
     reason: str | None = None,
+    message: str | None = None,
 ) -> NoReturn:
-    """Count the failure in the throttle, audit it, and refuse with the one answer."""
+    """Count the failure in the throttle, audit it, and refuse with the one answer (or, to the
+    holder of the right password, with what stands in the way)."""
     throttle.record_failure(db, email, address)
     changes = {"email": email[:254]}
     if reason:
         changes["reason"] = reason
     audit.record(db, None, action, changes=changes)
-    raise LoginFailed(local.refusal())
+    raise LoginFailed(message or local.refusal())
 
 
 def _check_password(password: str) -> None:
@@ -293,6 +330,76 @@ def set_password(db: Session, actor: User | None, user: User, new: str) -> None:
         _("Your password was changed"),
         _("An administrator has set a new password for you. If you did not ask for it, say so."),
     )
+
+
+# --- a forgotten password ----------------------------------------------------------------------
+
+#: A reset link works for an hour, and once: it carries a stamp of the password it replaces.
+RESET_MAX_AGE = 3600
+LinkMaker = Callable[[str], str]
+
+
+def _password_stamp(user: User) -> str:
+    """A fingerprint of the present password hash: the reset link is spent once it changes.
+    (The token's content is signed, not secret, so it carries a digest, not the hash.)"""
+    return hashlib.sha256(f"reset:{user.password_hash}".encode()).hexdigest()[:20]
+
+
+def may_reset_password(user: User | None, local: LocalLogin) -> bool:
+    """Whom a reset link is sent to: an active, confirmed person whom local login admits."""
+    return _may_log_in(user) and local.admits(user)
+
+
+def request_password_reset(
+    db: Session, email: str, address: str | None, local: LocalLogin, link_for: LinkMaker
+) -> None:
+    """Send a reset link if the address belongs to someone who may log in with a password;
+    say nothing either way (no account is revealed), and count the request in the throttle."""
+    throttle.record_failure(db, email, address, throttle.MAIL)
+    user = find_by_email(db, email)
+    if not may_reset_password(user, local):
+        return
+    token = tokens.make_stamped("reset", user.id, user.email, _password_stamp(user))
+    audit.record(db, None, "user.password_reset_requested", user)
+    notify(
+        db,
+        [user],
+        _("Choose a new password for Rammeudbud"),
+        _(
+            "Someone (we hope you) asked to choose a new password. Open the link within an hour "
+            "to do it; it works once. If you did not ask, ignore this e-mail: your password "
+            "stays as it is."
+        ),
+        link_for(token),
+    )
+
+
+def user_of_reset_link(db: Session, token: str, local: LocalLogin) -> User:
+    """The user a reset link is for, while it is fresh, unused and its user may log in."""
+    user_id, email, stamp = tokens.read_stamped("reset", token, RESET_MAX_AGE)
+    user = db.get(User, user_id)
+    if user is None or user.email != email or not may_reset_password(user, local):
+        raise DomainError(_("The link is not valid."))
+    if stamp != _password_stamp(user):
+        raise DomainError(_("The link has been used already. Ask for a new one."))
+    return user
+
+
+def reset_password(db: Session, token: str, new: str, local: LocalLogin) -> User:
+    """Set the password a reset link allows; the link is spent and every session ends."""
+    user = user_of_reset_link(db, token, local)
+    _check_password(new)
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+    throttle.record_success(db, user.email)
+    audit.record(db, user, "user.password_reset", user)
+    notify(
+        db,
+        [user],
+        _("Your password was changed"),
+        _("Your password was changed through a reset link. If it was not you, tell us at once."),
+    )
+    return user
 
 
 def end_sessions(db: Session, user: User) -> None:

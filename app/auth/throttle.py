@@ -4,6 +4,10 @@ A rival who knows someone's e-mail can make that account wait, but never lock it
 capped (ACCOUNT_MAX_DELAY) and a successful login clears it. An address that guesses at many
 accounts is slowed harder (ADDRESS_MAX_DELAY). Because the state is in the database, it holds
 across several app servers.
+
+E-mails that anyone may ask for without logging in (a password reset link, the confirmation link
+again) are throttled the same way under their own scopes (`MAIL`): every request counts, so
+nobody can fill a stranger's mailbox or probe the platform with them.
 """
 
 from __future__ import annotations
@@ -41,16 +45,31 @@ class Policy:
 
 ACCOUNT = Policy(free_failures=5, base_delay=2, max_delay=60)
 ADDRESS = Policy(free_failures=20, base_delay=2, max_delay=300)
+#: Requests for an e-mail link: three to an address come at once, then a minute's wait that
+#: doubles up to an hour; an address of the network may ask for ten addresses before it waits.
+MAIL_ACCOUNT = Policy(free_failures=3, base_delay=60, max_delay=3600)
+MAIL_ADDRESS = Policy(free_failures=10, base_delay=2, max_delay=300)
+
+LOGIN = "login"
+MAIL = "mail"
+_PREFIX = {LOGIN: "", MAIL: "m:"}
+_POLICIES = {
+    "account": ACCOUNT,
+    "address": ADDRESS,
+    "m:account": MAIL_ACCOUNT,
+    "m:address": MAIL_ADDRESS,
+}
 
 
 def _policy(scope: str) -> Policy:
-    return ACCOUNT if scope == "account" else ADDRESS
+    return _POLICIES[scope]
 
 
-def _keys(email: str, address: str | None) -> list[tuple[str, str]]:
-    keys = [("account", email.strip().lower()[:254])]
+def _keys(email: str, address: str | None, kind: str = LOGIN) -> list[tuple[str, str]]:
+    prefix = _PREFIX[kind]
+    keys = [(f"{prefix}account", email.strip().lower()[:254])]
     if address:
-        keys.append(("address", address[:254]))
+        keys.append((f"{prefix}address", address[:254]))
     return keys
 
 
@@ -63,20 +82,21 @@ def _rows(db: Session, keys: list[tuple[str, str]], lock: bool = False) -> dict:
     return {(row.scope, row.key): row for row in db.scalars(stmt)}
 
 
-def seconds_to_wait(db: Session, email: str, address: str | None) -> int:
+def seconds_to_wait(db: Session, email: str, address: str | None, kind: str = LOGIN) -> int:
     """How long this e-mail or address must still wait before the next attempt (0: none)."""
     now = clock.now()
     waits = [
         math.ceil((row.blocked_until - now).total_seconds())
-        for row in _rows(db, _keys(email, address)).values()
+        for row in _rows(db, _keys(email, address, kind)).values()
         if row.blocked_until and row.blocked_until > now
     ]
     return max(waits, default=0)
 
 
-def record_failure(db: Session, email: str, address: str | None) -> None:
+def record_failure(db: Session, email: str, address: str | None, kind: str = LOGIN) -> None:
+    """A failed login (LOGIN), or a request for an e-mail link (MAIL): each one counts."""
     now = clock.now()
-    keys = _keys(email, address)
+    keys = _keys(email, address, kind)
     rows = _rows(db, keys, lock=True)
     for scope, key in keys:
         policy = _policy(scope)

@@ -21,6 +21,7 @@ from app.audit.services import record_security_event
 from app.auth import services, throttle
 from app.auth.access import allow, logged_in, public
 from app.auth.forms import (
+    ForgotPasswordForm,
     LoginForm,
     PasswordChangeForm,
     PasswordSetForm,
@@ -121,6 +122,65 @@ def login():
         login_user(user)
         return redirect(safe_next(request.args.get("next")) or url_for("main.start"))
     return _login_page(form, local, 422 if form.errors else 200)
+
+
+def _too_many_requests(wait: int) -> str:
+    return ngettext(
+        "Too many requests. Wait %(num)d second and try again.",
+        "Too many requests. Wait %(num)d seconds and try again.",
+        wait,
+    )
+
+
+@auth_bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+def forgot_password():
+    """Ask for a link to choose a new password; the answer is the same for every address."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        email, address = form.email.data, request.remote_addr
+        wait = throttle.seconds_to_wait(db.session, email, address, throttle.MAIL)
+        if wait:
+            record_security_event(None, "password_reset.throttled", changes={"email": email[:254]})
+            flash(_too_many_requests(wait), "error")
+            return render_template("auth/forgot.html", form=form), 429
+        services.request_password_reset(
+            db.session,
+            email,
+            address,
+            services.LocalLogin.from_config(current_app.config),
+            lambda token: url_for("auth.reset_password", token=token),
+        )
+        db.session.commit()
+        flash(
+            _(
+                "If the address belongs to a user who logs in with a password, a link to choose "
+                "a new one is on its way. It works for an hour."
+            ),
+            "success",
+        )
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@auth_bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    local = services.LocalLogin.from_config(current_app.config)
+    try:
+        services.user_of_reset_link(db.session, token, local)
+    except DomainError as err:
+        flash(str(err), "error")
+        return redirect(url_for("auth.forgot_password"))
+    form = PasswordSetForm()
+    if form.validate_on_submit():
+        return run_step(
+            lambda: services.reset_password(db.session, token, form.new_password.data, local),
+            done=_("Your new password is set. Log in with it."),
+            refused=lambda: (render_template("auth/reset.html", form=form), 409),
+            then=url_for("auth.login"),
+        )
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200
 
 
 @auth_bp.post("/logout")

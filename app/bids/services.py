@@ -26,7 +26,9 @@ from app.bids.models import Bid, BidState, BidVersion
 from app.core.errors import DomainError, NotAllowed, NotFound
 from app.core.i18n import format_datetime
 from app.core.i18n import gettext as _
-from app.evaluation.models import Agreement
+from app.core.i18n import lazy_gettext as _l
+from app.core.labels import LabelledEnum, labels
+from app.evaluation.models import Agreement, Award, AwardedBid, AwardState
 from app.files.services import check_upload
 from app.notifications.services import notify
 from app.suppliers.models import Supplier, SupplierState
@@ -246,6 +248,64 @@ def bids_and_agreements(db: Session, actor: User) -> tuple[list[Bid], list[Agree
         select(Agreement).where(Agreement.supplier_id == supplier.id).order_by(Agreement.id)
     ).all()
     return list(bids), list(agreements)
+
+
+class BidOutcome(LabelledEnum):
+    """What became of a submitted bid, once there is something to say."""
+
+    AWARDED = "awarded"  # among the winners of a decided award (one lot or more)
+    NOT_AWARDED = "not_awarded"  # the award is decided, without this bid
+    CANCELLED = "cancelled"  # the tender was cancelled
+
+    @property
+    def has_letter(self) -> bool:
+        """The award letter tells the bidder its result."""
+        return self in (BidOutcome.AWARDED, BidOutcome.NOT_AWARDED)
+
+
+labels(
+    BidOutcome,
+    {
+        BidOutcome.AWARDED: _l("Awarded"),
+        BidOutcome.NOT_AWARDED: _l("Not awarded"),
+        BidOutcome.CANCELLED: _l("The tender was cancelled"),
+    },
+)
+
+#: An award the bidders have been told of (the letters are out).
+DECIDED_AWARD = (AwardState.APPROVED, AwardState.CONCLUDED)
+
+
+def outcomes(db: Session, bids: list[Bid]) -> dict[int, BidOutcome]:
+    """Per submitted bid, what became of it: awarded or not once the award is decided (the
+    letters are out), or its tender cancelled. A bid without an outcome is left out."""
+    submitted = [b for b in bids if b.state == BidState.SUBMITTED]
+    if not submitted:
+        return {}
+    decided_tenders = set(
+        db.scalars(
+            select(Award.tender_id).where(
+                Award.tender_id.in_({b.tender_id for b in submitted}),
+                Award.state.in_(DECIDED_AWARD),
+            )
+        )
+    )
+    winners = set(
+        db.scalars(
+            select(AwardedBid.bid_id)
+            .join(Award, AwardedBid.award_id == Award.id)
+            .where(AwardedBid.bid_id.in_([b.id for b in submitted]), Award.state.in_(DECIDED_AWARD))
+        )
+    )
+    found = {}
+    for bid in submitted:
+        if bid.id in winners:
+            found[bid.id] = BidOutcome.AWARDED
+        elif bid.tender_id in decided_tenders:
+            found[bid.id] = BidOutcome.NOT_AWARDED
+        elif bid.tender.state == TenderState.CANCELLED:
+            found[bid.id] = BidOutcome.CANCELLED
+    return found
 
 
 @dataclass(frozen=True)

@@ -86,8 +86,14 @@ def bid_form(tender_id: int):
     )
 
 
+def _chosen_files() -> list[str]:
+    """The names of the files chosen in a refused POST: a browser cannot be given them back."""
+    return [upload.filename for upload in request.files.getlist("attachments") if upload.filename]
+
+
 def _bid_page(tender_id: int, status: int = 200):
     tender = _open_tender(tender_id)
+    unsaved_files = _chosen_files() if request.method == "POST" else []
     bid = services.own_bid(db.session, current_user, tender)
     current = services.read_for_supplier(current_user, bid) if bid else None
     return render_template(
@@ -97,6 +103,7 @@ def _bid_page(tender_id: int, status: int = 200):
         current=current or {"lots": {}, "requirements": {}, "answers": {}, "attachments": []},
         form=ConfirmForm(),
         is_open=tender.accepts_bids,
+        unsaved_files=unsaved_files,
     ), status
 
 
@@ -104,7 +111,13 @@ def _bid_page(tender_id: int, status: int = 200):
 @allow(Role.SUPPLIER)
 def index():
     bids, agreements = services.bids_and_agreements(db.session, current_user)
-    return render_template("bids/index.html", bids=bids, agreements=agreements, now=clock.now())
+    return render_template(
+        "bids/index.html",
+        bids=bids,
+        agreements=agreements,
+        outcomes=services.outcomes(db.session, bids),
+        now=clock.now(),
+    )
 
 
 @bids_bp.get("/bids/<int:bid_id>")

@@ -45,13 +45,15 @@ def looks_like_cpr(text: str | None) -> bool:
     )
 
 
-def refuse_cpr(text: str | None, field: str) -> None:
-    """Raise a clear error when a free-text field holds what looks like a CPR number."""
+def refuse_cpr(text: str | None, field: str, name: str | None = None) -> None:
+    """Raise a clear error when a free-text field holds what looks like a CPR number; `name`
+    is the form field's, so that the error stands at it."""
     if looks_like_cpr(text):
         raise DomainError(
             _(
                 "%(field)s looks like it contains a CPR number. Personal identity numbers are "
                 "never stored here; use the jobcentre's pseudonymous case reference.",
                 field=field,
-            )
+            ),
+            field=name,
         )

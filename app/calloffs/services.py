@@ -145,6 +145,30 @@ class LotOffer:
         """Under a cascade, the highest-ranked agreement that can take an order today."""
         return next((a for a in self.agreements if self.orderable(a, today)), None)
 
+    def quote(self, agreement: Agreement, quantity: int) -> OrderQuote:
+        """What an order would cost before it is placed (the order itself checks again, under
+        the lot's lock)."""
+        price = agreement.current_price
+        return OrderQuote(price, quantity, price * quantity, self.left)
+
+
+@dataclass(frozen=True)
+class OrderQuote:
+    """An order's total shown before it is sent: quantity × the agreement's unit price."""
+
+    unit_price: Decimal
+    quantity: int
+    total: Decimal
+    left: Decimal
+
+    @property
+    def fits(self) -> bool:
+        return self.total <= self.left
+
+    @property
+    def left_after(self) -> Decimal:
+        return max(ZERO, self.left - self.total)
+
 
 def in_the_framework(today: date):
     """An agreement still part of its framework today: not ended, not declared ineffective by
@@ -445,9 +469,9 @@ def _jobcentre_of(actor: User) -> Organisation:
 def _check_order_text(order: OrderInput) -> None:
     if not order.case_reference.strip():
         raise DomainError(_("Give the case reference."))
-    refuse_cpr(order.case_reference, _("The case reference"))
-    refuse_cpr(order.note, _("The note"))
-    refuse_cpr(order.choice_reason, _("The reason for the choice"))
+    refuse_cpr(order.case_reference, _("The case reference"), "case_reference")
+    refuse_cpr(order.note, _("The note"), "note")
+    refuse_cpr(order.choice_reason, _("The reason for the choice"), "choice_reason")
 
 
 def _check_period(agreement: Agreement, starts_on: date) -> None:
@@ -501,7 +525,9 @@ def _next_number(lot: Lot, placed_so_far: int) -> str:
     return f"B-{lot.tender.reference}-{lot.number}-{placed_so_far + 1:05d}"
 
 
-def _refuse_beyond_maximum(lot: Lot, committed: Decimal, amount: Decimal) -> None:
+def _refuse_beyond_maximum(
+    lot: Lot, committed: Decimal, amount: Decimal, field: str = "quantity"
+) -> None:
     left = max(ZERO, lot.maximum_value - committed)
     if amount > left:
         raise DomainError(
@@ -510,7 +536,8 @@ def _refuse_beyond_maximum(lot: Lot, committed: Decimal, amount: Decimal) -> Non
                 amount=format_money(amount),
                 left=format_money(left),
                 maximum=format_money(lot.maximum_value),
-            )
+            ),
+            field=field,
         )
 
 
@@ -543,7 +570,9 @@ def _refuse_a_repeat(db: Session, jobcentre, agreement: Agreement, order: OrderI
 
 def _require_quantity_in_bounds(order: OrderInput) -> None:
     if not 1 <= order.quantity <= MAX_QUANTITY:
-        raise DomainError(_("The quantity must be between 1 and %(max)d.", max=MAX_QUANTITY))
+        raise DomainError(
+            _("The quantity must be between 1 and %(max)d.", max=MAX_QUANTITY), field="quantity"
+        )
 
 
 def _require_active_supplier(agreement: Agreement) -> None:
@@ -736,8 +765,8 @@ def _require_jobcentre(actor: User, call_off: CallOff) -> None:
 def _reason(text: str, field: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise DomainError(_("Give a reason."))
-    refuse_cpr(text, field)
+        raise DomainError(_("Give a reason."), field="reason")
+    refuse_cpr(text, field, "reason")
     return text
 
 
@@ -863,23 +892,24 @@ def send_invoice(db: Session, actor: User, call_off: CallOff, invoice: InvoiceIn
     reference = invoice.reference.strip()
     if not reference:
         raise DomainError(_("Give the invoice number."))
-    refuse_cpr(reference, _("The invoice number"))
+    refuse_cpr(reference, _("The invoice number"), "reference")
     reason = invoice.reason.strip()
-    refuse_cpr(reason, _("The reason"))
+    refuse_cpr(reason, _("The reason"), "reason")
     if invoice.amount > call_off.total and not reason:
         raise DomainError(
             _(
                 "The invoice is %(excess)s above the order's total of %(total)s; give a reason.",
                 excess=format_money(invoice.amount - call_off.total),
                 total=format_money(call_off.total),
-            )
+            ),
+            field="reason",
         )
     lot = _lock_lot(db, call_off.lot_id)
     call_off = _locked(db, call_off, CallOffStep.INVOICED)
     excess = invoice.amount - call_off.committed_amount
     if excess > ZERO:
         committed = committed_amount(db, lot.id)
-        _refuse_beyond_maximum(lot, committed, excess)
+        _refuse_beyond_maximum(lot, committed, excess, "amount")
         alert_if_passed(db, lot, committed + excess)
     _set_invoice(db, call_off, invoice.amount, reference, reason, clock.now())
     call_off = _move(db, actor, call_off, CallOffStep.INVOICED, text=reason, with_invoice=True)

@@ -106,8 +106,11 @@ def _order_form(offer: services.LotOffer) -> OrderForm:
     return form
 
 
-def _new_page(offer: services.LotOffer, form: OrderForm, status: int = 200):
-    return render_template("calloffs/new.html", offer=offer, form=form, today=clock.today()), status
+def _new_page(offer: services.LotOffer, form: OrderForm, status: int = 200, quote=None):
+    page = render_template(
+        "calloffs/new.html", offer=offer, form=form, today=clock.today(), quote=quote
+    )
+    return page, status
 
 
 @calloffs_bp.get("/frameworks/lots/<int:lot_id>/order")
@@ -125,11 +128,15 @@ def create(lot_id: int):
     if not form.validate_on_submit():
         return _new_page(offer, form, 422)
     agreement = next(a for a in offer.agreements if a.id == form.agreement.data)
+    if request.form.get("action") == "preview":
+        # The total before anything is sent; nothing is placed.
+        return _new_page(offer, form, quote=offer.quote(agreement, form.quantity.data))
     return run_step(
         lambda: services.place_order(db.session, current_user, agreement, form.order_input()),
         done=_l("The order is placed and sent to the supplier."),
         refused=lambda: _new_page(_offer(lot_id), form, 409),
         then=lambda order: url_for("calloffs.detail", order_id=order.id),
+        form=form,
     )
 
 
@@ -349,6 +356,7 @@ def _with_reason(order_id: int, step: Step):
         done=step.done,
         refused=lambda: page(409),
         then=url_for("calloffs.detail", order_id=order_id),
+        form=form,
     )
 
 
@@ -388,6 +396,7 @@ def invoice(order_id: int):
         done=_l("The invoice is sent to the jobcentre for approval."),
         refused=lambda: page(409),
         then=url_for("calloffs.detail", order_id=order_id),
+        form=form,
     )
 
 

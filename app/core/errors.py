@@ -4,10 +4,13 @@ from __future__ import annotations
 
 
 class DomainError(Exception):
-    """A rule refused the action; the message is translated and safe to show the user."""
+    """A rule refused the action; the message is translated and safe to show the user.
+    `field` names the input the refusal is about, where there is one (a form shows the message
+    at that field: `Form.place_error`)."""
 
-    def __init__(self, message: object) -> None:
+    def __init__(self, message: object, field: str | None = None) -> None:
         self.message = str(message)
+        self.field = field
         super().__init__(self.message)
 
     def __str__(self) -> str:

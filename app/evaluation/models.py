@@ -184,6 +184,9 @@ class Award(Base):
     winners: Mapped[list[AwardedBid]] = relationship(
         order_by="(AwardedBid.lot_id, AwardedBid.rank)", cascade="all, delete-orphan"
     )
+    # The four eyes, named in the evaluation report and the award letters.
+    proposed_by = relationship("User", foreign_keys=[proposed_by_id], viewonly=True)
+    approved_by = relationship("User", foreign_keys=[approved_by_id], viewonly=True)
 
     @property
     def is_concluded(self) -> bool:

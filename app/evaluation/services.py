@@ -142,6 +142,17 @@ def has_declared(db: Session, actor: User, tender: Tender) -> bool:
     )
 
 
+def declarations_of(db: Session, tender: Tender) -> list[ConflictDeclaration]:
+    """Who declared no conflict of interest on the tender, and when, in that order."""
+    return list(
+        db.scalars(
+            select(ConflictDeclaration)
+            .where(ConflictDeclaration.tender_id == tender.id)
+            .order_by(ConflictDeclaration.declared_at, ConflictDeclaration.id)
+        )
+    )
+
+
 def declare_no_conflict(db: Session, actor: User, tender: Tender) -> None:
     guard(actor, tender, TenderStep.DECLARE)
     if has_declared(db, actor, tender):
@@ -553,10 +564,12 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
 
 @dataclass(frozen=True)
 class Letter:
-    """What one bidder is told: per lot its own result and the winners' scores."""
+    """What one bidder is told: per lot its own result and the winners' scores; the letter's
+    reference (the tender's, the letter kind and the bid) and who sends it (the approver)."""
 
     award: Award
     lots: list[dict]
+    reference: str = ""
 
 
 def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
@@ -609,7 +622,7 @@ def letter_for(db: Session, actor: User, bid: Bid) -> Letter:
                 "criteria": criteria,
             }
         )
-    return Letter(award, lots)
+    return Letter(award, lots, f"{tender.reference}/T/{bid.id}")
 
 
 def agreements_of(db: Session, tender: Tender) -> list[Agreement]:

@@ -107,7 +107,7 @@ def protocol_pdf(tender_id: int):
 # --- evaluation -------------------------------------------------------------------------------
 
 
-def _evaluation_page(tender: Tender, status: int = 200):
+def _evaluation_page(tender: Tender, status: int = 200, typed: dict | None = None):
     declared = services.has_declared(db.session, current_user, tender)
     opening = services.opening_of(db.session, tender)
     award = services.award_of(db.session, tender)
@@ -135,6 +135,7 @@ def _evaluation_page(tender: Tender, status: int = 200):
         agreements=services.agreements_of(db.session, tender),
         conclude_refusal=lifecycle.refusal(current_user, tender, lifecycle.TenderStep.CONCLUDE),
         annulled=services.annulled_award_of(db.session, tender) if award is None else None,
+        typed=typed or {},
     ), status
 
 
@@ -178,12 +179,18 @@ def reject(tender_id: int, opened_id: int):
 @evaluation_bp.post("/evaluation/<int:opened_id>/scores")
 @allow(Role.REGION_STAFF)
 def score(tender_id: int, opened_id: int):
-    def enter(tender):
-        opened = _opened(tender, opened_id)
-        for criterion in tender.criteria:
-            if criterion.is_price:
-                continue
-            raw = request.form.get(f"score-{criterion.id}", "").strip()
+    """Each criterion's score through the service; a refusal stands at its criterion, nothing
+    is saved, and the page comes back with what was typed."""
+    tender = _own_tender(tender_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    opened = _opened(tender, opened_id)
+    errors: dict[int, str] = {}
+    for criterion in tender.criteria:
+        if criterion.is_price:
+            continue
+        raw = request.form.get(f"score-{criterion.id}", "").strip()
+        try:
             if not raw:
                 raise DomainError(
                     _("%(criterion)s: give a score from 0 to 10.", criterion=criterion.name)
@@ -203,8 +210,20 @@ def score(tender_id: int, opened_id: int):
                 int(raw),
                 posted_text(f"justification-{criterion.id}"),
             )
-
-    return _evaluate(tender_id, enter, _("The scores are saved."))
+        except DomainError as err:
+            errors[criterion.id] = str(err)
+    if errors:
+        db.session.rollback()
+        flash(_("The scores are not saved. See the marked criteria."), "error")
+        typed = {
+            "opened_id": opened_id,
+            "scores": dict(request.form.items()),
+            "errors": errors,
+        }
+        return _evaluation_page(_own_tender(tender_id), 422, typed=typed)
+    db.session.commit()
+    flash(_("The scores are saved."), "success")
+    return redirect(url_for("evaluation.evaluation", tender_id=tender_id))
 
 
 # --- declaration and award: confirmed steps ---------------------------------------------------
@@ -268,6 +287,7 @@ def report_pdf(tender_id: int):
         names={o.bid_id: o.bid.supplier.name for o, _c in readable},
         award=services.award_of(db.session, tender),
         agreements=services.agreements_of(db.session, tender),
+        declarations=services.declarations_of(db.session, tender),
         printed_at=clock.now(),
     )
     return pdf_response(pdf, f"evaluering-{tender.reference}.pdf")

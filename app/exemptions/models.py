@@ -84,6 +84,11 @@ class Exemption(Base):
     decided_by = relationship("User", foreign_keys=[decided_by_id])
 
     @property
+    def reference(self) -> str:
+        """The decision letter's reference: the framework's, the letter kind and the number."""
+        return f"{self.tender.reference}/F/{self.id}"
+
+    @property
     def is_decided(self) -> bool:
         """The region has decided (approved or refused): there is a decision letter."""
         return self.state != ExemptionState.REQUESTED

@@ -82,7 +82,7 @@ def _required_justification(data: ExemptionInput) -> str:
     justification = data.justification.strip()
     if not justification:
         raise DomainError(_("Explain why the jobcentre should be exempted."))
-    refuse_cpr(justification, _("The justification"))
+    refuse_cpr(justification, _("The justification"), "justification")
     return justification
 
 
@@ -210,7 +210,7 @@ def _decide(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reasons for the decision."))
-    refuse_cpr(reason, _("The reasons"))
+    refuse_cpr(reason, _("The reasons"), "reason")
     exemption.state = state
     exemption.decided_by_id = actor.id
     exemption.decided_at = clock.now()

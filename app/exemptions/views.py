@@ -85,6 +85,7 @@ def new():
         lambda: services.request_exemption(db.session, current_user, form.exemption_input()),
         done=_l("The request is sent to the region."),
         refused=lambda: _new_page(form, 409),
+        form=form,
         then=lambda exemption: url_for("exemptions.detail", exemption_id=exemption.id),
     )
 
@@ -116,6 +117,7 @@ def decide(exemption_id: int):
         lambda: decide_with(db.session, current_user, exemption, form.reason.data),
         done=_l("The decision is recorded and the jobcentre has its letter."),
         refused=lambda: _detail_page(load_visible(Exemption, exemption_id), form, 409),
+        form=form,
         then=url_for("exemptions.detail", exemption_id=exemption_id),
     )
 

@@ -253,6 +253,9 @@ class Reaction(Base):
     events: Mapped[list[ReactionEvent]] = relationship(
         back_populates="reaction", order_by="ReactionEvent.id", cascade="all, delete-orphan"
     )
+    # Who signed the improvement agreement: its document names them.
+    director_signed_by = relationship("User", foreign_keys=[director_signed_by_id], viewonly=True)
+    manager_signed_by = relationship("User", foreign_keys=[manager_signed_by_id], viewonly=True)
 
     @property
     def concerns_integration(self) -> bool:

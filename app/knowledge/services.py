@@ -140,7 +140,7 @@ def ask(db: Session, actor: User, entry: SpecialistEntry, question: str) -> Know
     question = question.strip()
     if not question:
         raise DomainError(_("Write what the jobcentre needs."))
-    refuse_cpr(question, _("The question"))
+    refuse_cpr(question, _("The question"), "question")
     found = KnowledgeRequest(
         entry_id=entry.id,
         jobcentre_id=actor.organisation_id,
@@ -181,7 +181,7 @@ def answer(db: Session, actor: User, request: KnowledgeRequest, text: str) -> Kn
     text = text.strip()
     if not text:
         raise DomainError(_("Write the answer."))
-    refuse_cpr(text, _("The answer"))
+    refuse_cpr(text, _("The answer"), "answer")
     request.answer, request.answered_by_id, request.answered_at = text, actor.id, clock.now()
     audit.record(db, actor, "knowledge.answered", request, {"entry": request.entry_id})
     asker = db.get(User, request.asked_by_id)

@@ -136,6 +136,7 @@ def ask(entry_id: int):
         lambda: services.ask(db.session, current_user, found, form.question.data),
         done=_("The request is sent to the region."),
         refused=lambda: _entry_page(_entry(entry_id), form, 422),
+        form=form,
         then=url_for("knowledge.entry", entry_id=entry_id),
     )
 

@@ -95,6 +95,11 @@ def mark_all_read(db: Session, user: User) -> int:
     return result.rowcount or 0
 
 
+def outbox() -> Select:
+    """Every e-mail of the outbox, newest first (the demo's administrator reads them)."""
+    return select(OutboxMessage).order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+
+
 Transport = Callable[[EmailMessage], None]
 
 

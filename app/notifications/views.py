@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.auth.access import logged_in
+from app.auth.access import allow, logged_in
+from app.auth.roles import Role
 from app.auth.views import safe_next
 from app.core.errors import NotFound
 from app.core.i18n import gettext as _
@@ -15,6 +16,7 @@ from app.web.forms import ConfirmForm
 from app.web.pagination import paginate
 
 notifications_bp = Blueprint("notifications", __name__, url_prefix="/inbox")
+outbox_bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 
 
 @notifications_bp.get("/")
@@ -44,3 +46,15 @@ def read_all():
         db.session.commit()
         flash(_("All messages are marked as read."), "success")
     return redirect(url_for("notifications.index"))
+
+
+@outbox_bp.get("/", endpoint="index")
+@allow(Role.ADMIN)
+def outbox():
+    """The e-mails the platform has written, for the demo's administrator: in demo mode no mail
+    server runs, and the links they carry (confirmation, invitation, reset) are read here.
+    Outside demo mode the page does not exist: the links are the recipients' alone."""
+    if not current_app.config["DEMO_MODE"]:
+        abort(404)
+    page = paginate(db.session, services.outbox())
+    return render_template("notifications/outbox.html", page=page)

@@ -159,13 +159,13 @@ def check_purchase(db: Session, data: PurchaseInput) -> None:
     ):
         if len(text.strip()) > limit:
             raise DomainError(_("%(field)s is longer than %(n)d characters.", field=name, n=limit))
-    for text, name in (
-        (data.supplier_name, _("The supplier's name")),
-        (data.description, _("The description")),
-        (data.voucher, _("The voucher number")),
-        (data.breach_reason, _("The reason")),
+    for text, name, input_name in (
+        (data.supplier_name, _("The supplier's name"), "supplier_name"),
+        (data.description, _("The description"), "description"),
+        (data.voucher, _("The voucher number"), "voucher"),
+        (data.breach_reason, _("The reason"), "breach_reason"),
     ):
-        refuse_cpr(text, name)
+        refuse_cpr(text, name, input_name)
 
 
 @dataclass
@@ -393,7 +393,7 @@ def give_breach_reason(db: Session, actor: User, purchase: OutsidePurchase, reas
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason."))
-    refuse_cpr(reason, _("The reason"))
+    refuse_cpr(reason, _("The reason"), "reason")
     purchase.breach_reason = reason
     audit.record(db, actor, "purchase.breach_reason", purchase, {"reason": reason})
 
@@ -416,7 +416,7 @@ def follow_up_breach(
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give a reason."))
-    refuse_cpr(reason, _("The reason"))
+    refuse_cpr(reason, _("The reason"), "reason")
     before = purchase.follow_up
     purchase.follow_up = outcome
     purchase.follow_up_reason = reason

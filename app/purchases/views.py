@@ -85,6 +85,7 @@ def new():
     except DomainError as err:
         db.session.rollback()
         flash(str(err), "error")
+        form.place_error(err)
         return _new_page(form, status=409)
     db.session.commit()
     flash(

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.audit import services as audit
-from app.auth import tokens
+from app.auth import throttle, tokens
 from app.auth.models import User
 from app.auth.passwords import MIN_PASSWORD_LENGTH, hash_password
 from app.auth.roles import Role
@@ -129,8 +129,12 @@ def register(
     return supplier
 
 
-def resend_confirmation(db: Session, email: str, link_for: LinkMaker) -> None:
-    """Sends again if the address waits for confirmation; says nothing either way."""
+def resend_confirmation(
+    db: Session, email: str, link_for: LinkMaker, address: str | None = None
+) -> None:
+    """Sends again if the address waits for confirmation; says nothing either way. Each request
+    counts in the throttle of e-mails anyone may ask for."""
+    throttle.record_failure(db, email, address, throttle.MAIL)
     user = find_by_email(db, email)
     if user is not None and user.email_confirmed_at is None and user.active:
         _send_confirmation(db, user, link_for)

@@ -7,10 +7,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
+from app.auth import throttle
 from app.auth.access import allow, load_visible, public
 from app.auth.roles import Role
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
+from app.core.i18n import ngettext
 from app.db import db
 from app.files.responses import download
 from app.organisations.queries import regions, users_of
@@ -83,7 +85,19 @@ def confirm(token: str):
 def resend():
     form = ResendForm()
     if form.validate_on_submit():
-        services.resend_confirmation(db.session, form.email.data, _link("suppliers.confirm"))
+        email, address = form.email.data, request.remote_addr
+        wait = throttle.seconds_to_wait(db.session, email, address, throttle.MAIL)
+        if wait:
+            flash(
+                ngettext(
+                    "Too many requests. Wait %(num)d second and try again.",
+                    "Too many requests. Wait %(num)d seconds and try again.",
+                    wait,
+                ),
+                "error",
+            )
+            return render_template("suppliers/resend.html", form=form), 429
+        services.resend_confirmation(db.session, email, _link("suppliers.confirm"), address)
         db.session.commit()
         flash(_("If the address waits for confirmation, a new link is on its way."), "success")
         return redirect(url_for("auth.login"))

@@ -28,7 +28,7 @@ from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
 from app.evaluation.models import Award, AwardState
-from app.tenders.models import Tender, TenderState
+from app.tenders.models import ApprovalKind, Tender, TenderState
 
 
 class TenderStep(StrEnum):
@@ -44,6 +44,7 @@ class TenderStep(StrEnum):
     AMEND = "amend"  # a clarification, an extra document or a later deadline after publication
     EXTEND_DEADLINE = "extend_deadline"  # a later deadline, while bidding is open
     CANCEL = "cancel"
+    DELETE_DRAFT = "delete_draft"  # a draft that never left the region is deleted outright
     OPEN_BIDS = "open_bids"  # after the deadline, once
     DECLARE = "declare"  # an evaluator declares no conflict of interest (also to read later)
     EVALUATE = "evaluate"  # decide on a flagged bid, reject a bid, score a bid
@@ -175,6 +176,20 @@ AWARD_DECIDED = Condition(
 )
 
 
+def _never_submitted(actor: User, tender: Tender) -> bool:
+    """The tender never went to the ministries: no ministry returned it or agreed to or approved
+    any version of it (a submitted tender leaves SUBMITTED only by a return or an approval)."""
+    return tender.returned_by_id is None and not any(
+        a.kind in (ApprovalKind.MINISTRY, ApprovalKind.INTEGRATION) for a in tender.approvals
+    )
+
+
+NEVER_SUBMITTED = Condition(
+    _never_submitted,
+    _l("The tender has been submitted to the ministry: it can be cancelled, not deleted."),
+)
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 
@@ -240,6 +255,9 @@ MOVES: dict[TenderStep, Move] = {
     ),
     TenderStep.CANCEL: Move(
         owning_region_staff, CANCELLABLE_STATES, TenderState.CANCELLED, NO_AWARD
+    ),
+    TenderStep.DELETE_DRAFT: Move(
+        owning_region_staff, (TenderState.DRAFT,), condition=NEVER_SUBMITTED
     ),
     TenderStep.OPEN_BIDS: Move(
         owning_region_staff,

@@ -6,9 +6,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import Select, and_, case, exists, false, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
+from app.audit import sealed, words
+from app.audit.models import AuditEntry
 from app.auth.models import User
 from app.auth.roles import Role
 from app.clock import COPENHAGEN
@@ -20,13 +22,23 @@ from app.targetgroups.models import TargetGroup
 from app.tenders.lifecycle import TenderStep, starts_from
 from app.tenders.models import (
     ApprovalKind,
+    Lot,
     Scope,
     Tender,
     TenderApproval,
     TenderState,
     tender_target_groups,
 )
-from app.web.pagination import any_contains
+from app.web.pagination import any_contains, contains_pattern
+
+
+def text_matches(text: str):
+    """A condition: the text is in the tender's title, reference or description, or in the
+    title of one of its lots."""
+    return or_(
+        any_contains(text, Tender.title, Tender.reference, Tender.description),
+        Tender.lots.any(Lot.title.ilike(contains_pattern(text), escape="\\")),
+    )
 
 
 def visible_tenders(user: User) -> Select:
@@ -152,15 +164,25 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
 
 
 def linkable_decisions(db: Session, tender: Tender) -> list[CouncilDecision]:
-    """The council decisions a draft may link: not spent on anything else; for a regional
-    tender, its own region's council's only. Newest first."""
+    """The council decisions a draft may link, as the link's rules see them: not spent on
+    anything else (the councils' register of uses), not dated in the future nor before this
+    version of the tender, of a council not yet linked to this version; for a regional tender,
+    its own region's council's only. Newest first."""
     spent = uses.spent_decisions(except_tender_id=tender.id).subquery()
+    linked_councils = [a.organisation_id for a in tender.valid_approvals(ApprovalKind.COUNCIL)]
     stmt = (
         select(CouncilDecision)
         .join(Council)
-        .where(CouncilDecision.id.not_in(select(spent.c[0])))
-        .order_by(CouncilDecision.decided_on.desc())
+        .where(
+            CouncilDecision.id.not_in(select(spent.c[0])),
+            CouncilDecision.decided_on <= clock.today(),
+        )
+        .order_by(CouncilDecision.decided_on.desc(), CouncilDecision.id.desc())
     )
+    if tender.content_changed_at is not None:
+        stmt = stmt.where(CouncilDecision.decided_on >= clock.local_date(tender.content_changed_at))
+    if linked_councils:
+        stmt = stmt.where(Council.region_id.not_in(linked_councils))
     if tender.scope == Scope.REGIONAL:
         stmt = stmt.where(Council.region_id == tender.region_id)
     return list(db.scalars(stmt))
@@ -206,9 +228,7 @@ def public_search(search: PublicSearch, now: datetime) -> Select:
     stmt = select(Tender).where(Tender.published_at.is_not(None))
     stmt = stmt.options(selectinload(Tender.target_groups))
     if search.text:
-        stmt = stmt.where(
-            any_contains(search.text, Tender.title, Tender.reference, Tender.description)
-        )
+        stmt = stmt.where(text_matches(search.text))
     if search.region_id:
         stmt = stmt.where(Tender.region_id == search.region_id)
     if search.target_group_id:
@@ -236,3 +256,44 @@ def contract_needs(db: Session, first_region_id: int | None = None):
         .join(Council, AnnualContract.council_id == Council.id)
         .order_by(own_first, Council.name, AnnualContract.year.desc(), ContractNeed.id)
     ).all()
+
+
+# --- a tender's history, from the audit trail -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryLine:
+    entry: AuditEntry
+    what: str
+    reason: str
+
+
+def may_read_history(user: User, tender: Tender) -> bool:
+    """The owning (leading) region's staff and director read who did what on its tender."""
+    return (
+        user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+        and user.organisation_id == tender.region_id
+    )
+
+
+def history(db: Session, tender: Tender) -> list[HistoryLine]:
+    """Everything the audit trail holds about the tender, oldest first; what is about sealed
+    bids stays out until the deadline."""
+    entries = db.scalars(
+        select(AuditEntry)
+        .options(joinedload(AuditEntry.actor))
+        .where(
+            AuditEntry.object_type == Tender.__tablename__,
+            AuditEntry.object_id == tender.id,
+            sealed.shown_at(clock.now()),
+        )
+        .order_by(AuditEntry.id)  # the order written (an entry may wait to be linked)
+    )
+    return [
+        HistoryLine(
+            entry,
+            words.action_text(entry.action),
+            str((entry.changes or {}).get("reason") or ""),
+        )
+        for entry in entries
+    ]

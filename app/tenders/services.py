@@ -350,8 +350,14 @@ def next_reference(db: Session, region: Organisation, year: int) -> str:
     if not region.code:
         raise DomainError(_("The region has no code yet; an administrator sets it."))
     prefix = f"RU-{year}-{region.code}-"
-    taken = db.scalar(select(func.count()).where(Tender.reference.like(f"{prefix}%"))) or 0
-    return f"{prefix}{taken + 1:03d}"
+    # The highest number in use, not a count: a deleted draft leaves a gap, not a duplicate.
+    numbers = db.scalars(
+        select(func.substr(Tender.reference, len(prefix) + 1)).where(
+            Tender.reference.like(f"{prefix}%")
+        )
+    )
+    highest = max((int(n) for n in numbers if n.isdigit()), default=0)
+    return f"{prefix}{highest + 1:03d}"
 
 
 def may_create(actor: User) -> bool:
@@ -382,6 +388,23 @@ def create_tender(db: Session, actor: User, content: TenderContent) -> Tender:
     db.flush()
     audit.record(db, actor, "tender.created", tender, _summary(tender))
     return tender
+
+
+def may_copy(actor: User, tender: Tender) -> bool:
+    """Region staff copy their own region's tenders into a new draft (of any state)."""
+    return may_create(actor) and tender.region_id == actor.organisation_id
+
+
+def delete_draft(db: Session, actor: User, tender: Tender) -> None:
+    """Delete a draft that never went to the ministries, with everything it holds (lots,
+    criteria, documents, a linked council decision, which is free again). The audit trail
+    keeps what it was."""
+    guard(actor, tender, TenderStep.DELETE_DRAFT)
+    audit.record(
+        db, actor, "tender.deleted", tender, {"reference": tender.reference, **_summary(tender)}
+    )
+    db.delete(tender)
+    db.flush()
 
 
 def _content_changed(db: Session, actor: User, tender: Tender, action: str, details: dict) -> None:

@@ -168,15 +168,18 @@ def document(tender_id: int, document_id: int):
 @allow(*READERS)
 def manage_index():
     now = clock.now()
-    state = text_arg("state")
+    state, query = text_arg("state"), text_arg("q")
     stmt = queries.with_details(queries.visible_tenders(current_user))
     if state in TenderState.__members__.values():
         stmt = stmt.where(Tender.in_states_at((TenderState(state),), now))
+    if query:
+        stmt = stmt.where(queries.text_matches(query))
     page = paginate(db.session, stmt.order_by(Tender.created_at.desc(), Tender.id.desc()))
     return render_template(
         "tenders/manage_index.html",
         page=page,
         state=state,
+        query=query,
         states=TenderState,
         waiting=queries.waiting_for(db.session, current_user),
         may_create=services.may_create(current_user),
@@ -219,9 +222,9 @@ def _fill(form: TenderForm, tender: Tender) -> None:
     form.requirements.append_entry()
 
 
-def _save(form: TenderForm, tender: Tender | None, template: str):
+def _save(form: TenderForm, tender: Tender | None, template: str, copy_of: Tender | None = None):
     if form.is_submitted() and form.wants_another_row():
-        return render_template(template, form=form, tender=tender)
+        return render_template(template, form=form, tender=tender, copy_of=copy_of)
     if form.validate_on_submit():
         try:
             if tender is None:
@@ -233,11 +236,12 @@ def _save(form: TenderForm, tender: Tender | None, template: str):
         except DomainError as err:
             db.session.rollback()
             flash(str(err), "error")
-            return render_template(template, form=form, tender=tender), 409
+            return render_template(template, form=form, tender=tender, copy_of=copy_of), 409
         db.session.commit()
         flash(message, "success")
         return redirect(url_for("tenders.manage_detail", tender_id=tender.id))
-    return render_template(template, form=form, tender=tender), 422 if form.errors else 200
+    page = render_template(template, form=form, tender=tender, copy_of=copy_of)
+    return page, 422 if form.errors else 200
 
 
 @tenders_bp.route("/manage/tenders/new", methods=["GET", "POST"])
@@ -262,6 +266,51 @@ def edit(tender_id: int):
     return _save(form, tender, "tenders/form.html")
 
 
+@tenders_bp.route("/manage/tenders/<int:tender_id>/copy", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def copy(tender_id: int):
+    """The new-tender form filled in with a tender's content; saving creates a new draft."""
+    original = load_visible(Tender, tender_id)
+    if not services.may_copy(current_user, original):
+        abort(403)
+    form = _prepare(TenderForm())
+    if request.method == "GET":
+        _fill(form, original)
+        form.title.data = _("Copy of %(title)s", title=original.title)[:200]
+        if original.deadline_passed:
+            form.deadline_date.data = form.deadline_time.data = None
+    return _save(form, None, "tenders/form.html", copy_of=original)
+
+
+@tenders_bp.route("/manage/tenders/<int:tender_id>/delete", methods=["GET", "POST"])
+@allow(Role.REGION_STAFF)
+def delete(tender_id: int):
+    """A confirmation page, then the draft is deleted."""
+    tender = load_visible(Tender, tender_id)
+    form = ConfirmForm()
+    if request.method == "GET" or not form.validate_on_submit():
+        refusal = lifecycle.refusal(current_user, tender, TenderStep.DELETE_DRAFT)
+        return render_template("tenders/delete.html", tender=tender, form=form, refusal=refusal)
+    reference = tender.reference
+    return run_step(
+        lambda: services.delete_draft(db.session, current_user, tender),
+        done=_("The draft %(ref)s is deleted.", ref=reference),
+        refused=lambda: redirect(url_for("tenders.manage_detail", tender_id=tender_id)),
+        then=url_for("tenders.manage_index"),
+    )
+
+
+@tenders_bp.get("/manage/tenders/<int:tender_id>/history")
+@allow(Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
+def history(tender_id: int):
+    tender = load_visible(Tender, tender_id)
+    if not queries.may_read_history(current_user, tender):
+        abort(403)
+    return render_template(
+        "tenders/history.html", tender=tender, lines=queries.history(db.session, tender)
+    )
+
+
 def _detail(tender: Tender, status: int = 200, **forms):
     steps = lifecycle.next_steps(current_user, tender)
     bid_pages = lifecycle.bid_pages(current_user, tender)
@@ -279,6 +328,8 @@ def _detail(tender: Tender, status: int = 200, **forms):
             agreements=db.session.scalars(agreements_of(tender)).all(),
             extensions=db.session.scalars(extensions_of(tender)).all(),
             may_extend=may_extend(current_user, tender),
+            may_copy=services.may_copy(current_user, tender),
+            may_read_history=queries.may_read_history(current_user, tender),
             may_regulate=may_regulate(current_user, tender),
             state=tender.current_state,
             steps=steps,

@@ -36,6 +36,14 @@ def parse_kroner(text: str) -> Decimal:
     return amount
 
 
+def amount_for_input(amount: Decimal | str | None) -> str:
+    """An amount as a form field shows it to be typed again: 21.500,00 (parse_kroner reads it)."""
+    if amount is None or amount == "":
+        return ""
+    whole, _, ore = f"{Decimal(amount):.2f}".partition(".")
+    return f"{int(whole):,}".replace(",", ".") + "," + ore
+
+
 class NumberField(StringField):
     """A number with at most two decimals, written the Danish way (45,3) or plainly (45.3)."""
 
@@ -61,10 +69,7 @@ class NumberField(StringField):
     def _value(self):
         if self.raw_data:
             return self.raw_data[0]
-        if self.data is None:
-            return ""
-        whole, _, ore = f"{self.data:.2f}".partition(".")
-        return f"{int(whole):,}".replace(",", ".") + "," + ore
+        return amount_for_input(self.data)
 
 
 class KronerField(NumberField):

@@ -52,6 +52,16 @@ class Form(FlaskForm):
         def get_translations(self, form):
             return _Translations()
 
+    def place_error(self, error: Exception) -> bool:
+        """Show a refusal that names one of this form's fields (`DomainError.field`) at that
+        field, as well as in the banner; True if the form has the field."""
+        name = getattr(error, "field", None)
+        field = self._fields.get(name) if name else None
+        if field is None:
+            return False
+        field.errors = [*field.errors, str(error)]
+        return True
+
 
 class ReasonForm(Form):
     """A step that needs a written reason (cancel, decline, reject, return)."""

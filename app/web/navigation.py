@@ -104,6 +104,11 @@ NEMLOGIN_NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
 }
 
 
+#: What the demo adds to a role's menu (the pages answer 404 outside demo mode).
+DEMO_NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
+    Role.ADMIN: [("outbox.index", _l("E-mail outbox"))],
+}
+
 API_TOKENS = ("api_tokens.index", _l("API tokens"))
 
 
@@ -118,6 +123,8 @@ def navigation() -> list[dict[str, Any]]:
     items = [("main.start", _l("Start")), *NAVIGATION.get(current_user.role, [])]
     if current_app.config.get("NEMLOGIN_ENABLED"):
         items.extend(NEMLOGIN_NAVIGATION.get(current_user.role, []))
+    if current_app.config.get("DEMO_MODE"):
+        items.extend(DEMO_NAVIGATION.get(current_user.role, []))
     if current_user.role in API_TOKEN_MANAGERS:
         items.append(API_TOKENS)
     items.append(("tenders.public_index", _l("Published tenders")))

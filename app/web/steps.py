@@ -17,15 +17,19 @@ def run_step(
     done: str,
     refused: Callable[[], Any],
     then: str | Callable[[Any], str],
+    form: Any = None,
 ):
     """One step of a view: call the service; on a refusal roll back, say why and answer with
     `refused()`; otherwise commit, say so, and go to `then` (or to `then(result)`, for a page
-    of what the step made). One commit per request."""
+    of what the step made). One commit per request. With a `form`, a refusal that names one
+    of its fields also stands at that field."""
     try:
         result = action()
     except DomainError as err:
         db.session.rollback()
         flash(str(err), "error")
+        if form is not None:
+            form.place_error(err)
         return refused()
     db.session.commit()
     flash(str(done), "success")

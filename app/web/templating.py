@@ -18,6 +18,7 @@ from app.core.i18n import (
     format_size,
     install_template_gettext,
 )
+from app.web.fields import amount_for_input
 from app.web.navigation import navigation, unread_messages
 
 
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
+    app.jinja_env.filters["amount_input"] = amount_for_input
     app.jinja_env.globals["navigation"] = navigation
     app.jinja_env.globals["unread_messages"] = unread_messages
     app.jinja_env.globals["link_args"] = link_args

@@ -237,3 +237,15 @@ def test_a_breach_without_its_reason_after_the_warning_gets_a_field_error(client
 def test_the_exemption_form_offers_its_choices_in_danish(client, db):
     login(client, ODENSE)
     assert "Borgernes særlige behov" in text(client.get("/exemptions/new"))
+
+
+def test_a_cpr_number_in_a_purchase_stands_at_its_field(client, db):
+    data = form(db, description="Kursus for borger 010190-1234")
+    db.commit()
+    login(client, ODENSE)
+    response = client.post("/purchases/new", data=data)
+    assert response.status_code == 409
+    html = response.get_data(as_text=True)
+    at_field = html[html.index('id="description-error"') :][:300]
+    assert "CPR" in at_field
+    assert "Kursus for borger 010190-1234</textarea>" in html  # what was typed stays

@@ -73,6 +73,7 @@ TAKE = {
         db, staff(db, "NJ"), t, t.bid_deadline + timedelta(days=1), "Mere tid."
     ),
     TenderStep.CANCEL: lambda db, t: services.cancel(db, staff(db, "NJ"), t, "Behovet er væk."),
+    TenderStep.DELETE_DRAFT: lambda db, t: services.delete_draft(db, staff(db, "NJ"), t),
     TenderStep.OPEN_BIDS: lambda db, t: evaluation.open_bids(db, staff(db, "NJ"), t),
     TenderStep.DECLARE: lambda db, t: evaluation.declare_no_conflict(db, staff(db, "NJ"), t),
     TenderStep.EVALUATE: lambda db, t: evaluation.reject(
@@ -187,6 +188,7 @@ def test_the_owner_is_offered_the_table_s_steps_of_a_draft(db):
         TenderStep.INVOLVE_COUNCIL,
         TenderStep.CHANGE_CONTENT,
         TenderStep.CANCEL,
+        TenderStep.DELETE_DRAFT,
     ]
     assert next_steps(staff(db, "MJ"), tender) == []
     assert next_steps(user(db, MINISTRY), tender) == []
