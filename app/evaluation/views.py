@@ -135,6 +135,7 @@ def _evaluation_page(tender: Tender, status: int = 200):
         agreements=services.agreements_of(db.session, tender),
         conclude_refusal=lifecycle.refusal(current_user, tender, lifecycle.TenderStep.CONCLUDE),
         annulled=services.annulled_award_of(db.session, tender) if award is None else None,
+        ended=services.ended_proposal_of(db.session, tender) if award is None else None,
     ), status
 
 
@@ -240,6 +241,12 @@ for _endpoint, _rule, _service, _done in (
         _l("The award is approved and the letters are sent. The standstill period runs."),
     ),
     (
+        "withdraw",
+        "/award/withdrawal",
+        services.withdraw_award,
+        _l("The award proposal is withdrawn. The evaluation is open again."),
+    ),
+    (
         "conclude",
         "/award/conclusion",
         services.conclude,
@@ -247,6 +254,16 @@ for _endpoint, _rule, _service, _done in (
     ),
 ):
     _confirmed_step(_endpoint, _rule, _service, _done)
+
+
+@evaluation_bp.post("/award/return")
+@allow(Role.REGION_STAFF)
+def send_back(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.send_back_award(db.session, current_user, t, posted_text("reason")),
+        _("The award is sent back with your reason. The evaluation is open again."),
+    )
 
 
 @evaluation_bp.get("/evaluation/report.pdf")

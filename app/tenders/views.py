@@ -417,6 +417,17 @@ def return_tender(tender_id: int):
     )
 
 
+@tenders_bp.route("/manage/tenders/<int:tender_id>/decline", methods=["GET", "POST"])
+@allow(Role.REGIONAL_DIRECTOR)
+def decline_director(tender_id: int):
+    return _with_reason(
+        tender_id,
+        "tenders/decline.html",
+        services.decline_as_director,
+        _("You declined the tender. The leading region sees your reasons."),
+    )
+
+
 @tenders_bp.route("/manage/tenders/<int:tender_id>/cancel", methods=["GET", "POST"])
 @allow(Role.REGION_STAFF)
 def cancel(tender_id: int):
