@@ -388,7 +388,7 @@ for _endpoint, _path, _role, _service, _done in (
     _simple(_endpoint, f"/manage/tenders/<int:tender_id>/{_path}", [_role], _service, _done)
 
 
-def _with_reason(tender_id: int, template: str, service, done: str):
+def _with_reason(tender_id: int, template: str, service, done: str, then: str | None = None):
     tender = load_visible(Tender, tender_id)
     form = ReasonForm()
     if request.method == "GET":
@@ -402,7 +402,7 @@ def _with_reason(tender_id: int, template: str, service, done: str):
             render_template(template, tender=db.session.get(Tender, tender_id), form=form),
             409,
         ),
-        then=url_for("tenders.manage_detail", tender_id=tender_id),
+        then=then or url_for("tenders.manage_detail", tender_id=tender_id),
     )
 
 
@@ -425,6 +425,8 @@ def decline_director(tender_id: int):
         "tenders/decline.html",
         services.decline_as_director,
         _("You declined the tender. The leading region sees your reasons."),
+        # A draft again, the tender is the leading region's alone: back to the list.
+        then=url_for("tenders.manage_index"),
     )
 
 
