@@ -306,9 +306,7 @@ def award_of(db: Session, tender: Tender) -> Award | None:
     """The tender's award that counts: an award annulled by the Complaints Board is kept for
     the record, but the evaluation is open again and a new award may be proposed."""
     return db.scalar(
-        select(Award).where(
-            Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES)
-        )
+        select(Award).where(Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES))
     )
 
 

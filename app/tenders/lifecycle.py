@@ -113,9 +113,7 @@ def _no_award(actor: User, tender: Tender) -> bool:
     the Complaints Board annulled no longer counts."""
     db = object_session(tender)
     return db is None or not db.scalar(
-        select(
-            exists().where(Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES))
-        )
+        select(exists().where(Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES)))
     )
 
 
@@ -185,9 +183,7 @@ def _award_proposed(actor: User, tender: Tender) -> bool:
     db = object_session(tender)
     return db is not None and bool(
         db.scalar(
-            select(
-                exists().where(Award.tender_id == tender.id, Award.state == AwardState.PROPOSED)
-            )
+            select(exists().where(Award.tender_id == tender.id, Award.state == AwardState.PROPOSED))
         )
     )
 

@@ -588,9 +588,8 @@ def decline_as_director(db: Session, actor: User, tender: Tender, reason: str) -
     move(tender, TenderStep.DECLINE_AS_DIRECTOR)
     tender.return_reason = reason
     tender.returned_by_id = actor.organisation_id
-    audit.record(
-        db, actor, "tender.director_declined", tender, {"reason": reason, "version": tender.content_version}
-    )
+    details = {"reason": reason, "version": tender.content_version}
+    audit.record(db, actor, "tender.director_declined", tender, details)
     notify(
         db,
         region_staff(db, tender.region_id),

@@ -13,7 +13,6 @@ from app.evaluation.models import Award, AwardState
 from app.notifications.models import Notification
 from app.tenders.lifecycle import TenderStep, next_steps
 from tests.conftest import login
-from tests.evaluation.test_award import scored, second_staff  # noqa: F401 (fixtures)
 from tests.tenders.conftest import staff
 
 REASON = "Pointene for kvalitet er ikke begrundet nok."
