@@ -262,6 +262,18 @@ def edit(tender_id: int):
     return _save(form, tender, "tenders/form.html")
 
 
+def _waiting_here(tender: Tender) -> list[tuple[str, str]]:
+    """What waits for the user on this tender and is not a step of this page's panel: its
+    text and where it is done (the questions below, the opening, the evaluation)."""
+    found = []
+    for item in queries.waiting_for(db.session, current_user, tender.id):
+        if item.step == TenderStep.ANSWER:
+            found.append((item.what, "#questions"))
+        elif item.endpoint != "tenders.manage_detail":
+            found.append((item.what, url_for(item.endpoint, tender_id=tender.id)))
+    return found
+
+
 def _detail(tender: Tender, status: int = 200, **forms):
     steps = lifecycle.next_steps(current_user, tender)
     bid_pages = lifecycle.bid_pages(current_user, tender)
@@ -282,6 +294,7 @@ def _detail(tender: Tender, status: int = 200, **forms):
             may_regulate=may_regulate(current_user, tender),
             state=tender.current_state,
             steps=steps,
+            waiting_here=_waiting_here(tender),
             bid_pages=bid_pages,
             complaints=complaints_of(db.session, tender) if "complaints" in bid_pages else [],
             confirm=ConfirmForm(),

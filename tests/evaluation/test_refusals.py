@@ -15,6 +15,13 @@ from app.tenders.lifecycle import TenderStep, next_steps
 from tests.conftest import login
 from tests.tenders.conftest import staff
 
+
+def _start(app, email: str = "region.nordjylland@demo.dk", password: str | None = None) -> str:
+    client = app.test_client()
+    login(client, email, *([password] if password else []))
+    return client.get("/start").get_data(as_text=True)
+
+
 REASON = "Pointene for kvalitet er ikke begrundet nok."
 
 
@@ -123,3 +130,15 @@ def test_the_evaluation_page_offers_send_back_to_the_second_person_and_withdraw_
     assert done.status_code == 200
     assert REASON in text and 'data-testid="award-ended"' in text
     assert 'data-step="propose_award"' in text
+
+
+def test_a_proposed_award_waits_for_the_second_person_not_the_proposer(
+    app, db, scored, second_staff
+):
+    services.propose_award(db, staff(db, "NJ"), scored)
+    waits = f"{scored.reference} {scored.title}: Godkend den indstillede tildeling"
+    db.commit()
+    assert waits not in _start(app)
+    page = _start(app, "anden@nordjylland.dk", "a long enough password")
+    assert waits in page
+    assert f'href="/manage/tenders/{scored.id}/evaluation"' in page
