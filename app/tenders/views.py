@@ -53,7 +53,7 @@ from app.tenders.models import (
 )
 from app.web.forms import ConfirmForm, ReasonForm, posted_text
 from app.web.pagination import id_arg, paginate, text_arg
-from app.web.steps import run_step
+from app.web.steps import Confirmation, confirm_first, run_step
 
 tenders_bp = Blueprint("tenders", __name__)
 
@@ -325,8 +325,17 @@ def manage_detail(tender_id: int):
     return _detail(load_visible(Tender, tender_id))
 
 
-def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=None, **forms):
-    """Run one transition: check the form, call the service, answer with the detail page."""
+def _act(
+    tender_id: int,
+    action: Callable[[Tender], object],
+    done: str,
+    form=None,
+    confirmation: tuple[TenderStep, Confirmation] | None = None,
+    **forms,
+):
+    """Run one transition: check the form, ask to confirm (an irreversible step, when the
+    guard lets the user take it; otherwise the service says why not), call the service,
+    answer with the detail page."""
     tender = load_visible(Tender, tender_id)
     form = form or ConfirmForm()
     if not form.validate_on_submit():
@@ -334,6 +343,14 @@ def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=Non
             for error in errors if isinstance(errors, list) else [errors]:
                 flash(str(error), "error")
         return _detail(tender, 422, **forms)
+    if confirmation is not None and lifecycle.allows(current_user, tender, confirmation[0]):
+        asking = confirm_first(
+            confirmation[1],
+            subject=f"{tender.reference} {tender.title}",
+            back=url_for("tenders.manage_detail", tender_id=tender_id),
+        )
+        if asking is not None:
+            return asking
     return run_step(
         lambda: action(tender),
         done=done,
@@ -356,11 +373,44 @@ def link_decision(tender_id: int):
     return _act(tender_id, link, _("The council decision is linked."), form, link_form=form)
 
 
+#: The tender steps that cannot be undone ask to be confirmed first.
+CONFIRMATIONS = {
+    "publish": (
+        TenderStep.PUBLISH,
+        Confirmation(
+            _l("Publish the tender?"),
+            _l(
+                "The tender becomes public and open for bids until its deadline. After publication "
+                "only clarifications, extra documents and a later deadline are possible; anything "
+                "substantial means cancelling and tendering again."
+            ),
+            _l("Yes, publish the tender"),
+        ),
+    ),
+    "answer": (
+        TenderStep.ANSWER,
+        Confirmation(
+            _l("Publish the answer?"),
+            _l(
+                "The answer below is published on the tender for every supplier, and the suppliers "
+                "following the tender are told. It cannot be changed afterwards."
+            ),
+            _l("Yes, publish the answer"),
+        ),
+    ),
+}
+
+
 def _simple(endpoint: str, rule: str, roles, service, done) -> None:
     """A transition that needs nothing but a confirmed POST."""
 
     def view(tender_id: int):
-        return _act(tender_id, lambda t: service(db.session, current_user, t), str(done))
+        return _act(
+            tender_id,
+            lambda t: service(db.session, current_user, t),
+            str(done),
+            confirmation=CONFIRMATIONS.get(endpoint),
+        )
 
     view.__name__ = endpoint
     tenders_bp.add_url_rule(rule, endpoint, allow(*roles)(view), methods=["POST"])
@@ -557,4 +607,9 @@ def answer(tender_id: int, question_id: int):
             abort(404)
         questions.answer(db.session, current_user, question, posted_text("answer"))
 
-    return _act(tender_id, give, _("The answer is published on the tender."))
+    return _act(
+        tender_id,
+        give,
+        _("The answer is published on the tender."),
+        confirmation=CONFIRMATIONS["answer"],
+    )
