@@ -78,6 +78,7 @@ def test_a_regional_tender_from_draft_to_published(page):
     log_in(page, "region.syddanmark@demo.dk")
     page.goto(url)
     page.get_by_role("button", name="Offentliggør udbuddet").click()
+    page.get_by_role("button", name="Ja, offentliggør udbuddet").click()
     expect(page.locator("main")).to_contain_text("Udbuddet er offentliggjort.")
     _log_out(page)
 
@@ -127,6 +128,7 @@ def test_a_national_tender_needs_four_councils_and_four_directors(page):
     log_in(page, "region.midtjylland@demo.dk")
     page.goto(url)
     page.get_by_role("button", name="Offentliggør udbuddet").click()
+    page.get_by_role("button", name="Ja, offentliggør udbuddet").click()
     expect(page.get_by_test_id("tender-state")).to_contain_text("Offentliggjort")
     _log_out(page)
     page.goto("/tenders?scope=national&status=open")
