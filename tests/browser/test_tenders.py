@@ -101,9 +101,10 @@ def test_a_national_tender_needs_four_councils_and_four_directors(page):
         page.get_by_role("button", name="Tilknyt beslutningen").click()
         expect(page.locator("main")).to_contain_text("Rådsbeslutningen er tilknyttet")
     page.get_by_role("button", name="Markér rådet som inddraget").click()
-    page.get_by_role("button", name="Indsend til ministeriets godkendelse").click()
+    # Submitting is not offered before the four directors agree; the page says who is missing.
+    expect(page.get_by_role("button", name="Indsend til ministeriets godkendelse")).to_have_count(0)
     expect(page.locator("main")).to_contain_text(
-        "kræver tilslutning fra alle fire regionsdirektører"
+        "Alle fire regionsdirektører skal give tilslutning, før udbuddet kan indsendes"
     )
     _log_out(page)
 

@@ -142,3 +142,29 @@ def test_a_proposed_award_waits_for_the_second_person_not_the_proposer(
     page = _start(app, "anden@nordjylland.dk", "a long enough password")
     assert waits in page
     assert f'href="/manage/tenders/{scored.id}/evaluation"' in page
+
+
+def test_the_bid_page_links_the_award_letter_only_once_the_award_is_decided(
+    app, db, scored, second_staff
+):
+    from app.bids.models import Bid
+    from tests.bids.conftest import BIDDER
+    from tests.conftest import user
+
+    bid_id = db.scalar(
+        select(Bid.id).where(
+            Bid.tender_id == scored.id,
+            Bid.supplier.has(organisation_id=user(db, BIDDER).organisation_id),
+        )
+    )
+    db.commit()
+    client = app.test_client()
+    login(client, BIDDER)
+    assert "Tildelingsbrev" not in client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    services.propose_award(db, staff(db, "NJ"), scored)
+    db.commit()
+    assert "Tildelingsbrev" not in client.get(f"/bids/{bid_id}").get_data(as_text=True)
+    services.declare_no_conflict(db, second_staff, scored)
+    services.approve_award(db, second_staff, scored)
+    db.commit()
+    assert "Tildelingsbrev" in client.get(f"/bids/{bid_id}").get_data(as_text=True)

@@ -81,3 +81,20 @@ def test_the_director_declines_through_the_page_and_the_region_sees_the_reasons(
     login(region, "region.midtjylland@demo.dk")
     page = region.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
     assert REASONS in page
+
+
+def test_submitting_is_not_offered_before_the_four_directors_agree(app, db):
+    tender = _involved(db)
+    tender_id = tender.id
+    db.commit()
+    client = app.test_client()
+    login(client, "region.midtjylland@demo.dk")
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert f'action="/manage/tenders/{tender_id}/submit"' not in page
+    assert "Alle fire regionsdirektører skal give tilslutning" in page
+    tender = db.get(Tender, tender_id)
+    for code in ("MJ", "NJ", "SD", "HS"):
+        services.agree_as_director(db, director(db, code), tender)
+    db.commit()
+    page = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert f'action="/manage/tenders/{tender_id}/submit"' in page
