@@ -187,6 +187,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/return",
         {Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
+    "tenders.decline_director": (
+        "GET",
+        "/manage/tenders/{draft_id}/decline",
+        {Role.REGIONAL_DIRECTOR},
+    ),
     "tenders.publish": ("POST", "/manage/tenders/{draft_id}/publish", {Role.REGION_STAFF}),
     "tenders.cancel": ("GET", "/manage/tenders/{draft_id}/cancel", {Role.REGION_STAFF}),
     "tenders.clarify": ("POST", "/manage/tenders/{draft_id}/clarifications", {Role.REGION_STAFF}),
@@ -272,6 +277,16 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/manage/tenders/{draft_id}/award/conclusion",
         {Role.REGION_STAFF},
     ),
+    "evaluation.send_back": (
+        "POST",
+        "/manage/tenders/{draft_id}/award/return",
+        {Role.REGION_STAFF},
+    ),
+    "evaluation.withdraw": (
+        "POST",
+        "/manage/tenders/{draft_id}/award/withdrawal",
+        {Role.REGION_STAFF},
+    ),
     # Complaints to the Complaints Board: the tender's region staff only (complaint 0: nobody's,
     # so the allowed role gets 404 and the others 403).
     "complaints.index": ("GET", "/complaints", {Role.REGION_STAFF}),
@@ -349,6 +364,7 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "exemptions.new": ("GET", "/exemptions/new", JOBCENTRE),
     "exemptions.detail": ("GET", "/exemptions/{exemption_id}", OBLIGATION_READERS),
     "exemptions.decide": ("POST", "/exemptions/{exemption_id}/decision", {Role.REGION_STAFF}),
+    "exemptions.withdraw": ("POST", "/exemptions/{exemption_id}/withdrawal", JOBCENTRE),
     "exemptions.letter_pdf": (
         "GET",
         "/exemptions/{exemption_id}/letter.pdf",

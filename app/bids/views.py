@@ -18,6 +18,7 @@ from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
 from app.evaluation.services import letter_for
 from app.files.responses import download_bytes
+from app.tenders.lifecycle import AWARD_DECIDED
 from app.tenders.models import Tender, TenderState
 from app.web.forms import ConfirmForm
 from app.web.steps import run_step
@@ -131,6 +132,8 @@ def detail(bid_id: int):
         content=content,
         confirm=ConfirmForm(),
         is_open=bid.tender.accepts_bids,
+        # The award letter exists once the award is decided (the letters are out).
+        has_letter=AWARD_DECIDED.holds(current_user, bid.tender),
     )
 
 

@@ -817,15 +817,26 @@ def _move(
     return call_off
 
 
-def _tell_jobcentre(db: Session, call_off: CallOff, subject: str) -> None:
-    """The person who placed the order; if that account is closed, everyone at the jobcentre."""
+def _tell_jobcentre(db: Session, call_off: CallOff, subject: str, reason: str = "") -> None:
+    """The person who placed the order; if that account is closed, everyone at the jobcentre.
+    A refusal's reason goes with it."""
     placer = call_off.placed_by
     people = [placer] if placer.active else active_users(db, organisation_id=call_off.jobcentre_id)
-    notify(db, people, subject, link=_link(call_off))
+    notify(db, people, subject, _because(reason), link=_link(call_off))
 
 
-def _tell_supplier(db: Session, call_off: CallOff, subject: str) -> None:
-    notify(db, supplier_users(db, call_off.supplier_id), subject, link=_link(call_off))
+def _tell_supplier(db: Session, call_off: CallOff, subject: str, reason: str = "") -> None:
+    notify(
+        db,
+        supplier_users(db, call_off.supplier_id),
+        subject,
+        _because(reason),
+        link=_link(call_off),
+    )
+
+
+def _because(reason: str) -> str:
+    return _("The reason: %(reason)s", reason=reason) if reason else ""
 
 
 def accept(db: Session, actor: User, call_off: CallOff) -> CallOff:
@@ -846,7 +857,7 @@ def _close(db: Session, actor: User, call_off: CallOff, step: CallOffStep, reaso
 def decline(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     _require_supplier(actor, call_off)
     call_off = _close(db, actor, call_off, CallOffStep.DECLINED, reason)
-    _tell_jobcentre(db, call_off, _("Order %(number)s is declined", number=call_off.number))
+    _tell_jobcentre(db, call_off, _("Order %(number)s is declined", number=call_off.number), reason)
     return call_off
 
 
@@ -945,7 +956,10 @@ def reject_invoice(db: Session, actor: User, call_off: CallOff, reason: str) -> 
     )
     _set_invoice(db, call_off, None, "", "", None)
     _tell_supplier(
-        db, call_off, _("The invoice for order %(number)s is rejected", number=call_off.number)
+        db,
+        call_off,
+        _("The invoice for order %(number)s is rejected", number=call_off.number),
+        reason,
     )
     return call_off
 
@@ -954,5 +968,5 @@ def cancel(db: Session, actor: User, call_off: CallOff, reason: str) -> CallOff:
     """The jobcentre cancels before delivery; the amount returns to the lot."""
     _require_jobcentre(actor, call_off)
     call_off = _close(db, actor, call_off, CallOffStep.CANCELLED, reason)
-    _tell_supplier(db, call_off, _("Order %(number)s is cancelled", number=call_off.number))
+    _tell_supplier(db, call_off, _("Order %(number)s is cancelled", number=call_off.number), reason)
     return call_off

@@ -38,7 +38,7 @@ from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot
 from app.web.forms import ConfirmForm, ReasonForm
 from app.web.pagination import date_arg, id_arg, requested_page, text_arg, window
-from app.web.steps import run_step
+from app.web.steps import Confirmation, confirm_first, run_step
 from app.web.templating import link_args
 
 calloffs_bp = Blueprint("calloffs", __name__)
@@ -231,15 +231,42 @@ class Step:
 
 
 #: Moves that need only a click (with CSRF), by who takes them.
+#: Each asks to be confirmed first, saying what will happen (`title`, `explanation`, `button`).
 SUPPLIER_CLICKS = {
-    "accept": Step(CallOffStep.ACCEPTED, services.accept, _l("The order is accepted.")),
+    "accept": Step(
+        CallOffStep.ACCEPTED,
+        services.accept,
+        _l("The order is accepted."),
+        _l("Accept the order?"),
+        _l(
+            "You commit to delivering the order at the agreement's price, and the jobcentre is "
+            "told. An accepted order can no longer be declined."
+        ),
+        _l("Yes, accept the order"),
+    ),
     "deliver": Step(
-        CallOffStep.DELIVERED, services.deliver, _l("The order is reported delivered.")
+        CallOffStep.DELIVERED,
+        services.deliver,
+        _l("The order is reported delivered."),
+        _l("Report the order as delivered?"),
+        _l(
+            "The jobcentre is told that the effort is delivered, and you can send the invoice. "
+            "The report cannot be taken back."
+        ),
+        _l("Yes, report it delivered"),
     ),
 }
 JOBCENTRE_CLICKS = {
     "approve-invoice": Step(
-        CallOffStep.PAID, services.approve_invoice, _l("The invoice is approved for payment.")
+        CallOffStep.PAID,
+        services.approve_invoice,
+        _l("The invoice is approved for payment."),
+        _l("Approve the invoice?"),
+        _l(
+            "The invoice is approved for payment to the supplier and the order is closed as "
+            "paid. An approval cannot be undone."
+        ),
+        _l("Yes, approve the invoice"),
     ),
 }
 
@@ -315,6 +342,18 @@ def _click(order_id: int, step: Step):
     order = _order(order_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    # A step the order allows now asks to be confirmed first; any other is refused, with why.
+    if step.move in services.next_steps(current_user, order):
+        amount = order.invoice_amount if order.invoice_amount is not None else order.total
+        asking = confirm_first(
+            Confirmation(step.title, step.explanation, step.button),
+            subject=_(
+                "Order %(number)s, %(amount)s", number=order.number, amount=format_money(amount)
+            ),
+            back=url_for("calloffs.detail", order_id=order_id),
+        )
+        if asking is not None:
+            return asking
     return run_step(
         lambda: step.action(db.session, current_user, order),
         done=step.done,

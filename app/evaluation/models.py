@@ -141,6 +141,12 @@ class AwardState(LabelledEnum):
     APPROVED = "approved"  # the award letters are out; the standstill runs
     CONCLUDED = "concluded"  # the framework agreements are concluded
     ANNULLED = "annulled"  # the Complaints Board annulled it: the evaluation is open again
+    SENT_BACK = "sent_back"  # the second person sent the proposal back: the evaluation reopens
+    WITHDRAWN = "withdrawn"  # the proposer withdrew it before approval: the evaluation reopens
+
+
+#: An award that no longer counts: kept for the record; the evaluation is open again.
+ENDED_AWARD_STATES = (AwardState.ANNULLED, AwardState.SENT_BACK, AwardState.WITHDRAWN)
 
 
 labels(
@@ -150,12 +156,15 @@ labels(
         AwardState.APPROVED: _l("Approved; standstill period"),
         AwardState.CONCLUDED: _l("Framework agreements concluded"),
         AwardState.ANNULLED: _l("Annulled by the Complaints Board for Public Procurement"),
+        AwardState.SENT_BACK: _l("Sent back by the second person"),
+        AwardState.WITHDRAWN: _l("Withdrawn by the proposer"),
     },
 )
 
 
-#: The one award of a tender that counts: an annulled award is kept, and a new one may follow it.
-LIVE_AWARD = "state != 'annulled'"
+#: The one award of a tender that counts: an ended award (annulled, sent back, withdrawn) is
+#: kept, and a new one may follow it.
+LIVE_AWARD = "state NOT IN ('annulled', 'sent_back', 'withdrawn')"
 
 
 class Award(Base):
@@ -180,13 +189,19 @@ class Award(Base):
     letters_sent_on: Mapped[date | None]
     standstill_ends_on: Mapped[date | None]
     note: Mapped[str] = mapped_column(Text, default="")
+    # Who sent it back (with the reason) or withdrew it, and when.
+    ended_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    end_reason: Mapped[str] = mapped_column(Text, default="")
 
     winners: Mapped[list[AwardedBid]] = relationship(
         order_by="(AwardedBid.lot_id, AwardedBid.rank)", cascade="all, delete-orphan"
     )
-    # The four eyes, named in the evaluation report and the award letters.
+    # The four eyes, named in the evaluation report and the award letters; and who ended a
+    # proposal (sent back or withdrawn).
     proposed_by = relationship("User", foreign_keys=[proposed_by_id], viewonly=True)
     approved_by = relationship("User", foreign_keys=[approved_by_id], viewonly=True)
+    ended_by = relationship("User", foreign_keys=[ended_by_id], viewonly=True)
 
     @property
     def is_concluded(self) -> bool:

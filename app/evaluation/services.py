@@ -18,11 +18,13 @@ from app.auth.services import region_staff
 from app.bids import sealing
 from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
+from app.calloffs.cpr import refuse_cpr
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date
 from app.core.i18n import gettext as _
 from app.db import lock_row
 from app.evaluation.models import (
+    ENDED_AWARD_STATES,
     Agreement,
     Award,
     AwardedBid,
@@ -317,8 +319,20 @@ def award_of(db: Session, tender: Tender) -> Award | None:
     """The tender's award that counts: an award annulled by the Complaints Board is kept for
     the record, but the evaluation is open again and a new award may be proposed."""
     return db.scalar(
-        select(Award).where(Award.tender_id == tender.id, Award.state != AwardState.ANNULLED)
+        select(Award).where(Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES))
     )
+
+
+def ended_proposal_of(db: Session, tender: Tender) -> Award | None:
+    """The latest award proposal of the tender that was sent back or withdrawn, if any."""
+    return db.scalars(
+        select(Award)
+        .where(
+            Award.tender_id == tender.id,
+            Award.state.in_((AwardState.SENT_BACK, AwardState.WITHDRAWN)),
+        )
+        .order_by(Award.id.desc())
+    ).first()
 
 
 def annulled_award_of(db: Session, tender: Tender) -> Award | None:
@@ -451,6 +465,63 @@ def next_award_step(actor: User, award: Award | None) -> AwardStep:
     if award.state == AwardState.APPROVED:
         return AwardStep.CONCLUDE
     return AwardStep.CONCLUDED
+
+
+def _proposed_award(db: Session, tender: Tender) -> Award:
+    """The proposed award, its row locked: approving, sending back and withdrawing one award
+    at once, one of them decides and the others find it decided."""
+    award = award_of(db, tender)
+    if award is not None:
+        award = lock_row(db, Award, award.id)
+    if award is None or award.state != AwardState.PROPOSED:
+        raise DomainError(_("There is no proposed award waiting for approval."))
+    return award
+
+
+def send_back_award(db: Session, actor: User, tender: Tender, reason: str) -> Award:
+    """Four eyes: the second person refuses the proposal, with the reason; the evaluation
+    reopens, and the proposer hears why."""
+    _require_evaluator(db, actor, tender, TenderStep.SEND_BACK_AWARD)
+    award = _proposed_award(db, tender)
+    if proposed_by(actor, award):
+        raise DomainError(
+            _("You proposed the award: withdraw it instead; another person sends it back.")
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(_("Give the reason for sending the award back."))
+    refuse_cpr(reason, _("The reason"))
+    _end_proposal(award, AwardState.SENT_BACK, actor, reason)
+    audit.record(db, actor, "award.sent_back", tender, {"reason": reason})
+    notify(
+        db,
+        [award.proposed_by],
+        _("The award of %(ref)s was sent back", ref=tender.reference),
+        _(
+            "%(name)s sent your proposal back: %(reason)s The evaluation is open again.",
+            name=actor.name,
+            reason=reason,
+        ),
+        f"/manage/tenders/{tender.id}/evaluation",
+        email=False,
+    )
+    return award
+
+
+def withdraw_award(db: Session, actor: User, tender: Tender) -> Award:
+    """The proposer withdraws the proposal before it is approved; the evaluation reopens."""
+    _require_evaluator(db, actor, tender, TenderStep.WITHDRAW_AWARD)
+    award = _proposed_award(db, tender)
+    if not proposed_by(actor, award):
+        raise DomainError(_("Only the person who proposed the award can withdraw it."))
+    _end_proposal(award, AwardState.WITHDRAWN, actor, "")
+    audit.record(db, actor, "award.withdrawn", tender)
+    return award
+
+
+def _end_proposal(award: Award, state: AwardState, actor: User, reason: str) -> None:
+    award.state = state
+    award.ended_by_id, award.ended_at, award.end_reason = actor.id, clock.now(), reason
 
 
 def _users_of_suppliers(db: Session, supplier_ids) -> list[User]:

@@ -18,7 +18,7 @@ from app.evaluation.models import OpenedBid
 from app.tenders import lifecycle
 from app.tenders.models import Tender
 from app.web.forms import ConfirmForm, posted_text
-from app.web.steps import run_step
+from app.web.steps import Confirmation, confirm_first, run_step
 
 evaluation_bp = Blueprint("evaluation", __name__, url_prefix="/manage/tenders/<int:tender_id>")
 
@@ -136,6 +136,7 @@ def _evaluation_page(tender: Tender, status: int = 200, typed: dict | None = Non
         conclude_refusal=lifecycle.refusal(current_user, tender, lifecycle.TenderStep.CONCLUDE),
         annulled=services.annulled_award_of(db.session, tender) if award is None else None,
         typed=typed or {},
+        ended=services.ended_proposal_of(db.session, tender) if award is None else None,
     ), status
 
 
@@ -145,10 +146,30 @@ def evaluation(tender_id: int):
     return _evaluation_page(_own_tender(tender_id))
 
 
-def _evaluate(tender_id: int, action, done: str):
+def _evaluate(
+    tender_id: int,
+    action,
+    done: str,
+    confirmation: tuple[lifecycle.TenderStep, Confirmation] | None = None,
+):
+    """One step on the evaluation page; an irreversible one (each locked with the evaluation)
+    asks to be confirmed first, when the guard lets the user take it and the evaluation is
+    open (otherwise the service says why not)."""
     tender = _own_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if (
+        confirmation is not None
+        and lifecycle.allows(current_user, tender, confirmation[0])
+        and not services.evaluation_locked(services.award_of(db.session, tender))
+    ):
+        asking = confirm_first(
+            confirmation[1],
+            subject=f"{tender.reference} {tender.title}",
+            back=url_for("evaluation.evaluation", tender_id=tender_id),
+        )
+        if asking is not None:
+            return asking
     return run_step(
         lambda: action(tender),
         done=done,
@@ -164,6 +185,16 @@ def _opened(tender: Tender, opened_id: int) -> OpenedBid:
     return opened
 
 
+REJECTION = Confirmation(
+    _l("Reject the bid?"),
+    _l(
+        "The bid leaves the evaluation for failing a minimum requirement, for the reason "
+        "below; the supplier reads it in the award letter. A rejection cannot be undone."
+    ),
+    _l("Yes, reject the bid"),
+)
+
+
 @evaluation_bp.post("/evaluation/<int:opened_id>/rejection")
 @allow(Role.REGION_STAFF)
 def reject(tender_id: int, opened_id: int):
@@ -173,6 +204,7 @@ def reject(tender_id: int, opened_id: int):
             db.session, current_user, _opened(t, opened_id), posted_text("reason")
         ),
         _("The bid is rejected."),
+        (lifecycle.TenderStep.EVALUATE, REJECTION),
     )
 
 
@@ -229,11 +261,33 @@ def score(tender_id: int, opened_id: int):
 # --- declaration and award: confirmed steps ---------------------------------------------------
 
 
+#: The award steps that cannot be undone by whoever takes them ask to be confirmed first.
+CONFIRMATIONS = {
+    "propose": (
+        lifecycle.TenderStep.PROPOSE_AWARD,
+        Confirmation(
+            _l("Propose the award and lock the evaluation?"),
+            _l(
+                "The evaluation is locked: scores and rejections can no longer change. Another "
+                "member of the staff approves the award, or sends it back and the evaluation "
+                "reopens."
+            ),
+            _l("Yes, propose the award"),
+        ),
+    ),
+}
+
+
 def _confirmed_step(endpoint: str, rule: str, service, done) -> None:
     """A step that needs nothing but a confirmed POST by region staff of the owning region."""
 
     def view(tender_id: int):
-        return _evaluate(tender_id, lambda t: service(db.session, current_user, t), str(done))
+        return _evaluate(
+            tender_id,
+            lambda t: service(db.session, current_user, t),
+            str(done),
+            CONFIRMATIONS.get(endpoint),
+        )
 
     view.__name__ = endpoint
     evaluation_bp.add_url_rule(rule, endpoint, allow(Role.REGION_STAFF)(view), methods=["POST"])
@@ -259,6 +313,12 @@ for _endpoint, _rule, _service, _done in (
         _l("The award is approved and the letters are sent. The standstill period runs."),
     ),
     (
+        "withdraw",
+        "/award/withdrawal",
+        services.withdraw_award,
+        _l("The award proposal is withdrawn. The evaluation is open again."),
+    ),
+    (
         "conclude",
         "/award/conclusion",
         services.conclude,
@@ -266,6 +326,16 @@ for _endpoint, _rule, _service, _done in (
     ),
 ):
     _confirmed_step(_endpoint, _rule, _service, _done)
+
+
+@evaluation_bp.post("/award/return")
+@allow(Role.REGION_STAFF)
+def send_back(tender_id: int):
+    return _evaluate(
+        tender_id,
+        lambda t: services.send_back_award(db.session, current_user, t, posted_text("reason")),
+        _("The award is sent back with your reason. The evaluation is open again."),
+    )
 
 
 @evaluation_bp.get("/evaluation/report.pdf")

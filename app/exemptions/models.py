@@ -19,6 +19,11 @@ class ExemptionState(LabelledEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"
+    WITHDRAWN = "withdrawn"  # the jobcentre withdrew the request before the region decided
+
+
+#: The region's decisions (each with a decision letter).
+DECIDED_STATES = (ExemptionState.APPROVED, ExemptionState.REFUSED)
 
 
 labels(
@@ -27,6 +32,7 @@ labels(
         ExemptionState.REQUESTED: _l("Requested, awaits the region"),
         ExemptionState.APPROVED: _l("Approved"),
         ExemptionState.REFUSED: _l("Refused"),
+        ExemptionState.WITHDRAWN: _l("Withdrawn by the jobcentre"),
     },
 )
 
@@ -76,6 +82,7 @@ class Exemption(Base):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     decision_reason: Mapped[str] = mapped_column(Text, default="")
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     jobcentre: Mapped[Organisation] = relationship(lazy="joined")
     tender: Mapped[Tender] = relationship(lazy="joined")
@@ -91,7 +98,7 @@ class Exemption(Base):
     @property
     def is_decided(self) -> bool:
         """The region has decided (approved or refused): there is a decision letter."""
-        return self.state != ExemptionState.REQUESTED
+        return self.state in DECIDED_STATES
 
     @property
     def is_approved(self) -> bool:

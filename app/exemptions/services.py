@@ -3,8 +3,10 @@ decides, with reasons; an approval reclassifies the jobcentre's purchases in its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from enum import StrEnum
 
 from sqlalchemy import Select, false, func, or_, select, true
 from sqlalchemy.orm import Session, aliased, selectinload
@@ -19,6 +21,7 @@ from app.calloffs.services import covers
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date
 from app.core.i18n import gettext as _
+from app.core.i18n import lazy_gettext as _l
 from app.db import lock_row
 from app.exemptions.models import Exemption, ExemptionReason, ExemptionState
 from app.notifications.services import notify
@@ -27,6 +30,82 @@ from app.purchases.services import reclassify
 from app.tenders.models import Lot, Tender, TenderState
 
 OPEN_OR_GRANTED = (ExemptionState.REQUESTED, ExemptionState.APPROVED)
+
+
+# --- the moves of a request: who takes each step, from which state, to which -------------------
+
+
+class ExemptionStep(StrEnum):
+    APPROVE = "approve"
+    REFUSE = "refuse"
+    WITHDRAW = "withdraw"  # the jobcentre takes its request back before the region decides
+
+
+def _owning_region_staff(actor: User, exemption: Exemption) -> None:
+    if actor.role != Role.REGION_STAFF or actor.organisation_id != exemption.tender.region_id:
+        raise NotAllowed(
+            _(
+                "Only region staff of %(region)s can decide on this exemption.",
+                region=exemption.tender.region.name,
+            )
+        )
+
+
+def _the_asking_jobcentre(actor: User, exemption: Exemption) -> None:
+    if actor.role not in JOBCENTRE_ROLES or actor.organisation_id != exemption.jobcentre_id:
+        raise NotAllowed(_("Only the jobcentre that asked can withdraw the request."))
+
+
+@dataclass(frozen=True)
+class Move:
+    who: Callable[[User, Exemption], None]
+    start: tuple[ExemptionState, ...]
+    to: ExemptionState
+    refusal: str  # why not, in any other state (a lazy translatable string)
+
+
+MOVES: dict[ExemptionStep, Move] = {
+    ExemptionStep.APPROVE: Move(
+        _owning_region_staff,
+        (ExemptionState.REQUESTED,),
+        ExemptionState.APPROVED,
+        _l("The exemption is already decided."),
+    ),
+    ExemptionStep.REFUSE: Move(
+        _owning_region_staff,
+        (ExemptionState.REQUESTED,),
+        ExemptionState.REFUSED,
+        _l("The exemption is already decided."),
+    ),
+    ExemptionStep.WITHDRAW: Move(
+        _the_asking_jobcentre,
+        (ExemptionState.REQUESTED,),
+        ExemptionState.WITHDRAWN,
+        _l("The region has decided, or the request is withdrawn: it can no longer be withdrawn."),
+    ),
+}
+
+
+def guard(actor: User, exemption: Exemption, step: ExemptionStep) -> None:
+    """Refuse the step unless the actor may take it and the request is in a state it starts
+    from; the step's own rules come after this."""
+    found = MOVES[step]
+    found.who(actor, exemption)
+    if exemption.state not in found.start:
+        raise DomainError(str(found.refusal))
+
+
+def allows(user: User, exemption: Exemption, step: ExemptionStep) -> bool:
+    try:
+        guard(user, exemption, step)
+    except DomainError:
+        return False
+    return True
+
+
+def next_steps(user: User, exemption: Exemption) -> list[ExemptionStep]:
+    """The steps the user may take on the request now, as the table sees them."""
+    return [step for step in MOVES if allows(user, exemption, step)]
 
 
 @dataclass(frozen=True)
@@ -195,18 +274,11 @@ def request_exemption(db: Session, actor: User, data: ExemptionInput) -> Exempti
 
 
 def _decide(
-    db: Session, actor: User, exemption: Exemption, state: ExemptionState, reason: str
+    db: Session, actor: User, exemption: Exemption, step: ExemptionStep, reason: str
 ) -> Exemption:
     exemption = lock_row(db, Exemption, exemption.id)  # two deciders at once: one decides
-    if actor.role != Role.REGION_STAFF or actor.organisation_id != exemption.tender.region_id:
-        raise NotAllowed(
-            _(
-                "Only region staff of %(region)s can decide on this exemption.",
-                region=exemption.tender.region.name,
-            )
-        )
-    if exemption.state != ExemptionState.REQUESTED:
-        raise DomainError(_("The exemption is already decided."))
+    guard(actor, exemption, step)
+    state = MOVES[step].to
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(_("Give the reasons for the decision."))
@@ -224,6 +296,7 @@ def _decide(
             ref=exemption.tender.reference,
             state=state.label.lower(),
         ),
+        _("The region's reasons: %(reasons)s", reasons=reason),
         link=_link(exemption),
     )
     return exemption
@@ -231,14 +304,34 @@ def _decide(
 
 def approve(db: Session, actor: User, exemption: Exemption, reason: str) -> Exemption:
     """The region approves; the jobcentre's purchases in the period are classified anew."""
-    exemption = _decide(db, actor, exemption, ExemptionState.APPROVED, reason)
+    exemption = _decide(db, actor, exemption, ExemptionStep.APPROVE, reason)
     db.flush()
     reclassify(db, actor, exemption.jobcentre_id, exemption.starts_on, exemption.ends_on)
     return exemption
 
 
 def refuse(db: Session, actor: User, exemption: Exemption, reason: str) -> Exemption:
-    return _decide(db, actor, exemption, ExemptionState.REFUSED, reason)
+    return _decide(db, actor, exemption, ExemptionStep.REFUSE, reason)
+
+
+def withdraw(db: Session, actor: User, exemption: Exemption) -> Exemption:
+    """The jobcentre takes back a request the region has not decided yet; the region hears."""
+    exemption = lock_row(db, Exemption, exemption.id)  # a withdrawal and a decision: one wins
+    guard(actor, exemption, ExemptionStep.WITHDRAW)
+    exemption.state = MOVES[ExemptionStep.WITHDRAW].to
+    exemption.withdrawn_at = clock.now()
+    audit.record(db, actor, "exemption.withdrawn", exemption)
+    notify(
+        db,
+        region_staff(db, exemption.tender.region_id),
+        _(
+            "%(jobcentre)s withdrew its request for exemption from %(ref)s",
+            jobcentre=exemption.jobcentre.name,
+            ref=exemption.tender.reference,
+        ),
+        link=_link(exemption),
+    )
+    return exemption
 
 
 def visible_exemptions(user: User) -> Select:
@@ -270,11 +363,11 @@ def exemptions_listed(user: User, state: str | None) -> Select:
 
 
 def may_decide(user: User, exemption: Exemption) -> bool:
-    return (
-        user.role == Role.REGION_STAFF
-        and user.organisation_id == exemption.tender.region_id
-        and exemption.state == ExemptionState.REQUESTED
-    )
+    return allows(user, exemption, ExemptionStep.APPROVE)
+
+
+def may_withdraw(user: User, exemption: Exemption) -> bool:
+    return allows(user, exemption, ExemptionStep.WITHDRAW)
 
 
 def awaiting_decision(db: Session, user: User) -> int:

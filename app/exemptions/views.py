@@ -15,6 +15,7 @@ from app.documents.pdf import pdf_response, render_pdf
 from app.exemptions import services
 from app.exemptions.forms import DecisionForm, ExemptionForm
 from app.exemptions.models import Exemption, ExemptionState
+from app.web.forms import ConfirmForm
 from app.web.pagination import paginate, text_arg
 from app.web.steps import run_step
 
@@ -96,6 +97,8 @@ def _detail_page(exemption: Exemption, form: DecisionForm | None = None, status:
         exemption=exemption,
         form=form or DecisionForm(),
         may_decide=services.may_decide(current_user, exemption),
+        may_withdraw=services.may_withdraw(current_user, exemption),
+        confirm=ConfirmForm(),
     ), status
 
 
@@ -118,6 +121,20 @@ def decide(exemption_id: int):
         done=_l("The decision is recorded and the jobcentre has its letter."),
         refused=lambda: _detail_page(load_visible(Exemption, exemption_id), form, 409),
         form=form,
+        then=url_for("exemptions.detail", exemption_id=exemption_id),
+    )
+
+
+@exemptions_bp.post("/<int:exemption_id>/withdrawal")
+@allow(*JOBCENTRE_ROLES)
+def withdraw(exemption_id: int):
+    exemption = load_visible(Exemption, exemption_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return run_step(
+        lambda: services.withdraw(db.session, current_user, exemption),
+        done=_l("The request is withdrawn. The region has been told."),
+        refused=lambda: _detail_page(load_visible(Exemption, exemption_id), status=409),
         then=url_for("exemptions.detail", exemption_id=exemption_id),
     )
 

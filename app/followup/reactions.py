@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import false, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -633,15 +633,34 @@ def _takes(user: User, reaction: Reaction, by: str) -> bool:
     return by == MINISTRY and user.role == Role.MINISTRY
 
 
+def _due(step: str, reaction: Reaction) -> bool:
+    """A move with a date is not offered before it: an order ends only after its last day,
+    an agreement is followed up from its follow-up day."""
+    if step == "end_order":
+        return reaction.ordered_to < clock.today()
+    if step == "follow_up":
+        return reaction.follow_up_on <= clock.today()
+    return True
+
+
+def _not_yet_due():
+    """SQL for the region's cases whose one move waits for its date (`_due`, in SQL)."""
+    today = clock.today()
+    return or_(
+        and_(Reaction.state == S.ORDERED, Reaction.ordered_to >= today),
+        and_(Reaction.state == S.AGREEMENT_IN_FORCE, Reaction.follow_up_on > today),
+    )
+
+
 def next_steps(user: User, reaction: Reaction) -> list[str]:
     """The moves the user may take on the case now (what its page offers), read from MOVES;
-    the step functions check them again. An order ends only after its last day."""
+    the step functions check them again. A move with a date waits for it (`_due`)."""
     return [
         step
         for step, move in MOVES.items()
         if reaction.state in move.source
         and _takes(user, reaction, move.by)
-        and (step != "end_order" or reaction.ordered_to < clock.today())
+        and _due(step, reaction)
     ]
 
 
@@ -847,7 +866,7 @@ def awaiting_cases(db: Session, user: User) -> int:
     steer theirs, the director and the jobcentre's leadership sign, the ministries decide."""
     stmt = visible_cases(user)
     if user.role == Role.REGION_STAFF:
-        stmt = stmt.where(Reaction.state.in_(states_of(REGION)))
+        stmt = stmt.where(Reaction.state.in_(states_of(REGION)), ~_not_yet_due())
     elif user.role == Role.REGIONAL_DIRECTOR:
         stmt = stmt.where(
             Reaction.state.in_(states_of(SIGNERS)), Reaction.director_signed_by_id.is_(None)

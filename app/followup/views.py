@@ -47,7 +47,7 @@ from app.followup.models import Indicator, Reaction
 from app.organisations.models import Organisation, OrganisationKind
 from app.targetgroups.queries import target_groups
 from app.web.forms import ConfirmForm, ReasonForm
-from app.web.steps import run_step
+from app.web.steps import Confirmation, confirm_first, run_step
 
 followup_bp = Blueprint("followup", __name__, url_prefix="/results")
 
@@ -342,6 +342,14 @@ def case_step(case_id: int, step: str):
         form = _forms(reaction, {step: form})[step]  # its choices, then validated
     if not form.validate_on_submit():
         return _case_page(reaction, {step: form}, 422)
+    if step in STEP_CONFIRMATIONS:
+        asking = confirm_first(
+            STEP_CONFIRMATIONS[step],
+            subject=reaction.jobcentre.name,
+            back=url_for("followup.case", case_id=case_id),
+        )
+        if asking is not None:
+            return asking
     return run_step(
         lambda: STEP_ACTIONS[step](db.session, current_user, reaction, form),
         done=str(STEP_DONE[step]),
@@ -349,6 +357,19 @@ def case_step(case_id: int, step: str):
         then=url_for("followup.case", case_id=case_id),
     )
 
+
+#: The moves that cannot be undone ask to be confirmed first, saying what will happen.
+STEP_CONFIRMATIONS = {
+    "sign": Confirmation(
+        _l("Sign the improvement agreement?"),
+        _l(
+            "You sign the agreement on behalf of your organisation. Once the regional director "
+            "and the jobcentre's leadership have both signed, it is in force and followed up "
+            "on its date. A signature cannot be withdrawn."
+        ),
+        _l("Yes, sign the agreement"),
+    ),
+}
 
 STEP_TITLES = {
     "assess": _l("Assess the jobcentre's results"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, false, select
+from sqlalchemy import Select, false, func, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -193,6 +193,31 @@ def answer(db: Session, actor: User, request: KnowledgeRequest, text: str) -> Kn
         link=f"/knowledge/entries/{request.entry_id}",
     )
     return request
+
+
+@dataclass(frozen=True)
+class Unanswered:
+    entry_id: int
+    area: str
+    count: int
+
+
+def unanswered(db: Session, user: User) -> list[Unanswered]:
+    """Per entry, how many jobcentres' requests wait for the user's region to answer (none
+    for anyone but region staff); one grouped query."""
+    if user.role != Role.REGION_STAFF:
+        return []
+    rows = db.execute(
+        select(SpecialistEntry.id, SpecialistEntry.area, func.count(KnowledgeRequest.id))
+        .join(KnowledgeRequest, KnowledgeRequest.entry_id == SpecialistEntry.id)
+        .where(
+            SpecialistEntry.region_id == user.organisation_id,
+            KnowledgeRequest.answered_at.is_(None),
+        )
+        .group_by(SpecialistEntry.id, SpecialistEntry.area)
+        .order_by(SpecialistEntry.area, SpecialistEntry.id)
+    )
+    return [Unanswered(*row) for row in rows]
 
 
 def requests_for(db: Session, user: User, entry: SpecialistEntry) -> list[KnowledgeRequest]:

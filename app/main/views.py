@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, current_app, redirect, render_template, request, session, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
 from app.api.tokens import may_manage_any
 from app.auth.access import logged_in, public
+from app.auth.roles import Role
 from app.auth.views import safe_next
 from app.calloffs.services import awaiting
-from app.core.i18n import LANGUAGE_COOKIE
+from app.core.i18n import LANGUAGE_COOKIE, ngettext
 from app.db import db
 from app.exemptions.services import awaiting_decision
 from app.followup.reactions import awaiting_cases
+from app.knowledge.services import unanswered
+from app.purchases.services import open_breaches
+from app.tenders.queries import waiting_for
 
 main_bp = Blueprint("main", __name__)
 
@@ -28,14 +34,86 @@ def index():
     return redirect(url_for("auth.login"))
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """One line of the start page's "Waiting for you": what, and where it is done."""
+
+    text: str
+    link: str
+    kind: str
+
+
+def _orders_waiting(count: int) -> list[Waiting]:
+    if not count:
+        return []
+    if current_user.role == Role.SUPPLIER:
+        text = ngettext(
+            "%(num)d new order awaits your answer", "%(num)d new orders await your answer", count
+        )
+        return [Waiting(text, url_for("calloffs.index", state="placed"), "orders")]
+    text = ngettext(
+        "%(num)d invoice awaits your approval", "%(num)d invoices await your approval", count
+    )
+    return [Waiting(text, url_for("calloffs.index", state="invoiced"), "invoices")]
+
+
+def _waiting(orders: int, exemptions: int, cases: int) -> list[Waiting]:
+    """Everything that waits for the user, each kind counted by its domain in SQL, each with
+    a link to where it is done."""
+    session, user = db.session, current_user
+    found = [
+        Waiting(
+            f"{item.tender.reference} {item.tender.title}: {item.what}",
+            url_for(item.endpoint, tender_id=item.tender.id),
+            "tender",
+        )
+        for item in waiting_for(session, user)
+    ]
+    found += _orders_waiting(orders)
+    if exemptions:
+        text = ngettext(
+            "%(num)d exemption request awaits your decision",
+            "%(num)d exemption requests await your decision",
+            exemptions,
+        )
+        found.append(Waiting(text, url_for("exemptions.index", state="requested"), "exemptions"))
+    if user.role == Role.REGION_STAFF:
+        breaches = open_breaches(session, user)
+        if breaches:
+            text = ngettext(
+                "%(num)d breach of the purchase obligation awaits your follow-up",
+                "%(num)d breaches of the purchase obligation await your follow-up",
+                breaches,
+            )
+            found.append(Waiting(text, url_for("purchases.breaches"), "breaches"))
+    for entry in unanswered(session, user):
+        text = ngettext(
+            "%(num)d request for specialist knowledge awaits your answer: %(area)s",
+            "%(num)d requests for specialist knowledge await your answer: %(area)s",
+            entry.count,
+            area=entry.area,
+        )
+        found.append(
+            Waiting(text, url_for("knowledge.entry", entry_id=entry.entry_id), "knowledge")
+        )
+    if cases:
+        text = ngettext("%(num)d case awaits you", "%(num)d cases await you", cases)
+        found.append(Waiting(text, url_for("followup.cases"), "cases"))
+    return found
+
+
 @main_bp.get("/start")
 @logged_in
 def start():
+    orders = awaiting(db.session, current_user)
+    exemptions = awaiting_decision(db.session, current_user)
+    cases = awaiting_cases(db.session, current_user)
     return render_template(
         f"main/start_{current_user.role.value}.html",
-        awaiting=awaiting(db.session, current_user),
-        exemptions_waiting=awaiting_decision(db.session, current_user),
-        cases_waiting=awaiting_cases(db.session, current_user),
+        awaiting=orders,
+        exemptions_waiting=exemptions,
+        cases_waiting=cases,
+        waiting=_waiting(orders, exemptions, cases),
         manages_api_tokens=may_manage_any(current_user),
     )
 

@@ -27,7 +27,7 @@ from app.complaints.models import HOLDING, Complaint
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import gettext as _
 from app.core.i18n import lazy_gettext as _l
-from app.evaluation.models import Award, AwardState
+from app.evaluation.models import ENDED_AWARD_STATES, Award, AwardState
 from app.tenders.models import ApprovalKind, Tender, TenderState
 
 
@@ -35,6 +35,7 @@ class TenderStep(StrEnum):
     LINK_DECISION = "link_decision"
     INVOLVE_COUNCIL = "involve_council"
     AGREE_AS_DIRECTOR = "agree_as_director"
+    DECLINE_AS_DIRECTOR = "decline_as_director"  # back to draft, with the director's reasons
     SUBMIT = "submit"
     AGREE_INTEGRATION = "agree_integration"
     APPROVE = "approve"
@@ -50,6 +51,8 @@ class TenderStep(StrEnum):
     EVALUATE = "evaluate"  # decide on a flagged bid, reject a bid, score a bid
     PROPOSE_AWARD = "propose_award"
     APPROVE_AWARD = "approve_award"  # the second person; the letters go out, the standstill runs
+    SEND_BACK_AWARD = "send_back_award"  # the second person, with a reason: the evaluation reopens
+    WITHDRAW_AWARD = "withdraw_award"  # the proposer, before approval: the evaluation reopens
     ANSWER = "answer"  # a supplier's question, answered for everyone (not once cancelled)
     CONCLUDE = "conclude"  # the framework agreements are concluded after the award
     REGISTER_COMPLAINT = "register_complaint"  # a complaint to the board against the award
@@ -111,7 +114,7 @@ def _no_award(actor: User, tender: Tender) -> bool:
     the Complaints Board annulled no longer counts."""
     db = object_session(tender)
     return db is None or not db.scalar(
-        select(exists().where(Award.tender_id == tender.id, Award.state != AwardState.ANNULLED))
+        select(exists().where(Award.tender_id == tender.id, Award.state.not_in(ENDED_AWARD_STATES)))
     )
 
 
@@ -190,6 +193,31 @@ NEVER_SUBMITTED = Condition(
 )
 
 
+def _award_proposed(actor: User, tender: Tender) -> bool:
+    """An award is proposed and waits for the second person's approval."""
+    db = object_session(tender)
+    return db is not None and bool(
+        db.scalar(
+            select(exists().where(Award.tender_id == tender.id, Award.state == AwardState.PROPOSED))
+        )
+    )
+
+
+AWARD_PROPOSED = Condition(_award_proposed, _l("There is no proposed award waiting for approval."))
+
+
+def _not_agreed_by_the_actor_s_region(actor: User, tender: Tender) -> bool:
+    return not any(
+        approval.organisation_id == actor.organisation_id
+        for approval in tender.valid_approvals(ApprovalKind.DIRECTOR)
+    )
+
+
+NOT_AGREED_YET = Condition(
+    _not_agreed_by_the_actor_s_region, _l("Your region has already agreed to this version.")
+)
+
+
 # --- the table ----------------------------------------------------------------------------------
 
 
@@ -233,6 +261,12 @@ MOVES: dict[TenderStep, Move] = {
     TenderStep.AGREE_AS_DIRECTOR: Move(
         regional_director_of_a_national_tender, (TenderState.COUNCIL_INVOLVED,)
     ),
+    TenderStep.DECLINE_AS_DIRECTOR: Move(
+        regional_director_of_a_national_tender,
+        (TenderState.COUNCIL_INVOLVED,),
+        TenderState.DRAFT,
+        NOT_AGREED_YET,
+    ),
     TenderStep.SUBMIT: Move(
         owning_region_staff, (TenderState.COUNCIL_INVOLVED,), TenderState.SUBMITTED
     ),
@@ -268,6 +302,12 @@ MOVES: dict[TenderStep, Move] = {
     TenderStep.EVALUATE: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
     TenderStep.PROPOSE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
     TenderStep.APPROVE_AWARD: Move(owning_region_staff, (TenderState.BIDDING_CLOSED,)),
+    TenderStep.SEND_BACK_AWARD: Move(
+        owning_region_staff, (TenderState.BIDDING_CLOSED,), condition=AWARD_PROPOSED
+    ),
+    TenderStep.WITHDRAW_AWARD: Move(
+        owning_region_staff, (TenderState.BIDDING_CLOSED,), condition=AWARD_PROPOSED
+    ),
     TenderStep.CONCLUDE: Move(
         owning_region_staff, (TenderState.BIDDING_CLOSED,), TenderState.ACTIVE, NO_COMPLAINT_HOLDS
     ),
@@ -288,6 +328,8 @@ PAGES: dict[TenderStep, str] = {
     TenderStep.EVALUATE: "evaluation",
     TenderStep.PROPOSE_AWARD: "evaluation",
     TenderStep.APPROVE_AWARD: "evaluation",
+    TenderStep.SEND_BACK_AWARD: "evaluation",
+    TenderStep.WITHDRAW_AWARD: "evaluation",
     TenderStep.CONCLUDE: "evaluation",
     TenderStep.ANSWER: "questions",
     TenderStep.REGISTER_COMPLAINT: "complaints",

@@ -17,6 +17,7 @@ from app.clock import COPENHAGEN
 from app.core.i18n import lazy_gettext as _l
 from app.councils import uses
 from app.councils.models import AnnualContract, ContractNeed, CouncilDecision
+from app.evaluation.models import ENDED_AWARD_STATES, Award, AwardState, Opening
 from app.organisations.models import Council, Organisation, OrganisationKind
 from app.targetgroups.models import TargetGroup
 from app.tenders.lifecycle import TenderStep, starts_from
@@ -26,6 +27,7 @@ from app.tenders.models import (
     Scope,
     Tender,
     TenderApproval,
+    TenderQuestion,
     TenderState,
     tender_target_groups,
 )
@@ -103,13 +105,36 @@ def _awaits_integration_agreement():
 class Waiting:
     tender: Tender
     what: str
+    endpoint: str = "tenders.manage_detail"  # where the step is taken (takes tender_id)
+    step: TenderStep | None = None
 
 
-def waiting_for(db: Session, user: User) -> list[Waiting]:
-    """The tenders on which the user's next step is due, with what the step is: the tenders in
-    a state the step starts from (the life cycle's table), with the step's own rule as SQL."""
+def _unanswered_question():
+    return exists().where(
+        TenderQuestion.tender_id == Tender.id, TenderQuestion.answered_at.is_(None)
+    )
+
+
+def _opened():
+    return exists().where(Opening.tender_id == Tender.id)
+
+
+def _award_in(state: AwardState, condition):
+    """SQL: the tender has an award in the state, and the condition holds of it."""
+    return exists().where(Award.tender_id == Tender.id, Award.state == state, condition)
+
+
+def _live_award():
+    return exists().where(Award.tender_id == Tender.id, Award.state.not_in(ENDED_AWARD_STATES))
+
+
+def waiting_for(db: Session, user: User, tender_id: int | None = None) -> list[Waiting]:
+    """The tenders on which the user's next step is due, with what the step is and the page
+    it is taken on: the tenders in a state the step starts from (the life cycle's table),
+    with the step's own rule as SQL. One query per kind of step; `tender_id`: one tender's."""
     now = clock.now()
-    rows: list[tuple[TenderStep, object, object]] = []
+    rows: list[tuple[TenderStep, object, object, str]] = []
+    detail = "tenders.manage_detail"
     if user.role == Role.REGION_STAFF:
         own = Tender.region_id == user.organisation_id
         rows = [
@@ -117,13 +142,48 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
                 TenderStep.LINK_DECISION,
                 own,
                 _l("Link the council's decision and mark the council involved"),
+                detail,
             ),
             (
                 TenderStep.SUBMIT,
                 and_(own, or_(Tender.scope == Scope.REGIONAL, _agreed_by_all_directors())),
                 _l("Submit for the ministry's approval"),
+                detail,
             ),
-            (TenderStep.PUBLISH, own, _l("Publish")),
+            (TenderStep.PUBLISH, own, _l("Publish"), detail),
+            (
+                TenderStep.ANSWER,
+                and_(own, _unanswered_question()),
+                _l("Answer the suppliers' questions"),
+                detail,
+            ),
+            (
+                TenderStep.OPEN_BIDS,
+                and_(own, ~_opened()),
+                _l("The bid deadline has passed: open the bids"),
+                "evaluation.opening",
+            ),
+            (
+                TenderStep.PROPOSE_AWARD,
+                and_(own, _opened(), ~_live_award()),
+                _l("Evaluate the bids and propose the award"),
+                "evaluation.evaluation",
+            ),
+            (
+                TenderStep.APPROVE_AWARD,
+                and_(own, _award_in(AwardState.PROPOSED, Award.proposed_by_id != user.id)),
+                _l("Approve the proposed award, or send it back"),
+                "evaluation.evaluation",
+            ),
+            (
+                TenderStep.CONCLUDE,
+                and_(
+                    own,
+                    _award_in(AwardState.APPROVED, Award.standstill_ends_on < clock.today()),
+                ),
+                _l("The standstill period is over: conclude the framework agreements"),
+                "evaluation.evaluation",
+            ),
         ]
     elif user.role == Role.REGIONAL_DIRECTOR:
         rows = [
@@ -133,7 +193,8 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
                     Tender.asks_the_directors,
                     ~_has_valid(ApprovalKind.DIRECTOR, user.organisation_id),
                 ),
-                _l("Agree to the national tender for your region"),
+                _l("Agree to the national tender for your region, or decline it"),
+                detail,
             ),
         ]
     elif user.role == Role.INTEGRATION_MINISTRY:
@@ -142,6 +203,7 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
                 TenderStep.AGREE_INTEGRATION,
                 _awaits_integration_agreement(),
                 _l("Agree, or return with reasons"),
+                detail,
             ),
         ]
     elif user.role == Role.MINISTRY:
@@ -150,16 +212,19 @@ def waiting_for(db: Session, user: User) -> list[Waiting]:
                 TenderStep.APPROVE,
                 ~_awaits_integration_agreement(),
                 _l("Approve, or return with reasons"),
+                detail,
             ),
         ]
     waiting = []
-    for step, rule, what in rows:
+    for step, rule, what, endpoint in rows:
         stmt = (
             select(Tender)
             .where(starts_from(step, now), rule)
             .order_by(Tender.bid_deadline, Tender.id)
         )
-        waiting.extend(Waiting(tender, str(what)) for tender in db.scalars(stmt))
+        if tender_id is not None:
+            stmt = stmt.where(Tender.id == tender_id)
+        waiting.extend(Waiting(tender, str(what), endpoint, step) for tender in db.scalars(stmt))
     return waiting
 
 

@@ -601,6 +601,31 @@ def agree_as_director(db: Session, actor: User, tender: Tender) -> TenderApprova
     return approval
 
 
+def decline_as_director(db: Session, actor: User, tender: Tender, reason: str) -> None:
+    """council_involved → draft: a regional director declines the national tender for the
+    director's region, with reasons; the leading region hears them and changes the tender."""
+    guard(actor, tender, TenderStep.DECLINE_AS_DIRECTOR)
+    reason = reason.strip()
+    if not reason:
+        raise DomainError(_("Give the reasons for declining the tender."))
+    move(tender, TenderStep.DECLINE_AS_DIRECTOR)
+    tender.return_reason = reason
+    tender.returned_by_id = actor.organisation_id
+    details = {"reason": reason, "version": tender.content_version}
+    audit.record(db, actor, "tender.director_declined", tender, details)
+    notify(
+        db,
+        region_staff(db, tender.region_id),
+        _(
+            "The regional director of %(region)s declines %(ref)s",
+            region=actor.organisation.name,
+            ref=tender.reference,
+        ),
+        reason,
+        _link(tender),
+    )
+
+
 def submit(db: Session, actor: User, tender: Tender) -> None:
     """council_involved → submitted, for the ministry's approval."""
     guard(actor, tender, TenderStep.SUBMIT)

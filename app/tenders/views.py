@@ -53,7 +53,7 @@ from app.tenders.models import (
 )
 from app.web.forms import ConfirmForm, ReasonForm, posted_text
 from app.web.pagination import id_arg, paginate, text_arg
-from app.web.steps import run_step
+from app.web.steps import Confirmation, confirm_first, run_step
 
 tenders_bp = Blueprint("tenders", __name__)
 
@@ -311,6 +311,18 @@ def history(tender_id: int):
     )
 
 
+def _waiting_here(tender: Tender) -> list[tuple[str, str]]:
+    """What waits for the user on this tender and is not a step of this page's panel: its
+    text and where it is done (the questions below, the opening, the evaluation)."""
+    found = []
+    for item in queries.waiting_for(db.session, current_user, tender.id):
+        if item.step == TenderStep.ANSWER:
+            found.append((item.what, "#questions"))
+        elif item.endpoint != "tenders.manage_detail":
+            found.append((item.what, url_for(item.endpoint, tender_id=tender.id)))
+    return found
+
+
 def _detail(tender: Tender, status: int = 200, **forms):
     steps = lifecycle.next_steps(current_user, tender)
     bid_pages = lifecycle.bid_pages(current_user, tender)
@@ -333,6 +345,7 @@ def _detail(tender: Tender, status: int = 200, **forms):
             may_regulate=may_regulate(current_user, tender),
             state=tender.current_state,
             steps=steps,
+            waiting_here=_waiting_here(tender),
             bid_pages=bid_pages,
             complaints=complaints_of(db.session, tender) if "complaints" in bid_pages else [],
             confirm=ConfirmForm(),
@@ -363,8 +376,17 @@ def manage_detail(tender_id: int):
     return _detail(load_visible(Tender, tender_id))
 
 
-def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=None, **forms):
-    """Run one transition: check the form, call the service, answer with the detail page."""
+def _act(
+    tender_id: int,
+    action: Callable[[Tender], object],
+    done: str,
+    form=None,
+    confirmation: tuple[TenderStep, Confirmation] | None = None,
+    **forms,
+):
+    """Run one transition: check the form, ask to confirm (an irreversible step, when the
+    guard lets the user take it; otherwise the service says why not), call the service,
+    answer with the detail page."""
     tender = load_visible(Tender, tender_id)
     form = form or ConfirmForm()
     if not form.validate_on_submit():
@@ -372,6 +394,14 @@ def _act(tender_id: int, action: Callable[[Tender], object], done: str, form=Non
             for error in errors if isinstance(errors, list) else [errors]:
                 flash(str(error), "error")
         return _detail(tender, 422, **forms)
+    if confirmation is not None and lifecycle.allows(current_user, tender, confirmation[0]):
+        asking = confirm_first(
+            confirmation[1],
+            subject=f"{tender.reference} {tender.title}",
+            back=url_for("tenders.manage_detail", tender_id=tender_id),
+        )
+        if asking is not None:
+            return asking
     return run_step(
         lambda: action(tender),
         done=done,
@@ -394,11 +424,44 @@ def link_decision(tender_id: int):
     return _act(tender_id, link, _("The council decision is linked."), form, link_form=form)
 
 
+#: The tender steps that cannot be undone ask to be confirmed first.
+CONFIRMATIONS = {
+    "publish": (
+        TenderStep.PUBLISH,
+        Confirmation(
+            _l("Publish the tender?"),
+            _l(
+                "The tender becomes public and open for bids until its deadline. After publication "
+                "only clarifications, extra documents and a later deadline are possible; anything "
+                "substantial means cancelling and tendering again."
+            ),
+            _l("Yes, publish the tender"),
+        ),
+    ),
+    "answer": (
+        TenderStep.ANSWER,
+        Confirmation(
+            _l("Publish the answer?"),
+            _l(
+                "The answer below is published on the tender for every supplier, and the suppliers "
+                "following the tender are told. It cannot be changed afterwards."
+            ),
+            _l("Yes, publish the answer"),
+        ),
+    ),
+}
+
+
 def _simple(endpoint: str, rule: str, roles, service, done) -> None:
     """A transition that needs nothing but a confirmed POST."""
 
     def view(tender_id: int):
-        return _act(tender_id, lambda t: service(db.session, current_user, t), str(done))
+        return _act(
+            tender_id,
+            lambda t: service(db.session, current_user, t),
+            str(done),
+            confirmation=CONFIRMATIONS.get(endpoint),
+        )
 
     view.__name__ = endpoint
     tenders_bp.add_url_rule(rule, endpoint, allow(*roles)(view), methods=["POST"])
@@ -439,7 +502,7 @@ for _endpoint, _path, _role, _service, _done in (
     _simple(_endpoint, f"/manage/tenders/<int:tender_id>/{_path}", [_role], _service, _done)
 
 
-def _with_reason(tender_id: int, template: str, service, done: str):
+def _with_reason(tender_id: int, template: str, service, done: str, then: str | None = None):
     tender = load_visible(Tender, tender_id)
     form = ReasonForm()
     if request.method == "GET":
@@ -453,7 +516,7 @@ def _with_reason(tender_id: int, template: str, service, done: str):
             render_template(template, tender=db.session.get(Tender, tender_id), form=form),
             409,
         ),
-        then=url_for("tenders.manage_detail", tender_id=tender_id),
+        then=then or url_for("tenders.manage_detail", tender_id=tender_id),
     )
 
 
@@ -465,6 +528,19 @@ def return_tender(tender_id: int):
         "tenders/return.html",
         services.return_to_draft,
         _("The tender is returned to the region with your reasons."),
+    )
+
+
+@tenders_bp.route("/manage/tenders/<int:tender_id>/decline", methods=["GET", "POST"])
+@allow(Role.REGIONAL_DIRECTOR)
+def decline_director(tender_id: int):
+    return _with_reason(
+        tender_id,
+        "tenders/decline.html",
+        services.decline_as_director,
+        _("You declined the tender. The leading region sees your reasons."),
+        # A draft again, the tender is the leading region's alone: back to the list.
+        then=url_for("tenders.manage_index"),
     )
 
 
@@ -582,4 +658,9 @@ def answer(tender_id: int, question_id: int):
             abort(404)
         questions.answer(db.session, current_user, question, posted_text("answer"))
 
-    return _act(tender_id, give, _("The answer is published on the tender."))
+    return _act(
+        tender_id,
+        give,
+        _("The answer is published on the tender."),
+        confirmation=CONFIRMATIONS["answer"],
+    )

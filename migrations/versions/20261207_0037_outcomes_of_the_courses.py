@@ -2,7 +2,7 @@
 or education 13 and 26 weeks after; the files they came in; each region's threshold of persons.
 
 Revision ID: 0037
-Revises: 0033
+Revises: 0036
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import app.db
 
 
 revision = "0037"
-down_revision = "0033"
+down_revision = "0036"
 branch_labels = None
 depends_on = None
 

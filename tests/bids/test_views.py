@@ -104,10 +104,11 @@ def test_a_question_is_answered_for_everyone_without_the_askers_name(app, client
     login(client, "region.nordjylland@demo.dk")
     manage = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
     assert "Må vi bruge underleverandører?" in manage and "Akademikerhuset" not in manage
-    response = client.post(
-        f"/manage/tenders/{tender_id}/questions/{question_id}/answer",
-        data={"answer": "Ja, hvis de opfylder mindstekravene."},
-    )
+    url = f"/manage/tenders/{tender_id}/questions/{question_id}/answer"
+    answer = {"answer": "Ja, hvis de opfylder mindstekravene."}
+    asked = client.post(url, data=answer).get_data(as_text=True)  # it asks first, showing it
+    assert "Offentliggør svaret?" in asked and "Ja, hvis de opfylder mindstekravene." in asked
+    response = client.post(url, data={**answer, "confirmed": "yes"})
     assert response.status_code == 302
     public = app.test_client().get(f"/tenders/{tender_id}").get_data(as_text=True)
     assert "Ja, hvis de opfylder mindstekravene." in public and "Akademikerhuset" not in public

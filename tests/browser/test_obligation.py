@@ -1,6 +1,6 @@
 """The purchase obligation in the browser: a breach registered with its reason; a ledger with a
-bad line (nothing stored) and then a good one; an exemption asked and approved, after which the
-same purchase is classified exempted."""
+bad line (nothing stored) and then a good one; an exemption asked and withdrawn, then asked again
+and approved, after which the same purchase is classified exempted."""
 
 from __future__ import annotations
 
@@ -80,8 +80,7 @@ def test_a_ledger_with_a_bad_line_stores_nothing_and_a_good_one_is_summed_up(pag
     check_accessibility(page)
 
 
-def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(page):
-    log_in(page, ODENSE)
+def _ask_for_an_exemption(page):
     page.goto("/exemptions/")
     page.get_by_role("link", name="Søg om fritagelse").click()
     check_accessibility(page)
@@ -98,6 +97,18 @@ def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(pa
     page.get_by_label("Til", exact=True).fill((TODAY + timedelta(days=60)).isoformat())
     page.get_by_role("button", name="Send ansøgningen").click()
     expect(page.get_by_test_id("exemption-state")).to_have_text("Ansøgt, afventer regionen")
+
+
+def test_an_exemption_is_asked_and_approved_and_the_purchase_is_then_exempted(page):
+    log_in(page, ODENSE)
+    # A first request, withdrawn before the region decides: the region is told, and it no
+    # longer stands in the way of a new request for the same days.
+    _ask_for_an_exemption(page)
+    page.get_by_role("button", name="Træk ansøgningen tilbage").click()
+    expect(page.get_by_test_id("exemption-state")).to_have_text("Trukket tilbage af jobcentret")
+    expect(page.get_by_role("button", name="Træk ansøgningen tilbage")).to_have_count(0)
+    check_accessibility(page)
+    _ask_for_an_exemption(page)
     url = page.url
     _log_out(page)
 

@@ -538,3 +538,25 @@ def test_an_agreement_declared_ineffective_takes_no_orders_from_that_day(db):
         assert ineffective not in offer.agreements and offer.agreements
         assert not ineffective.runs_on(clock.today())
         place(db, lot, rank=2)  # the other agreements of the lot go on
+
+
+def _last_message_to(db, email: str) -> Notification:
+    return db.scalars(
+        select(Notification)
+        .where(Notification.user_id == user(db, email).id)
+        .order_by(Notification.id.desc())
+    ).first()
+
+
+def test_the_reasons_of_a_refusal_reach_the_other_party(db):
+    """A declined order's reason reaches the jobcentre; a rejected invoice's and a cancelled
+    order's reach the supplier."""
+    declined = place(db, framework(db))
+    services.decline(db, user(db, "leverandoer1@demo.dk"), declined, "Ingen kapacitet i juli")
+    assert "Ingen kapacitet i juli" in _last_message_to(db, declined.placed_by.email).body
+    rejected = invoiced(db, framework(db))
+    services.reject_invoice(db, user(db, ODENSE), rejected, "Forkert antal timer")
+    assert "Forkert antal timer" in _last_message_to(db, "leverandoer1@demo.dk").body
+    cancelled = place(db, framework(db))
+    services.cancel(db, user(db, ODENSE), cancelled, "Borgeren er flyttet")
+    assert "Borgeren er flyttet" in _last_message_to(db, "leverandoer1@demo.dk").body

@@ -133,8 +133,14 @@ def test_the_supplier_accepts_delivers_and_invoices_and_the_jobcentre_approves(c
     order_id = order.id
     db.commit()
     login(client, "leverandoer1@demo.dk")
-    assert client.post(f"/orders/{order_id}/accept").status_code == 302
-    assert client.post(f"/orders/{order_id}/deliver").status_code == 302
+    # Each of these asks first, saying what will happen; the confirmed POST takes the step.
+    asked = text(client.post(f"/orders/{order_id}/accept"))
+    assert "Acceptér bestillingen?" in asked and "2.000,00" in asked
+    assert db.get(CallOff, order_id).state == CallOffState.PLACED
+    yes = {"confirmed": "yes"}
+    assert client.post(f"/orders/{order_id}/accept", data=yes).status_code == 302
+    assert "Meld bestillingen som leveret?" in text(client.post(f"/orders/{order_id}/deliver"))
+    assert client.post(f"/orders/{order_id}/deliver", data=yes).status_code == 302
     assert "2.000,00" in text(client.get(f"/orders/{order_id}/invoice"))  # the total, proposed
     response = client.post(
         f"/orders/{order_id}/invoice", data={"amount": "2.000,00", "reference": "F-88"}
@@ -142,7 +148,9 @@ def test_the_supplier_accepts_delivers_and_invoices_and_the_jobcentre_approves(c
     assert response.status_code == 302
     client.post("/logout")
     login(client, ODENSE)
-    assert client.post(f"/orders/{order_id}/approve-invoice").status_code == 302
+    assert "Godkend fakturaen?" in text(client.post(f"/orders/{order_id}/approve-invoice"))
+    assert db.get(CallOff, order_id).state == CallOffState.INVOICED
+    assert client.post(f"/orders/{order_id}/approve-invoice", data=yes).status_code == 302
     page = text(client.get(f"/orders/{order_id}"))
     assert "Faktura godkendt" in page and "F-88" in page
     assert db.get(CallOff, order_id).state == CallOffState.PAID

@@ -11,7 +11,7 @@ from app.clock import COPENHAGEN
 from app.complaints import services as complaints
 from app.complaints.services import ComplaintInput
 from app.evaluation import services as evaluation
-from tests.evaluation.test_award import scored, second_staff  # noqa: F401 (fixtures)
+from tests.evaluation.conftest import scored, second_staff  # noqa: F401 (fixtures)
 from tests.tenders.conftest import staff
 
 

@@ -66,14 +66,17 @@ def test_a_case_from_opening_to_a_signed_agreement_through_the_pages(client, db,
     login(director, DIRECTOR)
     page = text(director.get(case_url))
     assert 'data-testid="step-sign"' in page and 'data-testid="step-assess"' not in page
-    assert director.post(f"{case_url}/sign", data={}).status_code == 302
+    # A signature cannot be withdrawn: the first click only asks, saying what will happen.
+    assert "Underskriv forbedringsaftalen?" in text(director.post(f"{case_url}/sign", data={}))
+    assert 'data-testid="step-sign"' in text(director.get(case_url))  # not signed yet
+    assert director.post(f"{case_url}/sign", data={"confirmed": "yes"}).status_code == 302
     assert 'data-testid="step-sign"' not in text(director.get(case_url))  # signed once
     jobcentre_staff = app.test_client()
     login(jobcentre_staff, "jobcenter.odense@demo.dk")
     assert jobcentre_staff.post(f"{case_url}/sign", data={}).status_code == 403
     manager = app.test_client()
     login(manager, MANAGER)
-    assert manager.post(f"{case_url}/sign", data={}).status_code == 302
+    assert manager.post(f"{case_url}/sign", data={"confirmed": "yes"}).status_code == 302
     page = text(manager.get(case_url))
     assert "Forbedringsaftale i kraft" in page and "40,50" in page
     target = page.split('data-testid="target-in_work"')[1].split("</dd>")[0]

@@ -201,6 +201,19 @@ def test_both_the_director_and_the_jobcentres_leadership_sign_once(db):
     assert reaction.state == S.AGREEMENT_IN_FORCE
 
 
+def test_the_follow_up_is_neither_offered_nor_waiting_before_its_date(db):
+    from app import clock
+
+    reaction = in_force(db)
+    staff = user(db, SD_STAFF)
+    with clock.frozen_at(at(reaction.follow_up_on - timedelta(days=1))):
+        assert "follow_up" not in reactions.next_steps(staff, reaction)
+        before = reactions.awaiting_cases(db, staff)
+    with clock.frozen_at(at(reaction.follow_up_on)):
+        assert "follow_up" in reactions.next_steps(staff, reaction)
+        assert reactions.awaiting_cases(db, staff) == before + 1
+
+
 def test_the_follow_up_comes_on_its_date_not_a_day_before(db):
     from app import clock
 

@@ -177,9 +177,8 @@ def test_the_manage_list_is_searched_by_text_and_lot_title(client, db):
     login(client, NJ_STAFF)
     html = client.get("/manage/tenders?q=særlig+indsats").get_data(as_text=True)
     assert "Særlig indsats for unge" in html
-    assert "Indsats for ledige akademikere" not in client.get(
-        "/manage/tenders?q=særlig+indsats"
-    ).get_data(as_text=True)
+    listed = html[html.index('<table class="table table--zebra">') :]  # not the work queue above
+    assert "Indsats for ledige akademikere" not in listed
     by_lot = client.get("/manage/tenders?q=Syd").get_data(as_text=True)
     assert "Særlig indsats for unge" in by_lot  # its lot "Syd"
 

@@ -56,6 +56,9 @@ TAKE = {
     TenderStep.AGREE_AS_DIRECTOR: lambda db, t: services.agree_as_director(
         db, director(db, "NJ"), t
     ),
+    TenderStep.DECLINE_AS_DIRECTOR: lambda db, t: services.decline_as_director(
+        db, director(db, "NJ"), t, "Vores region har ikke behovet."
+    ),
     TenderStep.SUBMIT: lambda db, t: services.submit(db, staff(db, "NJ"), t),
     TenderStep.AGREE_INTEGRATION: lambda db, t: services.agree_integration(
         db, _integration_user(db), t
@@ -81,6 +84,10 @@ TAKE = {
     ),
     TenderStep.PROPOSE_AWARD: lambda db, t: evaluation.propose_award(db, staff(db, "NJ"), t),
     TenderStep.APPROVE_AWARD: lambda db, t: evaluation.approve_award(db, staff(db, "NJ"), t),
+    TenderStep.SEND_BACK_AWARD: lambda db, t: evaluation.send_back_award(
+        db, staff(db, "NJ"), t, "Pointene for kvalitet er ikke begrundet."
+    ),
+    TenderStep.WITHDRAW_AWARD: lambda db, t: evaluation.withdraw_award(db, staff(db, "NJ"), t),
     TenderStep.CONCLUDE: lambda db, t: evaluation.conclude(db, staff(db, "NJ"), t),
     TenderStep.REGISTER_COMPLAINT: lambda db, t: complaints.register(
         db, staff(db, "NJ"), t, ComplaintInput("Rival Consult ApS", NOW.date(), "24/01234")

@@ -97,7 +97,13 @@ def test_the_walk_through_the_gates_over_http_ends_on_the_public_list(app, clien
     login(ministry, "ministeriet@demo.dk")
     assert "Job til akademikere" in ministry.get("/manage/tenders").get_data(as_text=True)
     assert ministry.post(f"{base}/approve").status_code == 302
-    published_page = client.post(f"{base}/publish", follow_redirects=True)
+    # Publishing cannot be undone: the first click only asks, saying what will happen.
+    asked = client.post(f"{base}/publish").get_data(as_text=True)
+    assert "Offentliggør udbuddet?" in asked and 'name="confirmed" value="yes"' in asked
+    assert app.test_client().get(f"/tenders/{tender_id}").status_code == 404
+    published_page = client.post(
+        f"{base}/publish", data={"confirmed": "yes"}, follow_redirects=True
+    )
     assert "Udbuddet er offentliggjort." in published_page.get_data(as_text=True)
     public = app.test_client()
     listing = public.get("/tenders?q=akademikere&status=open").get_data(as_text=True)

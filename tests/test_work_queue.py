@@ -1,0 +1,127 @@
+""" "Waiting for you": everything that waits for the user, on the start page and on the
+tender's page, each with a link to where it is done, each kind counted in SQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app import clock
+from app.evaluation import services as evaluation
+from app.knowledge.models import KnowledgeRequest, SpecialistEntry
+from app.suppliers.models import Supplier
+from app.tenders.models import TenderQuestion
+from tests.bids.conftest import submit
+from tests.conftest import login, user
+from tests.query_count import queries_for
+from tests.tenders.conftest import published, staff
+
+NJ_STAFF = "region.nordjylland@demo.dk"
+
+
+def _question(db, tender) -> TenderQuestion:
+    supplier = db.scalars(select(Supplier).order_by(Supplier.id)).first()
+    question = TenderQuestion(
+        tender_id=tender.id, asked_by_supplier_id=supplier.id, text="Må man byde på ét delområde?"
+    )
+    db.add(question)
+    db.flush()
+    return question
+
+
+def _start(app, email: str = NJ_STAFF, password: str | None = None) -> str:
+    client = app.test_client()
+    login(client, email, *([password] if password else []))
+    return client.get("/start").get_data(as_text=True)
+
+
+def test_an_unanswered_question_waits_on_the_start_page_and_the_tender_page(app, db):
+    tender = published(db)
+    _question(db, tender)
+    tender_id, waits = tender.id, f"{tender.reference} {tender.title}: Besvar leverandørernes"
+    db.commit()
+    assert waits in _start(app)
+    client = app.test_client()
+    login(client, NJ_STAFF)
+    detail = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+    assert 'data-testid="waiting-here"' in detail and 'href="#questions"' in detail
+    assert "Intet for dig at gøre på dette udbud lige nu" not in detail
+
+
+def test_an_answered_question_no_longer_waits(app, db):
+    tender = published(db)
+    question = _question(db, tender)
+    question.answer, question.answered_at = "Ja.", clock.now()
+    waits = f"{tender.reference} {tender.title}: Besvar leverandørernes"
+    db.commit()
+    assert waits not in _start(app)
+
+
+def test_a_tender_past_its_deadline_waits_to_be_opened_then_evaluated(app, db):
+    tender = published(db)
+    tender.lots[1:] = []
+    submit(db, tender)
+    tender_id = tender.id
+    opening = f'href="/manage/tenders/{tender_id}/opening"'
+    evaluate = f'href="/manage/tenders/{tender_id}/evaluation"'
+    db.commit()
+    assert opening not in _start(app)  # before the deadline: nothing to open
+    with clock.frozen_at(tender.bid_deadline + timedelta(hours=1)):
+        page = _start(app)
+        assert opening in page and "åbn tilbuddene" in page
+        client = app.test_client()
+        login(client, NJ_STAFF)
+        detail = client.get(f"/manage/tenders/{tender_id}").get_data(as_text=True)
+        assert "Intet for dig at gøre på dette udbud lige nu" not in detail
+        assert f'href="/manage/tenders/{tender_id}/opening"' in detail
+        evaluation.open_bids(db, staff(db, "NJ"), db.merge(tender))
+        db.commit()
+        page = _start(app)
+        assert opening not in page
+        assert evaluate in page and "Evaluér tilbuddene og indstil tildelingen" in page
+
+
+def test_a_knowledge_request_waits_for_the_region_to_answer(app, db):
+    region_staff = staff(db, "NJ")
+    entry = SpecialistEntry(
+        region_id=region_staff.organisation_id,
+        area="Autisme",
+        provider="Center for Autisme",
+        contact="kontakt@autisme.dk",
+        created_by_id=region_staff.id,
+        created_at=clock.now(),
+    )
+    db.add(entry)
+    db.flush()
+    asker = user(db, "jobcenter.aalborg@demo.dk")
+    db.add(
+        KnowledgeRequest(
+            entry_id=entry.id,
+            jobcentre_id=asker.organisation_id,
+            question="Hvem kender til autisme?",
+            asked_by_id=asker.id,
+            asked_at=clock.now(),
+        )
+    )
+    db.commit()
+    page = _start(app)
+    assert "forespørgsel om specialviden venter på dit svar" in page
+    assert f'href="/knowledge/entries/{entry.id}"' in page
+
+
+def test_nothing_waiting_says_so(app, db):
+    assert 'data-testid="nothing-waiting"' in _start(app, "admin@demo.dk")
+
+
+def test_the_start_page_asks_a_fixed_number_of_queries_however_much_waits(app, db):
+    client = app.test_client()
+    login(client, NJ_STAFF)
+    tender = published(db)
+    _question(db, tender)
+    db.commit()
+    few = queries_for(client, app, "/start")
+    for _n in range(3):
+        _question(db, published(db))
+    db.commit()
+    assert queries_for(client, app, "/start") == few
