@@ -485,17 +485,20 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
         tenders.publish(db, staff["HS"], national)
         # Nordjylland's framework is a ranked cascade: a jobcentre calls off from the
         # highest-ranked supplier that can take the order, or gives its reason.
+        cascade_content = content_for(
+            CASCADE_TITLE,
+            [academics],
+            needs["NJ"][0],
+            deadline=_cph(long_ago + timedelta(days=30)),
+            lots=1,
+        )
         cascade = through(
             "NJ",
             replace(
-                content_for(
-                    CASCADE_TITLE,
-                    [academics],
-                    needs["NJ"][0],
-                    deadline=_cph(long_ago + timedelta(days=30)),
-                    lots=1,
-                ),
-                call_off_rule=CallOffRule.CASCADE,
+                cascade_content,
+                lots=[
+                    replace(lot, call_off_rule=CallOffRule.CASCADE) for lot in cascade_content.lots
+                ],
             ),
             "publish",
         )
