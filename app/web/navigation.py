@@ -63,6 +63,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     **{
         role: [
             ("calloffs.frameworks", _l("Frameworks")),
+            ("minicompetitions.index", _l("Mini-competitions")),
             ("calloffs.index", _l("Orders")),
             ("purchases.index", _l("Other purchases")),
             ("spend.jobcentre", _l("Spend")),
@@ -76,6 +77,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     },
     Role.SUPPLIER: [
         ("calloffs.index", _l("Orders")),
+        ("minicompetitions.index", _l("Mini-competitions")),
         ("spend.supplier", _l("Revenue")),
         ("bids.index", _l("Our bids")),
         ("suppliers.profile", _l("Our company")),
