@@ -452,13 +452,22 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
     # Active frameworks: a regional one in Syddanmark and a national one led by Hovedstaden.
     long_ago = today - timedelta(days=260)
     with clock.frozen_at(_cph(long_ago, 9)):
+        regional_content = content_for(
+            "Rammeaftale om forløb for ledige akademikere i Syddanmark",
+            [academics],
+            needs["SD"][0],
+            deadline=_cph(long_ago + timedelta(days=30)),
+        )
+        # Its second lot is called off by mini-competition (app.demo.minicompetitions).
+        first, *others = regional_content.lots
         regional = through(
             "SD",
-            content_for(
-                "Rammeaftale om forløb for ledige akademikere i Syddanmark",
-                [academics],
-                needs["SD"][0],
-                deadline=_cph(long_ago + timedelta(days=30)),
+            replace(
+                regional_content,
+                lots=[
+                    first,
+                    *(replace(lot, call_off_rule=CallOffRule.MINI_COMPETITION) for lot in others),
+                ],
             ),
             "publish",
         )

@@ -210,15 +210,15 @@ def test_nothing_is_submitted_or_withdrawn_from_the_deadline_on_to_the_second(db
     with clock.frozen_at(competition.response_deadline - timedelta(seconds=1)):
         respond(db, competition, ONE, "980.00")
     with after_deadline(competition):
-        with pytest.raises(DomainError, match="response deadline .* has passed"):
+        with pytest.raises(DomainError, match=r"response deadline .* has passed"):
             respond(db, competition, ONE, "970.00")
-        with pytest.raises(DomainError, match="response deadline .* has passed"):
+        with pytest.raises(DomainError, match=r"response deadline .* has passed"):
             services.withdraw_response(db, user(db, ONE), competition)
 
 
 def test_the_price_may_not_exceed_the_agreement_price_to_the_ore(db):
     competition = started(db)
-    with pytest.raises(DomainError, match="above your agreement price of 1.000,00"):
+    with pytest.raises(DomainError, match=r"above your agreement price of 1\.000,00"):
         respond(db, competition, ONE, "1000.01")
     assert respond(db, competition, ONE, "1000.00").number == 1
 
@@ -327,9 +327,8 @@ def test_the_others_hear_the_result_and_the_winners_advantages(db):
 def test_the_award_is_refused_before_the_scores(db):
     competition = started(db)
     respond(db, competition, ONE, "1000.00")
-    with after_deadline(competition):
-        with pytest.raises(DomainError, match="Score the responses before the award"):
-            services.award(db, user(db, ODENSE), competition)
+    with after_deadline(competition), pytest.raises(DomainError, match="Score the responses"):
+        services.award(db, user(db, ODENSE), competition)
 
 
 def test_the_award_is_refused_before_the_deadline(db):
@@ -421,9 +420,8 @@ def test_no_response_means_no_award(db):
 def test_only_the_starting_jobcentre_scores_and_awards(db):
     lot = competition_lot(db, scope=Scope.NATIONAL)  # it covers Aalborg too
     competition = started(db, lot)
-    with after_deadline(competition):
-        with pytest.raises(NotAllowed, match="Only the jobcentre that started"):
-            services.award(db, user(db, AALBORG), competition)
+    with after_deadline(competition), pytest.raises(NotAllowed, match="Only the jobcentre that"):
+        services.award(db, user(db, AALBORG), competition)
 
 
 def test_the_jobcentre_cancels_with_a_reason_the_suppliers_hear(db):
@@ -468,7 +466,7 @@ def test_ordering_directly_above_the_cascade_amount_is_refused_to_the_ore(db):
         Decimal("2000.00")
     )
     first.unit_price = Decimal("1000.01")
-    with pytest.raises(DomainError, match="only up to 2.000,00 kr.; an order of 2.000,02 kr."):
+    with pytest.raises(DomainError, match=r"only up to 2\.000,00 kr\.; an order of 2\.000,02 kr\."):
         calloffs.place_order(db, user(db, ODENSE), first, order_input(quantity=2))
 
 
