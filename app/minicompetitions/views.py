@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask import Blueprint, abort, render_template, request, url_for
 from flask_login import current_user
 
@@ -117,6 +119,7 @@ def _detail_page(competition: MiniCompetition, status: int = 200, form=None):
             Step=CompetitionStep,
             own=own,
             own_content=own_content,
+            own_price=Decimal(own_content["price"]) if own_content else None,
             invitation=services.invitation_for(current_user, competition),
             form=form,
             quality=services.weighted_quality(competition),
@@ -132,7 +135,7 @@ def _response_form(competition: MiniCompetition, content: dict | None = None):
     quality = services.weighted_quality(competition)
     form = response_form(quality)
     if request.method == "GET" and content:
-        form.unit_price.data = content["price"]
+        form.unit_price.data = Decimal(content["price"])
         for criterion in quality:
             form[f"answer_{criterion.id}"].data = content["answers"].get(str(criterion.id), "")
     return form
