@@ -216,3 +216,12 @@ def test_the_tender_page_shows_each_lots_rule(client, db):
     page = text(client.get(f"/manage/tenders/{lot.tender_id}"))
     assert "Rangordnet kaskade op til et beløb, miniudbud over det" in page
     assert "kaskade op til 5.000,00 kr." in page and "svarfrist mindst 10 dage" in page
+
+
+def test_a_lot_without_mini_competitions_says_to_order_directly(client, db):
+    lot = competition_lot(db, rule=CallOffRule.CASCADE)
+    db.commit()
+    login(client, ODENSE)
+    page = text(client.get(f"/frameworks/lots/{lot.id}/mini-competition"))
+    assert "ikke ved miniudbud: bestil direkte" in page
+    assert 'name="description"' not in page
