@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
 from app.audit import services as audit
@@ -538,6 +538,10 @@ def opened_responses(
             CompetitionResponse.state == ResponseState.SUBMITTED,
         )
         .order_by(CompetitionResponse.id)
+        .options(
+            selectinload(CompetitionResponse.versions).undefer(ResponseVersion.sealed_content),
+            selectinload(CompetitionResponse.scores),
+        )
     ).all()
     opened = []
     for response in responses:
@@ -766,7 +770,11 @@ def cancel(db: Session, actor: User, competition: MiniCompetition, reason: str) 
 
 def competitions_for(db: Session, user: User) -> list[MiniCompetition]:
     """The competitions the user's organisation started or was invited to, newest first."""
-    stmt = select(MiniCompetition).order_by(MiniCompetition.started_at.desc())
+    stmt = (
+        select(MiniCompetition)
+        .order_by(MiniCompetition.started_at.desc())
+        .options(joinedload(MiniCompetition.lot).joinedload(Lot.tender))
+    )
     if user.role in JOBCENTRE_ROLES:
         stmt = stmt.where(MiniCompetition.jobcentre_id == user.organisation_id)
     elif user.role == Role.SUPPLIER:
