@@ -585,7 +585,7 @@ def _url(db, template: str, **overrides) -> str:
             .where(Tender.scope == Scope.NATIONAL, Organisation.name == "Akademikerhuset ApS")
             .order_by(Agreement.id)
         ).first(),
-        # A demo mini-competition (Odense's, on Syddanmark's lot of mini-competitions).
+        # A demo mini-competition (Esbjerg's, on Syddanmark's lot of mini-competitions).
         "competition_id": _first_of_table(db, "mini_competitions"),
         "order_id": db.scalars(
             select(CallOff.id)

@@ -1,5 +1,5 @@
 """Demo mini-competitions on Syddanmark's lot of mini-competitions, relative to the clock: one
-open for responses (two suppliers have responded, sealed), and one evaluated and won, which
+open for responses (one supplier has responded, sealed), and one evaluated and won, which
 became an order."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from app.minicompetitions.services import NeedInput, ResponseInput
 from app.organisations.models import Organisation
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 
-JOBCENTRE = "jobcenter.odense@demo.dk"
+JOBCENTRE = "leder.esbjerg@demo.dk"  # Jobcenter Esbjerg (Syddanmark)
 REGION = "Beskæftigelsesregion Syddanmark"
 
 
@@ -76,14 +76,15 @@ def create_demo_minicompetitions(db: Session) -> None:
     if lot is None or jobcentre is None:
         return
     now = clock.now()
-    # Evaluated and won: started 30 days ago, awarded an hour after its deadline.
-    started = now - timedelta(days=30)
+    # Evaluated and won: started 60 days ago, awarded an hour after its deadline, so that its
+    # order lies in an earlier month than today's, as the other demo orders of the past do.
+    started = now - timedelta(days=60)
     with clock.frozen_at(started):
         won = services.start(
             db,
             jobcentre,
             lot,
-            _need(lot, started, "OD-MK-1", "Et forløb for to ledige akademikere med it-baggrund."),
+            _need(lot, started, "ES-MK-1", "Et forløb for to ledige akademikere med it-baggrund."),
         )
     with clock.frozen_at(started + timedelta(days=2)):
         for invitation, discount in zip(won.invitations[:2], ("500.00", "1500.00"), strict=False):
@@ -101,7 +102,7 @@ def create_demo_minicompetitions(db: Session) -> None:
             db,
             jobcentre,
             lot,
-            _need(lot, started, "OD-MK-2", "Et forløb for to ledige akademikere i Svendborg."),
+            _need(lot, started, "ES-MK-2", "Et forløb for to ledige akademikere i Ribe."),
         )
     with clock.frozen_at(started + timedelta(hours=3)):
         _respond(db, open_, open_.invitations[0], "250.00")
