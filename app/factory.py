@@ -40,6 +40,7 @@ from app.followup.views import followup_bp
 from app.grants.views import grants_bp
 from app.knowledge.views import knowledge_bp
 from app.main.views import main_bp
+from app.minicompetitions.views import minicompetitions_bp
 from app.nemlogin import demo_idp, saml
 from app.nemlogin.demo_idp import demo_idp_bp
 from app.nemlogin.views import nemlogin_bp
@@ -152,6 +153,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(evaluation_bp)
     app.register_blueprint(complaints_bp)
     app.register_blueprint(calloffs_bp)
+    app.register_blueprint(minicompetitions_bp)
     app.register_blueprint(exemptions_bp)
     app.register_blueprint(purchases_bp)
     app.register_blueprint(spend_bp)

@@ -39,6 +39,14 @@ from app.followup.models import (
 )
 from app.grants.models import Grant, GrantProject, ProjectSpend
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
+from app.minicompetitions.models import (
+    CompetitionResponse,
+    CompetitionWeight,
+    Invitation,
+    MiniCompetition,
+    ResponseScore,
+    ResponseVersion,
+)
 from app.nemlogin.models import Applicant, SeenAssertion
 from app.notifications.models import Notification, OutboxMessage
 from app.organisations.models import Council, Municipality, Organisation
@@ -78,6 +86,8 @@ __all__ = [
     "BidVersion",
     "CallOff",
     "CallOffEvent",
+    "CompetitionResponse",
+    "CompetitionWeight",
     "Complaint",
     "ComplaintDocument",
     "ConflictDeclaration",
@@ -88,11 +98,13 @@ __all__ = [
     "Exemption",
     "Grant",
     "GrantProject",
+    "Invitation",
     "KnowledgeRequest",
     "LoginThrottle",
     "Lot",
     "LotAlert",
     "MeetingDocument",
+    "MiniCompetition",
     "MinimumRequirement",
     "Municipality",
     "Notification",
@@ -112,6 +124,8 @@ __all__ = [
     "ReactionDecision",
     "ReactionEvent",
     "Rejection",
+    "ResponseScore",
+    "ResponseVersion",
     "Result",
     "ResultImport",
     "SeenAssertion",

@@ -5,8 +5,10 @@ from __future__ import annotations
 from tests.test_access import TABLE, url_for_table
 
 
-def every_get_url(db, tender=None, bid=None) -> list[str]:
+def every_get_url(db, tender=None, bid=None, competition=None) -> list[str]:
     overrides = {}
+    if competition is not None:
+        overrides["competition_id"] = competition.id
     if tender is not None:
         overrides.update(draft_id=tender.id, published_id=tender.id)
     if bid is not None:

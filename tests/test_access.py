@@ -334,6 +334,39 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "calloffs.frameworks": ("GET", "/frameworks", JOBCENTRE),
     "calloffs.new": ("GET", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
     "calloffs.create": ("POST", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
+    # Mini-competitions: a jobcentre starts one on a lot and scores and awards it; the invited
+    # suppliers respond; the framework's region and the administrator read it.
+    "minicompetitions.new": ("GET", "/frameworks/lots/{lot_id}/mini-competition", JOBCENTRE),
+    "minicompetitions.create": ("POST", "/frameworks/lots/{lot_id}/mini-competition", JOBCENTRE),
+    "minicompetitions.index": ("GET", "/mini-competitions", {*JOBCENTRE, Role.SUPPLIER}),
+    "minicompetitions.detail": (
+        "GET",
+        "/mini-competitions/{competition_id}",
+        {*ORDER_READERS, Role.ADMIN},
+    ),
+    "minicompetitions.respond": (
+        "POST",
+        "/mini-competitions/{competition_id}/response",
+        {Role.SUPPLIER},
+    ),
+    "minicompetitions.withdraw": (
+        "POST",
+        "/mini-competitions/{competition_id}/withdraw",
+        {Role.SUPPLIER},
+    ),
+    "minicompetitions.evaluate": (
+        "GET",
+        "/mini-competitions/{competition_id}/evaluate",
+        JOBCENTRE,
+    ),
+    "minicompetitions.score": ("POST", "/mini-competitions/{competition_id}/evaluate", JOBCENTRE),
+    "minicompetitions.confirm_award": (
+        "GET",
+        "/mini-competitions/{competition_id}/award",
+        JOBCENTRE,
+    ),
+    "minicompetitions.award": ("POST", "/mini-competitions/{competition_id}/award", JOBCENTRE),
+    "minicompetitions.cancel": ("GET", "/mini-competitions/{competition_id}/cancel", JOBCENTRE),
     "calloffs.index": ("GET", "/orders", ORDER_READERS),
     "calloffs.export": ("GET", "/orders.xlsx", ORDER_READERS),
     "calloffs.detail": ("GET", "/orders/{order_id}", ORDER_READERS),
@@ -597,6 +630,8 @@ def _url(db, template: str, **overrides) -> str:
             .where(Tender.scope == Scope.NATIONAL, Organisation.name == "Akademikerhuset ApS")
             .order_by(Agreement.id)
         ).first(),
+        # A demo mini-competition (Esbjerg's, on Syddanmark's lot of mini-competitions).
+        "competition_id": _first_of_table(db, "mini_competitions"),
         "order_id": db.scalars(
             select(CallOff.id)
             .join(Supplier)
@@ -610,6 +645,12 @@ def _url(db, template: str, **overrides) -> str:
     }
     values.update(overrides)
     return template.format(**values)
+
+
+def _first_of_table(db, table: str) -> int:
+    from sqlalchemy import text
+
+    return db.scalar(text(f"SELECT min(id) FROM {table}")) or 0  # noqa: S608 - our names
 
 
 def _first_of(db, table: str, jobcentre_id: int) -> int:

@@ -19,6 +19,7 @@ from app.core import migrations
 from app.db import make_engine
 from app.demo import create_demo_data
 from app.evaluation.models import Award, AwardState, Opening
+from app.minicompetitions.models import CompetitionState, MiniCompetition
 from app.spend import totals
 from app.tenders import lifecycle
 from app.tenders.models import CallOffRule, Tender, TenderState
@@ -115,3 +116,16 @@ def test_the_demo_keeps_its_summary_figures_and_audit_chain_on_any_day(demo_buil
     session, _ = demo_built_on
     assert totals.differences(session) == []
     assert chain.verify(session).intact
+
+
+def test_the_demo_shows_a_mini_competition_open_and_one_won_on_any_day(demo_built_on):
+    """A mini-competition open for responses, and one evaluated and won that became an
+    order on the lot (counted in its running figures)."""
+    session, moment = demo_built_on
+    with clock.frozen_at(moment):
+        competitions = session.scalars(select(MiniCompetition)).all()
+        states = {c.current_state for c in competitions}
+    assert {CompetitionState.OPEN, CompetitionState.AWARDED} <= states
+    won = next(c for c in competitions if c.state == CompetitionState.AWARDED)
+    order = session.get(CallOff, won.call_off_id)
+    assert order.lot_id == won.lot_id and order.choice_reason.endswith(won.number)

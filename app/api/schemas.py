@@ -150,6 +150,12 @@ class LotOut(Out):
     title: str
     description: str
     maximum_value: Kroner
+    call_off_rule: str = Field(
+        description="How call-offs happen on the lot: free_choice, cascade, mini_competition, "
+        "or cascade_competition (cascade up to cascade_limit, mini-competition above it)."
+    )
+    cascade_limit: Kroner | None = None
+    competition_days: int = Field(description="A mini-competition's shortest response time.")
 
 
 class LotDetail(LotOut):
@@ -167,7 +173,10 @@ class TenderOut(BaseModel):
         description="As the clock sees it: published (open for bids), bidding_closed, "
         "active (framework agreements running), cancelled, …"
     )
-    call_off_rule: str
+    call_off_rule: str = Field(
+        description="The lots' call-off rule when they all state the same, else per_lot "
+        "(each lot states its own)."
+    )
     bid_deadline: datetime
     agreement_start: date
     agreement_end: date

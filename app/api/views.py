@@ -42,6 +42,9 @@ from app.web.pagination import Page, paginate, paginate_list
 
 READ, ORDER, PURCHASES = ApiScope.READ, ApiScope.ORDER, ApiScope.PURCHASES
 
+#: The tender-level call-off rule when its lots state different rules.
+PER_LOT = "per_lot"
+
 
 def _limit() -> str:
     return current_app.config["API_RATE_LIMIT"]
@@ -115,7 +118,7 @@ def _tender(tender: Tender, now) -> s.TenderOut:
         region=tender.region.name,
         scope=tender.scope.value,
         state=tender.state_at(now),
-        call_off_rule=tender.call_off_rule.value,
+        call_off_rule=tender.call_off_rule.value if tender.call_off_rule else PER_LOT,
         bid_deadline=tender.bid_deadline,
         agreement_start=tender.agreement_start,
         agreement_end=tender.agreement_end,
@@ -235,7 +238,7 @@ def _offer(offer: calloffs.LotOffer, today) -> s.FrameworkLot:
         lot=_lot(offer.lot),
         tender_reference=tender.reference,
         tender_title=tender.title,
-        call_off_rule=tender.call_off_rule.value,
+        call_off_rule=offer.lot.call_off_rule.value,
         committed=offer.committed,
         left=offer.left,
         exhausted=offer.exhausted,

@@ -131,7 +131,13 @@ class LotOffer:
 
     @property
     def cascade(self) -> bool:
-        return self.lot.tender.call_off_rule == CallOffRule.CASCADE
+        return self.lot.call_off_rule.cascades
+
+    @property
+    def orders_directly(self) -> bool:
+        """Whether orders are placed straight on the lot (under a cascade up to an amount,
+        only up to it); a lot of mini-competitions only orders through one."""
+        return self.lot.call_off_rule != CallOffRule.MINI_COMPETITION
 
     def orderable(self, agreement: Agreement, today: date) -> bool:
         return (
@@ -506,7 +512,7 @@ def _check_period(agreement: Agreement, starts_on: date) -> None:
 def _check_cascade(db: Session, lot: Lot, committed: Decimal, agreement: Agreement, reason: str):
     """Under a cascade, a lower-ranked supplier than the first that can take the order needs a
     reason; judged under the lot's lock, on what the lot has left."""
-    if lot.tender.call_off_rule != CallOffRule.CASCADE or reason.strip():
+    if not lot.call_off_rule.cascades or reason.strip():
         return
     first = LotOffer(lot, _agreements(db, lot), committed).first_in_line(clock.today())
     if first is not None and agreement.rank > first.rank:
@@ -518,6 +524,28 @@ def _check_cascade(db: Session, lot: Lot, committed: Decimal, agreement: Agreeme
                 rank=first.rank,
             )
         )
+
+
+def _refuse_when_competition_required(lot: Lot, amount: Decimal) -> None:
+    """A lot of mini-competitions (or an order above its cascade's amount) is called off by a
+    mini-competition, never by a direct order."""
+    if not lot.needs_competition(amount):
+        return
+    if lot.call_off_rule == CallOffRule.MINI_COMPETITION:
+        raise DomainError(
+            _(
+                "This lot is called off by mini-competition: start a mini-competition among "
+                "its suppliers instead of ordering directly."
+            )
+        )
+    raise DomainError(
+        _(
+            "This lot calls off by cascade only up to %(limit)s; an order of %(amount)s needs a "
+            "mini-competition among its suppliers.",
+            limit=format_money(lot.cascade_limit),
+            amount=format_money(amount),
+        )
+    )
 
 
 def _next_number(lot: Lot, placed_so_far: int) -> str:
@@ -606,10 +634,11 @@ def _new_order(
     lot: Lot,
     order: OrderInput,
     number: str,
+    unit_price: Decimal,
 ) -> CallOff:
-    """The order at the agreement's unit price, with its first event, written to the session."""
+    """The order at its unit price, with its first event, written to the session."""
     now = clock.now()
-    total = agreement.current_price * order.quantity
+    total = unit_price * order.quantity
     call_off = CallOff(
         number=number,
         agreement_id=agreement.id,
@@ -619,7 +648,7 @@ def _new_order(
         state=CallOffState.PLACED,
         case_reference=order.case_reference.strip(),
         quantity=order.quantity,
-        unit_price=agreement.current_price,
+        unit_price=unit_price,
         total=total,
         starts_on=order.starts_on,
         note=order.note.strip(),
@@ -686,9 +715,31 @@ def _tell_supplier_of_new_order(
 def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInput) -> CallOff:
     """A jobcentre's order under one agreement at the agreement's unit price; the lot's
     maximum is never exceeded."""
+    return _place(db, actor, agreement, order, agreement.current_price, competed=False)
+
+
+def place_competed_order(
+    db: Session, actor: User, agreement: Agreement, order: OrderInput, unit_price: Decimal
+) -> CallOff:
+    """The order a mini-competition's winner gets (app.minicompetitions), at its response's
+    unit price: the same checks as any order, under the same lock, but no cascade and no
+    refusal for needing a competition."""
+    return _place(db, actor, agreement, order, unit_price, competed=True)
+
+
+def _place(
+    db: Session,
+    actor: User,
+    agreement: Agreement,
+    order: OrderInput,
+    unit_price: Decimal,
+    competed: bool,
+) -> CallOff:
     jobcentre = _jobcentre_of(actor)
     _require_open(jobcentre, agreement.lot)
     _require_quantity_in_bounds(order)
+    if not competed:
+        _refuse_when_competition_required(agreement.lot, unit_price * order.quantity)
     _check_order_text(order)
     _require_active_supplier(agreement)
     _check_period(agreement, order.starts_on)
@@ -696,10 +747,11 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
     committed, placed_so_far = totals.lot_figures(db, lot.id)
-    _check_cascade(db, lot, committed, agreement, order.choice_reason)
-    _refuse_beyond_maximum(lot, committed, agreement.current_price * order.quantity)
+    if not competed:
+        _check_cascade(db, lot, committed, agreement, order.choice_reason)
+    _refuse_beyond_maximum(lot, committed, unit_price * order.quantity)
     call_off = _new_order(
-        db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far)
+        db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far), unit_price
     )
     _record_placed(db, actor, call_off, agreement, lot, committed)
     _tell_supplier_of_new_order(db, call_off, lot, jobcentre)

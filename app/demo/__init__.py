@@ -1,8 +1,8 @@
 """Demo data (`flask demo-data`, `make run`): the real organisations and demo logins
 (platform), then tenders in every state, a complaint to the Complaints Board, call-offs,
-agreements suspended, extended and regulated, the purchase obligation, results and follow-up
-cases, grants, specialist knowledge and API tokens; scale holds the national data set for
-measuring. Every part creates only what is missing (idempotent)."""
+agreements suspended, extended and regulated, mini-competitions, the purchase obligation,
+results and follow-up cases, grants, specialist knowledge and API tokens; scale holds the
+national data set for measuring. Every part creates only what is missing (idempotent)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from app.demo.calloffs import create_demo_calloffs
 from app.demo.complaints import create_demo_complaints
 from app.demo.grants import create_demo_grants
 from app.demo.knowledge import create_demo_knowledge
+from app.demo.minicompetitions import create_demo_minicompetitions
 from app.demo.nemlogin import create_demo_nemlogin
 from app.demo.obligation import create_demo_obligation
 from app.demo.outcomes import create_demo_outcomes
@@ -30,6 +31,7 @@ def create_demo_data(db: Session) -> None:
     create_demo_calloffs(db)
     create_demo_outcomes(db)
     create_demo_agreement_life(db)
+    create_demo_minicompetitions(db)
     create_demo_obligation(db)
     create_demo_results(db)
     create_demo_cases(db)

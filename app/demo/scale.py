@@ -162,7 +162,6 @@ def create_scale_data(db: Session, scale: Scale, seed: int = 7) -> dict[str, int
                 "agreement_end": start + timedelta(days=4 * 365 - 1),
                 "long_period_reason": "",
                 "bid_deadline": datetime.combine(start - timedelta(days=60), time(12), UTC),
-                "call_off_rule": "free_choice",
                 "content_version": 1,
                 "return_reason": "",
                 "cancel_reason": "",
@@ -193,6 +192,8 @@ def create_scale_data(db: Session, scale: Scale, seed: int = 7) -> dict[str, int
                 "maximum_value": Decimal("200000000.00"),
                 "suppliers_to_award": 3,
                 "fewer_suppliers_reason": "",
+                "call_off_rule": "free_choice",
+                "competition_days": 10,
             }
             for t in tenders
             for number in (1, 2)

@@ -452,13 +452,22 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
     # Active frameworks: a regional one in Syddanmark and a national one led by Hovedstaden.
     long_ago = today - timedelta(days=260)
     with clock.frozen_at(_cph(long_ago, 9)):
+        regional_content = content_for(
+            "Rammeaftale om forløb for ledige akademikere i Syddanmark",
+            [academics],
+            needs["SD"][0],
+            deadline=_cph(long_ago + timedelta(days=30)),
+        )
+        # Its second lot is called off by mini-competition (app.demo.minicompetitions).
+        first, *others = regional_content.lots
         regional = through(
             "SD",
-            content_for(
-                "Rammeaftale om forløb for ledige akademikere i Syddanmark",
-                [academics],
-                needs["SD"][0],
-                deadline=_cph(long_ago + timedelta(days=30)),
+            replace(
+                regional_content,
+                lots=[
+                    first,
+                    *(replace(lot, call_off_rule=CallOffRule.MINI_COMPETITION) for lot in others),
+                ],
             ),
             "publish",
         )
@@ -485,17 +494,20 @@ def _demo_evaluations(db, through, content_for, needs, regions, staff, groups):
         tenders.publish(db, staff["HS"], national)
         # Nordjylland's framework is a ranked cascade: a jobcentre calls off from the
         # highest-ranked supplier that can take the order, or gives its reason.
+        cascade_content = content_for(
+            CASCADE_TITLE,
+            [academics],
+            needs["NJ"][0],
+            deadline=_cph(long_ago + timedelta(days=30)),
+            lots=1,
+        )
         cascade = through(
             "NJ",
             replace(
-                content_for(
-                    CASCADE_TITLE,
-                    [academics],
-                    needs["NJ"][0],
-                    deadline=_cph(long_ago + timedelta(days=30)),
-                    lots=1,
-                ),
-                call_off_rule=CallOffRule.CASCADE,
+                cascade_content,
+                lots=[
+                    replace(lot, call_off_rule=CallOffRule.CASCADE) for lot in cascade_content.lots
+                ],
             ),
             "publish",
         )

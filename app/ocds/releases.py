@@ -107,17 +107,39 @@ def _supplier_party(supplier: Supplier) -> dict:
 
 # --- the framework tender ---------------------------------------------------------------------
 
-#: The framework technique's method per call-off rule: both call off without reopening
-#: competition. A mini-competition (not built yet) would map to "withReopeningCompetition".
+#: The framework technique's method per call-off rule (the techniques extension's codelist):
+#: free choice and cascade call off without reopening competition, a mini-competition with it,
+#: a cascade up to an amount with and without.
 FRAMEWORK_METHOD = {
     CallOffRule.FREE_CHOICE: "withoutReopeningCompetition",
     CallOffRule.CASCADE: "withoutReopeningCompetition",
+    CallOffRule.MINI_COMPETITION: "withReopeningCompetition",
+    CallOffRule.CASCADE_THEN_COMPETITION: "withAndWithoutReopeningCompetition",
 }
+MIXED_METHOD = "withAndWithoutReopeningCompetition"
 
 _RULE_DETAILS = {
     CallOffRule.FREE_CHOICE: "Frit valg blandt delaftalens tildelte leverandører",
     CallOffRule.CASCADE: "Rangordnet kaskade: den højest rangerede leverandør, der kan tage ordren",
+    CallOffRule.MINI_COMPETITION: "Miniudbud blandt delaftalens leverandører ved hvert træk",
+    CallOffRule.CASCADE_THEN_COMPETITION: (
+        "Rangordnet kaskade op til et beløb, miniudbud blandt delaftalens leverandører over det"
+    ),
 }
+
+
+def _tender_method(tender: Tender) -> str:
+    """The tender's method: its lots' if they agree, else with and without reopening."""
+    methods = {FRAMEWORK_METHOD[lot.call_off_rule] for lot in tender.lots}
+    return methods.pop() if len(methods) == 1 else MIXED_METHOD
+
+
+def _tender_rule_details(tender: Tender) -> str:
+    if tender.call_off_rule is not None:
+        return _RULE_DETAILS[tender.call_off_rule]
+    return "; ".join(
+        f"Delaftale {lot.number}: {_RULE_DETAILS[lot.call_off_rule]}" for lot in tender.lots
+    )
 
 
 def _first_deadline(tender: Tender) -> datetime:
@@ -197,7 +219,7 @@ def _lot_techniques(tender: Tender, lot) -> dict:
     return {
         "hasFrameworkAgreement": True,
         "frameworkAgreement": {
-            "method": FRAMEWORK_METHOD[tender.call_off_rule],
+            "method": FRAMEWORK_METHOD[lot.call_off_rule],
             "maximumParticipants": lot.suppliers_to_award,
             "value": value(lot.maximum_value),
         },
@@ -209,14 +231,14 @@ def _tender(tender: Tender, status: str, deadline: datetime, upto: Amendment | N
     price = [c for c in tender.criteria if c.is_price]
     quality = [c for c in tender.criteria if not c.is_price]
     framework = {
-        "method": FRAMEWORK_METHOD[tender.call_off_rule],
+        "method": _tender_method(tender),
         "maximumParticipants": sum(lot.suppliers_to_award for lot in tender.lots),
         "value": value(tender.maximum_value),
         "period": {
             "startDate": _day_start(tender.agreement_start),
             "endDate": _day_end(tender.agreement_end),
         },
-        "description": _RULE_DETAILS[tender.call_off_rule],
+        "description": _tender_rule_details(tender),
     }
     if tender.long_period_reason:
         framework["periodRationale"] = tender.long_period_reason

@@ -20,7 +20,7 @@ from wtforms import Form as PlainForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.i18n import lazy_gettext as _l
-from app.tenders.models import CallOffRule, Scope
+from app.tenders.models import DEFAULT_COMPETITION_DAYS, CallOffRule, Scope
 from app.tenders.services import CriterionInput, LotInput, TenderContent
 from app.web.fields import (
     IntegerField,
@@ -61,6 +61,23 @@ class LotForm(SubForm):
     )
     fewer_suppliers_reason = TextAreaField(
         _l("Reason, if fewer than 2 suppliers"), validators=[Optional(), Length(max=2000)]
+    )
+
+    call_off_rule = SelectField(
+        _l("Call-off rule"),
+        choices=lambda: [(rule.value, rule.label) for rule in CallOffRule],
+        default=CallOffRule.FREE_CHOICE.value,
+        validators=[Optional()],
+    )
+    cascade_limit = KronerField(
+        _l("Cascade up to (kr.)"),
+        validators=[Optional()],
+        description=_l("Only for a cascade up to an amount: an order above it is competed."),
+    )
+    competition_days = IntegerField(
+        _l("Shortest response deadline of a mini-competition (days)"),
+        default=DEFAULT_COMPETITION_DAYS,
+        validators=[Optional(), NumberRange(min=0, max=90)],
     )
 
     def is_blank(self) -> bool:
@@ -124,11 +141,6 @@ class TenderForm(Form):
         description=_l("Danish time (Europe/Copenhagen)."),
     )
     deadline_time = TimeField(_l("Bid deadline, time"), validators=[InputRequired()])
-    call_off_rule = SelectField(
-        _l("Call-off rule"),
-        choices=lambda: [(rule.value, rule.label) for rule in CallOffRule],
-        validators=[DataRequired()],
-    )
     lots = FieldList(FormField(LotForm), min_entries=1, max_entries=30)
     criteria = FieldList(FormField(CriterionForm), min_entries=3, max_entries=20)
     requirements = FieldList(
@@ -170,7 +182,6 @@ class TenderForm(Form):
             agreement_end=self.agreement_end.data,
             long_period_reason=self.long_period_reason.data or "",
             bid_deadline=copenhagen_moment(self.deadline_date.data, self.deadline_time.data),
-            call_off_rule=CallOffRule(self.call_off_rule.data),
             extension_options=self.extension_options.data or 0,
             extension_months=self.extension_months.data or 0,
             extension_needs_council=bool(self.extension_needs_council.data),
@@ -185,6 +196,11 @@ class TenderForm(Form):
                     if row.suppliers_to_award.data is not None
                     else 2,
                     fewer_suppliers_reason=row.fewer_suppliers_reason.data or "",
+                    call_off_rule=CallOffRule(row.call_off_rule.data or CallOffRule.FREE_CHOICE),
+                    cascade_limit=row.cascade_limit.data,
+                    competition_days=row.competition_days.data
+                    if row.competition_days.data is not None
+                    else DEFAULT_COMPETITION_DAYS,
                 )
                 for row in (entry.form for entry in self.lots)
                 if not row.is_blank()

@@ -71,8 +71,22 @@ labels(Scope, {Scope.REGIONAL: _l("Regional"), Scope.NATIONAL: _l("National")})
 
 
 class CallOffRule(LabelledEnum):
+    """How a lot's call-offs happen, stated in the tender per lot."""
+
     FREE_CHOICE = "free_choice"
     CASCADE = "cascade"
+    MINI_COMPETITION = (
+        "mini_competition"  # every call-off reopens competition (app.minicompetitions)
+    )
+    CASCADE_THEN_COMPETITION = "cascade_competition"  # cascade up to an amount, competition above
+
+    @property
+    def cascades(self) -> bool:
+        return self in (CallOffRule.CASCADE, CallOffRule.CASCADE_THEN_COMPETITION)
+
+    @property
+    def reopens_competition(self) -> bool:
+        return self in (CallOffRule.MINI_COMPETITION, CallOffRule.CASCADE_THEN_COMPETITION)
 
 
 labels(
@@ -80,8 +94,16 @@ labels(
     {
         CallOffRule.FREE_CHOICE: _l("Free choice among the awarded suppliers"),
         CallOffRule.CASCADE: _l("Ranked cascade"),
+        CallOffRule.MINI_COMPETITION: _l("Mini-competition among the awarded suppliers"),
+        CallOffRule.CASCADE_THEN_COMPETITION: _l(
+            "Ranked cascade up to an amount, mini-competition above it"
+        ),
     },
 )
+
+#: The shortest response deadline a lot may set for its mini-competitions, in days.
+MIN_COMPETITION_DAYS = 1
+DEFAULT_COMPETITION_DAYS = 10
 
 
 class ApprovalKind(StrEnum):
@@ -145,9 +167,6 @@ class Tender(Base):
     price_index: Mapped[str] = mapped_column(String(200), default="")
     price_cap: Mapped[Decimal | None] = mapped_column(Hundredths)
     bid_deadline: Mapped[datetime] = mapped_column(UTCDateTime)
-    call_off_rule: Mapped[CallOffRule] = mapped_column(
-        state_column(CallOffRule, "call_off_rule", 20), default=CallOffRule.FREE_CHOICE
-    )
     # Grows with every change of content; approvals refer to the version they saw.
     content_version: Mapped[int] = mapped_column(default=1)
     # When the current content version began: a council decision must not be older (after edits).
@@ -235,6 +254,13 @@ class Tender(Base):
                 published = and_(published, cls.deadline_passed_at(moment))
             conditions.append(published)
         return or_(*conditions) if conditions else false()
+
+    @property
+    def call_off_rule(self) -> CallOffRule | None:
+        """The call-off rule every lot states, or None when the lots differ (each lot states
+        its own: `Lot.call_off_rule`)."""
+        rules = {lot.call_off_rule for lot in self.lots}
+        return rules.pop() if len(rules) == 1 else None
 
     @property
     def regulates_prices(self) -> bool:
@@ -335,8 +361,34 @@ class Lot(Base):
     maximum_value: Mapped[Decimal] = mapped_column(Money)
     suppliers_to_award: Mapped[int] = mapped_column(default=2)
     fewer_suppliers_reason: Mapped[str] = mapped_column(Text, default="")
+    # How call-offs happen on this lot (part of the tender's content, so bound to approvals).
+    call_off_rule: Mapped[CallOffRule] = mapped_column(
+        state_column(CallOffRule, "lot_call_off_rule", 20),
+        default=CallOffRule.FREE_CHOICE,
+        server_default=CallOffRule.FREE_CHOICE.value,
+    )
+    # Under CASCADE_THEN_COMPETITION: an order whose total is above this goes to competition.
+    cascade_limit: Mapped[Decimal | None] = mapped_column(Money)
+    # A mini-competition's response deadline is at least this many days after its start.
+    competition_days: Mapped[int] = mapped_column(
+        default=DEFAULT_COMPETITION_DAYS, server_default=str(DEFAULT_COMPETITION_DAYS)
+    )
 
     tender: Mapped[Tender] = relationship(back_populates="lots")
+
+    def needs_competition(self, amount: Decimal) -> bool:
+        """Whether an order of this total must be called off by a mini-competition: always
+        under MINI_COMPETITION, above the cascade limit under CASCADE_THEN_COMPETITION."""
+        if self.call_off_rule == CallOffRule.MINI_COMPETITION:
+            return True
+        if self.call_off_rule == CallOffRule.CASCADE_THEN_COMPETITION:
+            return self.cascade_limit is not None and amount > self.cascade_limit
+        return False
+
+    @property
+    def offers_competition(self) -> bool:
+        """Whether jobcentres can start a mini-competition on this lot."""
+        return self.call_off_rule.reopens_competition
 
 
 class AwardCriterion(Base):

@@ -35,6 +35,8 @@ from app.organisations.queries import regions
 from app.targetgroups.models import TargetGroup
 from app.tenders.lifecycle import TenderStep, guard, move
 from app.tenders.models import (
+    DEFAULT_COMPETITION_DAYS,
+    MIN_COMPETITION_DAYS,
     Amendment,
     AmendmentKind,
     ApprovalKind,
@@ -62,6 +64,9 @@ class LotInput:
     suppliers_to_award: int = MIN_SUPPLIERS_PER_LOT
     description: str = ""
     fewer_suppliers_reason: str = ""
+    call_off_rule: CallOffRule = CallOffRule.FREE_CHOICE
+    cascade_limit: Decimal | None = None  # under CASCADE_THEN_COMPETITION only
+    competition_days: int = DEFAULT_COMPETITION_DAYS  # a mini-competition's shortest deadline
 
 
 @dataclass
@@ -88,7 +93,6 @@ class TenderContent:
     requirements: Sequence[str] = ()
     description: str = ""
     long_period_reason: str = ""
-    call_off_rule: CallOffRule = CallOffRule.FREE_CHOICE
     extension_options: int = 0
     extension_months: int = 0
     extension_needs_council: bool = False
@@ -122,6 +126,7 @@ def _check_content(db: Session, region: Organisation, content: TenderContent) ->
     _new_deadline_in_the_future(content.bid_deadline)
     _deadline_before_the_agreement_period(content.bid_deadline, content.agreement_start)
     _every_lot_complete(content.lots)
+    _every_lot_states_its_call_off_rule(content.lots)
     _lots_cover_the_estimated_value(content)
     _criteria_one_price_and_weights_of_100(content.criteria)
 
@@ -259,6 +264,30 @@ def _every_lot_complete(lots: Sequence[LotInput]) -> None:
             )
 
 
+def _every_lot_states_its_call_off_rule(lots: Sequence[LotInput]) -> None:
+    """A cascade up to an amount names the amount (above 0 kr.); a lot that reopens
+    competition gives its suppliers a response deadline of at least a day."""
+    for number, lot in enumerate(lots, start=1):
+        if lot.call_off_rule == CallOffRule.CASCADE_THEN_COMPETITION and (
+            lot.cascade_limit is None or lot.cascade_limit <= 0
+        ):
+            raise DomainError(
+                _(
+                    "Lot %(n)d calls off by cascade up to an amount: give the amount, above 0 kr.",
+                    n=number,
+                )
+            )
+        if lot.call_off_rule.reopens_competition and lot.competition_days < MIN_COMPETITION_DAYS:
+            raise DomainError(
+                _(
+                    "Lot %(n)d holds mini-competitions: give the suppliers at least %(days)d "
+                    "day(s) to respond.",
+                    n=number,
+                    days=MIN_COMPETITION_DAYS,
+                )
+            )
+
+
 def _lots_cover_the_estimated_value(content: TenderContent) -> None:
     maximum = sum((lot.maximum_value for lot in content.lots), Decimal("0"))
     if maximum < content.estimated_value:
@@ -299,7 +328,6 @@ def _apply_content(db: Session, tender: Tender, content: TenderContent) -> None:
     tender.agreement_end = content.agreement_end
     tender.long_period_reason = content.long_period_reason.strip()
     tender.bid_deadline = content.bid_deadline
-    tender.call_off_rule = content.call_off_rule
     tender.extension_options = content.extension_options
     tender.extension_months = content.extension_months if content.extension_options else 0
     tender.extension_needs_council = bool(
@@ -320,6 +348,11 @@ def _apply_content(db: Session, tender: Tender, content: TenderContent) -> None:
             maximum_value=lot.maximum_value,
             suppliers_to_award=lot.suppliers_to_award,
             fewer_suppliers_reason=lot.fewer_suppliers_reason.strip(),
+            call_off_rule=lot.call_off_rule,
+            cascade_limit=lot.cascade_limit
+            if lot.call_off_rule == CallOffRule.CASCADE_THEN_COMPETITION
+            else None,
+            competition_days=lot.competition_days,
         )
         for number, lot in enumerate(content.lots, start=1)
     )
@@ -339,7 +372,15 @@ def _summary(tender: Tender) -> dict:
         "scope": tender.scope.value,
         "version": tender.content_version,
         "lots": [
-            [lot.title, str(lot.maximum_value), lot.suppliers_to_award] for lot in tender.lots
+            [
+                lot.title,
+                str(lot.maximum_value),
+                lot.suppliers_to_award,
+                lot.call_off_rule.value,
+                str(lot.cascade_limit) if lot.cascade_limit is not None else None,
+                lot.competition_days,
+            ]
+            for lot in tender.lots
         ],
         "criteria": [[c.name, c.weight] for c in tender.criteria],
         "deadline": tender.bid_deadline.isoformat(),

@@ -208,7 +208,7 @@ def _fill(form: TenderForm, tender: Tender) -> None:
     form.need_id.data = tender.need_id or 0
     local = tender.bid_deadline.astimezone(COPENHAGEN)
     form.deadline_date.data, form.deadline_time.data = local.date(), local.time()
-    form.scope.data, form.call_off_rule.data = tender.scope.value, tender.call_off_rule.value
+    form.scope.data = tender.scope.value
     for entry, lot in zip(form.lots.entries, tender.lots, strict=False):
         entry.form.process(obj=lot)
     while len(form.lots.entries) < len(tender.lots):
@@ -250,7 +250,6 @@ def create():
     form = _prepare(TenderForm())
     if request.method == "GET":
         form.scope.data = Scope.REGIONAL.value
-        form.call_off_rule.data = "free_choice"
         form.criteria[0].form.name.data = _("Price")
         form.criteria[0].form.is_price.data = True
     return _save(form, None, "tenders/form.html")

@@ -65,6 +65,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     **{
         role: [
             ("calloffs.frameworks", _l("Frameworks")),
+            ("minicompetitions.index", _l("Mini-competitions")),
             ("calloffs.index", _l("Orders")),
             ("outcomes.index", _l("Outcomes")),
             ("purchases.index", _l("Other purchases")),
@@ -79,6 +80,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
     },
     Role.SUPPLIER: [
         ("calloffs.index", _l("Orders")),
+        ("minicompetitions.index", _l("Mini-competitions")),
         ("spend.supplier", _l("Revenue")),
         ("outcomes.mine", _l("Our results")),
         ("bids.index", _l("Our bids")),

@@ -38,6 +38,7 @@ def framework(
     maximum: str = "100000.00",
     prices: tuple[str, ...] = ("1000.00", "1200.00", "900.00"),
     rule: CallOffRule = CallOffRule.FREE_CHOICE,
+    cascade_limit: Decimal | None = None,
     starts_on: date = TODAY - timedelta(days=30),
     ends_on: date = TODAY + timedelta(days=700),
     state: TenderState = TenderState.ACTIVE,
@@ -55,11 +56,17 @@ def framework(
         agreement_start=starts_on,
         agreement_end=ends_on,
         bid_deadline=NOW - timedelta(days=90),
-        call_off_rule=rule,
         published_at=NOW - timedelta(days=120),
         target_groups=[group(db, target_group)],
     )
-    lot = Lot(number=1, title="Forløb", maximum_value=Decimal(maximum), suppliers_to_award=3)
+    lot = Lot(
+        number=1,
+        title="Forløb",
+        maximum_value=Decimal(maximum),
+        suppliers_to_award=3,
+        call_off_rule=rule,
+        cascade_limit=cascade_limit,
+    )
     tender.lots.append(lot)
     db.add(tender)
     db.flush()

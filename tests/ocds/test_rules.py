@@ -18,7 +18,7 @@ from app.calloffs.services import committed_amount, committed_amounts
 from app.evaluation.models import Agreement, Award, AwardState
 from app.ocds.packages import InexactAmount, exact_number, to_json
 from app.tenders import services
-from app.tenders.models import Lot, Tender
+from app.tenders.models import CallOffRule, Lot, Tender
 from tests.conftest import NOW
 from tests.ocds.conftest import calloff_ids, package, pages, published_tender_ids
 from tests.ocds.validation import errors
@@ -168,13 +168,28 @@ def test_an_amended_and_cancelled_tender_has_a_release_for_each_event(app, clien
 # --- the framework technique and lots -------------------------------------------------------------
 
 
-def test_a_framework_uses_lots_and_the_framework_technique_without_reopening(client, db):
+METHOD = {
+    CallOffRule.FREE_CHOICE: "withoutReopeningCompetition",
+    CallOffRule.CASCADE: "withoutReopeningCompetition",
+    CallOffRule.MINI_COMPETITION: "withReopeningCompetition",
+    CallOffRule.CASCADE_THEN_COMPETITION: "withAndWithoutReopeningCompetition",
+}
+
+
+def test_a_framework_uses_lots_and_the_framework_technique_of_each_lots_rule(client, db):
+    """Each lot's method is its call-off rule's; the tender's is its lots' when they agree,
+    with and without reopening when they do not (issue 21: the rule is stated per lot)."""
     for tender_id in published_tender_ids(db):
         tender = db.get(Tender, tender_id)
         section = _tender_record(client, tender_id)["compiledRelease"]["tender"]
         techniques = section["techniques"]
         assert techniques["hasFrameworkAgreement"] is True
-        assert techniques["frameworkAgreement"]["method"] == "withoutReopeningCompetition"
+        methods = [METHOD[lot.call_off_rule] for lot in tender.lots]
+        assert [lot["techniques"]["frameworkAgreement"]["method"] for lot in section["lots"]] == (
+            methods
+        )
+        expected = methods[0] if len(set(methods)) == 1 else "withAndWithoutReopeningCompetition"
+        assert techniques["frameworkAgreement"]["method"] == expected
         assert [lot["id"] for lot in section["lots"]] == [str(lot.number) for lot in tender.lots]
         assert [lot["value"]["amount"] for lot in section["lots"]] == [
             lot.maximum_value for lot in tender.lots
@@ -182,6 +197,28 @@ def test_a_framework_uses_lots_and_the_framework_technique_without_reopening(cli
         assert {item["relatedLot"] for item in section["items"]} <= {
             lot["id"] for lot in section["lots"]
         }
+
+
+def test_a_lot_of_mini_competitions_is_published_with_reopening_of_competition(client, db):
+    """The demo's Syddanmark framework: lot 1 free choice, lot 2 mini-competition."""
+    mixed = [
+        tender_id
+        for tender_id in published_tender_ids(db)
+        if {lot.call_off_rule for lot in db.get(Tender, tender_id).lots}
+        == {CallOffRule.FREE_CHOICE, CallOffRule.MINI_COMPETITION}
+    ]
+    assert mixed
+    release = package(client, f"/ocds/tenders/{mixed[0]}/releases.json")
+    assert errors(release) == []
+    section = _tender_record(client, mixed[0])["compiledRelease"]["tender"]
+    assert [lot["techniques"]["frameworkAgreement"]["method"] for lot in section["lots"]] == [
+        "withoutReopeningCompetition",
+        "withReopeningCompetition",
+    ]
+    assert section["techniques"]["frameworkAgreement"]["method"] == (
+        "withAndWithoutReopeningCompetition"
+    )
+    assert "Miniudbud" in section["techniques"]["frameworkAgreement"]["description"]
 
 
 def test_each_agreement_is_a_contract_of_an_award_on_its_lot(client, db):

@@ -28,8 +28,8 @@ def test_the_edit_form_comes_filled_in_and_saving_makes_a_draft_again(client, db
         "agreement_end": "2029-02-28",
         "deadline_date": "2026-12-24",
         "deadline_time": "12:00",
-        "call_off_rule": "cascade",
         "lots-0-title": "Nord",
+        "lots-0-call_off_rule": "cascade",
         "lots-0-maximum_value": "10.000.000,00",
         "lots-0-suppliers_to_award": "2",
         "criteria-0-name": "Pris",
@@ -46,7 +46,7 @@ def test_the_edit_form_comes_filled_in_and_saving_makes_a_draft_again(client, db
         TenderState.DRAFT,
         version + 1,
     )
-    assert changed.call_off_rule.value == "cascade"
+    assert changed.lots[0].call_off_rule.value == "cascade"  # the rule is stated per lot
 
 
 def test_the_ministry_returns_a_tender_with_reasons_over_http(client, db):

@@ -26,7 +26,6 @@ def _form(db, **changes):
         "agreement_end": "2029-02-28",
         "deadline_date": "2027-01-15",
         "deadline_time": "12:00",
-        "call_off_rule": "free_choice",
         "lots-0-title": "Hele regionen",
         "lots-0-maximum_value": "2.000.000",
         "lots-0-suppliers_to_award": "3",

@@ -1,0 +1,1 @@
+"""Mini-competitions: call-offs with reopened competition among a lot's suppliers."""
