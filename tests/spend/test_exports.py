@@ -101,7 +101,7 @@ def _as_csv_by_libreoffice(workbook: bytes, tmp_path) -> list[list[str]]:
             f"-env:UserInstallation=file://{tmp_path}/profile",
             "--headless",
             "--convert-to",
-            'csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false',
+            "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false",
             "--outdir",
             str(tmp_path),
             str(source),
