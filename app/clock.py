@@ -56,11 +56,6 @@ def frozen_at(moment: datetime) -> Iterator[None]:
         _frozen = previous
 
 
-def local_text(moment: datetime) -> str:
-    """A moment as Copenhagen wall time, e.g. 15-01-2027 12:00, for messages made outside a page."""
-    return moment.astimezone(COPENHAGEN).strftime("%d-%m-%Y %H:%M")
-
-
 def local_date(moment: datetime) -> date:
     """The Copenhagen calendar day of a moment."""
     return moment.astimezone(COPENHAGEN).date()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload
 from app.audit import sealed
 from app.audit.models import AuditEntry
 from app.auth.models import User
-from app.web.pagination import contains_pattern
+from app.web.pagination import MAX_ID, contains_pattern
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,8 @@ def search_entries(search: EntrySearch, now: datetime) -> Select:
     if search.object:
         object_type, _sep, object_id = search.object.partition(":")
         stmt = stmt.where(AuditEntry.object_type == object_type)
-        if object_id.isdigit():
-            stmt = stmt.where(AuditEntry.object_id == int(object_id))
+        if object_id.isdigit():  # beyond any id, it matches nothing (and fits no column)
+            stmt = stmt.where(AuditEntry.object_id == min(int(object_id), MAX_ID + 1))
     if search.start:
         stmt = stmt.where(AuditEntry.occurred_at >= search.start)
     if search.end:

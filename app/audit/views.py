@@ -7,7 +7,7 @@ from datetime import datetime, time
 from flask import Blueprint, flash, render_template
 
 from app import clock
-from app.audit import chain
+from app.audit import chain, words
 from app.audit.queries import EntrySearch, search_entries
 from app.auth.access import allow
 from app.auth.roles import Role
@@ -34,7 +34,12 @@ def _day(value: str, end: bool = False) -> datetime | None:
 @audit_bp.get("/")
 @allow(Role.ADMIN)
 def index():
-    filters = {key: text_arg(key) for key in ("action", "actor", "object", "from", "to")}
+    filters = {
+        key: text_arg(key)
+        for key in ("action", "actor", "object", "object_type", "object_id", "from", "to")
+    }
+    if filters["object_type"]:  # the page's two fields, as the "type:id" the search reads
+        filters["object"] = ":".join(filter(None, (filters["object_type"], filters["object_id"])))
     for key, bound in (("from", False), ("to", True)):
         if filters[key] and _day(filters[key], end=bound) is None:
             flash(
@@ -49,7 +54,19 @@ def index():
     )
     stmt = search_entries(search, clock.now())
     page = paginate(db.session, stmt)
-    return render_template("audit/index.html", page=page, filters=filters)
+    return render_template(
+        "audit/index.html",
+        page=page,
+        filters=filters,
+        words=words,
+        actions=_by_name(words.ACTIONS),
+        objects=_by_name(words.OBJECTS),
+    )
+
+
+def _by_name(named: dict) -> list[tuple[str, str]]:
+    """(code, name) pairs in the order of their names in the page's language."""
+    return sorted(((code, str(name)) for code, name in named.items()), key=lambda p: p[1])
 
 
 @audit_bp.get("/verify")

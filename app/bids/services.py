@@ -24,6 +24,7 @@ from app.auth.services import active_users
 from app.bids import sealing
 from app.bids.models import Bid, BidState, BidVersion
 from app.core.errors import DomainError, NotAllowed, NotFound
+from app.core.i18n import format_datetime
 from app.core.i18n import gettext as _
 from app.evaluation.models import Agreement
 from app.files.services import check_upload
@@ -73,7 +74,7 @@ def require_open(tender: Tender) -> None:
         _(
             "The bid deadline (%(when)s) has passed: nothing can be submitted, replaced or "
             "withdrawn.",
-            when=clock.local_text(tender.bid_deadline),
+            when=format_datetime(tender.bid_deadline),
         )
     )
 
@@ -213,7 +214,7 @@ def submit(db: Session, actor: User, tender: Tender, content: BidContent) -> Bid
         _("Receipt: your bid on %(ref)s was received", ref=tender.reference),
         _(
             "Received %(when)s (Danish time). Fingerprint (SHA-256): %(fp)s",
-            when=clock.local_text(version.received_at),
+            when=format_datetime(version.received_at),
             fp=version.fingerprint,
         ),
         f"/bids/{bid.id}",

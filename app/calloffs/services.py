@@ -642,8 +642,8 @@ def _tell_supplier_of_new_order(
         supplier_users(db, call_off.supplier_id),
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
-            "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s. "
-            "Accept or decline it.",
+            "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s; "
+            "accept or decline it.",
             jobcentre=jobcentre.name,
             quantity=call_off.quantity,
             n=lot.number,

@@ -16,7 +16,17 @@ from flask_babel import format_datetime as babel_format_datetime
 from jinja2 import pass_context
 from markupsafe import Markup
 
-__all__ = ["babel", "format_datetime", "format_money", "gettext", "lazy_gettext", "ngettext"]
+from app.clock import COPENHAGEN
+
+__all__ = [
+    "babel",
+    "format_datetime",
+    "format_money",
+    "format_month",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+]
 
 LANGUAGE_COOKIE = "lang"
 
@@ -162,14 +172,50 @@ def format_money(amount: Decimal | int | None) -> str:
     return f"{_two_decimals(Decimal(amount), _page_locale())} kr."
 
 
-def format_datetime(moment: datetime | None, fmt: str = "medium") -> str:
-    """A stored UTC time shown in Europe/Copenhagen."""
+#: One way to write a moment in each language, everywhere (pages, PDFs, messages): the Danish
+#: convention "5. mar. 2026 kl. 14.30"; PRECISE adds the seconds where they are the point (a
+#: bid's receipt, the audit trail). A day is Babel's medium date: "5. mar. 2026".
+MOMENT = {"da": "d. MMM y 'kl.' HH.mm", "en": "d MMM y, HH:mm"}
+PRECISE = {"da": "d. MMM y 'kl.' HH.mm.ss", "en": "d MMM y, HH:mm:ss"}
+DAY = "medium"
+MONTH = {"da": "MMM y", "en": "MMM y"}
+
+
+def _pattern(fmt: str | None, language: str) -> str:
+    if fmt is None:
+        return MOMENT.get(language, MOMENT["da"])
+    if fmt == "precise":
+        return PRECISE.get(language, PRECISE["da"])
+    return fmt
+
+
+def format_datetime(moment: datetime | None, fmt: str | None = None) -> str:
+    """A stored UTC time shown in Europe/Copenhagen, the one way (or `fmt`, a Babel pattern);
+    in Danish where there is no page (a message made by a command)."""
     if moment is None:
         return ""
-    return babel_format_datetime(moment, fmt)
+    if not has_app_context():
+        return dates.format_datetime(moment, _pattern(fmt, "da"), tzinfo=COPENHAGEN, locale="da")
+    return babel_format_datetime(moment, _pattern(fmt, _page_locale().language))
 
 
-def format_date(day, fmt: str = "medium") -> str:
+def format_month(month: str | date | None) -> str:
+    """A month ("2026-06", or a day in it) the way the language writes it: "jun. 2026"."""
+    if not month:
+        return ""
+    if isinstance(month, str):
+        year, number = month.split("-")[:2]
+        month = date(int(year), int(number), 1)
+    language = _page_locale().language if has_app_context() else "da"
+    return _month_text(month.replace(day=1), language)
+
+
+@lru_cache(maxsize=1024)
+def _month_text(month: date, language: str) -> str:
+    return dates.format_date(month, MONTH.get(language, MONTH["da"]), locale=language)
+
+
+def format_date(day, fmt: str = DAY) -> str:
     if day is None:
         return ""
     if not has_app_context():

@@ -27,3 +27,21 @@ def labels(enum: type[E], given: Mapping[E, object]) -> Mapping[E, object]:
         raise ValueError(f"{enum.__name__} has no label for {missing}")
     _LABELS[enum] = given
     return given
+
+
+def label_of_value(value: str, hint: str = ""):
+    """The label of the enum member whose value this is (a stored state or kind, such as
+    "placed"), or None when no labelled enum has it. Where several have it, the enum named
+    like `hint` (an object's table, "call_offs": CallOffState) comes first."""
+    prefix = hint.replace("_", "").removesuffix("s").lower()
+    ranked = sorted(
+        _LABELS.items(),
+        key=lambda item: not (prefix and item[0].__name__.lower().startswith(prefix)),
+    )
+    for enum, given in ranked:
+        try:
+            member = enum(value)
+        except ValueError:
+            continue
+        return given[member]
+    return None

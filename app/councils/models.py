@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app import clock
+from app.core.i18n import format_date
 from app.db import Base, UTCDateTime
 from app.files.models import StoredFile
 from app.organisations.models import Council
@@ -61,7 +62,7 @@ class CouncilDecision(Base):
     meeting: Mapped[CouncilMeeting | None] = relationship(back_populates="decisions")
 
     def __str__(self) -> str:
-        return f"{self.decided_on.isoformat()}: {self.concerns}"
+        return f"{format_date(self.decided_on)}: {self.concerns}"
 
 
 class AnnualContract(Base):

@@ -8,6 +8,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import Role
+from app.core.i18n import format_date
 from app.core.i18n import gettext as _
 from app.councils import queries, services
 from app.councils.forms import ContractForm, DecisionForm, MeetingDocumentForm, MeetingForm
@@ -152,7 +153,7 @@ def new_decision(council_id: int):
     form = DecisionForm()
     meetings = queries.meetings_of(db.session, council)
     form.meeting_id.choices = [(0, _("Not at a meeting"))] + [
-        (m.id, f"{m.held_on.isoformat()} {m.title}") for m in meetings
+        (m.id, f"{format_date(m.held_on)} {m.title}") for m in meetings
     ]
     if request.method == "GET" and request.args.get("meeting_id", "").isdigit():
         form.meeting_id.data = int(request.args["meeting_id"])

@@ -1,6 +1,9 @@
-"""One PDF renderer: HTML templates through WeasyPrint with a fetcher that refuses the outside."""
+"""One PDF renderer: HTML templates through WeasyPrint with a fetcher that refuses the outside,
+as tagged PDF (PDF/UA) that a screen reader can read."""
 
 from __future__ import annotations
+
+import re
 
 from flask import Response, render_template
 from weasyprint import HTML
@@ -16,9 +19,20 @@ class RestrictedFetcher(URLFetcher):
         raise URLFetchingError(f"refused to fetch {url[:80]}")
 
 
+#: The space before "kr." in an amount: a line never breaks there ("1.234,50 kr." stays whole).
+_AMOUNT_SPACE = re.compile(r"(?<=\d) (?=kr\.)")
+
+
 def render_pdf(template: str, **context) -> bytes:
-    html = render_template(template, **context)
-    return HTML(string=html, base_url="about:blank", url_fetcher=RestrictedFetcher()).write_pdf()
+    """The template as a tagged PDF; every PDF template includes pdf/_page.html (the issuer,
+    the print time and "side 2 af 5" on each page)."""
+    return html_to_pdf(render_template(template, **context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    html = _AMOUNT_SPACE.sub("\u00a0", html)
+    document = HTML(string=html, base_url="about:blank", url_fetcher=RestrictedFetcher())
+    return document.write_pdf(pdf_variant="pdf/ua-1")
 
 
 def pdf_response(pdf: bytes, filename: str, *, inline: bool = False) -> Response:

@@ -19,6 +19,7 @@ from app.bids import sealing
 from app.bids.models import Bid, BidState
 from app.bids.services import fingerprint, read_after_deadline
 from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date
 from app.core.i18n import gettext as _
 from app.db import lock_row
 from app.evaluation.models import (
@@ -483,7 +484,7 @@ def approve_award(db: Session, actor: User, tender: Tender) -> Award:
         _("Award decision on %(ref)s", ref=tender.reference),
         _(
             "Read your award letter. The standstill period ends %(day)s.",
-            day=award.standstill_ends_on.strftime("%d-%m-%Y"),
+            day=format_date(award.standstill_ends_on),
         ),
         "/bids",
     )
@@ -506,7 +507,7 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
             _(
                 "The standstill period runs until %(day)s; the agreements can be concluded from "
                 "the day after.",
-                day=award.standstill_ends_on.strftime("%d-%m-%Y"),
+                day=format_date(award.standstill_ends_on),
             )
         )
     agreements = []
@@ -542,8 +543,8 @@ def conclude(db: Session, actor: User, tender: Tender) -> list[Agreement]:
         _("Framework agreement concluded on %(ref)s", ref=tender.reference),
         _(
             "The agreement period runs %(start)s – %(end)s.",
-            start=tender.agreement_start.strftime("%d-%m-%Y"),
-            end=tender.agreement_end.strftime("%d-%m-%Y"),
+            start=format_date(tender.agreement_start),
+            end=format_date(tender.agreement_end),
         ),
         "/bids",
     )

@@ -28,7 +28,7 @@ class ResultImportForm(Form):
 class ThresholdForm(Form):
     indicator = SelectField(
         _l("Indicator"),
-        choices=[(i.value, i.label) for i in Indicator],
+        choices=lambda: [(i.value, i.label) for i in Indicator],
         validators=[InputRequired()],
     )
     weak = NumberField(_l("Weak when worse than"), validators=[InputRequired()])

@@ -18,6 +18,7 @@ from flask_babel import force_locale
 from flask_login import current_user
 
 from app import clock
+from app.audit.words import register_actions
 from app.auth.access import allow, load_visible, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.core.errors import DomainError
@@ -203,8 +204,7 @@ def _forms(reaction: Reaction, posted: dict | None = None) -> dict:
         form = posted.get(step) or STEP_FORMS[step](formdata=None, obj=None)
         if step == "decision":
             form.decision.choices = [
-                (d.id, f"{d.decided_on.strftime('%d-%m-%Y')}: {d.concerns}")
-                for d in reactions.unused_decisions(db.session, reaction)
+                (d.id, str(d)) for d in reactions.unused_decisions(db.session, reaction)
             ]
         if step == "report":
             form.part.choices = [(p.id, p.name) for p in reaction.parts]
@@ -401,6 +401,7 @@ EVENT_NAMES = {
     "not_ordered": _l("No order given"),
     "order_ended": _l("The order ended; closed"),
 }
+register_actions({f"reaction.{step}": name for step, name in EVENT_NAMES.items()})
 
 
 @followup_bp.get("/cases/<int:case_id>/agreement.pdf")

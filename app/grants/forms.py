@@ -13,7 +13,9 @@ from app.web.forms import Form
 
 class GrantForm(Form):
     kind = SelectField(
-        _l("Grant"), choices=[(k.value, k.label) for k in GrantKind], validators=[InputRequired()]
+        _l("Grant"),
+        choices=lambda: [(k.value, k.label) for k in GrantKind],
+        validators=[InputRequired()],
     )
     year = IntegerField(_l("Year"), validators=[InputRequired(), NumberRange(2000, 2100)])
     amount = KronerField(_l("Amount granted by the state (kr.)"), validators=[InputRequired()])

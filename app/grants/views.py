@@ -120,8 +120,7 @@ def _forms(project: GrantProject, posted: dict | None = None) -> dict:
         form = posted.get(step) or STEP_FORMS[step](formdata=None)
         if step == "allocate":
             form.decision.choices = [
-                (d.id, f"{d.decided_on.strftime('%d-%m-%Y')}: {d.concerns}")
-                for d in uses.unused_decisions(db.session, project.grant.region_id)
+                (d.id, str(d)) for d in uses.unused_decisions(db.session, project.grant.region_id)
             ]
         forms[step] = form
     return forms

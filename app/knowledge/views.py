@@ -37,8 +37,7 @@ def _index_page(entry_form=None, publish_form=None, status: int = 200):
     if publish_form is None:
         publish_form = PublishForm(formdata=None)
     publish_form.decision.choices = [
-        (d.id, f"{d.decided_on.strftime('%d-%m-%Y')}: {d.concerns}")
-        for d in uses.unused_decisions(db.session, _region_id())
+        (d.id, str(d)) for d in uses.unused_decisions(db.session, _region_id())
     ]
     return render_template(
         "knowledge/index.html",

@@ -48,7 +48,7 @@ def alert_if_passed(db: Session, lot: Lot, committed: Decimal) -> list[int]:
             share=highest,
         ),
         _(
-            "Committed: %(committed)s of %(maximum)s. Consider preparing a new tender.",
+            "Committed: %(committed)s of %(maximum)s; consider preparing a new tender.",
             committed=format_money(committed),
             maximum=format_money(lot.maximum_value),
         ),

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from markupsafe import Markup, escape
 
-from app.core.i18n import format_money
+from app.core.i18n import format_money, format_month
 from app.core.i18n import gettext as _
 
 
@@ -101,8 +101,9 @@ def table_chart(table, title: str) -> Markup:
         return Markup("")
     largest = max((row[column] for row in table.rows), default=Decimal(0)) or Decimal(1)
 
+    label = format_month if table.name == "month" else str
     bars = [
-        Bar(str(row[0]), row[column] * 100 / largest, format_money(row[column]))
+        Bar(label(row[0]), row[column] * 100 / largest, format_money(row[column]))
         for row in table.rows[:15]
     ]
     return bar_chart(bars, title, marks=())

@@ -14,7 +14,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.core.i18n import format_date, format_datetime, format_points
+from app.core.i18n import format_date, format_datetime, format_month, format_points
 from app.core.i18n import gettext as _
 from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
@@ -59,19 +59,11 @@ def _lot_chart(most_used):
     )
 
 
-@spend_bp.app_template_filter("spend_month")
-def month_text(label) -> str:
-    """A month 'YYYY-MM' as people read it ("jun. 2026" in Danish); anything else as it is
-    (a table's total row)."""
-    day = tables.month_day(label)
-    return format_date(day, "MMM y") if day else str(label)
-
-
 def _charts(found: list[Table]) -> dict:
     """Each table's chart: the months as a trend of committed, approved and breaches, the
     others as bars."""
     return {
-        t.name: trend_chart(t, month_text, t.title) if t.months else table_chart(t, t.title)
+        t.name: trend_chart(t, format_month, t.title) if t.months else table_chart(t, t.title)
         for t in found
     }
 

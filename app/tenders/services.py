@@ -24,8 +24,8 @@ from app.auth.models import User
 from app.auth.roles import Role
 from app.auth.services import active_users, region_staff
 from app.core.errors import DomainError, NotAllowed
+from app.core.i18n import format_date, format_datetime, kroner_text
 from app.core.i18n import gettext as _
-from app.core.i18n import kroner_text
 from app.councils import uses
 from app.councils.models import ContractNeed, CouncilDecision
 from app.files.services import store_upload
@@ -170,7 +170,7 @@ def _agreement_period_at_most_four_years_without_reason(content: TenderContent) 
             _(
                 "A framework agreement lasts at most 4 years (here until %(last)s) unless you "
                 "give a reason for a longer period.",
-                last=last.strftime("%d-%m-%Y"),
+                last=format_date(last),
             )
         )
 
@@ -206,8 +206,8 @@ def _extension_options_within_four_years(content: TenderContent) -> None:
             _(
                 "With every option used the agreements would run until %(end)s, beyond 4 years "
                 "(%(last)s); give fewer or shorter options, or a reason for a longer period.",
-                end=end.strftime("%d-%m-%Y"),
-                last=last.strftime("%d-%m-%Y"),
+                end=format_date(end),
+                last=format_date(last),
             )
         )
 
@@ -264,7 +264,7 @@ def _lots_cover_the_estimated_value(content: TenderContent) -> None:
     if maximum < content.estimated_value:
         raise DomainError(
             _(
-                "The lots' maximum values add up to %(max)s, below the estimated value of %(est)s.",
+                "The lots' maximum values add up to %(max)s, below the estimated value (%(est)s).",
                 max=kroner_text(maximum),
                 est=kroner_text(content.estimated_value),
             )
@@ -468,7 +468,7 @@ def link_council_decision(
             _(
                 "The decision (%(day)s) is older than this version of the tender: the council "
                 "must decide on the changed tender.",
-                day=decision.decided_on.strftime("%d-%m-%Y"),
+                day=format_date(decision.decided_on),
             )
         )
     if tender.scope == Scope.REGIONAL and council_region != tender.region_id:
@@ -756,6 +756,6 @@ def extend_deadline(
         {"old": old.isoformat(), "new": new_deadline.isoformat(), "reason": reason.strip()},
     )
     _notify_published_change(
-        db, tender, _("New bid deadline: %(when)s", when=clock.local_text(new_deadline))
+        db, tender, _("New bid deadline: %(when)s", when=format_datetime(new_deadline))
     )
     return amendment

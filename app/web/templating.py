@@ -3,9 +3,7 @@ link_args, Role...) and the i18n extension."""
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
-from typing import Any
 
 from flask import Flask, request
 from flask_babel import get_locale
@@ -15,6 +13,7 @@ from app.core.i18n import (
     format_date,
     format_datetime,
     format_money,
+    format_month,
     format_points,
     format_size,
     install_template_gettext,
@@ -33,16 +32,11 @@ def link_args(*drop: str) -> dict[str, str]:
     }
 
 
-def plain_json(value: Any) -> str:
-    """JSON as people read it (æ, ø, å as themselves); the template escapes it."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
-
-
 def register(app: Flask) -> None:
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["datetime"] = format_datetime
-    app.jinja_env.filters["plain_json"] = plain_json
     app.jinja_env.filters["date"] = format_date
+    app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["points"] = format_points
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))

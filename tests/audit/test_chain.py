@@ -198,11 +198,12 @@ def test_the_verify_command_reports_the_first_broken_entry(app, db, admin):
 
 def test_an_admin_browses_filters_and_verifies_the_trail(admin_client):
     html = admin_client.get("/admin/audit/?action=login").get_data(as_text=True)
-    assert "login.succeeded" in html and "user.created" not in html
+    assert 'data-action="login.succeeded"' in html and 'data-action="user.created"' not in html
+    assert "<td>Loggede ind</td>" in html  # the action in words, not its code
     html = admin_client.get("/admin/audit/?actor=admin@demo.dk&from=2000-01-01").get_data(
         as_text=True
     )
-    assert "login.succeeded" in html
+    assert 'data-action="login.succeeded"' in html
     html = admin_client.get("/admin/audit/verify").get_data(as_text=True)
     assert "Kæden er intakt" in html
 
@@ -263,3 +264,12 @@ def test_filters_match_literally_and_bad_dates_are_reported(admin_client):
     assert "Ingen indførsler matcher søgningen" in html  # "_" is no wildcard: no "login_"
     html = admin_client.get("/admin/audit/?from=garbage").get_data(as_text=True)
     assert "garbage er ikke en dato" in html
+
+
+def test_an_object_number_beyond_any_id_finds_nothing(admin_client):
+    digits = "9" * 400
+    response = admin_client.get(f"/admin/audit/?object_type=users&object_id={digits}")
+    assert response.status_code == 200
+    assert "Ingen indførsler matcher søgningen" in response.get_data(as_text=True)
+    response = admin_client.get(f"/admin/audit/?object=users:{digits}")
+    assert "Ingen indførsler matcher søgningen" in response.get_data(as_text=True)
