@@ -246,3 +246,18 @@ def test_the_national_view_shows_every_lot_filtered_by_region_and_target_group(c
     assert north.tender.reference in lots and south.tender.reference not in lots
     whole = unescape(client.get("/spend/national/tables/lots").get_data(as_text=True))
     assert south.tender.reference in whole and "I alt" in whole
+
+
+def test_the_report_pdf_has_the_headline_the_totals_and_every_month(client, db):
+    import io
+
+    from pypdf import PdfReader
+
+    login(client, SD_STAFF)
+    response = client.get("/spend/region/report.pdf?from=2026-09-01&to=2026-11-30")
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    text = " ".join(" ".join(page.extract_text() for page in pages).split())
+    squeezed = text.replace(" ", "")  # a wrapped heading comes back without its space
+    assert "Delaftalernærmaksimum" in squeezed and "I alt" in text
+    assert "okt. 2026" in text  # a month without orders is a row of zeros, and in the chart
+    assert "Ingen sum" in text  # the target groups' table says why it has no total
