@@ -33,7 +33,25 @@ PAGE_NUMBER = re.compile(r"side (\d+) af (\d+)")
 
 @pytest.fixture(scope="module")
 def pdfs(app) -> dict[str, tuple[str, bytes]]:
-    """The demo's first PDF of each kind that its readers may open: its address and bytes."""
+    """The demo's first PDF of each kind that its readers may open: its address and bytes.
+    What the probing writes (a refused access is audited) is rolled back afterwards, as the
+    db fixture does for a test."""
+    from app.db import db as database
+
+    connection = database.engine.connect()
+    outer = connection.begin()
+    database.session.remove()
+    database.session_factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+    try:
+        yield _probe(app)
+    finally:
+        database.session.remove()
+        outer.rollback()
+        connection.close()
+        database.session_factory.configure(bind=database.engine)
+
+
+def _probe(app) -> dict[str, tuple[str, bytes]]:
     found: dict[str, tuple[str, bytes]] = {}
     clients = {}
     for kind, (template, emails) in KINDS.items():

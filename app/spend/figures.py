@@ -127,17 +127,20 @@ def tenders_for_group(target_group_id: int):
     )
 
 
-def _region_lots(region_id: int, target_group_id: int | None, *columns) -> Select:
-    """The lots of the region's active frameworks, each with its committed øre (as kept in
-    its running figures) and `columns`, by framework and lot."""
+def _region_lots(region_id: int | None, target_group_id: int | None, *columns) -> Select:
+    """The lots of the region's active frameworks (every region's with None: the national
+    view), each with its committed øre (as kept in its running figures) and `columns`, by
+    framework and lot."""
     stmt = (
         select(Lot, _COMMITTED, *columns)
         .join(Tender, Lot.tender_id == Tender.id)
         .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
-        .where(Tender.region_id == region_id, Tender.state == TenderState.ACTIVE)
+        .where(Tender.state == TenderState.ACTIVE)
         .order_by(Tender.reference, Lot.number)
         .options(contains_eager(Lot.tender))
     )
+    if region_id:
+        stmt = stmt.where(Tender.region_id == region_id)
     if target_group_id:
         stmt = stmt.where(Tender.id.in_(tenders_for_group(target_group_id)))
     return stmt
@@ -146,6 +149,7 @@ def _region_lots(region_id: int, target_group_id: int | None, *columns) -> Selec
 #: A lot's committed amount and maximum in øre, in SQL.
 _COMMITTED = func.coalesce(as_ore(LotTotal.committed), 0)
 _MAXIMUM = as_ore(Lot.maximum_value)
+_MAXIMUM_SUM = func.sum(_MAXIMUM).over()
 
 
 def _share_hundredths():
@@ -172,10 +176,45 @@ def _uses(rows) -> list[LotUse]:
     return [LotUse(lot, (Decimal(ore) / 100).quantize(ZERO)) for lot, ore, *_rest in rows]
 
 
-def lot_use(db: Session, region_id: int, target_group_id: int | None = None) -> list[LotUse]:
-    """Each lot of the region's active frameworks with its committed amount (as kept in its
-    running figures); one query."""
+def lot_use(db: Session, region_id: int | None, target_group_id: int | None = None) -> list[LotUse]:
+    """Each lot of the region's active frameworks (every region's with None) with its
+    committed amount (as kept in its running figures); one query."""
     return _uses(db.execute(_region_lots(region_id, target_group_id)).all())
+
+
+def _kroner(ore) -> Decimal:
+    return (Decimal(ore or 0) / 100).quantize(ZERO)
+
+
+def lot_use_with_total(
+    db: Session, region_id: int | None, target_group_id: int | None = None
+) -> tuple[list[LotUse], Decimal, Decimal]:
+    """`lot_use`, and the committed amount and the maximum of all the lots, summed in SQL in
+    the same statement."""
+    rows = db.execute(
+        _region_lots(region_id, target_group_id, func.sum(_COMMITTED).over(), _MAXIMUM_SUM)
+    ).all()
+    committed, maximum = (rows[0][-2], rows[0][-1]) if rows else (0, 0)
+    return _uses(rows), _kroner(committed), _kroner(maximum)
+
+
+def used_share(committed: Decimal, maximum: Decimal) -> Decimal | None:
+    """Committed ÷ maximum, in percent, as LotUse.share rounds it; None without a maximum."""
+    if maximum <= 0:
+        return None
+    return (committed * 100 / maximum).quantize(Decimal("0.01"))
+
+
+def lots_near_maximum(db: Session, concerning) -> int:
+    """How many lots of active frameworks have used 80 % or more of their maximum, of the
+    frameworks `concerning` (a function narrowing a statement over Tender) leaves; one query."""
+    stmt = (
+        select(func.count(Lot.id))
+        .join(Tender, Lot.tender_id == Tender.id)
+        .outerjoin(LotTotal, LotTotal.lot_id == Lot.id)
+        .where(Tender.state == TenderState.ACTIVE, _warned())
+    )
+    return db.scalar(concerning(stmt)) or 0
 
 
 @dataclass(frozen=True)
@@ -191,6 +230,9 @@ class LotOverview:
     near_count: int
     ending: list[LotUse]
     ending_count: int
+    #: The committed amount and the maximum of all the lots (not only those shown).
+    committed: Decimal = ZERO
+    maximum: Decimal = ZERO
 
 
 def lot_overview(
@@ -212,7 +254,13 @@ def lot_overview(
         rows = db.execute(stmt.limit(limit)).all()
         return _uses(rows), (rows[0][-1] if rows else 0)
 
-    most_used, lots = cut(base.order_by(None).order_by(share.desc(), reference, Lot.number), shown)
+    # The most used, with the sums of all the lots beside them (a window, the same statement).
+    summed = base.add_columns(func.sum(_COMMITTED).over(), _MAXIMUM_SUM)
+    rows = db.execute(
+        summed.order_by(None).order_by(share.desc(), reference, Lot.number).limit(shown)
+    ).all()
+    most_used, lots = _uses(rows), (rows[0][-3] if rows else 0)
+    committed, maximum = (rows[0][-2], rows[0][-1]) if rows else (0, 0)
     near, near_count = cut(
         base.where(_warned()).order_by(None).order_by(share.desc(), reference, Lot.number),
         alerts,
@@ -224,4 +272,13 @@ def lot_overview(
         .order_by(Tender.agreement_end, Tender.reference, Lot.number),
         alerts,
     )
-    return LotOverview(most_used, lots, near, near_count, ending, ending_count)
+    return LotOverview(
+        most_used,
+        lots,
+        near,
+        near_count,
+        ending,
+        ending_count,
+        _kroner(committed),
+        _kroner(maximum),
+    )

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Session
 
 from app.evaluation.models import Agreement
 from app.organisations.models import Organisation
+from app.spend.figures import lots_near_maximum
 from app.suppliers.services import supplier_of
 from app.tenders.models import Scope, Tender, TenderState
 
@@ -44,3 +45,10 @@ def active_frameworks_concerning(
     return list(
         db.execute(_concerning(db, dashboard, organisation, stmt).order_by(Tender.reference))
     )
+
+
+def lots_near_maximum_concerning(db: Session, dashboard: str, organisation: Organisation) -> int:
+    """How many lots of the active frameworks the dashboard's organisation has to do with
+    have used 80 % or more of their maximum (the headline figure); one query, or two for a
+    supplier (finding its supplier row)."""
+    return lots_near_maximum(db, lambda stmt: _concerning(db, dashboard, organisation, stmt))

@@ -12,9 +12,11 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+import xlsxwriter
 from sqlalchemy import String, cast, exists, func, literal_column, or_, select
 from sqlalchemy.orm import Session, aliased
 
@@ -22,6 +24,7 @@ from app.calloffs.models import CallOff
 from app.core.i18n import gettext as _
 from app.db import code_point_order
 from app.exemptions.models import Exemption
+from app.organisations.kinds import OrganisationKind
 from app.organisations.models import Organisation
 from app.purchases.models import Classification, OutsidePurchase, breached_lots
 from app.spend.figures import (
@@ -70,6 +73,14 @@ class Table:
     #: How many rows the whole table has, where `rows` holds only the largest of them (a
     #: dashboard's, cut in SQL); None when `rows` is the whole table.
     whole: int | None = None
+    #: The total row (of the whole table, summed in SQL beside its rows), its first cell the
+    #: label; None for a table without one.
+    total: list[Any] | None = None
+    #: Where a table counts a figure under more than one row by design (an order for two
+    #: target groups), why its total row holds no sums instead of a wrong one.
+    no_total: str | None = None
+    #: Whether the first column holds months ('YYYY-MM').
+    months: bool = False
 
     @property
     def count(self) -> int:
@@ -99,7 +110,7 @@ ORDER_DIMENSIONS = ("jobcentre", "region", "supplier", "target_group", "lot", "m
 def orders_by(db: Session, dimension: str, filters: Filters) -> list[tuple[str, Decimal, Decimal]]:
     """(label, committed, approved invoices) per value of the dimension, largest first: from
     the summary figures where one holds the dimension and the filters, else from the orders."""
-    rows, _count = _orders_by(db, dimension, filters, None)
+    rows, _count, _total = _orders_by(db, dimension, filters, None)
     order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
     return sorted(rows, key=order)
 
@@ -110,34 +121,52 @@ def largest_orders_by(
     """The first `limit` rows of `orders_by` (largest committed first, then by label), sorted
     and cut in SQL, and how many rows there are in all: a dashboard shows the largest of a
     long table (the suppliers that sold to a region grow with the orders)."""
-    return _orders_by(db, dimension, filters, limit)
+    rows, count, _total = _orders_by(db, dimension, filters, limit)
+    return rows, count
+
+
+def orders_with_total(
+    db: Session, dimension: str, filters: Filters, largest: int | None = None
+) -> tuple[list[tuple[str, Decimal, Decimal]], int | None, tuple[Decimal, Decimal]]:
+    """`orders_by` (or with `largest`, `largest_orders_by`), the row count, and the (committed,
+    approved) total of all the groups, summed in SQL in the same statement (a window over the
+    groups, so the total is the whole table's even where only the largest rows are loaded)."""
+    rows, count, total = _orders_by(db, dimension, filters, largest)
+    if largest is None:
+        order = (lambda r: r[0]) if dimension == "month" else (lambda r: (-r[1], r[0]))
+        rows = sorted(rows, key=order)
+    return rows, count, total
 
 
 def _orders_by(db: Session, dimension: str, filters: Filters, largest: int | None):
     summary = _summary_for(dimension, filters)
     if summary is None or summary is JobcentreLotTotal:  # the latter: the orders' own columns
         stmt, label = _order_statement(db, dimension, filters, summary)
-        rows, count = _grouped(db, stmt, label, largest)
-        return _from_ore(rows), count
+        rows, count, total = _grouped(db, stmt, label, largest)
+        return _from_ore(rows), count, tuple(_kroner(ore) for ore in total)
     stmt, label = _summary_statement(summary, dimension, filters)
-    rows, count = _grouped(db, stmt, label, largest)
-    return _from_summary(rows), count
+    rows, count, total = _grouped(db, stmt, label, largest)
+    return _from_summary(rows), count, tuple(amount or ZERO for amount in total)
 
 
-def _grouped(db: Session, stmt, label, largest: int | None) -> tuple[list, int | None]:
-    """The grouped statement's rows (committed, paid, label); with `largest`, only that many,
-    largest committed first and then by label in code-point order (as Python sorts them),
-    with the number of groups counted beside them."""
+def _grouped(db: Session, stmt, label, largest: int | None) -> tuple[list, int | None, tuple]:
+    """The grouped statement's rows (committed, paid, label) and the sums of both over all the
+    groups (a window beside each row); with `largest`, only that many rows, largest committed
+    first and then by label in code-point order (as Python sorts them), with the number of
+    groups counted beside them."""
+    committed, paid = stmt.selected_columns[0], stmt.selected_columns[1]
+    stmt = stmt.add_columns(func.sum(committed).over(), func.sum(paid).over())
     if largest is None:
-        return list(db.execute(stmt)), None
-    committed = stmt.selected_columns[0]
+        rows = list(db.execute(stmt))
+        return [row[:3] for row in rows], None, (rows[0][3:5] if rows else (None, None))
     stmt = (
         stmt.add_columns(func.count().over())
         .order_by(func.coalesce(committed, 0).desc(), code_point_order(db, label))
         .limit(largest)
     )
     rows = list(db.execute(stmt))
-    return [row[:3] for row in rows], (rows[0][3] if rows else 0)
+    total = rows[0][3:5] if rows else (None, None)
+    return [row[:3] for row in rows], (rows[0][5] if rows else 0), total
 
 
 FILTER_FIELDS = ("region_id", "jobcentre_id", "supplier_id", "target_group_id", "tender_id")
@@ -319,17 +348,28 @@ def outside_by(
     are none (outside purchases are from others); with a framework chosen, only the breaches
     that passed it by and the purchases its exemptions covered. From the summary figures where
     one holds the dimension and the filters, else from the purchases."""
+    return outside_with_total(db, dimension, filters)[0]
+
+
+def outside_with_total(
+    db: Session, dimension: str, filters: Filters
+) -> tuple[dict[str, dict[Classification, Decimal]], dict[Classification, Decimal]]:
+    """`outside_by`, and each class's total over all the groups (summed in SQL beside them)."""
     if filters.supplier_id:
-        return {}
+        return {}, {}
     summary = _outside_summary_for(dimension, filters)
     if summary is None:
-        rows = _outside_by_purchase(db, dimension, filters)
+        stmt = _outside_purchase_statement(db, dimension, filters)
     else:
-        rows = _outside_by_summary(db, summary, dimension, filters)
+        stmt = _outside_summary_statement(summary, dimension, filters)
+    classification, amount = stmt.selected_columns[0], stmt.selected_columns[1]
+    stmt = stmt.add_columns(func.sum(amount).over(partition_by=classification))
     found: dict[str, dict[Classification, Decimal]] = {}
-    for classification, amount, name in rows:
+    totals: dict[Classification, Decimal] = {}
+    for classification, amount, name, total in db.execute(stmt):
         found.setdefault(name, {})[classification] = amount
-    return found
+        totals[classification] = total
+    return found, totals
 
 
 OUTSIDE_SUMMARIES = (
@@ -349,6 +389,10 @@ def _outside_summary_for(dimension: str, filters: Filters):
 
 
 def _outside_by_summary(db: Session, summary, dimension: str, filters: Filters) -> list:
+    return list(db.execute(_outside_summary_statement(summary, dimension, filters)))
+
+
+def _outside_summary_statement(summary, dimension: str, filters: Filters):
     stmt = (
         select(summary.classification, func.sum(summary.amount))
         .select_from(summary)
@@ -356,7 +400,7 @@ def _outside_by_summary(db: Session, summary, dimension: str, filters: Filters) 
     )
     stmt, label = _summary_label(stmt, summary, dimension)
     stmt = _narrowed(stmt.add_columns(label.label("label")), summary, filters)
-    return list(db.execute(stmt.group_by(label, summary.classification)))
+    return stmt.group_by(label, summary.classification)
 
 
 def _jobcentres_of(region_id: int):
@@ -364,6 +408,10 @@ def _jobcentres_of(region_id: int):
 
 
 def _outside_by_purchase(db: Session, dimension: str, filters: Filters) -> list:
+    return list(db.execute(_outside_purchase_statement(db, dimension, filters)))
+
+
+def _outside_purchase_statement(db: Session, dimension: str, filters: Filters):
     jobcentre = aliased(Organisation)
     stmt = (
         select(OutsidePurchase.classification, func.sum(OutsidePurchase.amount))
@@ -397,8 +445,7 @@ def _outside_by_purchase(db: Session, dimension: str, filters: Filters) -> list:
                 ),
             )
         )
-    stmt = filters.period.purchases(stmt).group_by(label, OutsidePurchase.classification)
-    return list(db.execute(stmt))
+    return filters.period.purchases(stmt).group_by(label, OutsidePurchase.classification)
 
 
 def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:
@@ -412,31 +459,26 @@ def compliance(committed: Decimal, breach: Decimal) -> Decimal | None:
 def combined(
     db: Session, dimension: str, filters: Filters, title: str, largest: int | None = None
 ) -> Table:
-    """Spend through frameworks and outside them, side by side, with compliance. Always
-    whole (`largest` is not used): its rows are jobcentres, regions, target groups or months,
-    as many whatever the orders, and sorted by a sum of two statements' figures."""
-    through = {name: (c, a) for name, c, a in orders_by(db, dimension, filters)}
-    outside = outside_by(db, dimension, filters) if dimension in OUTSIDE_DIMENSIONS else {}
-    names = sorted(set(through) | set(outside))
-    rows = []
-    for name in names:
-        committed, actual = through.get(name, (ZERO, ZERO))
-        classes = outside.get(name, {})
-        breach = classes.get(Classification.BREACH, ZERO)
-        rows.append(
-            [
-                name,
-                committed,
-                actual,
-                breach,
-                classes.get(Classification.EXEMPTED, ZERO),
-                classes.get(Classification.NO_FRAMEWORK, ZERO),
-                compliance(committed, breach),
-            ]
-        )
+    """Spend through frameworks and outside them, side by side, with compliance, and the
+    total. Always whole (`largest` is not used): its rows are jobcentres, regions, target
+    groups or months, as many whatever the orders, and sorted by a sum of two statements'
+    figures. Every jobcentre (or region) in scope has a row, with or without spend, and every
+    month of the period: who does not use the frameworks, and when, is seen as a zero."""
+    orders, _count, (committed_total, paid_total) = orders_with_total(db, dimension, filters)
+    through = {name: (c, a) for name, c, a in orders}
+    outside, classes_total = (
+        outside_with_total(db, dimension, filters) if dimension in OUTSIDE_DIMENSIONS else ({}, {})
+    )
+    names = set(through) | set(outside) | set(_every_place(db, dimension, filters))
+    if dimension == "month":
+        names |= set(period_months(filters.period, names))
+    rows = [
+        _combined_row(name, *through.get(name, (ZERO, ZERO)), outside.get(name, {}))
+        for name in sorted(names)
+    ]
     if dimension != "month":  # the largest spend first, through frameworks or outside them
         rows.sort(key=lambda row: (-(row[1] + row[3] + row[4] + row[5]), row[0]))
-    return Table(
+    table = Table(
         name=dimension,
         title=title,
         columns=[
@@ -450,21 +492,95 @@ def combined(
         ],
         rows=rows,
         money={1, 2, 3, 4, 5},
+        months=dimension == "month",
     )
+    return _with_total(
+        table,
+        dimension,
+        _combined_row(_("Total"), committed_total or ZERO, paid_total or ZERO, classes_total),
+    )
+
+
+def _combined_row(name, committed: Decimal, actual: Decimal, classes: dict) -> list:
+    breach = classes.get(Classification.BREACH) or ZERO
+    return [
+        name,
+        committed,
+        actual,
+        breach,
+        classes.get(Classification.EXEMPTED) or ZERO,
+        classes.get(Classification.NO_FRAMEWORK) or ZERO,
+        compliance(committed, breach),
+    ]
+
+
+def _with_total(table: Table, dimension: str, total: list) -> Table:
+    """The table with its total row; the target groups' table says why it has none (an order
+    of a framework for two groups counts under each, so its rows add up to more than spent)."""
+    if dimension == "target_group":
+        table.no_total = _(
+            "No total: an order of a framework for several target groups counts under each of them."
+        )
+    else:
+        table.total = total
+    return table
+
+
+def _every_place(db: Session, dimension: str, filters: Filters) -> list[str]:
+    """The names of every jobcentre (or region) the filters cover, spend or not: the rows a
+    table of places has even with nothing bought. One query."""
+    if dimension == "jobcentre":
+        stmt = select(Organisation.name).where(Organisation.kind == OrganisationKind.JOBCENTRE)
+        if filters.jobcentre_id:
+            stmt = stmt.where(Organisation.id == filters.jobcentre_id)
+        if filters.region_id:
+            stmt = stmt.where(Organisation.region_id == filters.region_id)
+    elif dimension == "region":
+        stmt = select(Organisation.name).where(Organisation.kind == OrganisationKind.REGION)
+        if filters.region_id:
+            stmt = stmt.where(Organisation.id == filters.region_id)
+    else:
+        return []
+    return list(db.scalars(stmt))
+
+
+#: At most this many months are generated for a period (a period of decades shows its own).
+MOST_MONTHS = 120
+
+
+def period_months(period: Period, present) -> list[str]:
+    """Every month ('YYYY-MM') from the period's first to its last; an open end is the first
+    (or last) month with figures. Empty where neither end is known."""
+    known = sorted(present)
+    first = period.start.strftime("%Y-%m") if period.start else (known[0] if known else None)
+    last = period.end.strftime("%Y-%m") if period.end else (known[-1] if known else None)
+    if first is None or last is None or first > last:
+        return []
+    year, month = int(first[:4]), int(first[5:7])
+    months = []
+    while (label := f"{year:04d}-{month:02d}") <= last and len(months) < MOST_MONTHS:
+        months.append(label)
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def orders_table(
     db: Session, dimension: str, filters: Filters, title: str, largest: int | None = None
 ) -> Table:
-    """Orders and approved invoices per value of the dimension, largest first; with `largest`
-    only that many rows (but months all), counted in `whole`."""
+    """Orders and approved invoices per value of the dimension, largest first, and the
+    total; with `largest` only that many rows (but months all, every month of the period),
+    counted in `whole`."""
     whole = None
     if largest is None or dimension == "month":
-        found = orders_by(db, dimension, filters)
+        found, _count, total = orders_with_total(db, dimension, filters)
     else:
-        found, whole = largest_orders_by(db, dimension, filters, largest)
+        found, whole, total = orders_with_total(db, dimension, filters, largest)
     rows = [[name, committed, actual] for name, committed, actual in found]
-    return Table(
+    if dimension == "month":
+        have = {row[0] for row in rows}
+        rows += [[m, ZERO, ZERO] for m in period_months(filters.period, have) if m not in have]
+        rows.sort(key=lambda row: row[0])
+    table = Table(
         name=dimension,
         title=title,
         columns=[
@@ -475,7 +591,41 @@ def orders_table(
         rows=rows,
         money={1, 2},
         whole=whole,
+        months=dimension == "month",
     )
+    return _with_total(table, dimension, [_("Total"), *total])
+
+
+@dataclass(frozen=True)
+class Headline:
+    """The figures at the top of a dashboard: the total of its first table (breaches and
+    exempted None where the table has none: a supplier's), and the lots near their maximum."""
+
+    committed: Decimal
+    approved: Decimal
+    breaches: Decimal | None
+    exempted: Decimal | None
+    compliance: Decimal | None
+    near: int | None
+
+
+def headline(table: Table, near: int | None) -> Headline:
+    """The headline of a table's total row: a combined table's (with breaches, exempted and
+    compliance) or an orders table's (committed and approved only)."""
+    total = table.total or [None, ZERO, ZERO]
+    if len(total) >= 7:
+        return Headline(total[1], total[2], total[3], total[4], total[6], near)
+    return Headline(total[1], total[2], None, None, None, near)
+
+
+def month_day(label) -> date | None:
+    """A month label 'YYYY-MM' as the first day of the month; None for anything else."""
+    if isinstance(label, str) and len(label) == 7 and label[4] == "-":
+        try:
+            return date(int(label[:4]), int(label[5:]), 1)
+        except ValueError:
+            return None
+    return None
 
 
 DIMENSION_LABELS: dict[str, Callable[[], str]] = {
@@ -511,26 +661,81 @@ def as_csv(table: Table) -> str:
     return "\ufeff" + out.getvalue()  # Excel reads UTF-8 when the file says so
 
 
-def as_xlsx(table: Table) -> bytes:
-    """A workbook written row by row (constant memory), amounts as numbers in kroner."""
-    # Imported here on purpose: openpyxl takes 60-150 ms to import (python -X importtime), and
-    # only this export needs it, not starting the application.
-    from openpyxl import Workbook
-    from openpyxl.cell import WriteOnlyCell
+#: The Danish number format of an amount; Excel and LibreOffice write the separators of the
+#: reader's language (1.234,50 in Danish), the format code itself is always in English.
+MONEY_FORMAT = "#,##0.00"
+PERCENT_FORMAT = "0.00"
+MONTH_FORMAT = "mmm yyyy"
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=table.name[:31])
-    sheet.append(table.columns)
-    for row in table.rows:
-        cells = []
-        for index, value in enumerate(row):
-            if isinstance(value, str):
-                value = _csv_cell(value)
-            cell = WriteOnlyCell(sheet, value=value)
-            if index in table.money:
-                cell.number_format = "#,##0.00"
-            cells.append(cell)
-        sheet.append(cells)
+
+def as_xlsx(table: Table, about: list[tuple[str, str]] | None = None) -> bytes:
+    """The table as a controller expects a workbook: a bold, frozen header with an autofilter,
+    columns wide enough, amounts as numbers in kroner, months as real dates, the total row
+    below the filtered rows (bold), and `about` (what the export holds: dashboard, period,
+    filters) on a second sheet."""
     out = io.BytesIO()
-    book.save(out)
+    book = xlsxwriter.Workbook(out, {"in_memory": True})
+    sheet = book.add_worksheet(table.name[:31])
+    bold = book.add_format({"bold": True, "bottom": 1})
+    money = book.add_format({"num_format": MONEY_FORMAT})
+    percent = book.add_format({"num_format": PERCENT_FORMAT})
+    month = book.add_format({"num_format": MONTH_FORMAT, "align": "left"})
+    total_text = book.add_format({"bold": True, "top": 1})
+    total_money = book.add_format({"bold": True, "top": 1, "num_format": MONEY_FORMAT})
+    total_percent = book.add_format({"bold": True, "top": 1, "num_format": PERCENT_FORMAT})
+    widths = [len(column) for column in table.columns]
+    for column, name in enumerate(table.columns):
+        sheet.write_string(0, column, name, bold)
+    for number, row in enumerate(table.rows, start=1):
+        for column, value in enumerate(row):
+            text = _xlsx_cell(sheet, number, column, value, table, money, percent, month)
+            widths[column] = max(widths[column], len(text))
+    last = len(table.rows)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(last, 1), len(table.columns) - 1)
+    below = last + 1
+    if table.total is not None:
+        for column, value in enumerate(table.total):
+            if value is None:
+                sheet.write_blank(below, column, None, total_text)
+            elif isinstance(value, str):
+                sheet.write_string(below, column, value, total_text)
+            else:
+                style = total_money if column in table.money else total_percent
+                sheet.write_number(below, column, float(value), style)
+                widths[column] = max(widths[column], len(f"{value:,.2f}"))
+    elif table.no_total:
+        sheet.write_string(below, 0, table.no_total, total_text)
+    for column, width in enumerate(widths):
+        sheet.set_column(column, column, min(max(width + 2, 8), 60))
+    if about:
+        filters = book.add_worksheet(_("Filters")[:31])
+        filters.write_string(0, 0, _("What the export holds"), bold)
+        for number, (name, value) in enumerate(about, start=1):
+            filters.write_string(number, 0, name, bold)
+            filters.write_string(number, 1, value)
+        filters.set_column(0, 0, max(len(name) for name, _value in about) + 2)
+        filters.set_column(1, 1, min(max(len(value) for _name, value in about) + 2, 80))
+    book.close()
     return out.getvalue()
+
+
+def _xlsx_cell(sheet, row: int, column: int, value, table: Table, money, percent, month) -> str:
+    """Write one cell as its kind (a text never a formula); returns how it reads, for widths."""
+    if value is None:
+        return ""
+    if column == 0 and table.months and (day := month_day(value)):
+        sheet.write_datetime(row, column, datetime(day.year, day.month, 1), month)
+        return "sep. 2026"
+    if isinstance(value, str):
+        text = _csv_cell(value)
+        sheet.write_string(row, column, text)
+        return text
+    if column in table.money:
+        sheet.write_number(row, column, float(value), money)
+        return f"{value:,.2f}"
+    if isinstance(value, Decimal | int) and not isinstance(value, bool):
+        sheet.write_number(row, column, float(value), percent)
+        return f"{value:.2f}"
+    sheet.write_string(row, column, str(value))
+    return str(value)

@@ -4,6 +4,9 @@ CSV and XLSX. Each user sees only its own organisation's figures."""
 
 from __future__ import annotations
 
+import re
+from decimal import Decimal
+
 from flask import Blueprint, Response, abort, render_template
 from flask_babel import force_locale
 from flask_login import current_user
@@ -11,7 +14,7 @@ from flask_login import current_user
 from app import clock
 from app.auth.access import allow, refuse
 from app.auth.roles import JOBCENTRE_ROLES, Role
-from app.core.i18n import format_points
+from app.core.i18n import format_date, format_datetime, format_month, format_points
 from app.core.i18n import gettext as _
 from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
@@ -19,7 +22,7 @@ from app.organisations.models import Organisation
 from app.organisations.queries import regions
 from app.purchases.services import open_breaches
 from app.spend import figures, queries, tables
-from app.spend.charts import Bar, bar_chart, table_chart
+from app.spend.charts import Bar, bar_chart, table_chart, trend_chart
 from app.spend.figures import Period
 from app.spend.tables import Filters, Table
 from app.suppliers.services import supplier_of
@@ -46,7 +49,7 @@ def _lot_chart(most_used):
     return bar_chart(
         [
             Bar(
-                f"{use.lot.tender.reference} / {use.lot.number}",
+                f"{use.lot.tender.reference} / {use.lot.number} {use.lot.title}",
                 use.share,
                 f"{format_points(use.share)} %",
             )
@@ -54,6 +57,22 @@ def _lot_chart(most_used):
         ],
         _("Use of each lot's maximum"),
     )
+
+
+def _charts(found: list[Table]) -> dict:
+    """Each table's chart: the months as a trend of committed, approved and breaches, the
+    others as bars."""
+    return {
+        t.name: trend_chart(t, format_month, t.title) if t.months else table_chart(t, t.title)
+        for t in found
+    }
+
+
+def _headline(found: list[Table], near: int | None) -> tables.Headline | None:
+    """The headline figures: the total of the dashboard's first table of places (every spend
+    it shows, once), and the lots near their maximum."""
+    first = next((t for t in found if t.name in ("jobcentre", "region") and t.total), None)
+    return tables.headline(first, near) if first else None
 
 
 def _most_used(lots: list) -> list:
@@ -75,15 +94,20 @@ def region():
         alerts=SHOWN_ALERTS,
     )
     found = [
-        _lots_table(overview.most_used, whole=overview.lots),
+        _lots_table(
+            overview.most_used,
+            whole=overview.lots,
+            total=(overview.committed, overview.maximum),
+        ),
         *_tables_of("region", filters, largest=SHOWN),
     ]
     return render_template(
         "spend/region.html",
         **_filter_choices("region"),
         tables=found,
+        headline=_headline(found, overview.near_count),
         # The lots have their own chart, with the 80% and 100% marks.
-        charts={t.name: table_chart(t, t.title) for t in found if t.name != "lots"}
+        charts=_charts([t for t in found if t.name != "lots"])
         | {"lots": _lot_chart(overview.most_used)},
         open_breaches=open_breaches(db.session, current_user),
         dashboard="region",
@@ -110,12 +134,19 @@ def _filters(**fixed) -> Filters:
     )
 
 
-def _lots_table(most_used, whole: int | None = None) -> Table:
+def _lots_table(
+    most_used,
+    whole: int | None = None,
+    total: tuple[Decimal, Decimal] | None = None,
+    title: str | None = None,
+) -> Table:
     """The region's lots against their maximum, most used first (`most_used` sorted so);
-    with `whole`, the rows are the largest of that many."""
+    with `whole`, the rows are the largest of that many; `total` the committed amount and
+    maximum of them all (summed in SQL)."""
+    committed, maximum = total or (None, None)
     return Table(
         name="lots",
-        title=_("The region's lots against their maximum"),
+        title=title or _("The region's lots against their maximum"),
         columns=[_("Lot"), _("Committed"), _("Maximum"), _("Used (%)")],
         rows=[
             [
@@ -129,11 +160,23 @@ def _lots_table(most_used, whole: int | None = None) -> Table:
         ],
         money={1, 2},
         whole=whole,
+        total=None
+        if total is None
+        else [_("Total"), committed, maximum, figures.used_share(committed, maximum)],
     )
 
 
-def _region_lots(filters: Filters) -> list:
-    return figures.lot_use(db.session, filters.region_id, filters.target_group_id)
+def _region_lots(filters: Filters) -> tuple[list, tuple[Decimal, Decimal]]:
+    """Every lot of the filters' region (every region's with none), most used first, and
+    their committed amount and maximum."""
+    uses, committed, maximum = figures.lot_use_with_total(
+        db.session, filters.region_id, filters.target_group_id
+    )
+    return _most_used(uses), (committed, maximum)
+
+
+def _national_lots_title() -> str:
+    return _("Every lot against its maximum")
 
 
 #: Each dashboard's tables (the region's after its lots): the figures, grouped by what, titled.
@@ -175,22 +218,21 @@ def _tables_of(
     ]
 
 
-def _region_tables(filters: Filters, most_used: list) -> list[Table]:
-    return [_lots_table(most_used), *_tables_of("region", filters)]
-
-
 def _dashboard_tables(
     name: str, only: str | None = None, largest: int | None = None
 ) -> list[Table]:
     """The tables of a dashboard, for the user: each sees only its own organisation's. With
     `only`, just that table is built (a whole table's page and its exports show one); with
     `largest`, long tables hold only their largest rows (the dashboard's own page)."""
-    if name == "region":
-        filters = _filters(region_id=current_user.organisation_id)
-        lots = [_lots_table(_most_used(_region_lots(filters)))] if only in (None, "lots") else []
-        return [*lots, *_tables_of("region", filters, only, largest)]
-    if name == "national":
-        return _tables_of("national", _filters(), only, largest)
+    if name in ("region", "national"):
+        region_id = current_user.organisation_id if name == "region" else id_arg("region")
+        filters = _filters(region_id=region_id)
+        lots = []
+        if only in (None, "lots"):
+            title = _national_lots_title() if name == "national" else None
+            most_used, total = _region_lots(filters)
+            lots = [_lots_table(most_used, total=total, title=title)]
+        return [*lots, *_tables_of(name, filters, only, largest)]
     if name == "jobcentre":
         filters = _filters(jobcentre_id=current_user.organisation_id)
         return _tables_of("jobcentre", filters, only, largest)
@@ -237,13 +279,40 @@ def _filter_choices(dashboard: str) -> dict:
 
 
 def _tables_page(name: str, heading: str):
+    if name == "national":  # every lot against its maximum, the most used shown
+        filters = _filters()
+        overview = figures.lot_overview(
+            db.session,
+            filters.region_id,
+            filters.target_group_id,
+            clock.today(),
+            shown=SHOWN,
+            alerts=SHOWN_ALERTS,
+        )
+        lots = _lots_table(
+            overview.most_used,
+            whole=overview.lots,
+            total=(overview.committed, overview.maximum),
+            title=_national_lots_title(),
+        )
+        found = [*_tables_of(name, filters, largest=SHOWN), lots]
+        near = overview.near_count
+        charts = _charts(found[:-1]) | {"lots": _lot_chart(overview.most_used)}
+    else:
+        found = _dashboard_tables(name, largest=SHOWN)
+        near = queries.lots_near_maximum_concerning(db.session, name, current_user.organisation)
+        charts = _charts(found)
+    headline = _headline(found, near)
+    if name == "supplier" and found:  # a supplier's figures are its orders alone
+        headline = tables.headline(found[0], near)
     return render_template(
         "spend/tables.html",
         **_filter_choices(name),
         dashboard=name,
         heading=heading,
-        tables=(found := _dashboard_tables(name, largest=SHOWN)),
-        charts={t.name: table_chart(t, t.title) for t in found},
+        tables=found,
+        headline=headline,
+        charts=charts,
         shown=SHOWN,
     )
 
@@ -287,6 +356,26 @@ def _chosen_filters() -> list[str]:
     return chosen
 
 
+def _slug(name: str) -> str:
+    """A name for a file: Beskæftigelsesregion Syddanmark -> beskaeftigelsesregion-syddanmark."""
+    text = name.lower().translate(str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}))
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+
+
+def _about(dashboard: str) -> list[tuple[str, str]]:
+    """What an export holds, for its sheet of filters: the dashboard, the organisation, the
+    period, the filters in force, when it was made."""
+    period = Period(date_arg("from"), date_arg("to"))
+    return [
+        (_("Dashboard"), HEADINGS[dashboard]()),
+        (_("Organisation"), current_user.organisation.name),
+        (_("From"), format_date(period.start) if period.start else _("The beginning")),
+        (_("To"), format_date(period.end) if period.end else _("Today")),
+        (_("Filters"), "; ".join(_chosen_filters()) or _("None")),
+        (_("Made"), format_datetime(clock.now())),
+    ]
+
+
 HEADINGS = {
     "region": lambda: _("Spend and use of the frameworks"),
     "national": lambda: _("Spend across the country"),
@@ -306,13 +395,26 @@ def report_pdf(dashboard: str):
 def _report_pdf(dashboard: str):
     _require_own(dashboard)
     lot_chart = {}
-    if dashboard == "region":  # the lots once, for their table and their chart
-        filters = _filters(region_id=current_user.organisation_id)
-        most_used = _most_used(_region_lots(filters))  # sorted once, for the table and chart
-        report_tables = _region_tables(filters, most_used)
+    near = None
+    if dashboard in ("region", "national"):  # the lots once, for their table and their chart
+        region_id = current_user.organisation_id if dashboard == "region" else id_arg("region")
+        filters = _filters(region_id=region_id)
+        most_used, total = _region_lots(filters)  # sorted once, for the table and chart
+        title = _national_lots_title() if dashboard == "national" else None
+        report_tables = [
+            _lots_table(most_used, total=total, title=title),
+            *_tables_of(dashboard, filters),
+        ]
         lot_chart = {"lots": _lot_chart(most_used)}
+        near = sum(1 for use in most_used if use.warning)
     else:
         report_tables = _dashboard_tables(dashboard)
+        near = queries.lots_near_maximum_concerning(
+            db.session, dashboard, current_user.organisation
+        )
+    headline = _headline(report_tables, near)
+    if dashboard == "supplier" and report_tables:
+        headline = tables.headline(report_tables[0], near)
     pdf = render_pdf(
         "spend/pdf/report.html",
         heading=HEADINGS[dashboard](),
@@ -320,10 +422,27 @@ def _report_pdf(dashboard: str):
         period=Period(date_arg("from"), date_arg("to")),
         chosen=_chosen_filters(),
         tables=report_tables,
-        charts={t.name: table_chart(t, t.title) for t in report_tables} | lot_chart,
+        headline=headline,
+        charts=_charts([t for t in report_tables if t.name != "lots"]) | lot_chart,
         printed_at=clock.now(),
     )
-    return pdf_response(pdf, f"forbrug-{dashboard}.pdf")
+    return pdf_response(pdf, f"{_file_stem(dashboard)}.pdf")
+
+
+def _file_stem(dashboard: str, name: str | None = None) -> str:
+    """What an export holds, in its name: forbrug-region-jobcentre-syddanmark-2026-01-01-2026-06-30
+    (the dashboard, the table, the organisation and the period)."""
+    parts = ["forbrug", dashboard]
+    if name:
+        parts.append(name)
+    parts.append(_slug(current_user.organisation.name))
+    period = Period(date_arg("from"), date_arg("to"))
+    if period.start or period.end:
+        parts.append(period.start.isoformat() if period.start else "start")
+        parts.append(period.end.isoformat() if period.end else "nu")
+    else:
+        parts.append("hele-perioden")
+    return "-".join(part for part in parts if part)
 
 
 @spend_bp.get("/<any(region, national, jobcentre, supplier):dashboard>/tables/<name>")
@@ -360,7 +479,7 @@ def export(dashboard: str, name: str, fmt: str):
 
 def _export(dashboard: str, name: str, fmt: str):
     table = _named_table(dashboard, name)
-    filename = f"forbrug-{dashboard}-{name}.{fmt}"
+    filename = f"{_file_stem(dashboard, name)}.{fmt}"
     if fmt == "csv":
         return Response(
             tables.as_csv(table),
@@ -368,7 +487,7 @@ def _export(dashboard: str, name: str, fmt: str):
             headers={"Content-Disposition": f'attachment; filename="{filename}"'},
         )
     return Response(
-        tables.as_xlsx(table),
+        tables.as_xlsx(table, about=_about(dashboard)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )

@@ -18,7 +18,7 @@ TABLES = [
     (dashboard, dimension)
     for dashboard, entries in views.DASHBOARD_TABLES.items()
     for _build, dimension, _title in entries
-] + [("region", "lots")]
+] + [("region", "lots"), ("national", "lots")]
 
 
 @pytest.fixture
@@ -41,13 +41,14 @@ def built(monkeypatch):
             for name, entries in views.DASHBOARD_TABLES.items()
         },
     )
-    lot_use = figures.lot_use
+    # The lots are read with their total (summed in the same statement).
+    lot_use = figures.lot_use_with_total
 
     def reading_lots(*args, **kwargs):
         seen.append("lots")
         return lot_use(*args, **kwargs)
 
-    monkeypatch.setattr(figures, "lot_use", reading_lots)
+    monkeypatch.setattr(figures, "lot_use_with_total", reading_lots)
     return seen
 
 
