@@ -33,7 +33,6 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
 
 REGION = "region.syddanmark@demo.dk"
 MINISTRY = "ministeriet@demo.dk"
@@ -208,7 +207,9 @@ def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) 
     app = create_app()
     with app.app_context():
         try:
-            with Session(db.engine) as session:
+            # The app's own sessions (as a request's), which keep their objects after a commit:
+            # a default Session would load the actor and the agreement again for every order.
+            with db.new_session() as session:
                 set_write_intent(False)
                 actor = session.get(User, user_id)
                 agreement = session.get(Agreement, agreement_ids[number % len(agreement_ids)])

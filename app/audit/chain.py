@@ -15,8 +15,8 @@ import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.audit.models import AuditChainHead, AuditEntry
 from app.core.errors import DomainError
@@ -74,13 +74,34 @@ def link(previous_hash: str, entry: AuditEntry) -> str:
     ).hexdigest()
 
 
+#: Where a session keeps the head its transaction holds locked (in `Session.info`).
+_HELD = "audit_chain_head_held"
+
+
 def lock_head(db: Session) -> AuditChainHead:
     """The chain's head, locked until the transaction ends. Every writing transaction takes it
     (at its first audit entry); one that also changes shared rows (the summary figures) takes
-    it before them, so that two transactions never hold one each and wait for the other."""
-    return db.execute(
+    it before them, so that two transactions never hold one each and wait for the other.
+
+    Taken once per transaction: once held, the head in the session is current (no one else may
+    change it), so a second call sends no statement."""
+    held = db.info.get(_HELD)
+    if held is not None:
+        return held
+    head = db.execute(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     ).scalar_one()
+    db.info[_HELD] = head  # kept, too: the session's identity map holds its objects weakly
+    return head
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction's end (a savepoint's too: its rollback releases a lock taken in it) ends
+    what the session knows of the lock; the next lock_head asks the database again. A flush's
+    own inner transaction is neither and changes nothing."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HELD, None)
 
 
 def append(db: Session, entry: AuditEntry) -> AuditEntry:

@@ -606,18 +606,11 @@ def _new_order(
     return call_off
 
 
-def _record_placed(
-    db: Session,
-    actor: User,
-    call_off: CallOff,
-    agreement: Agreement,
-    lot: Lot,
-    committed: Decimal,
-) -> None:
-    """The lot's running figures, the alert when the order passes a threshold, and the audit
-    entry (the running figures take the audit chain's head before their rows)."""
+def _record_placed(db: Session, actor: User, call_off: CallOff, agreement: Agreement) -> None:
+    """The order's last writes: its summary figures and its audit entry. The running figures
+    take the audit chain's head before their rows, so the head is taken here, once, after all
+    the order's other work, and held only through these two and the commit."""
     totals.record_new(db, call_off)
-    alert_if_passed(db, lot, committed + call_off.total)
     audit.record(
         db,
         actor,
@@ -634,11 +627,15 @@ def _record_placed(
 
 
 def _tell_supplier_of_new_order(
-    db: Session, call_off: CallOff, lot: Lot, jobcentre: Organisation
+    db: Session,
+    call_off: CallOff,
+    lot: Lot,
+    jobcentre: Organisation,
+    people: list[User] | None = None,
 ) -> None:
     notify(
         db,
-        _supplier_users(db, call_off.supplier_id),
+        _supplier_users(db, call_off.supplier_id) if people is None else people,
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
             "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s. "
@@ -655,13 +652,19 @@ def _tell_supplier_of_new_order(
 
 def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInput) -> CallOff:
     """A jobcentre's order under one agreement at the agreement's unit price; the lot's
-    maximum is never exceeded."""
+    maximum is never exceeded.
+
+    The locks are taken late and in the fixed order: the lot's row once the checks that need
+    no lock have passed, the audit chain's head (with the summary rows) last of all, so that
+    other writers wait for the head only through the summary upsert, the audit entry and the
+    commit."""
     jobcentre = _jobcentre_of(actor)
     _require_open(jobcentre, agreement.lot)
     _require_quantity_in_bounds(order)
     _check_order_text(order)
     _require_active_supplier(agreement)
     _check_period(agreement, order.starts_on)
+    told = _supplier_users(db, agreement.supplier_id)  # read before the locks
     # From here on under the lot's lock: the checks against what the lot has committed.
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
@@ -671,8 +674,9 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     call_off = _new_order(
         db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far)
     )
-    _record_placed(db, actor, call_off, agreement, lot, committed)
-    _tell_supplier_of_new_order(db, call_off, lot, jobcentre)
+    alert_if_passed(db, lot, committed + call_off.total)
+    _tell_supplier_of_new_order(db, call_off, lot, jobcentre, told)
+    _record_placed(db, actor, call_off, agreement)  # last: takes the audit chain's head
     return call_off
 
 
