@@ -180,9 +180,10 @@ def _rows_in(response) -> int:
 
 
 def _order_targets(app, lots: int) -> tuple[list[int], int]:
-    """The rank-1 agreements of the largest lots of national frameworks, and the ordering user."""
+    """The rank-1 agreements of the largest lots of national frameworks, and the ordering users."""
     from app import clock
     from app.auth.models import User
+    from app.auth.roles import JOBCENTRE_ROLES
     from app.db import db
     from app.evaluation.models import Agreement
     from app.tenders.models import Lot, Tender, TenderState
@@ -204,12 +205,20 @@ def _order_targets(app, lots: int) -> tuple[list[int], int]:
             .order_by(Lot.maximum_value.desc(), Lot.id)
             .limit(lots)
         ).all()
-        user_id = session.scalar(select(User.id).where(User.email == "jobcenter.aalborg@demo.dk"))
+        # One caseworker of each jobcentre (of the demo's five), clients taking them in turn:
+        # orders of one jobcentre share its monthly summary rows, and wait for each other.
+        first = (
+            select(func.min(User.id))
+            .where(User.role.in_(JOBCENTRE_ROLES), User.active)
+            .group_by(User.organisation_id)
+        )
+        user_ids = session.scalars(select(User.id).where(User.id.in_(first)).order_by(User.id))
+        user_ids = list(user_ids)
         db.session.remove()
-    return list(agreement_ids), user_id
+    return list(agreement_ids), user_ids
 
 
-def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) -> None:
+def _client(number, agreement_ids, user_ids, per_client, tag, barrier, failures) -> None:
     """One client in a process of its own (as a gunicorn worker is): its own app and pool."""
     from app import clock
     from app.auth.models import User
@@ -226,7 +235,7 @@ def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) 
             # a default Session would load the actor and the agreement again for every order.
             with db.new_session() as session:
                 set_write_intent(False)
-                actor = session.get(User, user_id)
+                actor = session.get(User, user_ids[number % len(user_ids)])
                 agreement = session.get(Agreement, agreement_ids[number % len(agreement_ids)])
                 session.commit()
                 set_write_intent(True)
@@ -254,14 +263,14 @@ def measure_order_cost(app, orders: int) -> dict:
     from app.db import db
     from app.evaluation.models import Agreement
 
-    agreement_ids, user_id = _order_targets(app, 16)
+    agreement_ids, user_ids = _order_targets(app, 16)
     statements = []
 
     def count(*_args):
         statements.append(1)
 
     with app.app_context(), db.new_session() as session:
-        actor = session.get(User, user_id)
+        actor = session.get(User, user_ids[0])
         agreements = [session.get(Agreement, i) for i in agreement_ids]
         start, tag = clock.today() + timedelta(days=1), f"COST-{time.monotonic_ns()}"
 
@@ -297,7 +306,7 @@ def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> 
     from app.calloffs.models import CallOff
     from app.db import db
 
-    agreement_ids, user_id = _order_targets(app, lots)
+    agreement_ids, user_ids = _order_targets(app, lots)
     with app.app_context():
         db.engine.dispose()  # no pooled connection is carried into the forked clients
     context = multiprocessing.get_context("fork")
@@ -307,7 +316,7 @@ def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> 
     workers = [
         context.Process(
             target=_client,
-            args=(n, agreement_ids, user_id, per_client, tag, barrier, failures),
+            args=(n, agreement_ids, user_ids, per_client, tag, barrier, failures),
         )
         for n in range(clients)
     ]

@@ -607,9 +607,9 @@ def _new_order(
 
 
 def _record_placed(db: Session, actor: User, call_off: CallOff, agreement: Agreement) -> None:
-    """The order's last writes: its summary figures and its audit entry. The running figures
-    take the audit chain's head before their rows, so the head is taken here, once, after all
-    the order's other work, and held only through these two and the commit."""
+    """The order's last writes: its summary figures and its audit entry. Where the audit entry
+    is linked after the commit, no head is taken; otherwise the running figures take the
+    head before their rows, here, once, after all the order's other work."""
     totals.record_new(db, call_off)
     audit.record(
         db,
@@ -654,10 +654,10 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     """A jobcentre's order under one agreement at the agreement's unit price; the lot's
     maximum is never exceeded.
 
-    The locks are taken late and in the fixed order: the lot's row once the checks that need
-    no lock have passed, the audit chain's head (with the summary rows) last of all, so that
-    other writers wait for the head only through the summary upsert, the audit entry and the
-    commit."""
+    The lot's row is locked once the checks that need no lock have passed. The audit entry is
+    linked into the chain after the commit (on PostgreSQL, unless the transaction already
+    holds the chain's head), so orders on different lots wait for nobody; otherwise the head
+    is taken last of all, with the summary rows."""
     jobcentre = _jobcentre_of(actor)
     _require_open(jobcentre, agreement.lot)
     _require_quantity_in_bounds(order)
@@ -665,6 +665,7 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
     _require_active_supplier(agreement)
     _check_period(agreement, order.starts_on)
     told = _supplier_users(db, agreement.supplier_id)  # read before the locks
+    audit.link_after_commit(db)
     # From here on under the lot's lock: the checks against what the lot has committed.
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
