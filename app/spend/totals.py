@@ -194,7 +194,8 @@ def _increment_purchases(db: Session, model, keys: dict, amount: Decimal, count:
 def _apply_purchase(
     db: Session, purchase: OutsidePurchase, region_id: int, classification, sign: int
 ) -> None:
-    chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
+    if not chain.links_after_commit(db):
+        chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
     month = purchase.purchased_on.strftime("%Y-%m")
     amount, count = purchase.amount * sign, sign
     keys = {"month": month, "classification": classification}
