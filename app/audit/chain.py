@@ -96,7 +96,7 @@ def lock_head(db: Session) -> AuditChainHead:
     Taken once per transaction: once held, the head in the session is current (no one else may
     change it), so a second call sends no statement."""
     held = db.info.get(_HELD)
-    if held is not None:
+    if held is not None and held in db:  # (not if someone expunged it from the session)
         return held
     head = db.execute(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
