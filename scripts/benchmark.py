@@ -31,9 +31,9 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))  # throughput.py beside it
 
 from sqlalchemy import event, func, select
-from sqlalchemy.orm import Session
 
 REGION = "region.syddanmark@demo.dk"
 MINISTRY = "ministeriet@demo.dk"
@@ -60,6 +60,20 @@ def pages(app) -> list[tuple[str, str, str]]:
         (REGION, "/spend/region/jobcentre.csv", "export: region jobcentres (CSV)"),
         (REGION, f"/orders.xlsx?from={export_from}", "export: orders (XLSX, up to 100,000)"),
     ]
+
+
+#: Pages driven under gunicorn beside the bare page, besides those above that are not exports:
+#: the login page and the public tender list (nobody logged in) and the region's start page.
+SERVED_ONLY = [
+    (None, "/login", "login"),
+    (REGION, "/start", "start page: region"),
+    (None, "/tenders", "list: public tenders"),
+]
+
+
+def served_pages(app) -> list[tuple[str | None, str, str]]:
+    """Every page that is not an export, and SERVED_ONLY."""
+    return SERVED_ONLY + [page for page in pages(app) if not page[2].startswith("export")]
 
 
 def _positions(app) -> tuple[int, str]:
@@ -166,9 +180,10 @@ def _rows_in(response) -> int:
 
 
 def _order_targets(app, lots: int) -> tuple[list[int], int]:
-    """The rank-1 agreements of the largest lots of national frameworks, and the ordering user."""
+    """The rank-1 agreements of the largest lots of national frameworks, and the ordering users."""
     from app import clock
     from app.auth.models import User
+    from app.auth.roles import JOBCENTRE_ROLES
     from app.db import db
     from app.evaluation.models import Agreement
     from app.tenders.models import Lot, Tender, TenderState
@@ -190,12 +205,20 @@ def _order_targets(app, lots: int) -> tuple[list[int], int]:
             .order_by(Lot.maximum_value.desc(), Lot.id)
             .limit(lots)
         ).all()
-        user_id = session.scalar(select(User.id).where(User.email == "jobcenter.aalborg@demo.dk"))
+        # One caseworker of each jobcentre (of the demo's five), clients taking them in turn:
+        # orders of one jobcentre share its monthly summary rows, and wait for each other.
+        first = (
+            select(func.min(User.id))
+            .where(User.role.in_(JOBCENTRE_ROLES), User.active)
+            .group_by(User.organisation_id)
+        )
+        user_ids = session.scalars(select(User.id).where(User.id.in_(first)).order_by(User.id))
+        user_ids = list(user_ids)
         db.session.remove()
-    return list(agreement_ids), user_id
+    return list(agreement_ids), user_ids
 
 
-def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) -> None:
+def _client(number, agreement_ids, user_ids, per_client, tag, barrier, failures) -> None:
     """One client in a process of its own (as a gunicorn worker is): its own app and pool."""
     from app import clock
     from app.auth.models import User
@@ -208,9 +231,11 @@ def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) 
     app = create_app()
     with app.app_context():
         try:
-            with Session(db.engine) as session:
+            # The app's own sessions (as a request's), which keep their objects after a commit:
+            # a default Session would load the actor and the agreement again for every order.
+            with db.new_session() as session:
                 set_write_intent(False)
-                actor = session.get(User, user_id)
+                actor = session.get(User, user_ids[number % len(user_ids)])
                 agreement = session.get(Agreement, agreement_ids[number % len(agreement_ids)])
                 session.commit()
                 set_write_intent(True)
@@ -224,6 +249,55 @@ def _client(number, agreement_ids, user_id, per_client, tag, barrier, failures) 
             failures.put(repr(err))
 
 
+def measure_order_cost(app, orders: int) -> dict:
+    """One client in this process: the SQL statements and the CPU time of an order (the
+    service and its commit), and the five functions that cost most, by a profile."""
+    import cProfile
+    import io
+    import pstats
+
+    from app import clock
+    from app.auth.models import User
+    from app.calloffs import services
+    from app.calloffs.services import OrderInput
+    from app.db import db
+    from app.evaluation.models import Agreement
+
+    agreement_ids, user_ids = _order_targets(app, 16)
+    statements = []
+
+    def count(*_args):
+        statements.append(1)
+
+    with app.app_context(), db.new_session() as session:
+        actor = session.get(User, user_ids[0])
+        agreements = [session.get(Agreement, i) for i in agreement_ids]
+        start, tag = clock.today() + timedelta(days=1), f"COST-{time.monotonic_ns()}"
+
+        def place(n: int, offset: int) -> None:
+            for i in range(n):
+                order = OrderInput(f"{tag}-{offset}-{i}", 1, start)
+                services.place_order(session, actor, agreements[i % len(agreements)], order)
+                session.commit()
+
+        place(5, 0)  # warm the caches and the prepared statements
+        event.listen(db.engine, "before_cursor_execute", count)
+        cpu, wall = time.process_time(), time.perf_counter()
+        place(orders, 1)
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        event.remove(db.engine, "before_cursor_execute", count)
+        profile = cProfile.Profile()
+        profile.runcall(place, orders, 2)
+    out = io.StringIO()
+    pstats.Stats(profile, stream=out).sort_stats("tottime").print_stats(5)
+    return {
+        "statements": len(statements) / orders,
+        "cpu_ms": cpu * 1000 / orders,
+        "wall_ms": wall * 1000 / orders,
+        "profile": out.getvalue(),
+    }
+
+
 def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> float:
     """Orders placed by concurrent clients, each a process with its own connection, on the
     largest lots of national frameworks (on one lot every client queues for its lock)."""
@@ -232,7 +306,7 @@ def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> 
     from app.calloffs.models import CallOff
     from app.db import db
 
-    agreement_ids, user_id = _order_targets(app, lots)
+    agreement_ids, user_ids = _order_targets(app, lots)
     with app.app_context():
         db.engine.dispose()  # no pooled connection is carried into the forked clients
     context = multiprocessing.get_context("fork")
@@ -242,7 +316,7 @@ def measure_orders_per_second(app, clients: int, per_client: int, lots: int) -> 
     workers = [
         context.Process(
             target=_client,
-            args=(n, agreement_ids, user_id, per_client, tag, barrier, failures),
+            args=(n, agreement_ids, user_ids, per_client, tag, barrier, failures),
         )
         for n in range(clients)
     ]
@@ -295,13 +369,27 @@ def _growth(now: float, before: float | None) -> str:
     return f"{now / before:.2f}×" if before else ""
 
 
-def table(results: list[dict], baseline: dict | None) -> list[str]:
+def _served(served: dict, label: str) -> str:
+    figures = served.get(label)
+    if figures is None:
+        return " | | |"
+    return f" {figures['req_s']:.0f} | {figures['ratio']:.3f} | {figures['cpu_ms']:.1f} |"
+
+
+def table(results: list[dict], baseline: dict | None, served: dict) -> list[str]:
     header = "| page | median ms | p95 ms | SQL statements | bare SQL ms | page ÷ SQL |"
     rule = "|---|---:|---:|---:|---:|---:|"
     if baseline:
         header += " time growth | statements growth |"
         rule += "---:|---:|"
+    if served:
+        header += " req/s | ÷ bare page | worker CPU ms |"
+        rule += "---:|---:|---:|"
     lines = [header, rule]
+    blank = "| | | | |" if baseline else "| | |"
+    for label in served:
+        if not any(r["label"] == label for r in results):  # served only: no test-client figures
+            lines.append(f"| {label} | | | {blank}{_served(served, label)}")
     for r in results:
         line = (
             f"| {r['label']} | {r['median']:.1f} | {r['p95']:.1f} | {r['statements']} "
@@ -313,8 +401,14 @@ def table(results: list[dict], baseline: dict | None) -> list[str]:
                 f" {_growth(r['median'], before.get('median'))} "
                 f"| {_growth(r['statements'], before.get('statements'))} |"
             )
+        if served:
+            line += _served(served, r["label"])
         lines.append(line)
     return lines
+
+
+def _clients(text: str) -> list[int]:
+    return [int(n) for n in text.split(",")]
 
 
 def main() -> None:
@@ -322,13 +416,21 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawTextHelpFormatter
     )
     parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument(
+        "--clients", type=_clients, default=[1, 4, 8], help="client counts, e.g. 1,4,8"
+    )
     parser.add_argument("--orders-per-client", type=int, default=50)
     parser.add_argument("--lots", type=int, default=16, help="lots to spread the orders over")
+    parser.add_argument("--rounds", type=int, default=3, help="load rounds per served page")
+    parser.add_argument("--seconds", type=int, default=3, help="seconds of load per round")
+    parser.add_argument("--no-serve", action="store_true", help="skip the gunicorn part")
+    parser.add_argument("--profile", action="store_true", help="print an order's profile")
     parser.add_argument("--markdown", type=Path, help="write the table to this file")
     parser.add_argument("--json", type=Path, help="write the figures, for a later --baseline")
     parser.add_argument("--baseline", type=Path, help="an earlier --json, to show the growth")
     args = parser.parse_args()
+
+    import throughput
 
     from app.calloffs.models import CallOff
     from app.db import db
@@ -349,36 +451,78 @@ def main() -> None:
     if args.baseline:
         baseline = {r["label"]: r for r in json.loads(args.baseline.read_text())["pages"]}
     results = measure_pages(app, args.runs)
-    one_lot = measure_orders_per_second(app, args.clients, args.orders_per_client, lots=1)
-    spread = measure_orders_per_second(app, args.clients, args.orders_per_client, args.lots)
+    generator, served = "", {}
+    if not args.no_serve:
+        with app.app_context():
+            db.engine.dispose()  # the workers are processes of their own
+        generator, served = throughput.measure(
+            served_pages(app), PASSWORD, args.rounds, args.seconds
+        )
+    cost = measure_order_cost(app, max(20, args.orders_per_client))
+    rates = {}
+    for clients in args.clients:
+        for lots in (1, args.lots):
+            rates[f"{clients}x{lots}"] = measure_orders_per_second(
+                app, clients, args.orders_per_client, lots
+            )
     over, differing = check_the_figures(app)
 
     export = next((r for r in results if r["rows"] is not None), None)
     lines = [
         f"Database: {dialect}{server}, {orders:,} orders; {args.runs} runs per page; "
         f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
-        "",
-        *table(results, baseline),
-        "",
     ]
+    if served:
+        bare = statistics.median(f["bare_req_s"] for f in served.values())
+        bare_cpu = statistics.median(f["bare_cpu_ms"] for f in served.values())
+        lines.append(
+            f"Served by gunicorn (2 sync workers), driven by {generator}, {args.rounds} rounds "
+            f"of {args.seconds} s per page alternating with the bare Flask+Jinja page "
+            f"({bare:.0f} req/s, {bare_cpu:.2f} ms worker CPU per request, median of all "
+            f"rounds); worker CPU is user + system time from /proc over requests."
+        )
+    lines += ["", *table(results, baseline, served), ""]
     if export:
         lines.append(
             f"The orders export held {export['rows']:,} rows; the process grew by "
             f"{export['memory_mb']:.0f} MB while writing it {args.runs} times."
         )
     lines.append(
-        f"Orders placed per second by {args.clients} concurrent clients: {one_lot:.0f} on one "
-        f"lot, {spread:.0f} spread over {args.lots} lots. Afterwards {over} lots were beyond "
-        f"their maximum and {differing} summary figures differed from the orders and purchases."
+        f"An order (one client, in this process): {cost['statements']:.1f} SQL statements, "
+        f"{cost['cpu_ms']:.1f} ms CPU, {cost['wall_ms']:.1f} ms in all with its commit."
     )
+    lines += [
+        "",
+        f"| clients | orders/s on one lot | orders/s over {args.lots} lots |",
+        "|---:|---:|---:|",
+    ]
+    for clients in args.clients:
+        lines.append(
+            f"| {clients} | {rates[f'{clients}x1']:.0f} | {rates[f'{clients}x{args.lots}']:.0f} |"
+        )
+    lines += [
+        "",
+        f"Afterwards {over} lots were beyond their maximum and {differing} summary figures "
+        "differed from the orders and purchases.",
+    ]
     text = "\n".join(lines)
     print(text)
+    if args.profile:
+        print(cost["profile"])
     if args.markdown:
         args.markdown.write_text(text + "\n")
     if args.json:
-        args.json.write_text(
-            json.dumps({"orders": orders, "pages": results, "rates": [one_lot, spread]}, indent=1)
-        )
+        most = args.clients[-1]
+        figures = {
+            "orders": orders,
+            "pages": results,
+            "served": served,
+            "order_cost": {k: v for k, v in cost.items() if k != "profile"},
+            "orders_per_second": rates,
+            # the most clients', on one lot and spread (as before the 1, 4, 8 of issue 22)
+            "rates": [rates[f"{most}x1"], rates[f"{most}x{args.lots}"]],
+        }
+        args.json.write_text(json.dumps(figures, indent=1))
 
 
 if __name__ == "__main__":

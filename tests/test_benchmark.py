@@ -46,10 +46,18 @@ def test_the_benchmark_runs_on_the_medium_data_set_and_keeps_the_rules(tmp_path)
         "--clients=2",
         "--orders-per-client=3",
         "--lots=2",
+        "--rounds=3",
+        "--seconds=1",
         f"--json={figures}",
     )
     assert "| dashboard: region |" in printed
+    # The throughput part: served by gunicorn beside the bare page, and orders per second.
+    assert "Served by gunicorn (2 sync workers), driven by " in printed
+    assert "| req/s | ÷ bare page | worker CPU ms |" in printed
+    assert "| login |" in printed and "| list: public tenders |" in printed
     assert "Afterwards 0 lots were beyond their maximum and 0 summary figures differed" in printed
     measured = json.loads(figures.read_text())
     assert measured["orders"] >= 10_000 and len(measured["pages"]) == 13
     assert measured["rates"][0] > 0 and measured["rates"][1] > 0  # orders were placed
+    assert set(measured["orders_per_second"]) == {"2x1", "2x2"}
+    assert measured["served"]["list: orders (region)"]["req_s"] > 0

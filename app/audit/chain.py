@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, SessionTransaction
 
 from app.audit.models import AuditChainHead, AuditEntry
 from app.core.errors import DomainError
@@ -74,17 +76,81 @@ def link(previous_hash: str, entry: AuditEntry) -> str:
     ).hexdigest()
 
 
+#: Where a session keeps the head its transaction holds locked (in `Session.info`).
+_HELD = "audit_chain_head_held"
+#: Set in `Session.info` on a transaction whose entries are linked after its commit, and
+#: whether it wrote any.
+_LATER, _WRITTEN = "audit_links_after_commit", "audit_unlinked_written"
+#: Marks the sessions that link (they look again themselves).
+_LINKER = "audit_linker"
+
+log = logging.getLogger(__name__)
+
+
 def lock_head(db: Session) -> AuditChainHead:
     """The chain's head, locked until the transaction ends. Every writing transaction takes it
-    (at its first audit entry); one that also changes shared rows (the summary figures) takes
-    it before them, so that two transactions never hold one each and wait for the other."""
-    return db.execute(
+    (at its first audit entry) unless it links its entries after its commit; one that also
+    changes shared rows (the summary figures) takes it before them, so that two transactions
+    never hold one each and wait for the other.
+
+    Taken once per transaction: once held, the head in the session is current (no one else may
+    change it), so a second call sends no statement."""
+    held = db.info.get(_HELD)
+    if held is not None and held in db:  # (not if someone expunged it from the session)
+        return held
+    head = db.execute(
         select(AuditChainHead).where(AuditChainHead.id == HEAD_ID).with_for_update()
     ).scalar_one()
+    db.info[_HELD] = head  # kept, too: the session's identity map holds its objects weakly
+    return head
+
+
+def link_after_commit(db: Session) -> bool:
+    """From now on in this transaction, audit entries are written unlinked and linked after
+    its commit, and the head is never locked in it (nor before the summary rows): a write that
+    shares no row with others then waits for no one. On PostgreSQL; SQLite serializes its
+    writers anyway. Not when the transaction holds the head already (it links as it goes).
+    Returns whether the entries will be linked after the commit."""
+    if db.info.get(_HELD) is not None or db.get_bind().dialect.name != "postgresql":
+        return False
+    db.info[_LATER] = True
+    return True
+
+
+def links_after_commit(db: Session) -> bool:
+    """Whether the transaction's entries are linked after its commit (it takes no head)."""
+    return bool(db.info.get(_LATER))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _released(session: Session, transaction: SessionTransaction) -> None:
+    """A transaction's end (a savepoint's too: its rollback releases a lock taken in it) ends
+    what the session knows of the lock; the next lock_head asks the database again. A flush's
+    own inner transaction is neither and changes nothing."""
+    if transaction.parent is None or transaction.nested:
+        session.info.pop(_HELD, None)
+    if transaction.parent is None:
+        session.info.pop(_LATER, None)
+        session.info.pop(_WRITTEN, None)
+
+
+def unlinked_mac(entry: AuditEntry) -> str:
+    """An unlinked entry's hash: HMAC over a tag and its fields (its seq empty). The linker
+    links only entries that match it, so none can be added without the key; a link's message
+    begins with a hash or "|", never with the tag."""
+    return hmac.new(_require_key(), b"unlinked|" + canonical(entry), hashlib.sha256).hexdigest()
 
 
 def append(db: Session, entry: AuditEntry) -> AuditEntry:
-    """Give the entry its place in the chain, holding the head's lock until the transaction ends."""
+    """Give the entry its place in the chain, holding the head's lock until the transaction ends;
+    or, in a transaction that links after its commit, write it unlinked (see link_unlinked)."""
+    if db.info.get(_LATER):
+        entry.seq = None
+        entry.chain_hash = unlinked_mac(entry)
+        db.add(entry)
+        db.flush()
+        db.info[_WRITTEN] = True
+        return entry
     head = lock_head(db)
     entry.seq = head.last_seq + 1
     entry.chain_hash = link(head.last_hash, entry)
@@ -92,6 +158,75 @@ def append(db: Session, entry: AuditEntry) -> AuditEntry:
     db.add(entry)
     db.flush()
     return entry
+
+
+def link_unlinked(db: Session) -> int:
+    """Link every committed unlinked entry, in the order they were written, under the head's
+    lock: a short transaction of its own (the caller commits). An entry whose hash does not
+    match (altered or added without the key) is left unlinked, for verify to report. Returns
+    how many were linked."""
+    head = lock_head(db)
+    waiting = db.scalars(
+        select(AuditEntry).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id)
+    ).all()
+    linked = 0
+    for entry in waiting:
+        if not hmac.compare_digest(entry.chain_hash, unlinked_mac(entry)):
+            continue
+        entry.seq = head.last_seq + 1
+        entry.chain_hash = link(head.last_hash, entry)
+        head.last_seq, head.last_hash = entry.seq, entry.chain_hash
+        linked += 1
+    db.flush()
+    return linked
+
+
+def _link_waiting(bind) -> None:
+    """Link what waits, in transactions of their own, for as long as something waits and the
+    head is free. When another holds the head, leave it: every transaction that held the head
+    looks again after it ends (so an entry committed while it held the head is not left)."""
+    for _attempt in range(100):
+        with Session(bind=bind, info={_LINKER: True}) as linking:
+            if not unlinked_count(linking):  # a plain read: no lock, no commit to flush
+                return
+            held = linking.execute(
+                select(AuditChainHead)
+                .where(AuditChainHead.id == HEAD_ID)
+                .with_for_update(skip_locked=True)
+            ).scalar_one_or_none()
+            if held is None:
+                return
+            linking.info[_HELD] = held
+            linked = link_unlinked(linking)
+            linking.commit()
+            if not linked:  # only entries that do not hold wait: verify reports them
+                return
+
+
+def _after_the_end(session: Session) -> None:
+    """After a transaction that wrote unlinked entries or held the head: link what waits. Should
+    it fail, what was committed stands and its entries wait for the next linker (or
+    `flask audit verify`, which links first)."""
+    wrote, held = session.info.pop(_WRITTEN, None), session.info.get(_HELD) is not None
+    if session.info.get(_LINKER) or not (wrote or held):
+        return
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    try:
+        _link_waiting(session.get_bind())
+    except SQLAlchemyError:
+        log.exception("linking the audit entries written unlinked failed; they wait")
+
+
+@event.listens_for(Session, "after_commit")
+def _link_after_commit(session: Session) -> None:
+    _after_the_end(session)
+
+
+@event.listens_for(Session, "after_rollback")
+def _link_after_rollback(session: Session) -> None:
+    # A holder of the head that rolled back leaves what others wrote meanwhile, too.
+    _after_the_end(session)
 
 
 @dataclass(frozen=True)
@@ -102,6 +237,8 @@ class Verdict:
     #: The checkpoints the chain was found to hold, and the furthest of them.
     checkpoints_held: int = 0
     furthest_checkpoint: int | None = None
+    #: Entries written to be linked after their commit and not linked yet (their hashes hold).
+    unlinked: int = 0
 
     @property
     def intact(self) -> bool:
@@ -109,14 +246,31 @@ class Verdict:
 
 
 def _entries(db: Session) -> Iterator[AuditEntry]:
-    stmt = select(AuditEntry).order_by(AuditEntry.seq).execution_options(yield_per=1000)
+    stmt = (
+        select(AuditEntry)
+        .where(AuditEntry.seq.is_not(None))
+        .order_by(AuditEntry.seq)
+        .execution_options(yield_per=1000)
+    )
     yield from db.scalars(stmt)
+
+
+def unlinked_count(db: Session) -> int:
+    """How many entries wait to be linked."""
+    return db.scalar(select(func.count()).where(AuditEntry.seq.is_(None)))
+
+
+def _unlinked(db: Session) -> list[AuditEntry]:
+    return list(
+        db.scalars(select(AuditEntry).where(AuditEntry.seq.is_(None)).order_by(AuditEntry.id))
+    )
 
 
 def verify(db: Session, checkpoints: Iterable[Checkpoint] = ()) -> Verdict:
     """Walk the chain from the start; report the first entry whose link does not hold, or,
     given checkpoints, the first that the chain no longer holds (an entry there with another
-    hash, or too few entries)."""
+    hash, or too few entries); then the entries waiting to be linked, whose own hashes must
+    hold."""
     wanted: dict[int, set[str]] = {}
     for point in checkpoints:
         wanted.setdefault(point.seq, set()).add(point.chain_hash)
@@ -148,8 +302,15 @@ def verify(db: Session, checkpoints: Iterable[Checkpoint] = ()) -> Verdict:
                 seq=furthest,
             ),
         )
+    waiting = _unlinked(db)
+    if any(not hmac.compare_digest(e.chain_hash, unlinked_mac(e)) for e in waiting):
+        return Verdict(
+            checked, checked + 1, _("an entry waiting to be linked does not match its hash")
+        )
     held = sum(len(hashes) for hashes in wanted.values())
-    return Verdict(checked, None, checkpoints_held=held, furthest_checkpoint=furthest)
+    return Verdict(
+        checked, None, checkpoints_held=held, furthest_checkpoint=furthest, unlinked=len(waiting)
+    )
 
 
 CHECKPOINT_TAG = "audit-checkpoint:v1"

@@ -68,6 +68,13 @@ def record(
     return chain.append(session, entry)
 
 
+def link_after_commit(session: Session) -> bool:
+    """The transaction's audit entries are written unlinked and linked into the chain after
+    its commit, in a short transaction of their own (`chain.link_after_commit`): for a write
+    that must not queue behind every other audited write (placing an order)."""
+    return chain.link_after_commit(session)
+
+
 def record_security_event(
     actor: Any, action: str, obj: Any = None, changes: dict | None = None, sealed_by: Any = None
 ) -> None:

@@ -665,18 +665,11 @@ def _new_order(
     return call_off
 
 
-def _record_placed(
-    db: Session,
-    actor: User,
-    call_off: CallOff,
-    agreement: Agreement,
-    lot: Lot,
-    committed: Decimal,
-) -> None:
-    """The lot's running figures, the alert when the order passes a threshold, and the audit
-    entry (the running figures take the audit chain's head before their rows)."""
+def _record_placed(db: Session, actor: User, call_off: CallOff, agreement: Agreement) -> None:
+    """The order's last writes: its summary figures and its audit entry. Where the audit entry
+    is linked after the commit, no head is taken; otherwise the running figures take the
+    head before their rows, here, once, after all the order's other work."""
     totals.record_new(db, call_off)
-    alert_if_passed(db, lot, committed + call_off.total)
     audit.record(
         db,
         actor,
@@ -693,11 +686,15 @@ def _record_placed(
 
 
 def _tell_supplier_of_new_order(
-    db: Session, call_off: CallOff, lot: Lot, jobcentre: Organisation
+    db: Session,
+    call_off: CallOff,
+    lot: Lot,
+    jobcentre: Organisation,
+    people: list[User] | None = None,
 ) -> None:
     notify(
         db,
-        supplier_users(db, call_off.supplier_id),
+        supplier_users(db, call_off.supplier_id) if people is None else people,
         _("New order %(number)s from %(jobcentre)s", number=call_off.number, jobcentre=jobcentre),
         _(
             "%(jobcentre)s has ordered %(quantity)d on lot %(n)d (%(lot)s), in all %(total)s; "
@@ -735,6 +732,10 @@ def _place(
     unit_price: Decimal,
     competed: bool,
 ) -> CallOff:
+    """The lot's row is locked once the checks that need no lock have passed. The audit entry
+    is linked into the chain after the commit (on PostgreSQL, unless the transaction already
+    holds the chain's head), so orders on different lots wait for nobody; otherwise the head
+    is taken last of all, with the summary rows."""
     jobcentre = _jobcentre_of(actor)
     _require_open(jobcentre, agreement.lot)
     _require_quantity_in_bounds(order)
@@ -743,6 +744,8 @@ def _place(
     _check_order_text(order)
     _require_active_supplier(agreement)
     _check_period(agreement, order.starts_on)
+    told = supplier_users(db, agreement.supplier_id)  # read before the locks
+    audit.link_after_commit(db)
     # From here on under the lot's lock: the checks against what the lot has committed.
     lot = _lock_lot(db, agreement.lot_id)
     _refuse_a_repeat(db, jobcentre, agreement, order)
@@ -753,8 +756,9 @@ def _place(
     call_off = _new_order(
         db, actor, jobcentre, agreement, lot, order, _next_number(lot, placed_so_far), unit_price
     )
-    _record_placed(db, actor, call_off, agreement, lot, committed)
-    _tell_supplier_of_new_order(db, call_off, lot, jobcentre)
+    alert_if_passed(db, lot, committed + call_off.total)
+    _tell_supplier_of_new_order(db, call_off, lot, jobcentre, told)
+    _record_placed(db, actor, call_off, agreement)  # last: takes the audit chain's head
     return call_off
 
 

@@ -28,8 +28,9 @@ group = AppGroup("audit", help="The audit trail.")
     "chain must hold every checkpoint in it.",
 )
 def audit_verify(lines: tuple[str, ...], log) -> None:
-    """Walk the HMAC chain; report the first broken entry (exit code 1). Given checkpoints,
-    also fail when the chain no longer reaches them or has other entries there."""
+    """Link the entries waiting to be linked, then walk the HMAC chain; report the first broken
+    entry (exit code 1). Given checkpoints, also fail when the chain no longer reaches them or
+    has other entries there."""
     points = []
     if lines or log:
         text = "\n".join(lines) + ("\n" + log.read() if log else "")
@@ -37,7 +38,11 @@ def audit_verify(lines: tuple[str, ...], log) -> None:
             points = chain.read_checkpoints(text)
         except DomainError as err:
             raise click.ClickException(f"The checkpoint is refused: {err}") from None
+    linked = chain.link_unlinked(db.session) if chain.unlinked_count(db.session) else 0
+    db.session.commit()
     verdict = chain.verify(db.session, points)
+    if linked:
+        click.echo(f"{linked} entries waiting to be linked were linked first.")
     if verdict.intact:
         held = ""
         if verdict.checkpoints_held:

@@ -5,18 +5,20 @@ month and class by jobcentre, and by region and target group. Each can be rebuil
 statement, and checked against the rows it sums.
 
 Every change is an increment (`SET committed = committed + :delta`), never a read followed by
-a write, so two transactions changing the same row cannot lose each other's figures. The audit
-chain's head is locked first, then the rows in one fixed order (lot, jobcentre's lot,
-jobcentre's month, groups by id, supplier), so that two transactions never wait for each
-other in a circle (a service may audit before or after it changes the figures).
+a write, so two transactions changing the same row cannot lose each other's figures. The rows
+are changed in one fixed order (lot, jobcentre's lot, jobcentre's month, groups by id,
+supplier), and the audit chain's head is locked before them (a service may audit before or
+after it changes the figures), except in a transaction that links its audit entries after its
+commit (placing an order): it never takes the head, so it waits for no one holding it.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import delete, func, literal, select
+from sqlalchemy import Integer, String, bindparam, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -78,71 +80,93 @@ def month_of(call_off: CallOff) -> str:
     return call_off.placed_at.astimezone(COPENHAGEN).strftime("%Y-%m")
 
 
+def _insert_for(dialect: str):
+    return postgresql.insert if dialect == "postgresql" else sqlite.insert
+
+
 def _upsert(db: Session, model):
-    return (postgresql.insert if db.get_bind().dialect.name == "postgresql" else sqlite.insert)(
-        model
-    )
+    return _insert_for(db.get_bind().dialect.name)(model)
 
 
-def _adding(model, stmt, keys: list[str]):
+def _adding(table, stmt, keys: list[str]):
     """On a row that exists, add to it instead of inserting."""
     return stmt.on_conflict_do_update(
         index_elements=keys,
         set_={
-            "committed": model.committed + stmt.excluded.committed,
-            "paid": model.paid + stmt.excluded.paid,
-            "orders": model.orders + stmt.excluded.orders,
+            "committed": table.c.committed + stmt.excluded.committed,
+            "paid": table.c.paid + stmt.excluded.paid,
+            "orders": table.c.orders + stmt.excluded.orders,
         },
     )
 
 
-def _increment(db: Session, model, keys: dict, change: Share, orders: int) -> None:
-    stmt = _upsert(db, model).values(
-        **keys, committed=change.committed, paid=change.paid, orders=orders
-    )
-    db.execute(_adding(model, stmt, list(keys)))
+#: The keys of each order summary, in the fixed order its rows are changed.
+_ORDER_SUMMARIES = (
+    (LotTotal, ("lot_id",)),
+    (JobcentreLotTotal, ("jobcentre_id", "lot_id", "supplier_id")),
+    (JobcentreMonth, ("month", "jobcentre_id")),
+    (GroupMonth, ("month", "jobcentre_id", "target_group_id")),
+    (SupplierMonth, ("month", "region_id", "supplier_id")),
+)
+_KEY_TYPES = {"month": String(7)}
 
 
-def _increment_groups(db: Session, keys: dict, tender_id: int, change: Share, orders: int):
-    """One row per target group of the tender, in one statement (the groups read in it)."""
-    groups = tender_target_groups.c
-    rows = (
-        select(
-            *(literal(value).label(name) for name, value in keys.items()),
-            groups.target_group_id,
-            literal(change.committed, Money).label("committed"),
-            literal(change.paid, Money).label("paid"),
-            literal(orders).label("orders"),
+def _param(name: str):
+    if name in ("committed", "paid"):
+        return bindparam(name, type_=Money)
+    return bindparam(name, type_=_KEY_TYPES.get(name, Integer()))
+
+
+def _summary_upsert(dialect: str, model, keys: tuple[str, ...]):
+    """One summary's upsert with bound parameters: the order's keys and its change. The target
+    groups are read in the statement (one row per group of the order's tender)."""
+    columns = [*keys, "committed", "paid", "orders"]
+    if model is GroupMonth:
+        groups = tender_target_groups.c
+        rows = (
+            select(
+                *(
+                    groups.target_group_id if name == "target_group_id" else _param(name)
+                    for name in columns
+                )
+            )
+            .where(groups.tender_id == bindparam("tender_id", type_=Integer()))
+            .order_by(groups.target_group_id)
         )
-        .where(groups.tender_id == tender_id)
-        .order_by(groups.target_group_id)
-    )
-    columns = [*keys, "target_group_id", "committed", "paid", "orders"]
-    stmt = _upsert(db, GroupMonth).from_select(columns, rows)
-    db.execute(_adding(GroupMonth, stmt, [*keys, "target_group_id"]))
+        stmt = _insert_for(dialect)(model.__table__).from_select(columns, rows)
+    else:
+        stmt = _insert_for(dialect)(model.__table__).values({c: _param(c) for c in columns})
+    return _adding(model.__table__, stmt, list(keys))
+
+
+@cache
+def _order_summary_statements(dialect: str) -> tuple:
+    """The five upserts an order's change makes, built once per dialect (a cached compilation
+    instead of 3 ms of constructing per order), run one after another in the fixed order: a
+    transaction that links its audit entries after its commit takes no head before them, and
+    the fixed order alone keeps two such from waiting for each other in a circle."""
+    return tuple(_summary_upsert(dialect, model, keys) for model, keys in _ORDER_SUMMARIES)
 
 
 def _apply(db: Session, call_off: CallOff, change: Share, orders: int) -> None:
     if not change and not orders:
         return
-    chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
-    month = month_of(call_off)
-    _increment(db, LotTotal, {"lot_id": call_off.lot_id}, change, orders)
-    bought = {
-        "jobcentre_id": call_off.jobcentre_id,
+    if not chain.links_after_commit(db):
+        chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
+    jobcentre = call_off.jobcentre
+    params = {
         "lot_id": call_off.lot_id,
+        "jobcentre_id": call_off.jobcentre_id,
         "supplier_id": call_off.supplier_id,
+        "region_id": jobcentre.region_id,
+        "tender_id": call_off.lot.tender_id,
+        "month": month_of(call_off),
+        "committed": change.committed,
+        "paid": change.paid,
+        "orders": orders,
     }
-    _increment(db, JobcentreLotTotal, bought, change, orders)
-    jobcentre = {"month": month, "jobcentre_id": call_off.jobcentre_id}
-    _increment(db, JobcentreMonth, jobcentre, change, orders)
-    _increment_groups(db, jobcentre, call_off.lot.tender_id, change, orders)
-    supplier = {
-        "month": month,
-        "region_id": call_off.jobcentre.region_id,
-        "supplier_id": call_off.supplier_id,
-    }
-    _increment(db, SupplierMonth, supplier, change, orders)
+    for stmt in _order_summary_statements(db.get_bind().dialect.name):
+        db.execute(stmt, params)
 
 
 def record_new(db: Session, call_off: CallOff) -> None:
@@ -170,7 +194,8 @@ def _increment_purchases(db: Session, model, keys: dict, amount: Decimal, count:
 def _apply_purchase(
     db: Session, purchase: OutsidePurchase, region_id: int, classification, sign: int
 ) -> None:
-    chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
+    if not chain.links_after_commit(db):
+        chain.lock_head(db)  # before the summary rows, as every audited write (see lock_head)
     month = purchase.purchased_on.strftime("%Y-%m")
     amount, count = purchase.amount * sign, sign
     keys = {"month": month, "classification": classification}

@@ -3,7 +3,7 @@ reason) or withdrawn by its proposer (both kept; the evaluation reopens, and a n
 proposed); a jobcentre may withdraw an exemption request the region has not decided yet.
 
 Revision ID: 0036
-Revises: 0034
+Revises: 0035
 """
 
 from alembic import op
@@ -12,7 +12,7 @@ import app.db
 
 
 revision = "0036"
-down_revision = "0034"
+down_revision = "0035"
 branch_labels = None
 depends_on = None
 
