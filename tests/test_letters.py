@@ -21,7 +21,7 @@ from app.followup.models import Reaction
 from tests.bids.conftest import BIDDER
 from tests.bids.test_bid_list import _decided
 from tests.conftest import login, user
-from tests.evaluation.test_award import second_staff  # noqa: F401 - a fixture
+from tests.evaluation.conftest import second_staff  # noqa: F401 - a fixture
 from tests.purchases.conftest import ask, framework
 from tests.tenders.conftest import staff
 

@@ -113,8 +113,9 @@ def problems_of(call_off: CallOff, data: OutcomeInput, today: date) -> list[str]
                 day=format_date(call_off.starts_on),
             )
         )
-    if data.ended_on > today:
+    if data.ended_on > today:  # nothing can be known of it yet (nor added to a day far ahead)
         found.append(_("The course has not ended yet; record its outcome when it has."))
+        return found
     for weeks, count in ((13, data.in_work_13), (26, data.in_work_26)):
         known_from = data.ended_on + timedelta(weeks=weeks)
         if count is not None and known_from > today:

@@ -12,7 +12,7 @@ from app.evaluation import services as evaluation
 from app.tenders import services as tenders
 from tests.bids.conftest import BIDDER, RIVAL, content, submit
 from tests.conftest import login, user
-from tests.evaluation.test_award import second_staff  # noqa: F401 - a fixture
+from tests.evaluation.conftest import second_staff  # noqa: F401 - a fixture
 from tests.tenders.conftest import published, staff
 
 THIRD = "leverandoer3@demo.dk"

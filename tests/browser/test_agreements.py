@@ -24,7 +24,7 @@ def _lot(page):
 def test_the_region_suspends_a_supplier_and_lifts_the_suspension(page):
     log_in(page, "region.nordjylland@demo.dk")
     page.goto("/manage/tenders")
-    page.get_by_role("link", name=TENDER).first.click()
+    page.get_by_role("link", name=TENDER, exact=True).first.click()
     agreements = page.get_by_test_id("agreements")
     agreements.get_by_role("link", name=SUPPLIER).click()
     expect(page.get_by_test_id("state")).to_have_text("Aktiv")
@@ -60,7 +60,7 @@ def test_the_region_suspends_a_supplier_and_lifts_the_suspension(page):
 
     log_in(page, "region.nordjylland@demo.dk")
     page.goto("/manage/tenders")
-    page.get_by_role("link", name=TENDER).first.click()
+    page.get_by_role("link", name=TENDER, exact=True).first.click()
     page.get_by_test_id("agreements").get_by_role("link", name=SUPPLIER).click()
     page.get_by_role("link", name="Ophæv suspenderingen").click()
     page.get_by_label(re.compile("^Begrundelse")).fill("Leverandøren har rettet op.")

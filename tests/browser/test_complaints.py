@@ -17,7 +17,8 @@ TITLE = "Opkvalificering af ledige akademikere i Nordjylland"
 
 def _to_tender(page):
     page.goto("/manage/tenders")
-    page.get_by_role("link", name=TITLE).first.click()
+    # The tender's row in the list (the queue above links each waiting step to its own page).
+    page.get_by_role("link", name=TITLE, exact=True).first.click()
 
 
 def test_a_complaint_in_the_standstill_holds_the_conclusion_until_the_board_decides(page):

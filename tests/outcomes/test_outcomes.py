@@ -91,6 +91,15 @@ def test_a_course_ends_after_it_starts_and_not_in_the_future(db, order):
         )
 
 
+def test_a_day_far_ahead_is_refused_not_a_crash(db, order):
+    from datetime import date
+
+    with pytest.raises(DomainError, match="has not ended yet"):
+        services.record_outcome(
+            db, user(db, ODENSE), order, OutcomeInput(date(9999, 12, 31), 3, 2, 1, 1)
+        )
+
+
 def test_the_13_week_figure_is_known_13_weeks_after_the_end_to_the_day(db, order):
     jobcentre = user(db, ODENSE)
     early = ended(days_ago=13 * 7 - 1, in_work_26=None)
