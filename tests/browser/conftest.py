@@ -195,9 +195,21 @@ def pages_of(browser, base_url: str):
     context.close()
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if call.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 @pytest.fixture
-def page(browser, live_server):
-    yield from pages_of(browser, live_server)
+def page(request, browser, live_server):
+    for opened in pages_of(browser, live_server):
+        yield opened
+        if getattr(request.node, "call_failed", False):
+            # What the browser showed when the test failed, for a CI log that has no screen.
+            print(f"\n--- the page at failure: {opened.url}\n{opened.locator('body').inner_text()}")
 
 
 def check_accessibility(page) -> None:
@@ -218,3 +230,12 @@ def log_in(page, email: str, password: str = "demo12345678") -> None:
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Adgangskode").fill(password)
     page.get_by_role("button", name="Log ind").click()
+
+
+def open_menu(page, name: str) -> None:
+    """Follow the main menu's link `name`, through DKFDS's "Mere" when the menu has overflowed."""
+    menu = page.get_by_role("navigation", name="Hovedmenu")
+    link = menu.get_by_role("link", name=name, exact=True)
+    if not link.first.is_visible():
+        menu.get_by_role("button", name="Mere").click()
+    link.locator("visible=true").first.click()

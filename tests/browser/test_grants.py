@@ -7,6 +7,7 @@ from datetime import date
 
 from playwright.sync_api import expect
 
+from app.core.i18n import format_date
 from tests.browser.conftest import TODAY, check_accessibility, log_in
 from tests.browser.test_results import _council_decision
 
@@ -47,7 +48,7 @@ def test_a_grant_is_allocated_on_a_council_decision_and_spend_is_reported(page):
     allocate = page.get_by_test_id("step-allocate")
     allocate.get_by_label("Bevilget beløb (kr.)").fill("100.000,00")
     allocate.get_by_label("Rådets beslutning").select_option(
-        label=f"{TODAY.strftime('%d-%m-%Y')}: Bevilling til chauffører"
+        label=f"{format_date(TODAY)}: Bevilling til chauffører"
     )
     allocate.get_by_role("button", name="Bevilg").click()
     expect(page.get_by_test_id("project-state")).to_have_text("Bevilget")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import check_accessibility, log_in
+from tests.browser.conftest import check_accessibility, log_in, open_menu
 
 MANAGER = "leder.odense@demo.dk"
 
 
 def test_a_jobcentre_finds_specialist_knowledge_and_asks_for_it(page):
     log_in(page, MANAGER)
-    page.get_by_role("link", name="Specialistviden").first.click()
+    open_menu(page, "Specialistviden")
     check_accessibility(page)
     page.get_by_label("Område, udbyder eller vilkår").fill("metal")
     page.get_by_role("button", name="Søg").click()

@@ -8,7 +8,8 @@ from datetime import date
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import TODAY, check_accessibility, log_in
+from app.core.i18n import format_date
+from tests.browser.conftest import TODAY, check_accessibility, log_in, open_menu
 
 
 def _this_quarter() -> str:
@@ -70,7 +71,7 @@ def _step(page, name: str):
 
 
 def _council_decision(page, concerns: str) -> None:
-    page.get_by_role("link", name="Rådet", exact=True).first.click()
+    open_menu(page, "Rådet")
     page.get_by_role("link", name="Registrér en beslutning").first.click()
     page.get_by_label("Beslutningens dato").fill(TODAY.isoformat())
     page.get_by_label("Hvad beslutningen vedrører").fill(concerns)
@@ -127,7 +128,7 @@ def test_a_weak_jobcentre_from_flag_to_an_order_and_a_good_one_without_reaction(
     page.goto(case_url)
     link = _step(page, "decision")
     link.get_by_label("Rådets beslutning").select_option(
-        label=f"{TODAY.strftime('%d-%m-%Y')}: Indstilling om pålæg til Jobcenter Svendborg"
+        label=f"{format_date(TODAY)}: Indstilling om pålæg til Jobcenter Svendborg"
     )
     link.get_by_role("button", name="Tilknyt beslutningen").click()
     _step(page, "send_recommendation").get_by_role("button", name="Send til ministeriet").click()
