@@ -33,6 +33,7 @@ from app.core.i18n import lazy_gettext as _l
 from app.db import db
 from app.documents.pdf import pdf_response, render_pdf
 from app.documents.spreadsheets import Sheet, xlsx_download
+from app.outcomes import services as outcomes
 from app.purchases.ledger import payments_of_order
 from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot
@@ -60,9 +61,11 @@ def frameworks():
     page = services.framework_page(
         db.session, jobcentre, group_id, requested_page(), current_app.config["PAGE_SIZE"]
     )
+    lots = list({offer.lot.id: offer.lot for _group, offer in page.items}.values())
     return render_template(
         "calloffs/frameworks.html",
         page=page,
+        effects=outcomes.effects_by_lot(db.session, lots),
         groups=[
             (group, [offer for _group, offer in pairs])
             for group, pairs in groupby(page.items, key=lambda pair: pair[0])
@@ -108,7 +111,12 @@ def _order_form(offer: services.LotOffer) -> OrderForm:
 
 def _new_page(offer: services.LotOffer, form: OrderForm, status: int = 200, quote=None):
     page = render_template(
-        "calloffs/new.html", offer=offer, form=form, today=clock.today(), quote=quote
+        "calloffs/new.html",
+        offer=offer,
+        form=form,
+        today=clock.today(),
+        quote=quote,
+        effects=outcomes.lot_effects(db.session, offer.lot, others=False),
     )
     return page, status
 

@@ -20,6 +20,9 @@ from app.evaluation.models import Agreement
 from app.tenders.models import Lot, Scope, Tender, TenderState
 
 SUPPLIER_LOGINS = ["leverandoer1@demo.dk", "leverandoer2@demo.dk", "leverandoer3@demo.dk"]
+#: Odense's two large courses on the national framework's first lot: their outcomes
+#: (app.demo.outcomes) show one supplier clearly better than the lot and one clearly worse.
+BETTER_CASE, WORSE_CASE = "OD-EFFEKT-1", "OD-EFFEKT-2"
 
 
 def _user(db: Session, email: str) -> User:
@@ -154,6 +157,12 @@ def create_demo_calloffs(db: Session) -> None:
         )
         if month < 3:
             _walk(db, order, start + timedelta(days=month * 30), "paid")
+
+    # Odense's courses of 40 persons from each of the national first lot's first two suppliers,
+    # early enough that the 13-week outcomes are known.
+    for rank, case in ((1, BETTER_CASE), (2, WORSE_CASE)):
+        order = _order(db, odense, _agreement(db, north, rank), start, 40, case)
+        _walk(db, order, start, "paid")
 
     # Nordjylland's cascade: Aalborg called off from the first-ranked supplier, and once from
     # the second with its reason.

@@ -403,6 +403,9 @@ class LotEffects:
     average: Effect
     suppliers: list[SupplierEffect]
 
+    def of(self, supplier_id: int) -> SupplierEffect | None:
+        return next((s for s in self.suppliers if s.supplier_id == supplier_id), None)
+
 
 def _sums_by_lot_and_supplier(db: Session, lot_ids=None) -> dict[tuple[int, int], Sums]:
     """Each (lot, supplier)'s summed outcomes, of these lots or of all (one statement)."""
@@ -432,26 +435,21 @@ def _total(sums) -> Sums:
     return total
 
 
-def lot_effects(db: Session, lot: Lot) -> LotEffects:
-    return effects_of_lots(db, [lot])[0]
+def lot_effects(db: Session, lot: Lot, others: bool = True) -> LotEffects:
+    return effects_of_lots(db, [lot], others)[0]
 
 
-def effects_of_lots(db: Session, lots: list[Lot]) -> list[LotEffects]:
-    """For each lot: every supplier with its effect, the lot's average, and for each supplier
-    the other suppliers' over every lot for the same target groups. A constant number of
+def effects_of_lots(db: Session, lots: list[Lot], others: bool = True) -> list[LotEffects]:
+    """For each lot: every supplier with its effect and the lot's average, and with `others`
+    for each supplier the other suppliers' over every lot for the same target groups (without,
+    only these lots' outcomes are read: a page where jobcentres choose). A constant number of
     statements, however many lots."""
     if not lots:
         return []
     lot_ids = [lot.id for lot in lots]
-    groups = tender_target_groups.c
-    groups_of_lot: dict[int, set[int]] = {}
-    for lot_id, group_id in db.execute(
-        select(Lot.id, groups.target_group_id).join(
-            tender_target_groups, groups.tender_id == Lot.tender_id
-        )
-    ):
-        groups_of_lot.setdefault(lot_id, set()).add(group_id)
-    sums = _sums_by_lot_and_supplier(db)  # every lot's: the others' averages cross lots
+    groups_of_lot = _groups_of_lots(db) if others else {}
+    # Every lot's sums when the others' averages cross lots; else only these lots'.
+    sums = _sums_by_lot_and_supplier(db, None if others else lot_ids)
     thresholds = dict(
         db.execute(
             select(OutcomeThreshold.region_id, OutcomeThreshold.persons).where(
@@ -471,24 +469,47 @@ def effects_of_lots(db: Session, lots: list[Lot]) -> list[LotEffects]:
     found = []
     for lot in lots:
         threshold = thresholds.get(lot.tender.region_id, DEFAULT_THRESHOLD)
-        mine = groups_of_lot.get(lot.id, set())
-        same = {other for other, its in groups_of_lot.items() if its & mine} | {lot.id}
         on_lot = {s: v for (lot_id, s), v in sums.items() if lot_id == lot.id}
-        for_groups: dict[int, Sums] = {}
-        for (lot_id, supplier_id), value in sums.items():
-            if lot_id in same:
-                for_groups[supplier_id] = for_groups.get(supplier_id, Sums()) + value
+        for_groups = _by_supplier_for_groups(sums, groups_of_lot, lot.id) if others else {}
         all_for_groups = _total(for_groups.values())
         average = Effect(_total(on_lot.values()), threshold)
         suppliers = []
         for supplier_id, name, rank in agreements.get(lot.id, []):
             effect = Effect(on_lot.get(supplier_id, Sums()), threshold)
-            others = Effect(all_for_groups - for_groups.get(supplier_id, Sums()), threshold)
+            rest = Effect(all_for_groups - for_groups.get(supplier_id, Sums()), threshold)
             suppliers.append(
-                SupplierEffect(supplier_id, name, rank, effect, others, _below(effect, average))
+                SupplierEffect(supplier_id, name, rank, effect, rest, _below(effect, average))
             )
         found.append(LotEffects(lot, threshold, average, suppliers))
     return found
+
+
+def _groups_of_lots(db: Session) -> dict[int, set[int]]:
+    groups = tender_target_groups.c
+    found: dict[int, set[int]] = {}
+    for lot_id, group_id in db.execute(
+        select(Lot.id, groups.target_group_id).join(
+            tender_target_groups, groups.tender_id == Lot.tender_id
+        )
+    ):
+        found.setdefault(lot_id, set()).add(group_id)
+    return found
+
+
+def _by_supplier_for_groups(sums, groups_of_lot, lot_id: int) -> dict[int, Sums]:
+    """Each supplier's sums over every lot sharing a target group with this one."""
+    mine = groups_of_lot.get(lot_id, set())
+    same = {other for other, its in groups_of_lot.items() if its & mine} | {lot_id}
+    found: dict[int, Sums] = {}
+    for (on, supplier_id), value in sums.items():
+        if on in same:
+            found[supplier_id] = found.get(supplier_id, Sums()) + value
+    return found
+
+
+def effects_by_lot(db: Session, lots: list[Lot]) -> dict[int, LotEffects]:
+    """Where a jobcentre chooses: each lot's effects by its id, of these lots' outcomes only."""
+    return {found.lot.id: found for found in effects_of_lots(db, lots, others=False)}
 
 
 def _below(effect: Effect, average: Effect) -> bool:

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from app.calloffs.models import CallOffState
 from app.core.errors import DomainError, NotAllowed
 from app.documents.spreadsheets import LinesRejected, Table
+from app.evaluation.models import Agreement
 from app.outcomes import services
 from app.outcomes.models import Outcome
 from app.outcomes.services import Effect, OutcomeInput, Sums, wilson
@@ -279,3 +280,34 @@ def test_a_supplier_sees_its_own_results_and_not_the_others_by_name(client, db, 
     login(client, REGION_STAFF)
     html = client.get("/outcomes/region").get_data(as_text=True)
     assert names[1] in html and 'data-testid="below-' in html
+
+
+# --- where the jobcentre chooses ---------------------------------------------------------------
+
+
+def _effect_cell(html: str, testid: str) -> str:
+    start = html.index(f'data-testid="{testid}"')
+    return html[html.index(">", start) + 1 : html.index("</td>", start)]
+
+
+@pytest.mark.parametrize(("persons", "shown"), [(5, True), (4, False)])
+def test_where_a_jobcentre_chooses_each_suppliers_effect_shows_from_the_threshold(
+    client, db, lot, persons, shown
+):
+    services.set_threshold(db, user(db, REGION_STAFF), 5)
+    _outcome(db, ran(db, lot, rank=1, quantity=persons), persons, persons)  # all in work
+    first, second = db.scalars(
+        select(Agreement.id).where(Agreement.lot_id == lot.id).order_by(Agreement.rank)
+    ).all()[:2]
+    lot_id = lot.id
+    db.commit()
+    login(client, ODENSE)
+    html = client.get("/frameworks").get_data(as_text=True)
+    cell = _effect_cell(html, f"effect-{first}")
+    assert ("100,00 %" in cell) is shown
+    assert (f"n={persons}" in cell) is shown
+    assert "–" in _effect_cell(html, f"effect-{second}")  # no outcomes at all
+    assert ("100,00 %" in _effect_cell(html, f"effect-average-{lot_id}")) is shown
+    html = client.get(f"/frameworks/lots/{lot_id}/order").get_data(as_text=True)
+    table = html[html.index(f'data-testid="effects-{lot_id}"') :].split("</table>")[0]
+    assert ("100,00 %" in table) is shown
