@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, false, select
 from sqlalchemy.orm import joinedload
 
 from app.audit import sealed
@@ -43,8 +43,11 @@ def search_entries(search: EntrySearch, now: datetime) -> Select:
     if search.object:
         object_type, _sep, object_id = search.object.partition(":")
         stmt = stmt.where(AuditEntry.object_type == object_type)
-        if object_id.isdigit():  # beyond any id, it matches nothing (and fits no column)
-            stmt = stmt.where(AuditEntry.object_id == min(int(object_id), MAX_ID + 1))
+        if object_id.isdigit():
+            # Beyond any id it matches nothing, and is never sent: it fits no integer column
+            # (and Python refuses to read thousands of digits).
+            fits = len(object_id) <= len(str(MAX_ID)) and int(object_id) <= MAX_ID
+            stmt = stmt.where(AuditEntry.object_id == int(object_id) if fits else false())
     if search.start:
         stmt = stmt.where(AuditEntry.occurred_at >= search.start)
     if search.end:

@@ -31,7 +31,8 @@ def test_a_jobcentre_orders_and_the_supplier_delivers_and_is_paid(page):
     page.get_by_role("link", name="Rammeaftaler").first.click()
     check_accessibility(page)
     lot = _lot(page, f"{NATIONAL}, delaftale 2: Syd")
-    expect(lot.get_by_role("row")).to_have_count(4)  # the header and three suppliers
+    # The header, three suppliers and the lot's average effect.
+    expect(lot.get_by_role("row")).to_have_count(5)
     third = lot.get_by_role("row").nth(3)
     supplier = next(name for name in SUPPLIERS if name in third.inner_text())
     third.get_by_role("link", name=re.compile("^Bestil")).click()
