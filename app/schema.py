@@ -41,6 +41,7 @@ from app.grants.models import Grant, GrantProject, ProjectSpend
 from app.knowledge.models import KnowledgeRequest, SpecialistDirectory, SpecialistEntry
 from app.minicompetitions.models import (
     CompetitionResponse,
+    CompetitionShare,
     CompetitionWeight,
     Invitation,
     MiniCompetition,
@@ -87,6 +88,7 @@ __all__ = [
     "CallOff",
     "CallOffEvent",
     "CompetitionResponse",
+    "CompetitionShare",
     "CompetitionWeight",
     "Complaint",
     "ComplaintDocument",

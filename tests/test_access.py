@@ -23,6 +23,7 @@ READERS = {
 
 JOBCENTRE = {Role.JOBCENTRE_STAFF, Role.JOBCENTRE_MANAGER}
 ORDER_READERS = {*JOBCENTRE, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
+ORGANISERS = {*JOBCENTRE, Role.REGION_STAFF}  # of mini-competitions
 OBLIGATION_READERS = {*JOBCENTRE, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}
 TOKEN_MANAGERS = {Role.ADMIN, Role.REGION_STAFF, Role.JOBCENTRE_MANAGER, Role.SUPPLIER}
 #: The JSON API: a bearer token opens it, never a session (401 for every logged-in role); who
@@ -334,11 +335,22 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "calloffs.frameworks": ("GET", "/frameworks", JOBCENTRE),
     "calloffs.new": ("GET", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
     "calloffs.create": ("POST", "/frameworks/lots/{lot_id}/order", JOBCENTRE),
-    # Mini-competitions: a jobcentre starts one on a lot and scores and awards it; the invited
-    # suppliers respond; the framework's region and the administrator read it.
+    # Mini-competitions: a jobcentre (or the region's staff, for several of its jobcentres)
+    # starts one on a lot and scores and awards it; the invited suppliers respond; the
+    # framework's region and the administrator read it.
     "minicompetitions.new": ("GET", "/frameworks/lots/{lot_id}/mini-competition", JOBCENTRE),
     "minicompetitions.create": ("POST", "/frameworks/lots/{lot_id}/mini-competition", JOBCENTRE),
-    "minicompetitions.index": ("GET", "/mini-competitions", {*JOBCENTRE, Role.SUPPLIER}),
+    "minicompetitions.new_for_jobcentres": (
+        "GET",
+        "/mini-competitions/lots/{lot_id}/for-jobcentres",
+        {Role.REGION_STAFF},
+    ),
+    "minicompetitions.create_for_jobcentres": (
+        "POST",
+        "/mini-competitions/lots/{lot_id}/for-jobcentres",
+        {Role.REGION_STAFF},
+    ),
+    "minicompetitions.index": ("GET", "/mini-competitions", ORDER_READERS),
     "minicompetitions.detail": (
         "GET",
         "/mini-competitions/{competition_id}",
@@ -357,16 +369,16 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "minicompetitions.evaluate": (
         "GET",
         "/mini-competitions/{competition_id}/evaluate",
-        JOBCENTRE,
+        ORGANISERS,
     ),
-    "minicompetitions.score": ("POST", "/mini-competitions/{competition_id}/evaluate", JOBCENTRE),
+    "minicompetitions.score": ("POST", "/mini-competitions/{competition_id}/evaluate", ORGANISERS),
     "minicompetitions.confirm_award": (
         "GET",
         "/mini-competitions/{competition_id}/award",
-        JOBCENTRE,
+        ORGANISERS,
     ),
-    "minicompetitions.award": ("POST", "/mini-competitions/{competition_id}/award", JOBCENTRE),
-    "minicompetitions.cancel": ("GET", "/mini-competitions/{competition_id}/cancel", JOBCENTRE),
+    "minicompetitions.award": ("POST", "/mini-competitions/{competition_id}/award", ORGANISERS),
+    "minicompetitions.cancel": ("GET", "/mini-competitions/{competition_id}/cancel", ORGANISERS),
     "calloffs.index": ("GET", "/orders", ORDER_READERS),
     "calloffs.export": ("GET", "/orders.xlsx", ORDER_READERS),
     "calloffs.detail": ("GET", "/orders/{order_id}", ORDER_READERS),

@@ -716,12 +716,24 @@ def place_order(db: Session, actor: User, agreement: Agreement, order: OrderInpu
 
 
 def place_competed_order(
-    db: Session, actor: User, agreement: Agreement, order: OrderInput, unit_price: Decimal
+    db: Session,
+    actor: User,
+    agreement: Agreement,
+    order: OrderInput,
+    unit_price: Decimal,
+    jobcentre: Organisation | None = None,
 ) -> CallOff:
     """The order a mini-competition's winner gets (app.minicompetitions), at its response's
     unit price: the same checks as any order, under the same lock, but no cascade and no
-    refusal for needing a competition."""
-    return _place(db, actor, agreement, order, unit_price, competed=True)
+    refusal for needing a competition. With `jobcentre`, the region's staff place it in the
+    name of one of the region's jobcentres (its share of the region's competition)."""
+    return _place(db, actor, agreement, order, unit_price, competed=True, jobcentre=jobcentre)
+
+
+def _on_behalf_of(actor: User, jobcentre: Organisation) -> Organisation:
+    if actor.role != Role.REGION_STAFF or jobcentre.region_id != actor.organisation_id:
+        raise NotAllowed(_("Only the jobcentre's own region places orders in its name."))
+    return jobcentre
 
 
 def _place(
@@ -731,12 +743,13 @@ def _place(
     order: OrderInput,
     unit_price: Decimal,
     competed: bool,
+    jobcentre: Organisation | None = None,
 ) -> CallOff:
     """The lot's row is locked once the checks that need no lock have passed. The audit entry
     is linked into the chain after the commit (on PostgreSQL, unless the transaction already
     holds the chain's head), so orders on different lots wait for nobody; otherwise the head
     is taken last of all, with the summary rows."""
-    jobcentre = _jobcentre_of(actor)
+    jobcentre = _jobcentre_of(actor) if jobcentre is None else _on_behalf_of(actor, jobcentre)
     _require_open(jobcentre, agreement.lot)
     _require_quantity_in_bounds(order)
     if not competed:

@@ -9,7 +9,7 @@ from wtforms import DateField, HiddenField, StringField, TextAreaField, TimeFiel
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from app.core.i18n import lazy_gettext as _l
-from app.minicompetitions.services import MAX_QUANTITY, NeedInput, ResponseInput
+from app.minicompetitions.services import MAX_QUANTITY, NeedInput, ResponseInput, ShareInput
 from app.web.fields import IntegerField, KronerField, copenhagen_moment
 from app.web.forms import Form
 
@@ -22,6 +22,14 @@ def weight_name(criterion_id: int) -> str:
 
 def answer_name(criterion_id: int) -> str:
     return f"answer_{criterion_id}"
+
+
+def share_quantity_name(jobcentre_id: int) -> str:
+    return f"quantity_{jobcentre_id}"
+
+
+def share_case_name(jobcentre_id: int) -> str:
+    return f"case_{jobcentre_id}"
 
 
 def score_name(response_id: int, criterion_id: int) -> str:
@@ -58,7 +66,7 @@ class NeedForm(Form):
     def need_input(self, criteria) -> NeedInput:
         return NeedInput(
             description=self.description.data or "",
-            quantity=self.quantity.data,
+            quantity=self.quantity.data if self.quantity else 0,  # a region's: the shares'
             starts_on=self.starts_on.data,
             case_reference=self.case_reference.data or "",
             response_deadline=copenhagen_moment(self.deadline_date.data, self.deadline_time.data),
@@ -68,13 +76,48 @@ class NeedForm(Form):
     def weight_fields(self, criteria) -> list:
         return [self[weight_name(c.id)] for c in criteria]
 
+    def share_fields(self, jobcentres) -> list[tuple]:
+        """Per jobcentre: it, its quantity field and its case reference field."""
+        return [
+            (j, self[share_quantity_name(j.id)], self[share_case_name(j.id)]) for j in jobcentres
+        ]
 
-def need_form(criteria, **kwargs) -> NeedForm:
+    def share_inputs(self, jobcentres) -> list[ShareInput]:
+        """The jobcentres given a quantity above 0 (the others do not take part)."""
+        return [
+            ShareInput(j.id, quantity.data, case.data or "")
+            for j, quantity, case in self.share_fields(jobcentres)
+            if quantity.data
+        ]
+
+
+def need_form(criteria, jobcentres=None, **kwargs) -> NeedForm:
     """The need form with a weight field for each of the framework's award criteria (the
-    framework's own weight by default)."""
+    framework's own weight by default); for a region, a quantity and a case reference for each
+    of its `jobcentres` instead of one quantity."""
 
     class WithWeights(NeedForm):
         pass
+
+    if jobcentres is not None:
+        WithWeights.quantity = None  # the shares' sum
+        for jobcentre in jobcentres:
+            setattr(
+                WithWeights,
+                share_quantity_name(jobcentre.id),
+                IntegerField(
+                    _l("Quantity for %(name)s", name=jobcentre.name),
+                    validators=[Optional(), NumberRange(min=0, max=MAX_QUANTITY)],
+                ),
+            )
+            setattr(
+                WithWeights,
+                share_case_name(jobcentre.id),
+                StringField(
+                    _l("Case reference for %(name)s", name=jobcentre.name),
+                    validators=[Optional(), Length(max=40)],
+                ),
+            )
 
     for criterion in criteria:
         setattr(

@@ -1,7 +1,8 @@
 """A mini-competition: a call-off with reopened competition among a lot's suppliers
-(Directive 2014/24/EU art. 33(5)). The jobcentre states its need and the weights within the
-framework's award criteria; the suppliers' responses are sealed like bids until the deadline;
-the best response becomes a call-off order."""
+(Directive 2014/24/EU art. 33(5)). A jobcentre (or the region, for several of its jobcentres)
+states the need and the weights within the framework's award criteria; the suppliers' responses
+are sealed like bids until the deadline; the best response becomes a call-off order (one per
+jobcentre when the region ran it)."""
 
 from __future__ import annotations
 
@@ -72,12 +73,19 @@ labels(
 
 class MiniCompetition(Base):
     __tablename__ = "mini_competitions"
-    __table_args__ = (CheckConstraint("quantity > 0", name="competition_quantity_positive"),)
+    __table_args__ = (
+        CheckConstraint("quantity > 0", name="competition_quantity_positive"),
+        # Started either by one jobcentre for itself or by a region for several of its own.
+        CheckConstraint(
+            "(jobcentre_id IS NULL) <> (region_id IS NULL)", name="competition_one_organiser"
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
-    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    jobcentre_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"), index=True)
     state: Mapped[CompetitionState] = mapped_column(
         state_column(CompetitionState, "competition_state", 20), default=CompetitionState.OPEN
     )
@@ -96,14 +104,40 @@ class MiniCompetition(Base):
     call_off_id: Mapped[int | None] = mapped_column(ForeignKey("call_offs.id"))
 
     lot: Mapped[Lot] = relationship(lazy="joined")
-    jobcentre: Mapped[Organisation] = relationship(lazy="joined")
+    jobcentre: Mapped[Organisation | None] = relationship(
+        foreign_keys=[jobcentre_id], lazy="joined"
+    )
+    region: Mapped[Organisation | None] = relationship(foreign_keys=[region_id], lazy="joined")
     call_off: Mapped[CallOff | None] = relationship()
+    shares: Mapped[list[CompetitionShare]] = relationship(
+        order_by="CompetitionShare.id", cascade="all, delete-orphan"
+    )
     weights: Mapped[list[CompetitionWeight]] = relationship(
         order_by="CompetitionWeight.position", cascade="all, delete-orphan"
     )
     invitations: Mapped[list[Invitation]] = relationship(
         order_by="Invitation.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def organiser(self) -> Organisation:
+        """The jobcentre or the region that started it and evaluates it."""
+        return self.jobcentre or self.region
+
+    @property
+    def for_several(self) -> bool:
+        """Run by the region for several of its jobcentres (an order for each)."""
+        return self.region_id is not None
+
+    @property
+    def orders(self) -> list[CallOff]:
+        """The orders the award placed: one, or one per jobcentre's share."""
+        if self.for_several:
+            return [s.call_off for s in self.shares if s.call_off is not None]
+        return [self.call_off] if self.call_off is not None else []
+
+    def share_of(self, jobcentre_id: int) -> CompetitionShare | None:
+        return next((s for s in self.shares if s.jobcentre_id == jobcentre_id), None)
 
     def deadline_passed_at(self, moment: datetime) -> bool:
         """The response deadline rule, like the bids': passed from its very second on."""
@@ -136,15 +170,43 @@ class MiniCompetition(Base):
         return any(i.supplier_id == supplier_id for i in self.invitations)
 
     def is_visible_to(self, user) -> bool:
-        """The jobcentre that started it, the invited suppliers, and the region that owns the
-        framework (a national one: also the jobcentre's region)."""
+        """The jobcentre that started it or has a share in it, the invited suppliers, the
+        region that started it, and the region that owns the framework (a national one: also
+        the jobcentre's region)."""
         if user.role in JOBCENTRE_ROLES:
-            return user.organisation_id == self.jobcentre_id
+            return user.organisation_id == self.jobcentre_id or (
+                self.share_of(user.organisation_id) is not None
+            )
         if user.role == Role.SUPPLIER:
             return any(i.supplier.organisation_id == user.organisation_id for i in self.invitations)
         if user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
-            return user.organisation_id in (self.lot.tender.region_id, self.jobcentre.region_id)
+            return user.organisation_id in (self.lot.tender.region_id, self.organiser_region_id)
         return user.role == Role.ADMIN
+
+    @property
+    def organiser_region_id(self) -> int | None:
+        return self.region_id if self.for_several else self.jobcentre.region_id
+
+
+class CompetitionShare(Base):
+    """One jobcentre's part of a need the region puts to competition for several of its
+    jobcentres: the winner gets an order per share, in the jobcentre's name."""
+
+    __tablename__ = "competition_shares"
+    __table_args__ = (
+        UniqueConstraint("competition_id", "jobcentre_id"),
+        CheckConstraint("quantity > 0", name="competition_share_quantity_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    competition_id: Mapped[int] = mapped_column(ForeignKey("mini_competitions.id"), index=True)
+    jobcentre_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    quantity: Mapped[int]
+    case_reference: Mapped[str] = mapped_column(String(60))
+    call_off_id: Mapped[int | None] = mapped_column(ForeignKey("call_offs.id"))
+
+    jobcentre: Mapped[Organisation] = relationship(lazy="joined")
+    call_off: Mapped[CallOff | None] = relationship()
 
 
 class CompetitionWeight(Base):

@@ -1,16 +1,18 @@
 """The rules of a mini-competition (a call-off with reopened competition, Directive 2014/24/EU
 art. 33(5)).
 
-A jobcentre in the framework's scope starts one on a lot whose rule reopens competition: its
-need, a response deadline at least the lot's number of days away, and weights within the
-framework's own award criteria. Every supplier of the lot able to deliver is invited in writing;
+A jobcentre in the framework's scope starts one on a lot whose rule reopens competition (or its
+region, for several of its jobcentres at once, each with its quantity): the need, a response
+deadline at least the lot's number of days away, and weights within the framework's own award
+criteria. Every supplier of the lot able to deliver is invited in writing;
 a suspended or terminated one is not. The responses are sealed exactly like bids
 (`app.bids.sealing`: encrypted at rest, exact receipt time and fingerprint, replaced or withdrawn
 until the deadline) and opened after it. The jobcentre scores them with the framework's
 arithmetic (`app.evaluation.scoring`: ranking and ties as DESIGN.md); a price above the
 supplier's agreement price on the start date does not count. The winner's response becomes a
 call-off order through `app.calloffs.services.place_competed_order`, under the lot's lock like any
-order; the others are told the result and the winner's relative advantages.
+order (a region's competition: one order per jobcentre, all or none); the others are told the
+result and the winner's relative advantages.
 
 Lock order: the competition's row, then the lot's (in the call-offs service), then the audit
 chain's head.
@@ -19,11 +21,11 @@ chain's head.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
@@ -44,6 +46,7 @@ from app.evaluation import scoring
 from app.evaluation.models import AgreementState
 from app.minicompetitions.models import (
     CompetitionResponse,
+    CompetitionShare,
     CompetitionState,
     CompetitionStep,
     CompetitionWeight,
@@ -54,9 +57,10 @@ from app.minicompetitions.models import (
     ResponseVersion,
 )
 from app.notifications.services import notify
+from app.organisations.models import Organisation, OrganisationKind
 from app.suppliers.models import Supplier, SupplierState
 from app.suppliers.services import supplier_of
-from app.tenders.models import Lot
+from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 
 MAX_QUANTITY = calloffs.MAX_QUANTITY
 TOTAL_WEIGHT = 100
@@ -76,10 +80,14 @@ MOVES: dict[CompetitionStep, tuple[tuple[CompetitionState, ...], CompetitionStat
     ),
 }
 SUPPLIER_STEPS = (CompetitionStep.RESPOND,)
-JOBCENTRE_STEPS = (CompetitionStep.SCORE, CompetitionStep.AWARD, CompetitionStep.CANCEL)
+ORGANISER_STEPS = (CompetitionStep.SCORE, CompetitionStep.AWARD, CompetitionStep.CANCEL)
 
 
-def is_jobcentre_of(user: User, competition: MiniCompetition) -> bool:
+def is_organiser_of(user: User, competition: MiniCompetition) -> bool:
+    """The jobcentre that started it for itself, or the region's staff when the region ran it
+    for several of its jobcentres: they evaluate, award and cancel."""
+    if competition.for_several:
+        return user.role == Role.REGION_STAFF and user.organisation_id == competition.region_id
     return user.role in JOBCENTRE_ROLES and user.organisation_id == competition.jobcentre_id
 
 
@@ -94,8 +102,8 @@ def invitation_for(user: User, competition: MiniCompetition) -> Invitation | Non
 
 def next_steps(user: User, competition: MiniCompetition) -> list[CompetitionStep]:
     """The steps the user may take on the competition now (what its page offers)."""
-    if is_jobcentre_of(user, competition):
-        mine = JOBCENTRE_STEPS
+    if is_organiser_of(user, competition):
+        mine = ORGANISER_STEPS
     elif invitation_for(user, competition) is not None:
         mine = SUPPLIER_STEPS
     else:
@@ -135,9 +143,11 @@ def _move(competition: MiniCompetition, step: CompetitionStep) -> None:
         competition.state = to
 
 
-def _require_jobcentre(actor: User, competition: MiniCompetition) -> None:
-    if not is_jobcentre_of(actor, competition):
-        raise NotAllowed(_("Only the jobcentre that started the mini-competition can do this."))
+def _require_organiser(actor: User, competition: MiniCompetition) -> None:
+    if not is_organiser_of(actor, competition):
+        raise NotAllowed(
+            _("Only the jobcentre or region that started the mini-competition can do this.")
+        )
 
 
 def _link(competition: MiniCompetition) -> str:
@@ -276,6 +286,129 @@ def start(db: Session, actor: User, lot: Lot, need: NeedInput) -> MiniCompetitio
     _require_competition_rule(lot)
     _check_need_text(need)
     _require_quantity_in_bounds(need)
+    return _open(db, actor, offer, need, jobcentre_id=jobcentre.id)
+
+
+@dataclass(frozen=True)
+class ShareInput:
+    """A jobcentre's part of the need a region puts to competition."""
+
+    jobcentre_id: int
+    quantity: int
+    case_reference: str = ""  # the competition's own when empty
+
+
+def _region_of(actor: User) -> Organisation:
+    if actor.role != Role.REGION_STAFF:
+        raise NotAllowed(_("Only region staff start a mini-competition for several jobcentres."))
+    return actor.organisation
+
+
+def _participants(
+    db: Session, region: Organisation, lot: Lot, need: NeedInput, shares: list[ShareInput]
+) -> list[CompetitionShare]:
+    """At least two of the region's own jobcentres, each once, each covered by the framework,
+    each with a quantity in bounds and a case reference without a CPR number."""
+    ids = [s.jobcentre_id for s in shares]
+    if len(set(ids)) != len(ids):
+        raise DomainError(_("Each jobcentre takes part once."))
+    if len(ids) < 2:
+        raise DomainError(
+            _(
+                "Choose at least two of the region's jobcentres: a single jobcentre starts its "
+                "own mini-competition."
+            )
+        )
+    found = {o.id: o for o in db.scalars(select(Organisation).where(Organisation.id.in_(ids)))}
+    rows = []
+    for share in shares:
+        jobcentre = found.get(share.jobcentre_id)
+        if jobcentre is None or jobcentre.kind != OrganisationKind.JOBCENTRE:
+            raise NotFound(_("The jobcentre was not found."))
+        if jobcentre.region_id != region.id:
+            raise NotAllowed(
+                _("%(name)s is not one of the region's jobcentres.", name=jobcentre.name)
+            )
+        if not calloffs.covers(lot.tender, jobcentre):
+            raise NotAllowed(_("This framework does not cover %(name)s.", name=jobcentre.name))
+        if not 1 <= share.quantity <= MAX_QUANTITY:
+            raise DomainError(
+                _(
+                    "The quantity for %(name)s must be between 1 and %(max)d.",
+                    name=jobcentre.name,
+                    max=MAX_QUANTITY,
+                )
+            )
+        case = share.case_reference.strip() or need.case_reference.strip()
+        refuse_cpr(case, _("The case reference"))
+        rows.append(
+            CompetitionShare(
+                jobcentre_id=jobcentre.id,
+                quantity=share.quantity,
+                case_reference=case,
+                jobcentre=jobcentre,
+            )
+        )
+    return rows
+
+
+def start_for_jobcentres(
+    db: Session, actor: User, lot: Lot, need: NeedInput, shares: list[ShareInput]
+) -> MiniCompetition:
+    """The region starts one mini-competition on a lot for several of its jobcentres, each
+    with its own quantity; the winner gets an order per jobcentre, in the jobcentre's name.
+    The need's quantity is the shares' sum."""
+    region = _region_of(actor)
+    if lot.tender.state != TenderState.ACTIVE:
+        raise DomainError(_("This lot is not part of an active framework."))
+    _require_competition_rule(lot)
+    _check_need_text(need)
+    rows = _participants(db, region, lot, need, shares)
+    offer = calloffs.offer_for(db, rows[0].jobcentre, lot)
+    need = replace(need, quantity=sum(r.quantity for r in rows))
+    competition = _open(db, actor, offer, need, region_id=region.id, shares=rows)
+    for share in competition.shares:
+        _tell_the_jobcentre(db, competition, share)
+    return competition
+
+
+def _tell_the_jobcentre(db: Session, competition: MiniCompetition, share: CompetitionShare):
+    notify(
+        db,
+        active_users(db, organisation_id=share.jobcentre_id),
+        _(
+            "%(region)s started mini-competition %(number)s for your jobcentre",
+            region=competition.region.name,
+            number=competition.number,
+        ),
+        _(
+            "%(region)s puts %(quantity)d for your jobcentre (case %(case)s) to competition on "
+            "lot %(n)d (%(lot)s), %(all)d in all for %(count)d jobcentres. The suppliers respond "
+            "by %(when)s (Danish time); the winner's order is placed in your jobcentre's name.",
+            region=competition.region.name,
+            quantity=share.quantity,
+            case=share.case_reference,
+            n=competition.lot.number,
+            lot=competition.lot.title,
+            all=competition.quantity,
+            count=len(competition.shares),
+            when=format_datetime(competition.response_deadline),
+        ),
+        link=_link(competition),
+    )
+
+
+def _open(
+    db: Session,
+    actor: User,
+    offer: calloffs.LotOffer,
+    need: NeedInput,
+    shares: list[CompetitionShare] = (),
+    **organiser: int,
+) -> MiniCompetition:
+    """The checks every competition passes, then the competition itself, its audit entry and
+    the invitations (`organiser`: its jobcentre_id or its region_id)."""
+    lot = offer.lot
     _require_deadline_long_enough(lot, need.response_deadline)
     _require_start_after_deadline(need)
     _check_weights(lot, need.weights)
@@ -287,7 +420,7 @@ def start(db: Session, actor: User, lot: Lot, need: NeedInput) -> MiniCompetitio
     competition = MiniCompetition(
         number=_next_number(db, lot),
         lot_id=lot.id,
-        jobcentre_id=jobcentre.id,
+        **organiser,
         state=CompetitionState.OPEN,
         description=need.description.strip(),
         quantity=need.quantity,
@@ -296,6 +429,7 @@ def start(db: Session, actor: User, lot: Lot, need: NeedInput) -> MiniCompetitio
         response_deadline=need.response_deadline,
         started_by_id=actor.id,
         started_at=clock.now(),
+        shares=list(shares),
     )
     by_id = {c.id: c for c in lot.tender.criteria}
     competition.weights = [
@@ -326,6 +460,11 @@ def start(db: Session, actor: User, lot: Lot, need: NeedInput) -> MiniCompetitio
             "deadline": competition.response_deadline.isoformat(),
             "weights": {str(w.criterion_id): w.weight for w in competition.weights},
             "invited": [a.supplier_id for a in invited],
+            **(
+                {"shares": {str(s.jobcentre_id): s.quantity for s in competition.shares}}
+                if competition.shares
+                else {}
+            ),
         },
     )
     for invitation in competition.invitations:
@@ -341,13 +480,13 @@ def _invite(db: Session, competition: MiniCompetition, invitation: Invitation) -
         _(
             "Invitation to mini-competition %(number)s from %(jobcentre)s",
             number=competition.number,
-            jobcentre=competition.jobcentre.name,
+            jobcentre=competition.organiser.name,
         ),
         _(
             "%(jobcentre)s invites the suppliers of lot %(n)d (%(lot)s) to respond: %(quantity)d "
             "from %(start)s, at most %(cap)s each (your agreement price). Respond by %(when)s "
             "(Danish time).",
-            jobcentre=competition.jobcentre.name,
+            jobcentre=competition.organiser.name,
             n=lot.number,
             lot=lot.title,
             quantity=competition.quantity,
@@ -526,8 +665,8 @@ def _exclusion(invitation: Invitation, price: Decimal, starts_on: date) -> str:
 def opened_responses(
     db: Session, actor: User, competition: MiniCompetition
 ) -> list[OpenedResponse]:
-    """The submitted responses, opened: only for the jobcentre, only after the deadline."""
-    _require_jobcentre(actor, competition)
+    """The submitted responses, opened: only for the organiser, only after the deadline."""
+    _require_organiser(actor, competition)
     if competition.responses_sealed:
         raise NotAllowed(_("The responses are sealed until the deadline."))
     invitations = {i.supplier_id: i for i in competition.invitations}
@@ -587,9 +726,9 @@ def _record_opening(db: Session, actor: User, competition: MiniCompetition, open
 def score(
     db: Session, actor: User, competition: MiniCompetition, scores: dict[int, dict[int, int]]
 ) -> list[OpenedResponse]:
-    """The jobcentre's scores 0–10 (response id → criterion id → score) for every counting
+    """The organiser's scores 0–10 (response id → criterion id → score) for every counting
     response on every weighted quality criterion; the responses are ranked at once."""
-    _require_jobcentre(actor, competition)
+    _require_organiser(actor, competition)
     guard(competition, CompetitionStep.SCORE)
     opened = opened_responses(db, actor, competition)
     _record_opening(db, actor, competition, opened)
@@ -656,10 +795,11 @@ def ranked(opened: list[OpenedResponse]) -> list[OpenedResponse]:
     )
 
 
-def award(db: Session, actor: User, competition: MiniCompetition) -> CallOff:
-    """The best-ranked response becomes a call-off order at its price, counted against the
-    lot's maximum under the lot's lock (the call-offs service); the others hear the result."""
-    _require_jobcentre(actor, competition)
+def award(db: Session, actor: User, competition: MiniCompetition) -> list[CallOff]:
+    """The best-ranked response becomes a call-off order at its price (a region's competition:
+    an order per jobcentre's share, all or none), counted against the lot's maximum under the
+    lot's lock (the call-offs service); the others hear the result."""
+    _require_organiser(actor, competition)
     competition = lock_row(db, MiniCompetition, competition.id)
     guard(competition, CompetitionStep.AWARD)
     if competition.opened_at is None:
@@ -673,21 +813,8 @@ def award(db: Session, actor: User, competition: MiniCompetition) -> CallOff:
     winner = counting[0]
     agreement = winner.invitation.agreement
     _require_price_within_agreement(winner.price, agreement.price_on(competition.starts_on))
-    order = calloffs.place_competed_order(
-        db,
-        actor,
-        agreement,
-        calloffs.OrderInput(
-            case_reference=competition.case_reference,
-            quantity=competition.quantity,
-            starts_on=competition.starts_on,
-            note=competition.description[:2000],
-            choice_reason=_("Won mini-competition %(number)s", number=competition.number),
-        ),
-        winner.price,
-    )
+    orders = _place_orders(db, actor, competition, winner)
     _move(competition, CompetitionStep.AWARD)
-    competition.call_off_id = order.id
     competition.decided_by_id = actor.id
     competition.decided_at = clock.now()
     winner.response.won = True
@@ -696,10 +823,98 @@ def award(db: Session, actor: User, competition: MiniCompetition) -> CallOff:
         actor,
         "minicompetition.awarded",
         competition,
-        {"winner": winner.response.supplier_id, "order": order.number, "price": winner.price},
+        {
+            "winner": winner.response.supplier_id,
+            "orders": [o.number for o in orders],
+            "price": winner.price,
+        },
     )
     _tell_the_result(db, competition, winner, opened)
-    return order
+    return orders
+
+
+def _order_input(competition: MiniCompetition, quantity: int, case_reference: str):
+    return calloffs.OrderInput(
+        case_reference=case_reference,
+        quantity=quantity,
+        starts_on=competition.starts_on,
+        note=competition.description[:2000],
+        choice_reason=_("Won mini-competition %(number)s", number=competition.number),
+    )
+
+
+def _place_orders(
+    db: Session, actor: User, competition: MiniCompetition, winner: OpenedResponse
+) -> list[CallOff]:
+    """One order for a jobcentre's own competition; for a region's, one per share in the
+    jobcentre's name, refused as a whole when together they pass what the lot has left."""
+    agreement = winner.invitation.agreement
+    if not competition.for_several:
+        order = calloffs.place_competed_order(
+            db,
+            actor,
+            agreement,
+            _order_input(competition, competition.quantity, competition.case_reference),
+            winner.price,
+        )
+        competition.call_off_id = order.id
+        return [order]
+    _refuse_all_beyond_what_is_left(db, competition, winner.price)
+    orders = []
+    for share in competition.shares:
+        order = calloffs.place_competed_order(
+            db,
+            actor,
+            agreement,
+            _order_input(competition, share.quantity, share.case_reference),
+            winner.price,
+            jobcentre=share.jobcentre,
+        )
+        share.call_off_id = order.id
+        orders.append(order)
+        _tell_the_jobcentre_its_order(db, competition, order)
+    return orders
+
+
+def _refuse_all_beyond_what_is_left(db: Session, competition, price: Decimal) -> None:
+    """Under the lot's lock (taken after the competition's): the shares' orders together."""
+    lot = lock_row(db, Lot, competition.lot_id)
+    left = max(Decimal("0.00"), lot.maximum_value - calloffs.committed_amount(db, lot.id))
+    total = price * competition.quantity
+    if total > left:
+        raise DomainError(
+            _(
+                "The orders for the jobcentres, %(quantity)d at %(price)s, in all %(total)s, "
+                "are above the %(left)s the lot has left: none is placed.",
+                quantity=competition.quantity,
+                price=format_money(price),
+                total=format_money(total),
+                left=format_money(left),
+            )
+        )
+
+
+def _tell_the_jobcentre_its_order(db: Session, competition, order: CallOff) -> None:
+    notify(
+        db,
+        active_users(db, organisation_id=order.jobcentre_id),
+        _(
+            "Order %(order)s placed for you after mini-competition %(number)s",
+            order=order.number,
+            number=competition.number,
+        ),
+        _(
+            "%(region)s awarded mini-competition %(number)s to %(supplier)s and placed order "
+            "%(order)s in your jobcentre's name: %(quantity)d at %(price)s each.",
+            region=competition.region.name,
+            number=competition.number,
+            supplier=order.supplier.name,
+            order=order.number,
+            quantity=order.quantity,
+            price=format_money(order.unit_price),
+        ),
+        link=f"/orders/{order.id}",
+    )
 
 
 def _tell_the_result(db: Session, competition, winner: OpenedResponse, opened) -> None:
@@ -743,8 +958,9 @@ def _tell_the_result(db: Session, competition, winner: OpenedResponse, opened) -
 
 
 def cancel(db: Session, actor: User, competition: MiniCompetition, reason: str) -> None:
-    """The jobcentre cancels before the award, with a reason the invited suppliers hear."""
-    _require_jobcentre(actor, competition)
+    """The organiser cancels before the award, with a reason the invited suppliers (and the
+    jobcentres of a region's competition) hear."""
+    _require_organiser(actor, competition)
     competition = lock_row(db, MiniCompetition, competition.id)
     guard(competition, CompetitionStep.CANCEL)
     reason = (reason or "").strip()
@@ -756,10 +972,12 @@ def cancel(db: Session, actor: User, competition: MiniCompetition, reason: str) 
     competition.decided_by_id = actor.id
     competition.decided_at = clock.now()
     audit.record(db, actor, "minicompetition.cancelled", competition, {"reason": reason})
-    for invitation in competition.invitations:
+    told = [_supplier_users(db, i.supplier) for i in competition.invitations]
+    told += [active_users(db, organisation_id=s.jobcentre_id) for s in competition.shares]
+    for people in told:
         notify(
             db,
-            _supplier_users(db, invitation.supplier),
+            people,
             _("Mini-competition %(number)s is cancelled", number=competition.number),
             reason,
             _link(competition),
@@ -770,14 +988,27 @@ def cancel(db: Session, actor: User, competition: MiniCompetition, reason: str) 
 
 
 def competitions_for(db: Session, user: User) -> list[MiniCompetition]:
-    """The competitions the user's organisation started or was invited to, newest first."""
+    """The competitions the user's organisation started, has a share in or was invited to; for
+    a region also those on its frameworks or started by its jobcentres; newest first."""
     stmt = (
         select(MiniCompetition)
         .order_by(MiniCompetition.started_at.desc())
         .options(joinedload(MiniCompetition.lot).joinedload(Lot.tender))
     )
+    org = user.organisation_id
     if user.role in JOBCENTRE_ROLES:
-        stmt = stmt.where(MiniCompetition.jobcentre_id == user.organisation_id)
+        shared = select(CompetitionShare.competition_id).where(CompetitionShare.jobcentre_id == org)
+        stmt = stmt.where(or_(MiniCompetition.jobcentre_id == org, MiniCompetition.id.in_(shared)))
+    elif user.role in (Role.REGION_STAFF, Role.REGIONAL_DIRECTOR):
+        own_lots = select(Lot.id).join(Tender, Lot.tender_id == Tender.id)
+        own_jobcentres = select(Organisation.id).where(Organisation.region_id == org)
+        stmt = stmt.where(
+            or_(
+                MiniCompetition.region_id == org,
+                MiniCompetition.lot_id.in_(own_lots.where(Tender.region_id == org)),
+                MiniCompetition.jobcentre_id.in_(own_jobcentres),
+            )
+        )
     elif user.role == Role.SUPPLIER:
         stmt = stmt.where(
             MiniCompetition.id.in_(
@@ -789,3 +1020,31 @@ def competitions_for(db: Session, user: User) -> list[MiniCompetition]:
     else:
         return []
     return list(db.scalars(stmt).unique())
+
+
+def lots_for_region(db: Session, region: Organisation) -> list[Lot]:
+    """The lots a region can put to competition for its jobcentres: of an active framework of
+    its own or a national one, called off by mini-competition."""
+    return list(
+        db.scalars(
+            select(Lot)
+            .join(Tender, Lot.tender_id == Tender.id)
+            .where(
+                Tender.state == TenderState.ACTIVE,
+                or_(Tender.scope == Scope.NATIONAL, Tender.region_id == region.id),
+                Lot.call_off_rule.in_([r for r in CallOffRule if r.reopens_competition]),
+            )
+            .order_by(Tender.reference, Lot.number)
+            .options(joinedload(Lot.tender))
+        )
+    )
+
+
+def jobcentres_for(db: Session, region: Organisation, lot: Lot) -> list[Organisation]:
+    """The region's active jobcentres the lot's framework covers, by name."""
+    jobcentres = db.scalars(
+        select(Organisation)
+        .where(Organisation.region_id == region.id, Organisation.active.is_(True))
+        .order_by(Organisation.name)
+    )
+    return [j for j in jobcentres if calloffs.covers(lot.tender, j)]

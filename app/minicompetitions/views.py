@@ -1,5 +1,6 @@
-"""Mini-competition pages: a jobcentre starts one on a lot, the invited suppliers respond
-(sealed), the jobcentre scores the opened responses and awards the best (an order)."""
+"""Mini-competition pages: a jobcentre starts one on a lot (or the region, for several of its
+jobcentres), the invited suppliers respond (sealed), the organiser scores the opened responses
+and awards the best (an order, or one per jobcentre)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ from app.web.steps import run_step
 minicompetitions_bp = Blueprint("minicompetitions", __name__)
 
 READERS = (*JOBCENTRE_ROLES, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR, Role.ADMIN)
+#: Who evaluates, awards and cancels: the jobcentre, or the region's staff for its own.
+ORGANISERS = (*JOBCENTRE_ROLES, Role.REGION_STAFF)
 
 
 # --- starting one -----------------------------------------------------------------------------
@@ -50,7 +53,8 @@ def _need_form(offer: calloffs.LotOffer):
     return form
 
 
-def _new_page(offer, form, status: int = 200, confirming: bool = False):
+def _new_page(offer, form, status: int = 200, confirming: bool = False, jobcentres=None):
+    lot_id = offer.lot.id
     return (
         render_template(
             "minicompetitions/new.html",
@@ -58,6 +62,14 @@ def _new_page(offer, form, status: int = 200, confirming: bool = False):
             form=form,
             criteria=offer.lot.tender.criteria,
             confirming=confirming,
+            jobcentres=jobcentres,
+            start_again=url_for(
+                "minicompetitions.new_for_jobcentres" if jobcentres else "minicompetitions.new",
+                lot_id=lot_id,
+            ),
+            way_back=url_for("minicompetitions.index")
+            if jobcentres
+            else url_for("calloffs.frameworks"),
         ),
         status,
     )
@@ -89,20 +101,95 @@ def create(lot_id: int):
     )
 
 
+# --- the region starting one for several of its jobcentres ------------------------------------
+
+
+def _region_offer(lot_id: int):
+    """The lot as the region sees it for its jobcentres, and those jobcentres; 404 when the
+    lot is not one the region can put to competition."""
+    lot = db.session.get(Lot, lot_id)
+    if lot is None:
+        abort(404)
+    region = current_user.organisation
+    if lot not in services.lots_for_region(db.session, region):
+        refuse(404, lot)
+    jobcentres = services.jobcentres_for(db.session, region, lot)
+    if not jobcentres:
+        abort(404)
+    return calloffs.offer_for(db.session, jobcentres[0], lot), jobcentres
+
+
+def _region_page_again(lot_id: int, form):
+    offer, jobcentres = _region_offer(lot_id)
+    return _new_page(offer, form, 409, jobcentres=jobcentres)
+
+
+def _region_need_form(offer: calloffs.LotOffer, jobcentres):
+    form = need_form(offer.lot.tender.criteria, jobcentres)
+    if request.method == "GET":
+        earliest = clock.local_date(services.earliest_deadline(offer.lot, clock.now()))
+        form.deadline_date.data = earliest
+        form.starts_on.data = earliest
+    return form
+
+
+@minicompetitions_bp.get("/mini-competitions/lots/<int:lot_id>/for-jobcentres")
+@allow(Role.REGION_STAFF)
+def new_for_jobcentres(lot_id: int):
+    offer, jobcentres = _region_offer(lot_id)
+    return _new_page(offer, _region_need_form(offer, jobcentres), jobcentres=jobcentres)
+
+
+@minicompetitions_bp.post("/mini-competitions/lots/<int:lot_id>/for-jobcentres")
+@allow(Role.REGION_STAFF)
+def create_for_jobcentres(lot_id: int):
+    """As a jobcentre's, but with a quantity (and case reference) per jobcentre taking part."""
+    offer, jobcentres = _region_offer(lot_id)
+    form = _region_need_form(offer, jobcentres)
+    if not form.validate_on_submit():
+        return _new_page(offer, form, 422, jobcentres=jobcentres)
+    need = form.need_input(offer.lot.tender.criteria)
+    shares = form.share_inputs(jobcentres)
+    if form.confirmed.data != "yes":
+        return _new_page(offer, form, confirming=True, jobcentres=jobcentres)
+    return run_step(
+        lambda: services.start_for_jobcentres(db.session, current_user, offer.lot, need, shares),
+        done=_l(
+            "The mini-competition is started, the suppliers are invited and the jobcentres told."
+        ),
+        refused=lambda: _region_page_again(lot_id, form),
+        then=lambda competition: url_for("minicompetitions.detail", competition_id=competition.id),
+    )
+
+
 # --- the competition --------------------------------------------------------------------------
 
 
 @minicompetitions_bp.get("/mini-competitions")
-@allow(*JOBCENTRE_ROLES, Role.SUPPLIER)
+@allow(*JOBCENTRE_ROLES, Role.SUPPLIER, Role.REGION_STAFF, Role.REGIONAL_DIRECTOR)
 def index():
+    region_lots = (
+        services.lots_for_region(db.session, current_user.organisation)
+        if current_user.role == Role.REGION_STAFF
+        else []
+    )
     return render_template(
         "minicompetitions/index.html",
         competitions=services.competitions_for(db.session, current_user),
+        region_lots=region_lots,
     )
 
 
 def _competition(competition_id: int) -> MiniCompetition:
     return load_visible(MiniCompetition, competition_id)
+
+
+def _organised(competition_id: int) -> MiniCompetition:
+    """The competition, for its organiser only: the others who read it get 403 here."""
+    competition = _competition(competition_id)
+    if not services.is_organiser_of(current_user, competition):
+        refuse(403, competition)
+    return competition
 
 
 def _detail_page(competition: MiniCompetition, status: int = 200, form=None):
@@ -124,8 +211,9 @@ def _detail_page(competition: MiniCompetition, status: int = 200, form=None):
             form=form,
             quality=services.weighted_quality(competition),
             confirm=ConfirmForm(),
-            is_jobcentre=services.is_jobcentre_of(current_user, competition),
+            is_organiser=services.is_organiser_of(current_user, competition),
             sees_invitations=current_user.role != Role.SUPPLIER,
+            orders=[o for o in competition.orders if o.is_visible_to(current_user)],
         ),
         status,
     )
@@ -206,15 +294,15 @@ def _evaluation_page(competition: MiniCompetition, form=None, status: int = 200)
 
 
 @minicompetitions_bp.get("/mini-competitions/<int:competition_id>/evaluate")
-@allow(*JOBCENTRE_ROLES)
+@allow(*ORGANISERS)
 def evaluate(competition_id: int):
-    return _evaluation_page(_competition(competition_id))
+    return _evaluation_page(_organised(competition_id))
 
 
 @minicompetitions_bp.post("/mini-competitions/<int:competition_id>/evaluate")
-@allow(*JOBCENTRE_ROLES)
+@allow(*ORGANISERS)
 def score(competition_id: int):
-    competition = _competition(competition_id)
+    competition = _organised(competition_id)
     try:
         opened = services.opened_responses(db.session, current_user, competition)
     except DomainError:
@@ -228,7 +316,7 @@ def score(competition_id: int):
     return run_step(
         lambda: services.score(db.session, current_user, competition, scores),
         done=_l("The scores are saved and the responses ranked."),
-        refused=lambda: _evaluation_page(_competition(competition_id), form, 409),
+        refused=lambda: _evaluation_page(_organised(competition_id), form, 409),
         then=url_for("minicompetitions.evaluate", competition_id=competition_id),
     )
 
@@ -254,22 +342,27 @@ def _award_page(competition: MiniCompetition, status: int = 200):
 
 
 @minicompetitions_bp.get("/mini-competitions/<int:competition_id>/award")
-@allow(*JOBCENTRE_ROLES)
+@allow(*ORGANISERS)
 def confirm_award(competition_id: int):
-    return _award_page(_competition(competition_id))
+    return _award_page(_organised(competition_id))
 
 
 @minicompetitions_bp.post("/mini-competitions/<int:competition_id>/award")
-@allow(*JOBCENTRE_ROLES)
+@allow(*ORGANISERS)
 def award(competition_id: int):
-    competition = _competition(competition_id)
+    competition = _organised(competition_id)
     if not ConfirmForm().validate_on_submit():
         return _award_page(competition, 422)
     return run_step(
         lambda: services.award(db.session, current_user, competition),
-        done=_l("The mini-competition is awarded: the order is placed and sent to the winner."),
-        refused=lambda: _award_page(_competition(competition_id), 409),
-        then=lambda order: url_for("calloffs.detail", order_id=order.id),
+        done=_l(
+            "The mini-competition is awarded: an order for each jobcentre is placed in its name "
+            "and sent to the winner."
+        )
+        if competition.for_several
+        else _l("The mini-competition is awarded: the order is placed and sent to the winner."),
+        refused=lambda: _award_page(_organised(competition_id), 409),
+        then=lambda orders: _after_award(competition_id, orders),
     )
 
 
@@ -283,9 +376,9 @@ def _cancel_page(competition: MiniCompetition, form, status: int = 200):
 @minicompetitions_bp.route(
     "/mini-competitions/<int:competition_id>/cancel", methods=["GET", "POST"]
 )
-@allow(*JOBCENTRE_ROLES)
+@allow(*ORGANISERS)
 def cancel(competition_id: int):
-    competition = _competition(competition_id)
+    competition = _organised(competition_id)
     form = ReasonForm()
     if request.method == "GET":
         return _cancel_page(competition, form)
@@ -294,6 +387,13 @@ def cancel(competition_id: int):
     return run_step(
         lambda: services.cancel(db.session, current_user, competition, form.reason.data),
         done=_l("The mini-competition is cancelled and the suppliers are told."),
-        refused=lambda: _cancel_page(_competition(competition_id), form, 409),
+        refused=lambda: _cancel_page(_organised(competition_id), form, 409),
         then=url_for("minicompetitions.detail", competition_id=competition_id),
     )
+
+
+def _after_award(competition_id: int, orders) -> str:
+    """A jobcentre goes to its order; the region to the competition with all its orders."""
+    if len(orders) == 1:
+        return url_for("calloffs.detail", order_id=orders[0].id)
+    return url_for("minicompetitions.detail", competition_id=competition_id)

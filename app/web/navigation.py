@@ -25,6 +25,7 @@ NAVIGATION: dict[Role, list[tuple[str, Any]]] = {
         ("tenders.manage_index", _l("Tenders")),
         ("complaints.index", _l("Complaints")),
         ("calloffs.index", _l("Orders")),
+        ("minicompetitions.index", _l("Mini-competitions")),
         ("spend.region", _l("Spend")),
         ("purchases.breaches", _l("Breaches")),
         ("exemptions.index", _l("Exemptions")),
