@@ -119,8 +119,8 @@ def test_the_demo_keeps_its_summary_figures_and_audit_chain_on_any_day(demo_buil
 
 
 def test_the_demo_shows_a_mini_competition_open_and_one_won_on_any_day(demo_built_on):
-    """A mini-competition open for responses, and one evaluated and won that became an
-    order on the lot (counted in its running figures)."""
+    """A mini-competition open for responses, one evaluated and won that became an order on
+    the lot (counted in its running figures), and one the region runs for two jobcentres."""
     session, moment = demo_built_on
     with clock.frozen_at(moment):
         competitions = session.scalars(select(MiniCompetition)).all()
@@ -129,3 +129,7 @@ def test_the_demo_shows_a_mini_competition_open_and_one_won_on_any_day(demo_buil
     won = next(c for c in competitions if c.state == CompetitionState.AWARDED)
     order = session.get(CallOff, won.call_off_id)
     assert order.lot_id == won.lot_id and order.choice_reason.endswith(won.number)
+    regional = [c for c in competitions if c.for_several]
+    assert [len(c.shares) for c in regional] == [2]
+    with clock.frozen_at(moment):
+        assert regional[0].current_state == CompetitionState.OPEN

@@ -1,6 +1,6 @@
 """Demo mini-competitions on Syddanmark's lot of mini-competitions, relative to the clock: one
-open for responses (one supplier has responded, sealed), and one evaluated and won, which
-became an order."""
+open for responses (one supplier has responded, sealed), one evaluated and won, which became an
+order, and one the region started for two of its jobcentres, open for responses."""
 
 from __future__ import annotations
 
@@ -16,12 +16,15 @@ from app.auth.models import User
 from app.auth.services import active_users
 from app.minicompetitions import services
 from app.minicompetitions.models import MiniCompetition
-from app.minicompetitions.services import NeedInput, ResponseInput
-from app.organisations.models import Organisation
+from app.minicompetitions.services import NeedInput, ResponseInput, ShareInput
+from app.organisations.models import Organisation, OrganisationKind
 from app.tenders.models import CallOffRule, Lot, Scope, Tender, TenderState
 
 JOBCENTRE = "leder.esbjerg@demo.dk"  # Jobcenter Esbjerg (Syddanmark)
 REGION = "Beskæftigelsesregion Syddanmark"
+REGION_STAFF = "region.syddanmark@demo.dk"
+#: The jobcentres the region's competition is for, and each one's quantity.
+SHARES = {"Jobcenter Esbjerg": 3, "Jobcenter Vejle": 2}
 
 
 def _lot(db: Session) -> Lot | None:
@@ -106,3 +109,31 @@ def create_demo_minicompetitions(db: Session) -> None:
         )
     with clock.frozen_at(started + timedelta(hours=3)):
         _respond(db, open_, open_.invitations[0], "250.00")
+    _region_for_two(db, lot, now)
+
+
+def _region_for_two(db: Session, lot: Lot, now: datetime) -> None:
+    """Started by the region two days ago for Esbjerg and Vejle; nobody has responded yet."""
+    staff = users.find_by_email(db, REGION_STAFF)
+    jobcentres = {
+        o.name: o
+        for o in db.scalars(
+            select(Organisation).where(
+                Organisation.kind == OrganisationKind.JOBCENTRE, Organisation.name.in_(SHARES)
+            )
+        )
+    }
+    if staff is None or len(jobcentres) != len(SHARES):
+        return
+    started = now - timedelta(days=2)
+    shares = [ShareInput(jobcentres[name].id, n, "") for name, n in SHARES.items()]
+    with clock.frozen_at(started):
+        services.start_for_jobcentres(
+            db,
+            staff,
+            lot,
+            _need(
+                lot, started, "SD-MK-1", "Fælles forløb for ledige akademikere i Sydvestjylland."
+            ),
+            shares,
+        )

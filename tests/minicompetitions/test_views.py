@@ -13,16 +13,19 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.calloffs.models import CallOff
+from app.minicompetitions import services
 from app.minicompetitions.models import CompetitionState, MiniCompetition
+from app.minicompetitions.services import ShareInput
 from app.tenders.models import CallOffRule
 from tests.calloffs.conftest import AALBORG, agreement
-from tests.conftest import NOW, login
+from tests.conftest import NOW, login, user
 from tests.minicompetitions.conftest import (
     DAYS,
     ODENSE,
     SUPPLIER_USERS,
     competition_lot,
     criteria,
+    need,
     respond,
     started,
 )
@@ -225,3 +228,104 @@ def test_a_lot_without_mini_competitions_says_to_order_directly(client, db):
     page = text(client.get(f"/frameworks/lots/{lot.id}/mini-competition"))
     assert "ikke ved miniudbud: bestil direkte" in page
     assert 'name="description"' not in page
+
+
+# --- the region, for several of its jobcentres ------------------------------------------------
+
+REGION = "region.syddanmark@demo.dk"
+ESBJERG = "leder.esbjerg@demo.dk"
+
+
+def jobcentre_id(db, email: str) -> int:
+    return user(db, email).organisation_id
+
+
+def region_form(db, lot, odense: str = "3", esbjerg: str = "2", **changes):
+    data = need_form(lot, **changes)
+    del data["quantity"]
+    data[f"quantity_{jobcentre_id(db, ODENSE)}"] = odense
+    data[f"case_{jobcentre_id(db, ODENSE)}"] = "OD-1"
+    data[f"quantity_{jobcentre_id(db, ESBJERG)}"] = esbjerg
+    return data
+
+
+def test_the_region_finds_its_lots_of_mini_competitions_and_starts_one_after_confirming(client, db):
+    lot = competition_lot(db)
+    db.commit()
+    login(client, REGION)
+    index = text(client.get("/mini-competitions"))
+    assert f"/mini-competitions/lots/{lot.id}/for-jobcentres" in index
+    form = text(client.get(f"/mini-competitions/lots/{lot.id}/for-jobcentres"))
+    assert "Antal for Jobcenter Odense" in form and "Antal for Jobcenter Esbjerg" in form
+    assert "Antal for Jobcenter Aalborg" not in form  # Nordjylland's
+    url = f"/mini-competitions/lots/{lot.id}/for-jobcentres"
+    first = client.post(url, data=region_form(db, lot))
+    assert first.status_code == 200 and "Start miniudbuddet?" in text(first)
+    assert "Jobcenter Odense: 3 (sag OD-1)" in text(first)
+    assert competitions(db, lot) == 0
+    confirmed = client.post(url, data=region_form(db, lot, confirmed="yes"))
+    assert confirmed.status_code == 302
+    db.expire_all()
+    competition = db.scalars(select(MiniCompetition).where(MiniCompetition.lot_id == lot.id)).one()
+    assert competition.quantity == 5 and len(competition.shares) == 2
+    page = text(client.get(confirmed.headers["Location"]))
+    assert "Startet af" in page and "for 2 jobcentre" in page
+    assert "Åbn og bedøm svarene" not in page  # not before the deadline
+
+
+def test_the_region_cannot_start_one_for_a_single_jobcentre(client, db):
+    lot = competition_lot(db)
+    db.commit()
+    login(client, REGION)
+    response = client.post(
+        f"/mini-competitions/lots/{lot.id}/for-jobcentres",
+        data=region_form(db, lot, esbjerg="", confirmed="yes"),
+    )
+    assert response.status_code == 409
+    assert "Vælg mindst to af regionens jobcentre" in text(response)
+    assert competitions(db, lot) == 0
+
+
+def test_another_region_gets_no_such_lot(client, db):
+    lot = competition_lot(db)
+    db.commit()
+    login(client, "region.nordjylland@demo.dk")
+    assert client.get(f"/mini-competitions/lots/{lot.id}/for-jobcentres").status_code == 404
+
+
+def test_the_region_awards_and_each_jobcentre_finds_its_order(client, db):
+    lot = competition_lot(db)
+    competition = services.start_for_jobcentres(
+        db,
+        user(db, REGION),
+        lot,
+        need(lot),
+        [ShareInput(jobcentre_id(db, ODENSE), 3), ShareInput(jobcentre_id(db, ESBJERG), 2)],
+    )
+    respond(db, competition, THREE, "900.00")
+    db.commit()
+    login(client, ODENSE)
+    shared = text(client.get(f"/mini-competitions/{competition.id}"))
+    assert competition.number in shared and "De deltagende jobcentre" in shared
+    assert client.get(f"/mini-competitions/{competition.id}/evaluate").status_code == 403
+    client.post("/logout")
+    login(client, REGION)
+    with clock.frozen_at(competition.response_deadline):
+        page = text(client.get(f"/mini-competitions/{competition.id}/evaluate"))
+        client.post(
+            f"/mini-competitions/{competition.id}/evaluate",
+            data=dict.fromkeys(_score_fields(page), "7"),
+        )
+        awarded = client.post(f"/mini-competitions/{competition.id}/award")
+    assert awarded.headers["Location"] == f"/mini-competitions/{competition.id}"
+    db.expire_all()
+    orders = db.scalars(select(CallOff).where(CallOff.lot_id == lot.id)).all()
+    assert sorted(o.quantity for o in orders) == [2, 3]
+    client.post("/logout")
+    login(client, ESBJERG)
+    page = text(client.get(f"/mini-competitions/{competition.id}"))
+    esbjerg_order = next(o for o in orders if o.jobcentre_id == jobcentre_id(db, ESBJERG))
+    odense_order = next(o for o in orders if o.jobcentre_id == jobcentre_id(db, ODENSE))
+    assert f'href="/orders/{esbjerg_order.id}"' in page
+    assert f'href="/orders/{odense_order.id}"' not in page  # Odense's is not Esbjerg's to open
+    assert client.get(f"/orders/{esbjerg_order.id}").status_code == 200
