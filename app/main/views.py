@@ -18,7 +18,7 @@ from app.db import db
 from app.exemptions.services import awaiting_decision
 from app.followup.reactions import awaiting_cases
 from app.knowledge.services import unanswered
-from app.purchases.services import open_breaches
+from app.purchases.services import breaches_to_explain, open_breaches
 from app.tenders.queries import waiting_for
 
 main_bp = Blueprint("main", __name__)
@@ -86,6 +86,14 @@ def _waiting(orders: int, exemptions: int, cases: int) -> list[Waiting]:
                 breaches,
             )
             found.append(Waiting(text, url_for("purchases.breaches"), "breaches"))
+    unexplained = breaches_to_explain(session, user)
+    if unexplained:
+        text = ngettext(
+            "%(num)d breach of the purchase obligation awaits your reason",
+            "%(num)d breaches of the purchase obligation await your reason",
+            unexplained,
+        )
+        found.append(Waiting(text, url_for("purchases.index", reason="missing"), "explain"))
     for entry in unanswered(session, user):
         text = ngettext(
             "%(num)d request for specialist knowledge awaits your answer: %(area)s",

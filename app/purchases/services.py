@@ -520,6 +520,7 @@ class PurchaseSearch:
     classification: str | None = None  # a Classification's value
     follow_up: str | None = None  # a FollowUp's value
     needs_review: bool = False
+    lacks_reason: bool = False  # the breaches still without their reason
     jobcentre_id: int | None = None
 
 
@@ -532,6 +533,8 @@ def search_purchases(user: User, search: PurchaseSearch) -> Select:
         stmt = stmt.where(OutsidePurchase.follow_up == FollowUp(search.follow_up))
     if search.needs_review:
         stmt = stmt.where(OutsidePurchase.needs_review)
+    if search.lacks_reason:
+        stmt = stmt.where(_lacks_breach_reason())
     if search.jobcentre_id:
         stmt = stmt.where(OutsidePurchase.jobcentre_id == search.jobcentre_id)
     if search.text:
@@ -554,6 +557,27 @@ class BreachSummary:
     accepted: int
     follow_up: int
     amount: Decimal
+
+
+def _lacks_breach_reason():
+    """SQL for OutsidePurchase.lacks_breach_reason."""
+    return (OutsidePurchase.classification == Classification.BREACH) & (
+        OutsidePurchase.breach_reason == ""
+    )
+
+
+def breaches_to_explain(db: Session, user: User) -> int:
+    """How many of the jobcentre's breaches still lack the reason it owes; one count."""
+    if user.role not in JOBCENTRE_ROLES:
+        return 0
+    return (
+        db.scalar(
+            select(func.count()).where(
+                OutsidePurchase.jobcentre_id == user.organisation_id, _lacks_breach_reason()
+            )
+        )
+        or 0
+    )
 
 
 def open_breaches(db: Session, user: User) -> int:

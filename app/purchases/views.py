@@ -37,6 +37,7 @@ def index():
         classification=args["class"],
         follow_up=args["follow_up"],
         needs_review=request.args.get("review") == "1",
+        lacks_reason=request.args.get("reason") == "missing",
         jobcentre_id=id_arg("jobcentre"),
     )
     stmt = services.search_purchases(current_user, search)
@@ -46,6 +47,7 @@ def index():
         "purchases/index.html",
         window=found,
         args=args,
+        lacks_reason=search.lacks_reason,
         classes=list(Classification),
         follow_ups=list(FollowUp),
         is_jobcentre=services.may_register(current_user),

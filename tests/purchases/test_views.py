@@ -249,3 +249,34 @@ def test_a_cpr_number_in_a_purchase_stands_at_its_field(client, db):
     at_field = html[html.index('id="description-error"') :][:300]
     assert "CPR" in at_field
     assert "Kursus for borger 010190-1234</textarea>" in html  # what was typed stays
+
+
+def test_a_breach_without_its_reason_waits_on_the_jobcentres_start_page_until_explained(client, db):
+    framework(db)
+    odense = user(db, ODENSE).organisation_id
+    db.commit()
+    login(client, ODENSE)
+    waiting_before = text(client.get("/start"))
+    assert "venter på jeres begrundelse" not in waiting_before
+    client.post(
+        "/purchases/import",
+        data={
+            "jobcentre": odense,
+            "file": (BytesIO(csv(line(voucher="W1"), line(voucher="W2"))), "bog.csv"),
+        },
+        content_type="multipart/form-data",
+    )
+    start = text(client.get("/start"))
+    assert "2 brud på købspligten venter på jeres begrundelse" in start
+    assert "/purchases/?reason=missing" in start
+    first, second = (
+        db.scalars(select(OutsidePurchase.id).where(OutsidePurchase.voucher == v)).one()
+        for v in ("W1", "W2")
+    )
+    listed = text(client.get("/purchases/?reason=missing"))
+    assert f'/purchases/{first}"' in listed and f'/purchases/{second}"' in listed
+    assert 'data-testid="lacks-reason"' in listed
+    client.post(f"/purchases/{first}/reason", data={"reason": "Akut behov"})
+    assert "1 brud på købspligten venter på jeres begrundelse" in text(client.get("/start"))
+    listed = text(client.get("/purchases/?reason=missing"))
+    assert f'/purchases/{first}"' not in listed and f'/purchases/{second}"' in listed
