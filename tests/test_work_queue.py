@@ -8,12 +8,16 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from app import clock
+from app.bids import services as bids
 from app.evaluation import services as evaluation
 from app.knowledge.models import KnowledgeRequest, SpecialistEntry
+from app.minicompetitions import services as competitions
 from app.suppliers.models import Supplier
 from app.tenders.models import TenderQuestion
-from tests.bids.conftest import submit
+from tests.bids.conftest import BIDDER, submit
+from tests.bids.conftest import content as bid_content
 from tests.conftest import login, user
+from tests.minicompetitions.conftest import ODENSE, SUPPLIER_USERS, respond, started
 from tests.query_count import queries_for
 from tests.tenders.conftest import published, staff
 
@@ -125,3 +129,46 @@ def test_the_start_page_asks_a_fixed_number_of_queries_however_much_waits(app, d
         _question(db, published(db))
     db.commit()
     assert queries_for(client, app, "/start") == few
+
+
+# --- the supplier's drafts and invitations, the organiser's competitions to evaluate ---------
+
+
+def test_a_draft_bid_waits_for_its_supplier_until_submitted_or_past_the_deadline(app, db):
+    tender = published(db)
+    drafts_before = bids.drafts_due(db, user(db, BIDDER))
+    bids.save_draft(db, user(db, BIDDER), tender, bid_content(tender))
+    db.commit()
+    assert bids.drafts_due(db, user(db, BIDDER)) == drafts_before + 1
+    page = _start(app, BIDDER)
+    assert "tilbudskladde" in page and 'href="/bids"' in page
+    with clock.frozen_at(tender.bid_deadline):  # to the second: no longer submittable
+        assert bids.drafts_due(db, user(db, BIDDER)) == drafts_before
+    bids.submit(db, user(db, BIDDER), tender, bid_content(tender))
+    assert bids.drafts_due(db, user(db, BIDDER)) == drafts_before
+
+
+def test_an_invitation_waits_until_answered_and_the_evaluation_after_the_deadline(app, db):
+    competition = started(db)
+    supplier, jobcentre = user(db, SUPPLIER_USERS[0]), user(db, ODENSE)
+    invited = competitions.awaiting_response(db, supplier)
+    to_evaluate = competitions.awaiting_evaluation(db, jobcentre)
+    assert invited >= 1
+    respond(db, competition, SUPPLIER_USERS[0], "950.00")
+    assert competitions.awaiting_response(db, supplier) == invited - 1
+    db.commit()
+    with clock.frozen_at(competition.response_deadline - timedelta(seconds=1)):
+        assert competitions.awaiting_evaluation(db, jobcentre) == to_evaluate
+    with clock.frozen_at(competition.response_deadline):
+        assert competitions.awaiting_evaluation(db, jobcentre) == to_evaluate + 1
+        assert "giv svarene point, og tildel" in _start(app, ODENSE)
+    competitions.cancel(db, jobcentre, competition, "Behovet er væk.")
+    with clock.frozen_at(competition.response_deadline):
+        assert competitions.awaiting_evaluation(db, jobcentre) == to_evaluate
+
+
+def test_an_invitation_not_answered_shows_on_the_suppliers_start_page(app, db):
+    started(db)
+    db.commit()
+    page = _start(app, SUPPLIER_USERS[1])
+    assert "til miniudbud venter på jeres svar" in page and 'href="/mini-competitions"' in page

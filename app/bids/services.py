@@ -13,7 +13,7 @@ import json
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import clock
@@ -133,6 +133,26 @@ def _payload(tender: Tender, content: BidContent, complete: bool) -> dict:
         "answers": answers,
         "attachments": attachments,
     }
+
+
+def drafts_due(db: Session, actor: User) -> int:
+    """How many of the supplier's drafts are not yet submitted while their tender still takes
+    bids (the start page's queue); one count."""
+    if actor.role != Role.SUPPLIER:
+        return 0
+    stmt = (
+        select(func.count())
+        .select_from(Bid)
+        .join(Tender, Bid.tender_id == Tender.id)
+        .join(Supplier, Bid.supplier_id == Supplier.id)
+        .where(
+            Supplier.organisation_id == actor.organisation_id,
+            Bid.state == BidState.DRAFT,
+            Tender.state == TenderState.PUBLISHED,
+            Tender.bid_deadline > clock.now(),
+        )
+    )
+    return db.scalar(stmt) or 0
 
 
 def canonical(payload: dict) -> bytes:

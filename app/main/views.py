@@ -12,12 +12,14 @@ from app.api.tokens import may_manage_any
 from app.auth.access import logged_in, public
 from app.auth.roles import Role
 from app.auth.views import safe_next
+from app.bids.services import drafts_due
 from app.calloffs.services import awaiting
 from app.core.i18n import LANGUAGE_COOKIE, ngettext
 from app.db import db
 from app.exemptions.services import awaiting_decision
 from app.followup.reactions import awaiting_cases
 from app.knowledge.services import unanswered
+from app.minicompetitions.services import awaiting_evaluation, awaiting_response
 from app.purchases.services import breaches_to_explain, open_breaches
 from app.tenders.queries import waiting_for
 
@@ -57,6 +59,29 @@ def _orders_waiting(count: int) -> list[Waiting]:
     return [Waiting(text, url_for("calloffs.index", state="invoiced"), "invoices")]
 
 
+def _supplier_waiting() -> list[Waiting]:
+    """A supplier's drafts not yet submitted and invitations not yet answered, before their
+    deadlines."""
+    found = []
+    drafts = drafts_due(db.session, current_user)
+    if drafts:
+        text = ngettext(
+            "%(num)d draft bid is not submitted yet: submit it before the deadline",
+            "%(num)d draft bids are not submitted yet: submit them before the deadline",
+            drafts,
+        )
+        found.append(Waiting(text, url_for("bids.index"), "drafts"))
+    invitations = awaiting_response(db.session, current_user)
+    if invitations:
+        text = ngettext(
+            "%(num)d invitation to a mini-competition awaits your response",
+            "%(num)d invitations to mini-competitions await your response",
+            invitations,
+        )
+        found.append(Waiting(text, url_for("minicompetitions.index"), "invitations"))
+    return found
+
+
 def _waiting(orders: int, exemptions: int, cases: int) -> list[Waiting]:
     """Everything that waits for the user, each kind counted by its domain in SQL, each with
     a link to where it is done."""
@@ -70,6 +95,15 @@ def _waiting(orders: int, exemptions: int, cases: int) -> list[Waiting]:
         for item in waiting_for(session, user)
     ]
     found += _orders_waiting(orders)
+    found += _supplier_waiting() if user.role == Role.SUPPLIER else []
+    to_evaluate = awaiting_evaluation(session, user)
+    if to_evaluate:
+        text = ngettext(
+            "%(num)d mini-competition is past its deadline: score the responses and award it",
+            "%(num)d mini-competitions are past their deadline: score the responses and award them",
+            to_evaluate,
+        )
+        found.append(Waiting(text, url_for("minicompetitions.index"), "competitions"))
     if exemptions:
         text = ngettext(
             "%(num)d exemption request awaits your decision",

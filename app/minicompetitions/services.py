@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from app import clock
@@ -984,7 +984,49 @@ def cancel(db: Session, actor: User, competition: MiniCompetition, reason: str) 
         )
 
 
-# --- lists ------------------------------------------------------------------------------------
+# --- lists and the start page's queue ---------------------------------------------------------
+
+
+def awaiting_response(db: Session, user: User) -> int:
+    """How many open competitions the supplier is invited to without a submitted response;
+    one count."""
+    if user.role != Role.SUPPLIER:
+        return 0
+    responded = exists().where(
+        CompetitionResponse.competition_id == Invitation.competition_id,
+        CompetitionResponse.supplier_id == Invitation.supplier_id,
+        CompetitionResponse.state == ResponseState.SUBMITTED,
+    )
+    stmt = (
+        select(func.count())
+        .select_from(Invitation)
+        .join(MiniCompetition, Invitation.competition_id == MiniCompetition.id)
+        .join(Supplier, Invitation.supplier_id == Supplier.id)
+        .where(
+            Supplier.organisation_id == user.organisation_id,
+            MiniCompetition.state == CompetitionState.OPEN,
+            MiniCompetition.response_deadline > clock.now(),
+            ~responded,
+        )
+    )
+    return db.scalar(stmt) or 0
+
+
+def awaiting_evaluation(db: Session, user: User) -> int:
+    """How many of the organiser's competitions are past their deadline and neither awarded
+    nor cancelled; one count."""
+    if user.role in JOBCENTRE_ROLES:
+        mine = MiniCompetition.jobcentre_id == user.organisation_id
+    elif user.role == Role.REGION_STAFF:
+        mine = MiniCompetition.region_id == user.organisation_id
+    else:
+        return 0
+    stmt = select(func.count()).where(
+        mine,
+        MiniCompetition.state == CompetitionState.OPEN,
+        MiniCompetition.response_deadline <= clock.now(),
+    )
+    return db.scalar(stmt) or 0
 
 
 def competitions_for(db: Session, user: User) -> list[MiniCompetition]:
