@@ -472,6 +472,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
         "/results/cases/{case_id}/agreement.pdf",
         {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
     ),
+    "followup.order_pdf": (
+        "GET",
+        "/results/cases/{case_id}/order.pdf",
+        {*OBLIGATION_READERS, Role.MINISTRY, Role.INTEGRATION_MINISTRY},
+    ),
     "knowledge.index": ("GET", "/knowledge/", OBLIGATION_READERS),
     "knowledge.add_entry": ("POST", "/knowledge/entries", {Role.REGION_STAFF}),
     "knowledge.publish": ("POST", "/knowledge/publish", {Role.REGION_STAFF}),

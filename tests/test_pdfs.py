@@ -24,6 +24,7 @@ KINDS = {
     "order": ("/orders/{}/order.pdf", REGION),
     "exemption decision": ("/exemptions/{}/letter.pdf", REGION),
     "improvement agreement": ("/results/cases/{}/agreement.pdf", REGION),
+    "order to use other actors": ("/results/cases/{}/order.pdf", ["region.midtjylland@demo.dk"]),
     "grant report": ("/grants/{}/report.pdf", REGION),
     "agreement decision": ("/agreements/{}/decisions/1/letter.pdf", REGION),
     "dashboard report": ("/spend/region/report.pdf?{}", REGION[:1]),

@@ -256,6 +256,13 @@ class Reaction(Base):
     # Who signed the improvement agreement: its document names them.
     director_signed_by = relationship("User", foreign_keys=[director_signed_by_id], viewonly=True)
     manager_signed_by = relationship("User", foreign_keys=[manager_signed_by_id], viewonly=True)
+    # Who decided for the ministry: the order's letter names them.
+    decided_by = relationship("User", foreign_keys=[decided_by_id], viewonly=True)
+
+    @property
+    def is_ordered(self) -> bool:
+        """The ministry ordered the jobcentre to use other actors (the case may be closed since)."""
+        return self.ordered_from is not None
 
     @property
     def concerns_integration(self) -> bool:

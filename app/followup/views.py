@@ -435,3 +435,15 @@ def agreement_pdf(case_id: int):
     with force_locale("da"):
         pdf = render_pdf("followup/pdf/agreement.html", case=reaction, printed_at=clock.now())
     return pdf_response(pdf, f"forbedringsaftale-{reaction.id}.pdf")
+
+
+@followup_bp.get("/cases/<int:case_id>/order.pdf")
+@allow(*CASE_READERS)
+def order_pdf(case_id: int):
+    """The ministry's order to use other actors as a letter to the jobcentre, in Danish."""
+    reaction = load_visible(Reaction, case_id)
+    if not reaction.is_ordered:
+        abort(404)  # no order, no letter
+    with force_locale("da"):
+        pdf = render_pdf("followup/pdf/order.html", case=reaction, printed_at=clock.now())
+    return pdf_response(pdf, f"paalaeg-{reaction.id}.pdf")

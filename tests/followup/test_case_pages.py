@@ -3,9 +3,11 @@ jobcentre's leadership sign, the ministries answer; each sees only the moves tha
 
 from __future__ import annotations
 
+import io
 from datetime import timedelta
 from html import unescape
 
+from pypdf import PdfReader
 from sqlalchemy import select
 
 from app.followup.models import Reaction, ReactionState
@@ -195,3 +197,32 @@ def test_out_of_range_numbers_and_years_are_a_message_not_a_crash(client, db):
     data = {"file": (io.BytesIO(csv("Odense;0000-Q1;andel i job;30;;")), "res.csv")}
     response = region.post("/results/import", data=data, content_type="multipart/form-data")
     assert response.status_code == 422 and "0000-Q1 er ikke et kvartal" in text(response)
+
+
+def test_the_ministrys_order_is_a_letter_to_the_jobcentre(client, db):
+    from tests.followup.test_reactions import ordered
+
+    case = ordered(db)
+    case_id, parts = case.id, [p.name for p in case.parts]
+    db.commit()
+    login(client, MANAGER)
+    assert 'data-testid="order-letter"' in text(client.get(f"/results/cases/{case_id}"))
+    response = client.get(f"/results/cases/{case_id}/order.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    letter = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages
+    ).replace("\n", " ")
+    assert "Pålæg om at benytte andre aktører" in letter
+    assert "Til ledelsen af Jobcenter Odense" in letter and f"Sag nr. {case_id}" in letter
+    assert all(part in letter for part in parts)
+    assert "Besluttet" in letter and "Beskæftigelsesministeriet" in letter
+
+
+def test_there_is_no_order_letter_before_an_order(client, db):
+    from app.followup import reactions
+
+    case = reactions.open_case(db, user(db, SD_STAFF), weak_odense(db), "Svage resultater.")
+    db.commit()
+    login(client, SD_STAFF)
+    assert 'data-testid="order-letter"' not in text(client.get(f"/results/cases/{case.id}"))
+    assert client.get(f"/results/cases/{case.id}/order.pdf").status_code == 404
