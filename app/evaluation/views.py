@@ -50,12 +50,31 @@ def opening(tender_id: int):
     return _page(_own_tender(tender_id))
 
 
+OPENING = Confirmation(
+    _l("Open the bids?"),
+    _l(
+        "Every bid received by the deadline is opened at once and recorded with its receipt time "
+        "and fingerprint in the opening protocol; from then on the region's staff read the bids. "
+        "The opening cannot be undone."
+    ),
+    _l("Yes, open the bids"),
+)
+
+
 @evaluation_bp.post("/opening")
 @allow(Role.REGION_STAFF)
 def open_bids(tender_id: int):
     tender = _own_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
+    if lifecycle.allows(current_user, tender, lifecycle.TenderStep.OPEN_BIDS):
+        asking = confirm_first(
+            OPENING,
+            subject=f"{tender.reference} {tender.title}",
+            back=url_for("evaluation.opening", tender_id=tender_id),
+        )
+        if asking is not None:
+            return asking
     # By hand, not run_step: the message names how many bids the step opened.
     try:
         opened = services.open_bids(db.session, current_user, tender)
@@ -158,11 +177,7 @@ def _evaluate(
     tender = _own_tender(tender_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    if (
-        confirmation is not None
-        and lifecycle.allows(current_user, tender, confirmation[0])
-        and not services.evaluation_locked(services.award_of(db.session, tender))
-    ):
+    if confirmation is not None and _may_confirm(tender, confirmation[0]):
         asking = confirm_first(
             confirmation[1],
             subject=f"{tender.reference} {tender.title}",
@@ -176,6 +191,23 @@ def _evaluate(
         refused=lambda: _evaluation_page(_own_tender(tender_id), 409),
         then=url_for("evaluation.evaluation", tender_id=tender_id),
     )
+
+
+#: The steps taken on an open evaluation; the award's later steps come once it is locked.
+ON_OPEN_EVALUATION = (lifecycle.TenderStep.EVALUATE, lifecycle.TenderStep.PROPOSE_AWARD)
+
+
+def _may_confirm(tender: Tender, step: lifecycle.TenderStep) -> bool:
+    """Ask only when the step can be taken now; otherwise the service says why not (the
+    conclusion during the standstill, say)."""
+    if not lifecycle.allows(current_user, tender, step):
+        return False
+    award = services.award_of(db.session, tender)
+    if step in ON_OPEN_EVALUATION:
+        return not services.evaluation_locked(award)
+    if step == lifecycle.TenderStep.CONCLUDE:
+        return award is not None and not services.standstill_running(award, clock.today())
+    return True
 
 
 def _opened(tender: Tender, opened_id: int) -> OpenedBid:
@@ -273,6 +305,30 @@ CONFIRMATIONS = {
                 "reopens."
             ),
             _l("Yes, propose the award"),
+        ),
+    ),
+    "approve": (
+        lifecycle.TenderStep.APPROVE_AWARD,
+        Confirmation(
+            _l("Approve the award and send the letters?"),
+            _l(
+                "The award letters go to every bidder at once and the standstill period starts. "
+                "The approval cannot be undone: after it, the award changes only by the board's "
+                "ruling on a complaint or by cancelling the tender."
+            ),
+            _l("Yes, approve the award and send the letters"),
+        ),
+    ),
+    "conclude": (
+        lifecycle.TenderStep.CONCLUDE,
+        Confirmation(
+            _l("Conclude the framework agreements?"),
+            _l(
+                "The framework agreements with the awarded suppliers come into force, the "
+                "suppliers are told, and the jobcentres can call off from them. This cannot be "
+                "undone."
+            ),
+            _l("Yes, conclude the framework agreements"),
         ),
     ),
 }

@@ -55,6 +55,7 @@ def test_a_complaint_in_the_standstill_holds_the_conclusion_until_the_board_deci
     _to_tender(page)
     page.get_by_role("link", name="Evaluering", exact=True).click()
     page.get_by_role("button", name="Indgå rammeaftalerne").click()
+    page.get_by_role("button", name="Ja, indgå rammeaftalerne").click()
     expect(page.locator("main")).to_contain_text("Rammeaftalerne er indgået")
     expect(page.get_by_test_id("agreements")).to_be_visible()
 

@@ -66,7 +66,11 @@ def test_the_region_opens_through_the_page_and_prints_the_protocol(client, db, t
     db.commit()
     login(client, "region.nordjylland@demo.dk")
     with clock.frozen_at(deadline):
-        assert client.post(f"/manage/tenders/{tender_id}/opening").status_code == 302
+        asked = client.post(f"/manage/tenders/{tender_id}/opening")
+        assert asked.status_code == 200 and "Åbn tilbuddene?" in asked.text
+        assert services.opening_of(db, tender_with_bids) is None
+        opened = client.post(f"/manage/tenders/{tender_id}/opening", data={"confirmed": "yes"})
+        assert opened.status_code == 302
         page = client.get(f"/manage/tenders/{tender_id}/opening").get_data(as_text=True)
         assert "Akademikerhuset ApS" in page and "Job &amp; Kompetence A/S" in page
         pdf = client.get(f"/manage/tenders/{tender_id}/opening/protocol.pdf")
