@@ -13,7 +13,9 @@ from app.evaluation import services as evaluation
 from app.knowledge.models import KnowledgeRequest, SpecialistEntry
 from app.minicompetitions import services as competitions
 from app.suppliers.models import Supplier
+from app.tenders.lifecycle import TenderStep
 from app.tenders.models import TenderQuestion
+from app.tenders.queries import waiting_for
 from tests.bids.conftest import BIDDER, submit
 from tests.bids.conftest import content as bid_content
 from tests.conftest import login, user
@@ -172,3 +174,19 @@ def test_an_invitation_not_answered_shows_on_the_suppliers_start_page(app, db):
     db.commit()
     page = _start(app, SUPPLIER_USERS[1])
     assert "til miniudbud venter på jeres svar" in page and 'href="/mini-competitions"' in page
+
+
+def test_one_step_waiting_on_many_tenders_is_one_counted_line(app, db):
+    for _ in range(4):
+        _question(db, published(db))
+    db.commit()
+    waiting = [
+        item for item in waiting_for(db, user(db, NJ_STAFF)) if item.step == TenderStep.ANSWER
+    ]
+    assert len(waiting) >= 4
+    page = _start(app)
+    assert f"{len(waiting)} udbud: Besvar leverandørernes spørgsmål" in page
+    assert not any(
+        f"{item.tender.reference} {item.tender.title}: Besvar" in page for item in waiting
+    )
+    assert 'href="/manage/tenders"' in page

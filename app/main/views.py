@@ -59,6 +59,35 @@ def _orders_waiting(count: int) -> list[Waiting]:
     return [Waiting(text, url_for("calloffs.index", state="invoiced"), "invoices")]
 
 
+#: More tenders than this waiting for the same step are one counted line, not one each.
+TENDERS_ONE_BY_ONE = 3
+
+
+def _tender_steps(items) -> list[Waiting]:
+    """Each waiting tender step on its own line, linked to where it is taken; a step waiting
+    on many tenders counted once, linked to the tender list, which names them all."""
+    by_step: dict[str, list] = {}
+    for item in items:
+        by_step.setdefault(str(item.what), []).append(item)
+    found = []
+    for what, same in by_step.items():
+        if len(same) > TENDERS_ONE_BY_ONE:
+            text = ngettext(
+                "%(num)d tender: %(what)s", "%(num)d tenders: %(what)s", len(same), what=what
+            )
+            found.append(Waiting(text, url_for("tenders.manage_index"), "tenders"))
+            continue
+        found += [
+            Waiting(
+                f"{item.tender.reference} {item.tender.title}: {item.what}",
+                url_for(item.endpoint, tender_id=item.tender.id),
+                "tender",
+            )
+            for item in same
+        ]
+    return found
+
+
 def _supplier_waiting() -> list[Waiting]:
     """A supplier's drafts not yet submitted and invitations not yet answered, before their
     deadlines."""
@@ -86,14 +115,7 @@ def _waiting(orders: int, exemptions: int, cases: int) -> list[Waiting]:
     """Everything that waits for the user, each kind counted by its domain in SQL, each with
     a link to where it is done."""
     session, user = db.session, current_user
-    found = [
-        Waiting(
-            f"{item.tender.reference} {item.tender.title}: {item.what}",
-            url_for(item.endpoint, tender_id=item.tender.id),
-            "tender",
-        )
-        for item in waiting_for(session, user)
-    ]
+    found = _tender_steps(waiting_for(session, user))
     found += _orders_waiting(orders)
     found += _supplier_waiting() if user.role == Role.SUPPLIER else []
     to_evaluate = awaiting_evaluation(session, user)
