@@ -199,6 +199,8 @@ FIELDS: dict[str, object] = {
     "in_work_26": _l("in work 26 weeks after"),
     "persons": _l("persons"),
     "order": _l("order"),
+    "orders": _l("orders"),
+    "shares": _l("the jobcentres' shares"),
     "invited": _l("invited"),
     "responses": _l("responses"),
     "versions": _l("versions"),
