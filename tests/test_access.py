@@ -400,6 +400,11 @@ TABLE: dict[str, tuple[str, str, object]] = {
     ),
     "outcomes.mine": ("GET", "/outcomes/mine", {Role.SUPPLIER}),
     "outcomes.region": ("GET", "/outcomes/region", {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR}),
+    "outcomes.region_export": (
+        "GET",
+        "/outcomes/region/effects.csv",
+        {Role.REGION_STAFF, Role.REGIONAL_DIRECTOR},
+    ),
     "calloffs.supplier_click": ("POST", "/orders/{order_id}/accept", {Role.SUPPLIER}),
     "calloffs.jobcentre_click": ("POST", "/orders/{order_id}/approve-invoice", JOBCENTRE),
     "calloffs.supplier_reason": ("GET", "/orders/{order_id}/decline", {Role.SUPPLIER}),

@@ -28,6 +28,7 @@ KINDS = {
     "grant report": ("/grants/{}/report.pdf", REGION),
     "agreement decision": ("/agreements/{}/decisions/1/letter.pdf", REGION),
     "dashboard report": ("/spend/region/report.pdf?{}", REGION[:1]),
+    "suppliers' effects": ("/outcomes/region/effects.pdf?{}", REGION[:1]),
 }
 PAGE_NUMBER = re.compile(r"side (\d+) af (\d+)")
 

@@ -251,6 +251,11 @@ def format_points(value) -> str:
     return _two_decimals(Decimal(str(value)), _page_locale())
 
 
+def format_share(value) -> str:
+    """A share of persons in percent, as it is computed: one decimal, 66,7 in Danish."""
+    return format(Decimal(str(value)), ",.1f").translate(_number_signs(_page_locale()))
+
+
 def format_number(value: int) -> str:
     """A whole number with the language's grouping: 100.000 in Danish."""
     return format_decimal(value, locale=_locale())

@@ -45,6 +45,7 @@ from app.followup.forms import (
 )
 from app.followup.models import Indicator, Reaction
 from app.organisations.models import Organisation, OrganisationKind
+from app.outcomes import services as outcomes
 from app.targetgroups.queries import target_groups
 from app.web.forms import ConfirmForm, ReasonForm
 from app.web.steps import Confirmation, confirm_first, run_step
@@ -91,6 +92,10 @@ def jobcentre(jobcentre_id: int):
         by_key={(f.period, f.indicator): f for f in figures},
         indicators=list(Indicator),
         quarter=services.quarter_label,
+        # The region's follow-up: which suppliers the jobcentre used, and what they achieve.
+        suppliers=outcomes.suppliers_used_by(db.session, found.id)
+        if services.sees_overview(current_user)
+        else [],
     )
 
 

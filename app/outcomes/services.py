@@ -23,7 +23,7 @@ from app.audit import services as audit
 from app.auth.models import User
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.cpr import looks_like_cpr
-from app.calloffs.models import CallOff, CallOffState
+from app.calloffs.models import RELEASED, CallOff, CallOffState
 from app.core.errors import DomainError, NotAllowed
 from app.core.i18n import format_date
 from app.core.i18n import gettext as _
@@ -391,6 +391,7 @@ class SupplierEffect:
     supplier_id: int
     supplier_name: str
     rank: int
+    agreement_id: int  # its agreement on the lot: where the region suspends it
     effect: Effect
     others: Effect  # the other suppliers' for the same target groups
     below_lot: bool  # clearly below the lot's average (its interval wholly under it)
@@ -458,14 +459,16 @@ def effects_of_lots(db: Session, lots: list[Lot], others: bool = True) -> list[L
         ).all()
     )
     agreements: dict[int, list] = {}
-    for lot_id, supplier_id, name, rank in db.execute(
-        select(Agreement.lot_id, Agreement.supplier_id, Organisation.name, Agreement.rank)
+    for lot_id, supplier_id, name, rank, agreement_id in db.execute(
+        select(
+            Agreement.lot_id, Agreement.supplier_id, Organisation.name, Agreement.rank, Agreement.id
+        )
         .join(Supplier, Supplier.id == Agreement.supplier_id)
         .join(Organisation, Organisation.id == Supplier.organisation_id)
         .where(Agreement.lot_id.in_(lot_ids))
         .order_by(Agreement.lot_id, Agreement.rank)
     ):
-        agreements.setdefault(lot_id, []).append((supplier_id, name, rank))
+        agreements.setdefault(lot_id, []).append((supplier_id, name, rank, agreement_id))
     found = []
     for lot in lots:
         threshold = thresholds.get(lot.tender.region_id, DEFAULT_THRESHOLD)
@@ -474,11 +477,12 @@ def effects_of_lots(db: Session, lots: list[Lot], others: bool = True) -> list[L
         all_for_groups = _total(for_groups.values())
         average = Effect(_total(on_lot.values()), threshold)
         suppliers = []
-        for supplier_id, name, rank in agreements.get(lot.id, []):
+        for supplier_id, name, rank, agreement_id in agreements.get(lot.id, []):
             effect = Effect(on_lot.get(supplier_id, Sums()), threshold)
             rest = Effect(all_for_groups - for_groups.get(supplier_id, Sums()), threshold)
+            below = _below(effect, average)
             suppliers.append(
-                SupplierEffect(supplier_id, name, rank, effect, rest, _below(effect, average))
+                SupplierEffect(supplier_id, name, rank, agreement_id, effect, rest, below)
             )
         found.append(LotEffects(lot, threshold, average, suppliers))
     return found
@@ -548,3 +552,39 @@ def own_effect(effects: LotEffects, supplier_id: int) -> LotEffects:
     return replace(
         effects, suppliers=[s for s in effects.suppliers if s.supplier_id == supplier_id]
     )
+
+
+# --- a jobcentre's suppliers, for the region's follow-up ---------------------------------------
+
+
+@dataclass(frozen=True)
+class UsedSupplier:
+    """A supplier a jobcentre called off from on a lot: its orders and amount there, and its
+    effect on the lot (all jobcentres' outcomes, as the threshold allows) beside the lot's."""
+
+    lots: LotEffects
+    supplier: SupplierEffect
+    orders: int
+    amount: Decimal
+
+
+def suppliers_used_by(db: Session, jobcentre_id: int) -> list[UsedSupplier]:
+    """Every (lot, supplier) the jobcentre ordered from (orders not declined or cancelled),
+    most spent first: one grouped
+    statement for its orders, then the lots' effects (a constant number more)."""
+    used = db.execute(
+        select(CallOff.lot_id, CallOff.supplier_id, func.count(), func.sum(CallOff.total))
+        .where(CallOff.jobcentre_id == jobcentre_id, CallOff.state.not_in(RELEASED))
+        .group_by(CallOff.lot_id, CallOff.supplier_id)
+    ).all()
+    if not used:
+        return []
+    lots = list(db.scalars(select(Lot).where(Lot.id.in_({row[0] for row in used}))))
+    effects = {found.lot.id: found for found in effects_of_lots(db, lots, others=False)}
+    found = []
+    for lot_id, supplier_id, orders, amount in used:
+        lot_effects_ = effects[lot_id]
+        supplier = lot_effects_.of(supplier_id)
+        if supplier is not None:
+            found.append(UsedSupplier(lot_effects_, supplier, orders, Decimal(amount)))
+    return sorted(found, key=lambda u: (-u.amount, u.supplier.supplier_name))

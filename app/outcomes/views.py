@@ -3,20 +3,24 @@ regions see each supplier's effect per lot; a supplier sees its own beside the l
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 from sqlalchemy import select
 
+from app import clock
 from app.auth.access import allow, load_visible
 from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs.models import CallOff
 from app.core.errors import DomainError
 from app.core.i18n import gettext as _
 from app.db import begin_writing, db, reads_first
+from app.documents.pdf import pdf_response, render_pdf
 from app.documents.spreadsheets import LinesRejected
 from app.outcomes import services
 from app.outcomes.forms import OutcomeForm, OutcomeImportForm, ThresholdForm
 from app.outcomes.models import Outcome
+from app.spend.tables import Table, as_csv, as_xlsx
 from app.suppliers.models import Supplier
 from app.tenders.models import Lot
 from app.web.pagination import paginate_rows, requested_page
@@ -171,3 +175,105 @@ def region():
         refused=lambda: _region_page(form, 422),
         then=url_for("outcomes.region"),
     )
+
+
+# --- the region's effects as files ------------------------------------------------------------
+
+
+def _effect_columns() -> list[str]:
+    return [
+        _("Tender"),
+        _("Lot"),
+        _("Supplier"),
+        _("Rank"),
+        _("Persons"),
+        _("Completed (%)"),
+        _("In work or education after 13 weeks (%)"),
+        _("Interval, 13 weeks (%)"),
+        _("Persons behind the 13 weeks"),
+        _("After 26 weeks (%)"),
+        _("Interval, 26 weeks (%)"),
+        _("Clearly below the lot's average"),
+        _("Shown from persons"),
+    ]
+
+
+def _share_cells(share) -> list:
+    """A share, its interval and its persons; empty where the threshold hides it."""
+    if share is None:
+        return ["", "", ""]
+    low, high = share.interval
+    return [share.percent, f"{low}–{high}".replace(".", ","), share.n]
+
+
+def _effect_row(effects, name: str, rank, effect, below) -> list:
+    lot = effects.lot
+    work_13 = _share_cells(effect.work_13)
+    work_26 = _share_cells(effect.work_26)[:2]
+    completion = effect.completion.percent if effect.completion else ""
+    return [
+        lot.tender.reference,
+        _("lot %(n)d: %(title)s", n=lot.number, title=lot.title),
+        name,
+        rank,
+        effect.persons,
+        completion,
+        *work_13,
+        *work_26,
+        below,
+        effects.threshold,
+    ]
+
+
+def _effect_rows(found) -> list[list]:
+    """Per lot: each supplier, then the lot's average; no share below the threshold."""
+    rows = []
+    for effects in found:
+        for s in effects.suppliers:
+            below = _("yes") if s.below_lot else ""
+            rows.append(_effect_row(effects, s.supplier_name, s.rank, s.effect, below))
+        rows.append(_effect_row(effects, _("The lot's average"), "", effects.average, ""))
+    return rows
+
+
+@outcomes_bp.get("/region/effects.<any(csv, xlsx, pdf):fmt>")
+@allow(*REGION)
+def region_export(fmt: str):
+    """The region's effects page as a file, in Danish, with its threshold on it."""
+    region_id = current_user.organisation_id
+    lots = services.lots_with_agreements(db.session, region_id=region_id)
+    found = services.effects_of_lots(db.session, lots)
+    threshold = services.threshold_of(db.session, region_id)
+    name = "leverandoerernes-effekt"
+    with force_locale("da"):
+        rows = _effect_rows(found)
+        table = Table(name, _("Suppliers' effects"), _effect_columns(), rows)
+        disposition = {"Content-Disposition": f'attachment; filename="{name}.{fmt}"'}
+        if fmt == "csv":
+            return Response(as_csv(table), mimetype="text/csv", headers=disposition)
+        if fmt == "xlsx":
+            about = [
+                (_("Region"), current_user.organisation.name),
+                (_("Shown from persons"), str(threshold)),
+                (
+                    _("Threshold"),
+                    _(
+                        "A share is shown only when it rests on at least %(n)d persons; the "
+                        "interval is its 95 %% interval (Wilson).",
+                        n=threshold,
+                    ),
+                ),
+            ]
+            return Response(
+                as_xlsx(table, about=about),
+                mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                headers=disposition,
+            )
+        pdf = render_pdf(
+            "outcomes/pdf/region.html",
+            region=current_user.organisation,
+            effects=found,
+            threshold=threshold,
+            printed_at=clock.now(),
+        )
+    return pdf_response(pdf, f"{name}.pdf")

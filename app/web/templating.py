@@ -15,6 +15,7 @@ from app.core.i18n import (
     format_money,
     format_month,
     format_points,
+    format_share,
     format_size,
     install_template_gettext,
 )
@@ -40,6 +41,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["month"] = format_month
     app.jinja_env.filters["filesize"] = format_size
     app.jinja_env.filters["points"] = format_points
+    app.jinja_env.filters["share"] = format_share
     app.jinja_env.filters["money_text"] = lambda text: format_money(Decimal(text))
     app.jinja_env.filters["amount_input"] = amount_for_input
     app.jinja_env.globals["navigation"] = navigation

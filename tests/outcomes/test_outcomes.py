@@ -304,10 +304,84 @@ def test_where_a_jobcentre_chooses_each_suppliers_effect_shows_from_the_threshol
     login(client, ODENSE)
     html = client.get("/frameworks").get_data(as_text=True)
     cell = _effect_cell(html, f"effect-{first}")
-    assert ("100,00 %" in cell) is shown
+    assert ("100,0 %" in cell) is shown
     assert (f"n={persons}" in cell) is shown
     assert "–" in _effect_cell(html, f"effect-{second}")  # no outcomes at all
-    assert ("100,00 %" in _effect_cell(html, f"effect-average-{lot_id}")) is shown
+    assert ("100,0 %" in _effect_cell(html, f"effect-average-{lot_id}")) is shown
     html = client.get(f"/frameworks/lots/{lot_id}/order").get_data(as_text=True)
     table = html[html.index(f'data-testid="effects-{lot_id}"') :].split("</table>")[0]
-    assert ("100,00 %" in table) is shown
+    assert ("100,0 %" in table) is shown
+
+
+# --- the region: flags lead to the agreement, the follow-up, the files --------------------------
+
+
+def test_a_flag_leads_to_the_agreement_where_the_region_suspends(client, db, lot):
+    services.set_threshold(db, user(db, REGION_STAFF), 5)
+    for _ in range(2):
+        _outcome(db, ran(db, lot, rank=1), 3, 3)
+        _outcome(db, ran(db, lot, rank=2), 3, 0)
+    flagged = next(s for s in services.lot_effects(db, lot).suppliers if s.below_lot)
+    db.commit()
+    login(client, REGION_STAFF)
+    html = client.get("/outcomes/region").get_data(as_text=True)
+    link = (
+        f'href="/agreements/{flagged.agreement_id}" data-testid="agreement-{flagged.supplier_id}"'
+    )
+    assert link in html
+    assert client.get(f"/agreements/{flagged.agreement_id}").status_code == 200
+
+
+def test_the_regions_follow_up_of_a_jobcentre_lists_its_suppliers_and_their_effects(
+    client, db, lot
+):
+    services.set_threshold(db, user(db, REGION_STAFF), 5)
+    for _ in range(2):
+        _outcome(db, ran(db, lot, rank=1), 3, 3)  # 6 of 6 in work
+    ran(db, lot, rank=2, quantity=1)  # ordered, no outcome yet
+    used = {
+        u.supplier.rank: u for u in services.suppliers_used_by(db, user(db, ODENSE).organisation_id)
+    }
+    assert used[1].orders == 2 and used[1].supplier.effect.work_13.percent == 100
+    assert used[2].supplier.effect.work_13 is None  # no one behind it: not shown
+    odense = user(db, ODENSE).organisation_id
+    db.commit()
+    login(client, REGION_STAFF)
+    html = client.get(f"/results/jobcentres/{odense}").get_data(as_text=True)
+    table = html[html.index('data-testid="used-suppliers"') :]
+    table = table[: table.index("</table>")]
+    assert str(escape(used[1].supplier.supplier_name)) in table and "100,0 %" in table
+    client = client.application.test_client()
+    login(client, ODENSE)
+    assert 'data-testid="used-suppliers"' not in client.get(f"/results/jobcentres/{odense}").text
+
+
+def _csv_rows(response) -> list[list[str]]:
+    return [
+        line.split(";") for line in response.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    ]
+
+
+def test_the_regions_effects_as_csv_xlsx_and_pdf_carry_the_threshold_and_hide_what_is_below(
+    client, db, lot
+):
+    services.set_threshold(db, user(db, REGION_STAFF), 5)
+    _outcome(db, ran(db, lot, rank=1, quantity=5), 5, 5)  # 5 persons: shown
+    _outcome(db, ran(db, lot, rank=2, quantity=4), 4, 4)  # 4 persons: never shown
+    first, second = services.lot_effects(db, lot).suppliers[:2]
+    db.commit()
+    login(client, REGION_STAFF)
+    assert 'data-testid="effect-exports"' in client.get("/outcomes/region").text
+    rows = _csv_rows(client.get("/outcomes/region/effects.csv"))
+    header, body = rows[0], rows[1:]
+    assert header[-1] == "Vises fra antal personer"
+    by_name = {row[2]: row for row in body if row[0] == lot.tender.reference}
+    assert by_name[first.supplier_name][6] == "100,0" and by_name[first.supplier_name][-1] == "5"
+    assert by_name[second.supplier_name][5:11] == [""] * 6  # 4 persons: no share, no interval
+    xlsx = client.get("/outcomes/region/effects.xlsx")
+    assert xlsx.status_code == 200 and xlsx.data.startswith(b"PK")
+    pdf = client.get("/outcomes/region/effects.pdf")
+    assert pdf.status_code == 200 and pdf.mimetype == "application/pdf"
+    client = client.application.test_client()
+    login(client, ODENSE)
+    assert client.get("/outcomes/region/effects.csv").status_code == 403
