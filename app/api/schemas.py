@@ -310,6 +310,66 @@ class Reason(Input):
     reason: _text(2000, 1)
 
 
+# --- outcomes and effects ---------------------------------------------------------------------
+
+Persons = Annotated[int, Field(ge=0, le=MAX_QUANTITY, strict=True)]
+
+
+class NewOutcome(Input):
+    """An order's outcome, pseudonymous: counts of persons only, never who."""
+
+    ended_on: Day = Field(description="The day the course ended.")
+    started: Persons
+    completed: Persons
+    in_work_13: Persons | None = Field(
+        default=None, description="In work or education 13 weeks after the end, once known."
+    )
+    in_work_26: Persons | None = Field(
+        default=None, description="In work or education 26 weeks after the end, once known."
+    )
+
+
+class OutcomeOut(Out):
+    order_id: int
+    ended_on: date
+    started: int
+    completed: int
+    in_work_13: int | None
+    in_work_26: int | None
+    recorded_at: datetime
+
+
+class ShareOut(BaseModel):
+    percent: str = Field(description='The share in percent, one decimal ("66.7").')
+    low: str = Field(description="Its 95 % Wilson interval's lower end.")
+    high: str
+    persons: int = Field(description="The persons it rests on.")
+
+
+class EffectOut(BaseModel):
+    persons: int
+    completion: ShareOut | None = Field(description="None below the region's threshold.")
+    work_13: ShareOut | None
+    work_26: ShareOut | None
+
+
+class SupplierEffectOut(BaseModel):
+    supplier_id: int
+    supplier_name: str
+    rank: int
+    effect: EffectOut
+    clearly_below_lot: bool
+
+
+class LotEffectsOut(BaseModel):
+    lot_id: int
+    threshold: int = Field(description="A share is given only when it rests on this many persons.")
+    average: EffectOut
+    suppliers: list[SupplierEffectOut] = Field(
+        description="Every supplier of the lot; a supplier's token sees only its own."
+    )
+
+
 # --- spend --------------------------------------------------------------------------------------
 
 

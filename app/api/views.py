@@ -21,7 +21,7 @@ from app.api.errors import ApiError
 from app.api.models import ApiScope
 from app.api.openapi import api_bp, document, operation
 from app.auth.access import load_visible, public, record_refusal
-from app.auth.roles import JOBCENTRE_ROLES
+from app.auth.roles import JOBCENTRE_ROLES, Role
 from app.calloffs import services as calloffs
 from app.calloffs.models import CallOff
 from app.core.errors import DomainError, NotAllowed, NotFound
@@ -32,9 +32,11 @@ from app.notifications.models import Notification
 from app.notifications.services import inbox, unread_count
 from app.ocds.releases import tender_ocid
 from app.organisations.models import Organisation
+from app.outcomes import services as outcomes
 from app.purchases import ledger
 from app.purchases import services as purchases
 from app.spend import views as spend
+from app.suppliers.services import supplier_of
 from app.targetgroups.queries import target_groups
 from app.tenders.models import Lot, Tender
 from app.tenders.queries import PublicSearch, public_search
@@ -460,6 +462,89 @@ def approve_invoice(order_id: int):
 )
 def reject_invoice(order_id: int, body: s.Reason):
     return _order_move(order_id, calloffs.reject_invoice, body.reason)
+
+
+# --- outcomes and effects -----------------------------------------------------------------------
+
+
+@operation(
+    "POST",
+    "/orders/<int:order_id>/outcome",
+    summary="Record (or replace) an order's outcome after the course",
+    tag="Outcomes",
+    scope=ORDER,
+    answer=s.OutcomeOut,
+    body=s.NewOutcome,
+    refusals=(409,),
+)
+def record_outcome(order_id: int, body: s.NewOutcome):
+    """The same checks as the page and the file import: only the order's own jobcentre, an
+    order that ran, never more persons than the order's quantity, the 13 and 26 weeks known
+    only once they have passed."""
+    found = load_visible(CallOff, order_id)
+    data = outcomes.OutcomeInput(**body.model_dump())
+    outcome = _changed(lambda: outcomes.record_outcome(db.session, current_user, found, data))
+    return s.OutcomeOut(
+        order_id=found.id,
+        ended_on=outcome.ended_on,
+        started=outcome.started,
+        completed=outcome.completed,
+        in_work_13=outcome.in_work_13,
+        in_work_26=outcome.in_work_26,
+        recorded_at=outcome.recorded_at,
+    )
+
+
+def _share(share) -> s.ShareOut | None:
+    if share is None:
+        return None
+    low, high = share.interval
+    return s.ShareOut(percent=str(share.percent), low=str(low), high=str(high), persons=share.n)
+
+
+def _effect(effect) -> s.EffectOut:
+    return s.EffectOut(
+        persons=effect.persons,
+        completion=_share(effect.completion),
+        work_13=_share(effect.work_13),
+        work_26=_share(effect.work_26),
+    )
+
+
+@operation(
+    "GET",
+    "/lots/<int:lot_id>/effects",
+    summary="Each supplier's effect on a lot beside the lot's average, from the threshold",
+    tag="Outcomes",
+    scope=READ,
+    answer=s.LotEffectsOut,
+)
+def lot_effects(lot_id: int):
+    """As the pages: a share only where it rests on the region's threshold of persons; a
+    supplier sees its own and the lot's average, not the others by name."""
+    found = db.session.get(Lot, lot_id)
+    _published(found.tender if found is not None else None)
+    if not outcomes.lots_with_agreements(db.session, lot_ids=[found.id]):
+        raise ApiError(404, _("The lot has no framework agreements yet."))
+    effects = outcomes.lot_effects(db.session, found, others=False)
+    if current_user.role == Role.SUPPLIER:
+        own = supplier_of(db.session, current_user.organisation_id)
+        effects = outcomes.own_effect(effects, own.id if own else 0)
+    return s.LotEffectsOut(
+        lot_id=found.id,
+        threshold=effects.threshold,
+        average=_effect(effects.average),
+        suppliers=[
+            s.SupplierEffectOut(
+                supplier_id=one.supplier_id,
+                supplier_name=one.supplier_name,
+                rank=one.rank,
+                effect=_effect(one.effect),
+                clearly_below_lot=one.below_lot,
+            )
+            for one in effects.suppliers
+        ],
+    )
 
 
 # --- spend --------------------------------------------------------------------------------------
