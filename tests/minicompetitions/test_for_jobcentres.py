@@ -24,11 +24,11 @@ from tests.minicompetitions.conftest import (
     SUPPLIER_USERS,
     after_deadline,
     competition_lot,
-    criteria,
     need,
     respond,
     supplier_of,
 )
+from tests.minicompetitions.test_services import scored
 
 ONE, TWO, THREE = SUPPLIER_USERS  # agreement prices 1000, 1200, 900
 REGION = "region.syddanmark@demo.dk"
@@ -59,11 +59,7 @@ def inbox(db, email: str) -> list[str]:
 
 
 def scored_by_region(db, competition, scores: dict[str, int]):
-    _price, quality = criteria(competition.lot)
-    by_supplier = {supplier_of(db, e).id: s for e, s in scores.items()}
-    opened = services.opened_responses(db, user(db, REGION), competition)
-    given = {o.response.id: {quality.id: by_supplier[o.response.supplier_id]} for o in opened}
-    return services.score(db, user(db, REGION), competition, given)
+    return scored(db, competition, scores, by=REGION)
 
 
 # --- starting ---------------------------------------------------------------------------------

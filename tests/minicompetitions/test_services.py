@@ -47,13 +47,14 @@ def inbox(db, email: str) -> list[str]:
     )
 
 
-def scored(db, competition, scores: dict[str, int]):
-    """Score the responses after the deadline: supplier e-mail → quality score."""
+def scored(db, competition, scores: dict[str, int], by: str = ODENSE):
+    """Score the responses after the deadline (by the organiser's `by`): supplier e-mail →
+    quality score."""
     _price, quality = criteria(competition.lot)
     by_supplier = {supplier_of(db, e).id: s for e, s in scores.items()}
-    opened = services.opened_responses(db, user(db, ODENSE), competition)
+    opened = services.opened_responses(db, user(db, by), competition)
     given = {o.response.id: {quality.id: by_supplier[o.response.supplier_id]} for o in opened}
-    return services.score(db, user(db, ODENSE), competition, given)
+    return services.score(db, user(db, by), competition, given)
 
 
 # --- starting ---------------------------------------------------------------------------------
