@@ -100,6 +100,8 @@ TABLE: dict[str, tuple[str, str, object]] = {
     "api.cancel_order": ("POST", "/api/v1/orders/{order_id}/cancel", TOKEN),
     "api.approve_invoice": ("POST", "/api/v1/orders/{order_id}/approve-invoice", TOKEN),
     "api.reject_invoice": ("POST", "/api/v1/orders/{order_id}/reject-invoice", TOKEN),
+    "api.record_outcome": ("POST", "/api/v1/orders/{order_id}/outcome", TOKEN),
+    "api.lot_effects": ("GET", "/api/v1/lots/{lot_id}/effects", TOKEN),
     "api.spend_figures": ("GET", "/api/v1/spend", TOKEN),
     "api.register_purchase": ("POST", "/api/v1/purchases", TOKEN),
     "api.import_ledger": ("POST", "/api/v1/ledger-imports", TOKEN),
@@ -938,6 +940,8 @@ TOKEN_TABLE = {
     "api.cancel_order": {"jobcentre"},
     "api.approve_invoice": {"jobcentre"},
     "api.reject_invoice": {"jobcentre"},
+    "api.record_outcome": {"jobcentre"},  # the order scope; the service: its own orders only
+    "api.lot_effects": EVERY_TOKEN,
     "api.spend_figures": EVERY_TOKEN,
     # The region's token carries the purchases scope: it imports its jobcentres' ledgers; the
     # service refuses it a registration (tests/api).
