@@ -20,6 +20,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import expect
 
 from app.clock import local_date
 from tests.conftest import NOW
@@ -233,9 +235,22 @@ def log_in(page, email: str, password: str = "demo12345678") -> None:
 
 
 def open_menu(page, name: str) -> None:
-    """Follow the main menu's link `name`, through DKFDS's "Mere" when the menu has overflowed."""
+    """Follow the main menu's link `name`, through DKFDS's "Mere" when the menu has overflowed.
+
+    DKFDS builds "Mere" with its script once the page has loaded, so the menu is read only on
+    the logged-in page, loaded (read on the page before, or before the script ran, "Mere" did
+    not open and a journey failed); "Mere" is tried twice in case its first click came early."""
+    expect(page.get_by_role("button", name="Log af")).to_be_visible()
+    page.wait_for_load_state("load")
     menu = page.get_by_role("navigation", name="Hovedmenu")
-    link = menu.get_by_role("link", name=name, exact=True)
-    if not link.first.is_visible():
-        menu.get_by_role("button", name="Mere").click()
-    link.locator("visible=true").first.click()
+    visible = menu.get_by_role("link", name=name, exact=True).locator("visible=true")
+    if not visible.count():
+        more = menu.get_by_role("button", name="Mere")
+        for _attempt in range(2):
+            more.click()
+            try:
+                visible.first.wait_for(timeout=3000)
+                break
+            except PlaywrightTimeoutError:
+                continue
+    visible.first.click()
