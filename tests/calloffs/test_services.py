@@ -237,10 +237,10 @@ def test_the_whole_life_placed_accepted_delivered_invoiced_paid(db):
         CallOffStep.INVOICED,
         CallOffStep.PAID,
     ]
-    actions = db.scalars(
-        select(AuditEntry.action).where(
-            AuditEntry.object_type == "call_offs", AuditEntry.object_id == order.id
-        )
+    actions = db.scalars(  # in the order written: unordered, PostgreSQL returns a linked row last
+        select(AuditEntry.action)
+        .where(AuditEntry.object_type == "call_offs", AuditEntry.object_id == order.id)
+        .order_by(AuditEntry.id)
     ).all()
     assert actions == [
         "calloff.placed",
