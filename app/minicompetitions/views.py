@@ -44,8 +44,10 @@ def _offer(lot_id: int) -> calloffs.LotOffer:
         raise
 
 
-def _need_form(offer: calloffs.LotOffer):
-    form = need_form(offer.lot.tender.criteria)
+def _need_form(offer: calloffs.LotOffer, jobcentres=None):
+    """The need form, its deadline and start the earliest the lot allows; with the region's
+    `jobcentres`, a quantity for each instead of one."""
+    form = need_form(offer.lot.tender.criteria, jobcentres)
     if request.method == "GET":
         earliest = clock.local_date(services.earliest_deadline(offer.lot, clock.now()))
         form.deadline_date.data = earliest
@@ -124,20 +126,11 @@ def _region_page_again(lot_id: int, form):
     return _new_page(offer, form, 409, jobcentres=jobcentres)
 
 
-def _region_need_form(offer: calloffs.LotOffer, jobcentres):
-    form = need_form(offer.lot.tender.criteria, jobcentres)
-    if request.method == "GET":
-        earliest = clock.local_date(services.earliest_deadline(offer.lot, clock.now()))
-        form.deadline_date.data = earliest
-        form.starts_on.data = earliest
-    return form
-
-
 @minicompetitions_bp.get("/mini-competitions/lots/<int:lot_id>/for-jobcentres")
 @allow(Role.REGION_STAFF)
 def new_for_jobcentres(lot_id: int):
     offer, jobcentres = _region_offer(lot_id)
-    return _new_page(offer, _region_need_form(offer, jobcentres), jobcentres=jobcentres)
+    return _new_page(offer, _need_form(offer, jobcentres), jobcentres=jobcentres)
 
 
 @minicompetitions_bp.post("/mini-competitions/lots/<int:lot_id>/for-jobcentres")
@@ -145,7 +138,7 @@ def new_for_jobcentres(lot_id: int):
 def create_for_jobcentres(lot_id: int):
     """As a jobcentre's, but with a quantity (and case reference) per jobcentre taking part."""
     offer, jobcentres = _region_offer(lot_id)
-    form = _region_need_form(offer, jobcentres)
+    form = _need_form(offer, jobcentres)
     if not form.validate_on_submit():
         return _new_page(offer, form, 422, jobcentres=jobcentres)
     need = form.need_input(offer.lot.tender.criteria)
